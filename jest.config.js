@@ -1,0 +1,15 @@
+// Three projects so each kind of test can run alone: `npx jest --selectProjects unit`.
+const shared = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  // middy is ESM-only; ts-jest (allowJs) transpiles it for jest's CommonJS runtime.
+  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }] },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+};
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'cdk', testMatch: ['<rootDir>/test/cdk/**/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+  ],
+};

@@ -1,0 +1,163 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { table } from '../../lib/pipeline';
+import type { AlertCase } from '../domain/alerts';
+import { DomainError } from '../domain/errors';
+import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, PutOutcome } from '../domain/ports';
+import type { SurveyResponse } from '../domain/response';
+import type { ResponseScores } from '../domain/scoring';
+import type { Survey } from '../domain/survey';
+
+type Item = Record<string, unknown>;
+
+/** Key layout of the single table: `<ENTITY>#<id>` / `META`, listings on gsi1. */
+export const keys = {
+  survey: (id: string) => ({ pk: `SURVEY#${id}`, sk: 'META' }),
+  response: (id: string) => ({ pk: `RESPONSE#${id}`, sk: 'META' }),
+  responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
+  alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'META' }),
+  alerts: 'ALERTS',
+  invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
+  apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
+};
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'];
+function entityOf<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const copy = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  return copy as T;
+}
+
+function encodeCursor(key: Item | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+function decodeCursor(cursor: string | undefined, partition: string): Item | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // A cursor only continues the listing it came from.
+    if (key && typeof key === 'object' && key.gsi1pk === partition && typeof key.pk === 'string') return key;
+  } catch {
+    /* falls through to the error below */
+  }
+  throw new DomainError(400, 'validation_failed', 'cursor is not valid for this listing', [{ field: 'cursor', message: 'use nextCursor from the previous page' }]);
+}
+
+export class DynamoFeedbackStore implements FeedbackStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly tableName: string,
+    client: DynamoDBClient = new DynamoDBClient({}),
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  private async putNew(item: Item): Promise<PutOutcome> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  private async get<T>(key: { pk: string; sk: string }, consistent = false): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: consistent }));
+    return entityOf<T>(out.Item);
+  }
+
+  private async listByGsi1<T>(partition: string, page: PageRequest): Promise<Page<T>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: table.indexes[0].name,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': partition },
+        ScanIndexForward: false, // newest first
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, partition),
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => entityOf<T>(i) as T);
+    const nextCursor = encodeCursor(out.LastEvaluatedKey);
+    return nextCursor ? { items, nextCursor } : { items };
+  }
+
+  putSurvey(survey: Survey) {
+    return this.putNew({ ...keys.survey(survey.id), entity: 'survey', ...survey });
+  }
+  getSurvey(id: string) {
+    return this.get<Survey>(keys.survey(id));
+  }
+
+  putResponse(response: SurveyResponse) {
+    return this.putNew({
+      ...keys.response(response.id),
+      entity: 'response',
+      gsi1pk: keys.responsesOf(response.surveyId),
+      gsi1sk: `${response.submittedAt}#${response.id}`,
+      ...response,
+    });
+  }
+  getResponse(id: string) {
+    return this.get<SurveyResponse>(keys.response(id), true);
+  }
+  listResponses(surveyId: string, page: PageRequest) {
+    return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page);
+  }
+  async saveScores(responseId: string, scores: ResponseScores): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.response(responseId),
+          UpdateExpression: 'SET scores = :s',
+          ConditionExpression: 'attribute_exists(pk) AND revision = :r',
+          ExpressionAttributeValues: { ':s': scores, ':r': scores.revision },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  putAlert(alert: AlertCase) {
+    return this.putNew({ ...keys.alert(alert.id), entity: 'alert', gsi1pk: keys.alerts, gsi1sk: `${alert.createdAt}#${alert.id}`, ...alert });
+  }
+  getAlert(id: string) {
+    return this.get<AlertCase>(keys.alert(id), true);
+  }
+  async markAlertNotified(id: string, channel: keyof AlertCase['notifications']) {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.alert(id),
+        UpdateExpression: 'SET notifications.#c = :sent',
+        ExpressionAttributeNames: { '#c': channel },
+        ExpressionAttributeValues: { ':sent': 'sent' },
+      }),
+    );
+  }
+  listAlerts(page: PageRequest) {
+    return this.listByGsi1<AlertCase>(keys.alerts, page);
+  }
+
+  putInvitation(invitation: Invitation) {
+    return this.putNew({ ...keys.invitation(invitation.id), entity: 'invitation', ...invitation });
+  }
+  getInvitation(id: string) {
+    return this.get<Invitation>(keys.invitation(id));
+  }
+
+  putApiKey(key: ApiKeyRecord) {
+    return this.putNew({ ...keys.apiKey(key.keyHash), entity: 'apiKey', ...key });
+  }
+  getApiKey(keyHash: string) {
+    return this.get<ApiKeyRecord>(keys.apiKey(keyHash));
+  }
+}

@@ -1,0 +1,24 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailMessage, EmailSender } from '../domain/ports';
+
+export class SesEmailSender implements EmailSender {
+  constructor(
+    private readonly from: string,
+    private readonly client: SESv2Client = new SESv2Client({}),
+  ) {}
+
+  async send(message: EmailMessage): Promise<void> {
+    await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: [message.to] },
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: message.text, Charset: 'UTF-8' }, Html: { Data: message.html, Charset: 'UTF-8' } },
+          },
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { commentOf, type SurveyResponse } from './response';
+import { scoreResponse, worstSeverity, type ResponseScores, type Severity } from './scoring';
+import type { Survey } from './survey';
+
+export type CaseStatus = 'open' | 'acknowledged' | 'resolved' | 'escalated';
+export type NotificationState = 'pending' | 'sent';
+
+/** An alert is also the case someone must act on: one per response, owned, with an SLA. */
+export interface AlertCase {
+  readonly id: string;
+  readonly responseId: string;
+  readonly surveyId: string;
+  readonly surveyName: string;
+  readonly touchpoint: string;
+  readonly channel: SurveyResponse['channel'];
+  readonly customerId?: string;
+  readonly owner: string;
+  readonly severity: Severity;
+  readonly reasons: readonly string[];
+  readonly scores: ResponseScores;
+  readonly comment?: string;
+  readonly status: CaseStatus;
+  readonly createdAt: string;
+  /** When the SLA runs out. */
+  readonly dueAt: string;
+  readonly notifications: { readonly email: NotificationState; readonly sns: NotificationState };
+  readonly history: readonly { readonly at: string; readonly action: string; readonly by: string }[];
+}
+
+/** Which of the survey's thresholds a response crosses. Empty when the experience was fine. */
+export function alertReasons(survey: Pick<Survey, 'questions' | 'alert'>, response: Pick<SurveyResponse, 'answers'>): string[] {
+  if (!survey.alert.enabled) return [];
+  const reasons: string[] = [];
+  for (const q of survey.questions) {
+    const value = response.answers[q.id];
+    if (typeof value !== 'number') continue;
+    if (q.type === 'nps' && value <= survey.alert.npsAtMost) reasons.push(`${q.id}: NPS ${value} (alert at ${survey.alert.npsAtMost} or below)`);
+    if (q.type === 'csat' && value <= survey.alert.csatAtMost) reasons.push(`${q.id}: CSAT ${value} (alert at ${survey.alert.csatAtMost} or below)`);
+    if (q.type === 'ces' && value >= survey.alert.cesAtLeast) reasons.push(`${q.id}: effort ${value} (alert at ${survey.alert.cesAtLeast} or above)`);
+  }
+  return reasons;
+}
+
+/** The case to open for a response, or undefined when no threshold is crossed. Pure. */
+export function openCase(survey: Survey, response: SurveyResponse, now: Date): AlertCase | undefined {
+  const reasons = alertReasons(survey, response);
+  if (reasons.length === 0) return undefined;
+  const scores = response.scores?.revision === response.revision ? response.scores : scoreResponse(survey, response.answers, response.revision);
+  const createdAt = now.toISOString();
+  const comment = commentOf(survey, response.answers);
+  return {
+    id: response.id,
+    responseId: response.id,
+    surveyId: survey.id,
+    surveyName: survey.name,
+    touchpoint: response.touchpoint,
+    channel: response.channel,
+    ...(response.customerId && { customerId: response.customerId }),
+    owner: survey.ownerEmail,
+    // A crossed threshold is at least medium, whatever the per-scale severity says.
+    severity: worstSeverity([scores.severity, 'medium']),
+    reasons,
+    scores,
+    ...(comment && { comment }),
+    status: 'open',
+    createdAt,
+    dueAt: new Date(now.getTime() + survey.alert.slaHours * 3600_000).toISOString(),
+    notifications: { email: 'pending', sns: 'pending' },
+    history: [{ at: createdAt, action: 'opened', by: 'system' }],
+  };
+}
+
+/** The JSON published on the alert topic for integrations (ticketing, chat, CRM). */
+export function alertMessage(alert: AlertCase, responseUrl: string) {
+  return {
+    type: 'cx.alert.opened',
+    version: 1,
+    alertId: alert.id,
+    responseId: alert.responseId,
+    surveyId: alert.surveyId,
+    surveyName: alert.surveyName,
+    touchpoint: alert.touchpoint,
+    channel: alert.channel,
+    customerId: alert.customerId ?? null,
+    owner: alert.owner,
+    severity: alert.severity,
+    reasons: alert.reasons,
+    scores: alert.scores,
+    comment: alert.comment ?? null,
+    createdAt: alert.createdAt,
+    dueAt: alert.dueAt,
+    responseUrl,
+  };
+}

@@ -1,0 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Random id that sorts by creation time: 10 chars of time (base32hex) + 16 of randomness. */
+export function newId(now = new Date()): string {
+  const time = now.getTime().toString(32).padStart(10, '0');
+  return time + randomBytes(10).toString('base64url').replace(/[-_]/g, '0').slice(0, 13).toLowerCase();
+}
+
+/**
+ * Deterministic id for a submission a client or provider may retry: the same key always names the same
+ * response, so a conditional put turns retries into no-ops.
+ */
+export function idFromKey(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('base64url').replace(/[-_]/g, '0').slice(0, 24).toLowerCase();
+}

@@ -1,0 +1,55 @@
+import type { AlertCase } from './alerts';
+import { escapeHtml, SCALE_ENDS } from './html';
+import type { EmailMessage } from './ports';
+import { SCALES, type Question, type Survey } from './survey';
+
+/** The invitation e-mail: the headline question as a row of one-click score links. */
+export function invitationEmail(
+  survey: Pick<Survey, 'name' | 'intro'>,
+  question: Question,
+  to: { email: string; name?: string },
+  linkFor: (score: number) => string,
+): EmailMessage {
+  const range = question.type === 'nps' ? SCALES.nps : SCALES.csat;
+  const scores = Array.from({ length: range.max - range.min + 1 }, (_, i) => range.min + i);
+  const [low, high] = SCALE_ENDS[question.type] ?? ['', ''];
+  const greeting = to.name ? `Hello ${to.name},` : 'Hello,';
+  const cells = scores
+    .map(
+      (s) =>
+        `<td style="padding:2px"><a href="${escapeHtml(linkFor(s))}" style="display:inline-block;min-width:28px;padding:8px 4px;text-align:center;border:1px solid #1f5fbf;border-radius:4px;color:#1f5fbf;text-decoration:none;font-family:sans-serif">${s}</a></td>`,
+    )
+    .join('');
+  const html = `<div style="font-family:sans-serif;max-width:600px"><p>${escapeHtml(greeting)}</p>${
+    survey.intro ? `<p>${escapeHtml(survey.intro)}</p>` : ''
+  }<p><strong>${escapeHtml(question.text)}</strong></p><table role="presentation"><tr>${cells}</tr></table>
+<table role="presentation" width="100%"><tr><td style="font-size:12px;color:#555">${escapeHtml(low)}</td><td style="font-size:12px;color:#555;text-align:right">${escapeHtml(high)}</td></tr></table>
+<p style="font-size:12px;color:#555">Choose a number to answer; you can add a comment on the next page.</p></div>`;
+  const text = `${greeting}\n\n${survey.intro ? survey.intro + '\n\n' : ''}${question.text}\n(${range.min} = ${low}, ${range.max} = ${high})\n\n${scores
+    .map((s) => `${s}: ${linkFor(s)}`)
+    .join('\n')}\n`;
+  return { to: to.email, subject: survey.name, text, html };
+}
+
+/** The e-mail that tells a survey's owner about a bad experience. */
+export function alertEmail(alert: AlertCase, responseUrl: string): EmailMessage {
+  const rows: [string, string][] = [
+    ['Severity', alert.severity],
+    ['Survey', alert.surveyName],
+    ['Touchpoint', alert.touchpoint],
+    ['Channel', alert.channel],
+    ['Customer', alert.customerId ?? 'anonymous'],
+    ...(alert.scores.nps ? [['NPS', `${alert.scores.nps.value} (${alert.scores.nps.category})`] as [string, string]] : []),
+    ...(alert.scores.csat ? [['CSAT', `${alert.scores.csat.value} (${alert.scores.csat.band})`] as [string, string]] : []),
+    ...(alert.scores.ces ? [['Effort (CES)', `${alert.scores.ces.value} (${alert.scores.ces.band})`] as [string, string]] : []),
+    ['Why', alert.reasons.join('; ')],
+    ['Comment', alert.comment ?? '(none)'],
+    ['Respond by', alert.dueAt],
+  ];
+  const subject = `[${alert.severity.toUpperCase()}] Bad experience at ${alert.touchpoint}: ${alert.surveyName}`;
+  const text = `${rows.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\nResponse: ${responseUrl}\nCase: ${alert.id}\n`;
+  const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><table cellpadding="4">${rows
+    .map(([k, v]) => `<tr><th align="left" valign="top">${escapeHtml(k)}</th><td style="white-space:pre-wrap">${escapeHtml(v)}</td></tr>`)
+    .join('')}</table><p><a href="${escapeHtml(responseUrl)}">Open the response</a> · case ${escapeHtml(alert.id)}</p></div>`;
+  return { to: alert.owner, subject, text, html };
+}

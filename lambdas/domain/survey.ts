@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'yesno', 'choice', 'text'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+/**
+ * Loyalty has three parts; a question can measure one of them. `retention` is reluctance to switch,
+ * phrased so that a high answer means "I would stay".
+ */
+export const LOYALTY_DIMENSIONS = ['recommend', 'repurchase', 'retention'] as const;
+export type LoyaltyDimension = (typeof LOYALTY_DIMENSIONS)[number];
+
+/** Inclusive score range of the numeric question types. */
+export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces: { min: 1, max: 7 } } as const;
+
+const questionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'use 1–40 letters, digits, "_" or "-"');
+
+export const QuestionSchema = z
+  .object({
+    id: questionId,
+    type: z.enum(QUESTION_TYPES),
+    text: z.string().trim().min(1).max(500),
+    required: z.boolean().default(false),
+    /** For `choice`: the allowed answers. */
+    options: z
+      .array(z.object({ id: questionId, label: z.string().trim().min(1).max(200) }))
+      .min(2)
+      .max(20)
+      .optional(),
+    /** For `rating`: the top of a 1..scale rating. */
+    scale: z.number().int().min(2).max(10).optional(),
+    dimension: z.enum(LOYALTY_DIMENSIONS).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.type === 'choice' && !q.options)
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'a choice question needs options' });
+    if (q.type !== 'choice' && q.options)
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'only choice questions have options' });
+    if (q.type !== 'rating' && q.scale !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['scale'], message: 'only rating questions have a scale' });
+    if (q.dimension && (q.type === 'text' || q.type === 'choice'))
+      ctx.addIssue({ code: 'custom', path: ['dimension'], message: 'a loyalty dimension needs a scored question' });
+    if (q.options && new Set(q.options.map((o) => o.id)).size !== q.options.length)
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'option ids must be unique' });
+  });
+export type Question = z.infer<typeof QuestionSchema>;
+
+export const DEFAULT_ALERT_THRESHOLDS = { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 } as const;
+
+export const AlertSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  npsAtMost: z.number().int().min(0).max(10).default(DEFAULT_ALERT_THRESHOLDS.npsAtMost),
+  csatAtMost: z.number().int().min(1).max(5).default(DEFAULT_ALERT_THRESHOLDS.csatAtMost),
+  cesAtLeast: z.number().int().min(1).max(7).default(DEFAULT_ALERT_THRESHOLDS.cesAtLeast),
+  /** Hours the owner has to act on a case before it is overdue. */
+  slaHours: z.number().int().min(1).max(24 * 30).default(24),
+});
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
+
+/** What `POST /admin/surveys` accepts. */
+export const SurveyInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    touchpoint: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'use lower-case letters, digits and "-", e.g. "support-call"'),
+    ownerEmail: z.email(),
+    questions: z.array(QuestionSchema).min(1).max(30),
+    alert: AlertSettingsSchema.prefault({}),
+    intro: z.string().trim().max(1000).optional(),
+    thankYou: z.string().trim().max(1000).optional(),
+    /** @default "en" */
+    language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.questions.forEach((q, i) => {
+      if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
+      seen.add(q.id);
+    });
+  });
+export type SurveyInput = z.input<typeof SurveyInputSchema>;
+
+export interface Survey extends z.infer<typeof SurveyInputSchema> {
+  readonly id: string;
+  readonly createdAt: string;
+}
+
+export function createSurvey(input: z.infer<typeof SurveyInputSchema>, id: string, now: Date): Survey {
+  return { ...input, id, createdAt: now.toISOString() };
+}
+
+/** The question an invitation e-mail turns into one-click links: the first NPS or CSAT question. */
+export function headlineQuestion(survey: Pick<Survey, 'questions'>): Question | undefined {
+  return survey.questions.find((q) => q.type === 'nps' || q.type === 'csat');
+}
+
+/** Inclusive numeric range of a scored question, or undefined for non-numeric types. */
+export function numericRange(q: Question): { min: number; max: number } | undefined {
+  if (q.type === 'nps' || q.type === 'csat' || q.type === 'ces') return SCALES[q.type];
+  if (q.type === 'rating') return { min: 1, max: q.scale ?? 5 };
+  return undefined;
+}

@@ -1,0 +1,55 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { DomainError } from './errors';
+
+/** What a survey link token binds: an invitation (hence one contact) to one survey, until it expires. */
+export interface LinkTokenClaims {
+  readonly invitationId: string;
+  readonly surveyId: string;
+  /** Short hash of the contact, so a token cannot be moved to another contact's invitation. */
+  readonly contact: string;
+  /** Expiry, seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+export const DEFAULT_TOKEN_TTL_DAYS = 30;
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+const sign = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest();
+
+export const contactFingerprint = (contact: { email?: string; customerId?: string; phone?: string }) =>
+  createHash('sha256')
+    .update(`${contact.email?.toLowerCase() ?? ''}|${contact.customerId ?? ''}|${contact.phone ?? ''}`)
+    .digest('base64url')
+    .slice(0, 16);
+
+/** `<payload>.<hmac>`, both base64url: URL-safe, no padding, verifiable without a lookup. */
+export function issueLinkToken(secret: string, claims: LinkTokenClaims): string {
+  const payload = b64url(JSON.stringify({ v: 1, i: claims.invitationId, s: claims.surveyId, c: claims.contact, e: claims.expiresAt }));
+  return `${payload}.${b64url(sign(secret, payload))}`;
+}
+
+const invalidToken = (message: string) =>
+  new DomainError(400, 'invalid_token', message, [{ field: 'token', message }]);
+
+/** Verifies signature and expiry; throws a 400 (tampered) or 410 (expired) DomainError. */
+export function verifyLinkToken(secret: string, token: string, now: Date): LinkTokenClaims {
+  const match = /^([A-Za-z0-9_-]{10,1000})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) throw invalidToken('this link is malformed');
+  const [, payload, signature] = match;
+  const expected = sign(secret, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken('this link is not valid');
+  let raw: { v?: unknown; i?: unknown; s?: unknown; c?: unknown; e?: unknown };
+  try {
+    raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidToken('this link is malformed');
+  }
+  if (raw.v !== 1 || typeof raw.i !== 'string' || typeof raw.s !== 'string' || typeof raw.c !== 'string' || typeof raw.e !== 'number') {
+    throw invalidToken('this link is malformed');
+  }
+  if (raw.e * 1000 <= now.getTime()) {
+    throw new DomainError(410, 'link_expired', 'this survey link has expired', [{ field: 'token', message: 'expired' }]);
+  }
+  return { invitationId: raw.i, surveyId: raw.s, contact: raw.c, expiresAt: raw.e };
+}

@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { env } from '../../lib/pipeline';
+import { DynamoFeedbackStore } from '../adapters/dynamo-store';
+import { SesEmailSender } from '../adapters/ses-email-sender';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
+import type { AlertPublisher, EmailSender, FeedbackStore } from '../domain/ports';
+import { requireEnv } from './config';
+import { tracer } from './powertools';
+
+/** Built on first use, once per container; endpoints come from the SDK's standard AWS_ENDPOINT_URL_* variables. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+export const feedbackStore = once<FeedbackStore>(
+  () => new DynamoFeedbackStore(requireEnv(env.tableName), tracer.captureAWSv3Client(new DynamoDBClient({}))),
+);
+export const emailSender = once<EmailSender>(
+  () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({}))),
+);
+export const alertPublisher = once<AlertPublisher>(
+  () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),
+);

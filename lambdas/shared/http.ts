@@ -1,0 +1,126 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError, type ErrorDetail } from '../domain/errors';
+import { errorPage } from '../domain/html';
+import { logger, metrics, tracer } from './powertools';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** Bodies above this are refused with 413 before any parsing. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+const HTML_HEADERS = {
+  ...SECURITY_HEADERS,
+  'content-type': 'text/html; charset=utf-8',
+  // Pages carry no script; forms post only to this origin.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+};
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { ...SECURITY_HEADERS, 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const html = (statusCode: number, body: string): HttpResult => ({ statusCode, headers: HTML_HEADERS, body });
+
+export const errorBody = (code: string, message: string, details: readonly ErrorDetail[] = []) => ({ error: { code, message, details } });
+
+export function header(event: HttpEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+/** Browsers (the hosted form, e-mail links) get HTML errors; API clients get the JSON error shape. */
+export const wantsHtml = (event: HttpEvent) => {
+  const accept = header(event, 'accept') ?? '';
+  return accept.includes('text/html') || isFormPost(event);
+};
+const isFormPost = (event: HttpEvent) => (header(event, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
+
+export function rawBody(event: HttpEvent): string {
+  if (!event.body) return '';
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new DomainError(413, 'payload_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: `${bytes.length} bytes` }]);
+  }
+  return bytes.toString('utf8');
+}
+
+/** The body as a JSON object, or as form fields for the hosted pages' posts. */
+export function parseBody(event: HttpEvent): Record<string, unknown> {
+  const text = rawBody(event);
+  if (isFormPost(event)) return Object.fromEntries(new URLSearchParams(text));
+  const type = header(event, 'content-type') ?? 'application/json';
+  if (!/^application\/([a-z.+-]*\+)?json\b/.test(type)) {
+    throw new DomainError(415, 'unsupported_media_type', 'send application/json', [{ field: 'content-type', message: `${type} is not supported` }]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new DomainError(400, 'malformed_json', 'the body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new DomainError(400, 'validation_failed', 'the body must be a JSON object', [{ field: 'body', message: 'must be an object' }]);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** zod issues → our details: dotted field path + message. */
+export function zodDetails(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix = ''): ErrorDetail[] {
+  return issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || prefix || 'body', message: i.message }));
+}
+
+/** Exposes messages only for 4xx (as middy's http-error-handler does); anything else is a logged 500. */
+const errorResponses = (): MiddlewareObj<HttpEvent, HttpResult> => ({
+  onError: async (request) => {
+    const error = request.error;
+    const htmlWanted = wantsHtml(request.event);
+    if (error instanceof DomainError && error.status < 500) {
+      logger.info('request refused', { status: error.status, code: error.code, details: error.details });
+      request.response = htmlWanted
+        ? html(error.status, errorPage(error.message, error.details))
+        : json(error.status, errorBody(error.code, error.message, error.details));
+      return;
+    }
+    logger.error('request failed', error as Error);
+    const message = 'something went wrong on our side; nothing was stored, please try again';
+    request.response = htmlWanted ? html(500, errorPage(message, [])) : json(500, errorBody('internal_error', message));
+  },
+});
+
+/** The middy stack every HTTP handler shares. */
+export function httpHandler(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy(handle)
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(errorResponses());
+}
+
+export function pathParam(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new DomainError(400, 'validation_failed', `${name} is missing`, [{ field: name, message: 'is required' }]);
+  return decodeURIComponent(value);
+}
+
+/** `limit` (1–100, default 25) and `cursor` query parameters. */
+export function pageRequest(event: HttpEvent): { limit: number; cursor?: string } {
+  const q = event.queryStringParameters ?? {};
+  const limit = q.limit === undefined ? 25 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new DomainError(400, 'validation_failed', 'limit must be a whole number from 1 to 100', [{ field: 'limit', message: 'must be 1–100' }]);
+  }
+  return q.cursor ? { limit, cursor: q.cursor } : { limit };
+}

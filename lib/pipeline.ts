@@ -1,0 +1,191 @@
+/**
+ * The pipeline, declared once. The CDK stack turns it into HTTP API routes, functions and event source
+ * mappings; the local runtime serves the same handler modules and feeds the same consumers from the
+ * table's stream. Plain data only: no CDK or SDK imports, so both sides can read it cheaply.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route. `apiKey` routes pass the API-key authorizer first. */
+export type RouteAuth = 'public' | 'apiKey' | 'provider';
+
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** API Gateway route path, with `{param}` placeholders. */
+  readonly path: string;
+  /** Key into {@link handlers}. */
+  readonly handler: HandlerName;
+  readonly auth: RouteAuth;
+}
+
+/** What a handler needs from the environment; the stack grants exactly these. */
+export interface HandlerAccess {
+  /** Table access: read, or read and write. */
+  readonly table?: 'read' | 'readWrite';
+  readonly sendEmail?: boolean;
+  readonly publishAlerts?: boolean;
+  /** Secrets (by name in {@link secrets}) the handler reads. */
+  readonly secrets?: readonly SecretName[];
+}
+
+export interface HandlerDefinition {
+  /** Module path from the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly access: HandlerAccess;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * An event filter in the Lambda event-filtering grammar (subset: literal lists, `prefix`, `exists`),
+ * applied by the event source mapping in AWS and by the local stream poller.
+ */
+export type FilterPattern = { readonly [key: string]: FilterPattern | readonly FilterValue[] };
+export type FilterValue = string | number | boolean | null | { readonly prefix: string } | { readonly exists: boolean };
+
+export interface StreamConsumerDefinition {
+  readonly name: string;
+  readonly handler: HandlerName;
+  readonly filters: readonly FilterPattern[];
+  /** @default 25 */
+  readonly batchSize?: number;
+  /** @default 3 */
+  readonly retryAttempts?: number;
+  /** @default 3600 */
+  readonly maxRecordAgeSeconds?: number;
+  /** @default 1 */
+  readonly maxBatchingWindowSeconds?: number;
+}
+
+export const secrets = {
+  /** HMAC key for e-mail link tokens. */
+  TOKEN_SECRET: { description: 'HMAC key that signs survey link tokens', generated: true },
+} as const;
+export type SecretName = keyof typeof secrets;
+
+/** Single-table design: entity type is the key prefix, GSI1 serves the listings. */
+export const table = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+} as const;
+
+export const handlers = {
+  health: {
+    entry: 'lambdas/handlers/health.ts',
+    description: 'Liveness probe',
+    access: {},
+    memoryMb: 128,
+  },
+  authorizer: {
+    entry: 'lambdas/handlers/authorizer.ts',
+    description: 'Checks API keys (stored hashed) for admin routes',
+    access: { table: 'read' },
+  },
+  createSurvey: {
+    entry: 'lambdas/handlers/create-survey.ts',
+    description: 'Creates a survey',
+    access: { table: 'readWrite' },
+  },
+  getSurvey: {
+    entry: 'lambdas/handlers/get-survey.ts',
+    description: 'Reads a survey',
+    access: { table: 'read' },
+  },
+  sendInvitations: {
+    entry: 'lambdas/handlers/send-invitations.ts',
+    description: 'E-mails survey invitations with one-click score links',
+    access: { table: 'readWrite', sendEmail: true, secrets: ['TOKEN_SECRET'] },
+    timeoutSeconds: 29,
+  },
+  getResponse: {
+    entry: 'lambdas/handlers/get-response.ts',
+    description: 'Reads one response with its scores',
+    access: { table: 'read' },
+  },
+  listResponses: {
+    entry: 'lambdas/handlers/list-responses.ts',
+    description: 'Lists a survey\'s responses, paginated',
+    access: { table: 'read' },
+  },
+  listAlerts: {
+    entry: 'lambdas/handlers/list-alerts.ts',
+    description: 'Lists alerts (cases), paginated',
+    access: { table: 'read' },
+  },
+  surveyForm: {
+    entry: 'lambdas/handlers/survey-form.ts',
+    description: 'Serves the hosted HTML survey form',
+    access: { table: 'read' },
+  },
+  submitResponse: {
+    entry: 'lambdas/handlers/submit-response.ts',
+    description: 'Accepts web responses (JSON or the hosted form)',
+    access: { table: 'readWrite' },
+  },
+  emailLink: {
+    entry: 'lambdas/handlers/email-link.ts',
+    description: 'One-click score links from invitation e-mails',
+    access: { table: 'readWrite', secrets: ['TOKEN_SECRET'] },
+  },
+  scoreResponses: {
+    entry: 'lambdas/handlers/score-responses.ts',
+    description: 'Stream consumer: enriches responses with scores and severity',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 60,
+  },
+  sendAlerts: {
+    entry: 'lambdas/handlers/send-alerts.ts',
+    description: 'Stream consumer: opens a case and notifies the owner for bad experiences',
+    access: { table: 'readWrite', sendEmail: true, publishAlerts: true },
+    timeoutSeconds: 60,
+  },
+} as const satisfies Record<string, HandlerDefinition>;
+export type HandlerName = keyof typeof handlers;
+
+export const routes: readonly RouteDefinition[] = [
+  { method: 'GET', path: '/health', handler: 'health', auth: 'public' },
+  { method: 'POST', path: '/admin/surveys', handler: 'createSurvey', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/surveys/{surveyId}', handler: 'getSurvey', auth: 'apiKey' },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/responses', handler: 'listResponses', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/alerts', handler: 'listAlerts', auth: 'apiKey' },
+  { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
+  { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
+  { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
+  { method: 'POST', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
+];
+
+/** Only response items whose answers exist; both consumers ignore everything else on the stream. */
+const responseChanges: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } } },
+};
+
+export const streamConsumers: readonly StreamConsumerDefinition[] = [
+  { name: 'scoring', handler: 'scoreResponses', filters: [responseChanges] },
+  { name: 'alerts', handler: 'sendAlerts', filters: [responseChanges], batchSize: 10 },
+];
+
+/** Handlers that serve at least one route or consumer, plus the authorizer. */
+export function handlersInUse(): HandlerName[] {
+  const names = new Set<HandlerName>(['authorizer']);
+  for (const route of routes) names.add(route.handler);
+  for (const consumer of streamConsumers) names.add(consumer.handler);
+  return [...names];
+}
+
+/** Environment variable names shared by the stack, the local runtime and the handlers. */
+export const env = {
+  tableName: 'TABLE_NAME',
+  alertTopicArn: 'ALERT_TOPIC_ARN',
+  senderEmail: 'SENDER_EMAIL',
+  publicUrl: 'PUBLIC_URL',
+  /** `<NAME>_SECRET_ARN` points at Secrets Manager in AWS; `<NAME>` holds the value locally. */
+  secretArnSuffix: '_SECRET_ARN',
+} as const;
