@@ -151,7 +151,12 @@ export class DynamoFeedbackStore implements FeedbackStore {
     return this.putNew({ ...keys.invitation(invitation.id), entity: 'invitation', ...invitation });
   }
   getInvitation(id: string) {
-    return this.get<Invitation>(keys.invitation(id));
+    return this.get<Invitation>(keys.invitation(id), true);
+  }
+  async markInvitationSent(id: string, sentAt: string) {
+    await this.doc.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.invitation(id), UpdateExpression: 'SET sentAt = :t', ExpressionAttributeValues: { ':t': sentAt } }),
+    );
   }
 
   putApiKey(key: ApiKeyRecord) {

@@ -23,6 +23,8 @@ export interface Invitation {
   readonly createdAt: string;
   /** Seconds since the epoch; the table's TTL removes the invitation afterwards. */
   readonly expiresAt: number;
+  /** Set once the invitation went out, so a retried request does not send it again. */
+  readonly sentAt?: string;
 }
 
 export interface ApiKeyRecord {
@@ -52,6 +54,7 @@ export interface FeedbackStore {
 
   putInvitation(invitation: Invitation): Promise<PutOutcome>;
   getInvitation(id: string): Promise<Invitation | undefined>;
+  markInvitationSent(id: string, sentAt: string): Promise<void>;
 
   putApiKey(key: ApiKeyRecord): Promise<PutOutcome>;
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;

@@ -124,3 +124,22 @@ export function pageRequest(event: HttpEvent): { limit: number; cursor?: string 
   }
   return q.cursor ? { limit, cursor: q.cursor } : { limit };
 }
+
+/** Hosted forms name answer fields `answers.<questionId>`; this folds them back into an answers object. */
+export function formAnswers(fields: Record<string, unknown>): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (key.startsWith('answers.')) answers[key.slice('answers.'.length)] = value;
+  return answers;
+}
+
+export const isForm = isFormPost;
+
+/** `Idempotency-Key` header (or the hosted form's hidden field): 1–128 visible characters. */
+export function idempotencyKey(event: HttpEvent, formField?: unknown): string | undefined {
+  const key = header(event, 'idempotency-key') ?? (typeof formField === 'string' ? formField : undefined);
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
+    throw new DomainError(400, 'validation_failed', 'Idempotency-Key must be 1–128 visible ASCII characters', [{ field: 'Idempotency-Key', message: 'invalid' }]);
+  }
+  return key;
+}

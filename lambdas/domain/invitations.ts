@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { DomainError, validationError } from './errors';
+import { idFromKey, newId } from './ids';
+import { invitationEmail } from './messages';
+import type { EmailSender, FeedbackStore, Invitation } from './ports';
+import { headlineQuestion, type Survey } from './survey';
+import { contactFingerprint, DEFAULT_TOKEN_TTL_DAYS, issueLinkToken } from './tokens';
+
+export const InvitationRequestSchema = z
+  .object({
+    contacts: z
+      .array(
+        z
+          .object({
+            email: z.email(),
+            customerId: z.string().trim().min(1).max(128).optional(),
+            name: z.string().trim().min(1).max(200).optional(),
+            attributes: z.record(z.string().max(64), z.string().max(512)).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+    expiresInDays: z.number().int().min(1).max(90).default(DEFAULT_TOKEN_TTL_DAYS),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const seen = new Set<string>();
+    r.contacts.forEach((c, i) => {
+      const email = c.email.toLowerCase();
+      if (seen.has(email)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'email'], message: 'appears twice in this request' });
+      seen.add(email);
+    });
+  });
+export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
+
+export interface InvitationResult {
+  readonly invitationId: string;
+  readonly email: string;
+  readonly status: 'sent' | 'already-sent' | 'failed';
+  readonly error?: string;
+}
+
+export interface InvitationDeps {
+  readonly store: FeedbackStore;
+  readonly email: EmailSender;
+  readonly tokenSecret: string;
+  readonly publicUrl: string;
+  readonly now: Date;
+  /** Failures are reported per contact; the caller logs them. */
+  readonly onFailure?: (email: string, error: unknown) => void;
+}
+
+/**
+ * Stores an invitation per contact, then e-mails it. With an idempotency key a retried request finds the
+ * same invitations and does not e-mail anyone twice.
+ */
+export async function sendInvitations(
+  deps: InvitationDeps,
+  survey: Survey,
+  request: InvitationRequest,
+  idempotencyKey?: string,
+): Promise<InvitationResult[]> {
+  const question = headlineQuestion(survey);
+  if (!question) {
+    throw validationError('e-mail invitations need an NPS or CSAT question to turn into one-click links', [
+      { field: 'survey.questions', message: 'add a question of type nps or csat' },
+    ]);
+  }
+  const expiresAt = Math.floor(deps.now.getTime() / 1000) + request.expiresInDays * 86400;
+  const results: InvitationResult[] = [];
+  for (const contact of request.contacts) {
+    const id = idempotencyKey ? idFromKey('invitation', survey.id, idempotencyKey, contact.email.toLowerCase()) : newId(deps.now);
+    const invitation: Invitation = {
+      id,
+      surveyId: survey.id,
+      channel: 'email',
+      contact: { email: contact.email, ...(contact.name && { name: contact.name }) },
+      ...(contact.customerId && { customerId: contact.customerId }),
+      ...(contact.attributes && { attributes: contact.attributes }),
+      createdAt: deps.now.toISOString(),
+      expiresAt,
+    };
+    try {
+      const outcome = await deps.store.putInvitation(invitation);
+      const stored = outcome === 'created' ? invitation : await deps.store.getInvitation(id);
+      if (stored?.sentAt) {
+        results.push({ invitationId: id, email: contact.email, status: 'already-sent' });
+        continue;
+      }
+      const token = issueLinkToken(deps.tokenSecret, {
+        invitationId: id,
+        surveyId: survey.id,
+        contact: contactFingerprint({ email: contact.email, customerId: contact.customerId }),
+        expiresAt: stored?.expiresAt ?? expiresAt,
+      });
+      const link = (score: number) => `${deps.publicUrl}/r/${token}?score=${score}`;
+      await deps.email.send(invitationEmail(survey, question, { email: contact.email, name: contact.name }, link));
+      await deps.store.markInvitationSent(id, deps.now.toISOString());
+      results.push({ invitationId: id, email: contact.email, status: 'sent' });
+    } catch (error) {
+      deps.onFailure?.(contact.email, error);
+      results.push({ invitationId: id, email: contact.email, status: 'failed', error: 'could not be sent; retry with the same Idempotency-Key' });
+    }
+  }
+  if (results.every((r) => r.status === 'failed')) {
+    throw new DomainError(502, 'delivery_failed', 'no invitation could be sent; nothing was e-mailed, retry later', []);
+  }
+  return results;
+}

@@ -1,0 +1,56 @@
+import { notFound } from './errors';
+import { idFromKey, newId } from './ids';
+import type { FeedbackStore, PutOutcome } from './ports';
+import { parseAnswers, type Channel, type SurveyResponse } from './response';
+import type { Survey } from './survey';
+
+export interface Submission {
+  readonly surveyId: string;
+  readonly channel: Channel;
+  readonly answers: unknown;
+  readonly customerId?: string;
+  readonly touchpoint?: string;
+  readonly attributes?: Record<string, string>;
+  readonly contact?: SurveyResponse['contact'];
+  readonly invitationId?: string;
+  /** Names the submission across retries: the same key always yields the same response id. */
+  readonly idempotencyKey?: string;
+  readonly partial?: boolean;
+}
+
+/** The id a keyed submission gets: retries with the same key land on the same response. */
+export const keyedResponseId = (channel: Channel, surveyId: string, key: string) => idFromKey(channel, surveyId, key);
+
+export async function loadSurvey(store: FeedbackStore, surveyId: string): Promise<Survey> {
+  const survey = await store.getSurvey(surveyId);
+  if (!survey) throw notFound('Survey', 'surveyId');
+  return survey;
+}
+
+/** Validates a submission against its survey and stores it once. Used by every channel. */
+export async function recordResponse(
+  store: FeedbackStore,
+  submission: Submission,
+  now: Date,
+  survey?: Survey,
+): Promise<{ response: SurveyResponse; outcome: PutOutcome; survey: Survey }> {
+  const target = survey ?? (await loadSurvey(store, submission.surveyId));
+  const answers = parseAnswers(target, submission.answers, { partial: submission.partial });
+  const id = submission.idempotencyKey ? keyedResponseId(submission.channel, target.id, submission.idempotencyKey) : newId(now);
+  const response: SurveyResponse = {
+    id,
+    surveyId: target.id,
+    channel: submission.channel,
+    touchpoint: submission.touchpoint ?? target.touchpoint,
+    ...(submission.customerId && { customerId: submission.customerId }),
+    answers,
+    status: submission.partial ? 'partial' : 'complete',
+    submittedAt: now.toISOString(),
+    revision: 1,
+    ...(submission.invitationId && { invitationId: submission.invitationId }),
+    ...(submission.contact && { contact: submission.contact }),
+    ...(submission.attributes && { attributes: submission.attributes }),
+  };
+  const outcome = await store.putResponse(response);
+  return { response, outcome, survey: target };
+}

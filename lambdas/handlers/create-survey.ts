@@ -1,0 +1,14 @@
+import { validationError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import { createSurvey, SurveyInputSchema } from '../domain/survey';
+import { feedbackStore } from '../shared/dependencies';
+import { publicUrl } from '../shared/config';
+import { httpHandler, json, parseBody, zodDetails } from '../shared/http';
+
+export const handler = httpHandler(async (event) => {
+  const parsed = SurveyInputSchema.safeParse(parseBody(event));
+  if (!parsed.success) throw validationError('the survey is not valid', zodDetails(parsed.error.issues));
+  const survey = createSurvey(parsed.data, newId(), new Date());
+  await feedbackStore().putSurvey(survey);
+  return json(201, { ...survey, formUrl: `${publicUrl()}/s/${survey.id}` }, { location: `/admin/surveys/${survey.id}` });
+});

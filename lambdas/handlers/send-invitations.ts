@@ -1,0 +1,31 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { validationError } from '../domain/errors';
+import { InvitationRequestSchema, sendInvitations } from '../domain/invitations';
+import { loadSurvey } from '../domain/submissions';
+import { publicUrl, secretValue } from '../shared/config';
+import { emailSender, feedbackStore } from '../shared/dependencies';
+import { httpHandler, idempotencyKey, json, parseBody, pathParam, zodDetails } from '../shared/http';
+import { logger, metrics } from '../shared/powertools';
+
+export const handler = httpHandler(async (event) => {
+  const parsed = InvitationRequestSchema.safeParse(parseBody(event));
+  if (!parsed.success) throw validationError('the invitation request is not valid', zodDetails(parsed.error.issues));
+  const key = idempotencyKey(event);
+  const survey = await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'));
+  const results = await sendInvitations(
+    {
+      store: feedbackStore(),
+      email: emailSender(),
+      tokenSecret: await secretValue('TOKEN_SECRET'),
+      publicUrl: publicUrl(),
+      now: new Date(),
+      // The address stays out of the logs; the invitation id is enough to trace it.
+      onFailure: (_email, error) => logger.error('invitation not sent', error as Error),
+    },
+    survey,
+    parsed.data,
+    key,
+  );
+  metrics.addMetric('InvitationsSent', MetricUnit.Count, results.filter((r) => r.status === 'sent').length);
+  return json(202, { surveyId: survey.id, invitations: results });
+});

@@ -1,0 +1,33 @@
+import { validationError } from '../domain/errors';
+import { thankYouPage } from '../domain/html';
+import { WebSubmissionSchema } from '../domain/response';
+import { recordResponse } from '../domain/submissions';
+import { feedbackStore } from '../shared/dependencies';
+import { formAnswers, html, httpHandler, idempotencyKey, isForm, json, parseBody, zodDetails } from '../shared/http';
+import { metrics } from '../shared/powertools';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** `POST /responses`: JSON from any web client, or the hosted form's post. */
+export const handler = httpHandler(async (event) => {
+  const body = parseBody(event);
+  const fromForm = isForm(event);
+  const input = fromForm
+    ? {
+        surveyId: body.surveyId,
+        customerId: blankToUndefined(body.customerId),
+        touchpoint: blankToUndefined(body.touchpoint),
+        answers: formAnswers(body),
+      }
+    : body;
+  const parsed = WebSubmissionSchema.safeParse(input);
+  if (!parsed.success) throw validationError('the response is not valid', zodDetails(parsed.error.issues));
+  const { response, outcome, survey } = await recordResponse(
+    feedbackStore(),
+    { ...parsed.data, channel: 'web', idempotencyKey: idempotencyKey(event, fromForm ? body.idempotencyKey : undefined) },
+    new Date(),
+  );
+  if (outcome === 'created') metrics.addMetric('ResponsesReceived', MetricUnit.Count, 1);
+  return fromForm ? html(200, thankYouPage(survey)) : json(202, { id: response.id, status: outcome === 'created' ? 'accepted' : 'duplicate' });
+});

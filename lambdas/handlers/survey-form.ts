@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { surveyForm } from '../domain/html';
+import { loadSurvey } from '../domain/submissions';
+import { publicUrl } from '../shared/config';
+import { feedbackStore } from '../shared/dependencies';
+import { html, httpHandler, pathParam } from '../shared/http';
+
+/** The hosted form: plain HTML that posts to `/responses`, so it works without JavaScript. */
+export const handler = httpHandler(async (event) => {
+  const survey = await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'));
+  const query = event.queryStringParameters ?? {};
+  return html(
+    200,
+    surveyForm(survey, {
+      action: `${publicUrl()}/responses`,
+      // A fresh key per rendered form: a double-click or re-post of the same form stores one response.
+      hidden: { surveyId: survey.id, idempotencyKey: randomUUID(), customerId: query.customerId, touchpoint: query.touchpoint },
+      questions: survey.questions,
+    }),
+  );
+});

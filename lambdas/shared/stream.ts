@@ -1,0 +1,45 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { SurveyResponse } from '../domain/response';
+import type { Survey } from '../domain/survey';
+import type { FeedbackStore } from '../domain/ports';
+import { logger, metrics, tracer } from './powertools';
+
+/** A response item from a stream image, or undefined for any other entity. */
+export function responseImage(record: DynamoDBRecord, which: 'NewImage' | 'OldImage'): SurveyResponse | undefined {
+  const image = record.dynamodb?.[which];
+  if (!image) return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (item.entity !== 'response') return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...response } = item;
+  return response as SurveyResponse;
+}
+
+/**
+ * Stream consumer with partial batch failure reporting: a failing record is retried (and bisected) by the
+ * event source mapping while the rest of the batch is checkpointed.
+ */
+export function streamHandler(handleRecord: (record: DynamoDBRecord) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  return middy(async (event: DynamoDBStreamEvent, context: Context) => processPartialResponse(event, handleRecord, processor, { context }))
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}
+
+/** Surveys change rarely; a consumer reads each at most once a minute. */
+const SURVEY_TTL_MS = 60_000;
+const surveys = new Map<string, { survey: Survey | undefined; at: number }>();
+export async function cachedSurvey(store: FeedbackStore, id: string): Promise<Survey | undefined> {
+  const hit = surveys.get(id);
+  if (hit && Date.now() - hit.at < SURVEY_TTL_MS) return hit.survey;
+  const survey = await store.getSurvey(id);
+  surveys.set(id, { survey, at: Date.now() });
+  return survey;
+}
