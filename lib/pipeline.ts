@@ -172,9 +172,16 @@ export const streamConsumers: readonly StreamConsumerDefinition[] = [
   { name: 'alerts', handler: 'sendAlerts', filters: [responseChanges], batchSize: 10 },
 ];
 
-/** Handlers that serve at least one route or consumer, plus the authorizer. */
+/**
+ * Handlers invoked directly by another AWS service (not over HTTP), e.g. an Amazon Connect contact flow.
+ * The stack grants `invokedBy` permission; the local runtime serves them on the Lambda Invoke API path.
+ */
+export const invocableHandlers: readonly { readonly handler: HandlerName; readonly invokedBy: string }[] = [];
+
+/** Handlers that serve at least one route, consumer or direct invocation, plus the authorizer. */
 export function handlersInUse(): HandlerName[] {
   const names = new Set<HandlerName>(['authorizer']);
+  for (const invocable of invocableHandlers) names.add(invocable.handler);
   for (const route of routes) names.add(route.handler);
   for (const consumer of streamConsumers) names.add(consumer.handler);
   return [...names];
