@@ -1,0 +1,28 @@
+import { createApiKey } from '../lambdas/domain/api-keys';
+import type { FeedbackStore } from '../lambdas/domain/ports';
+import { createSurvey, SurveyInputSchema, type SurveyInput } from '../lambdas/domain/survey';
+
+export const DEMO_SURVEY_ID = 'demo';
+
+export const demoSurvey = (ownerEmail: string): SurveyInput => ({
+  name: 'How was your delivery?',
+  touchpoint: 'delivery',
+  ownerEmail,
+  intro: 'This takes less than a minute.',
+  questions: [
+    { id: 'nps', type: 'nps', text: 'How likely are you to recommend us to a friend or colleague?', required: true },
+    { id: 'csat', type: 'csat', text: 'How satisfied are you with the delivery?' },
+    { id: 'comment', type: 'text', text: 'What is the main reason for your score?' },
+  ],
+  alert: { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 },
+});
+
+/** Seeds the demo survey once (a restart keeps it) and an admin key for this run. */
+export async function seed(store: FeedbackStore, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean }) {
+  const now = new Date();
+  if (options.seedDemo) {
+    await store.putSurvey(createSurvey(SurveyInputSchema.parse(demoSurvey(options.ownerEmail)), DEMO_SURVEY_ID, now));
+  }
+  const { key } = await createApiKey(store, 'local-admin', now, options.adminKey);
+  return { adminKey: key };
+}

@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import { DEMO_SURVEY_ID } from './seed';
+import { startLocalRuntime } from './runtime';
+
+/** `npm start`: the whole pipeline on this machine, on real emulators. */
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      'in-memory': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(`Usage: npm start [-- --in-memory] [--data-dir DIR] [--port N]
+Env: PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SURVEY_ADMIN_KEY, TOKEN_SECRET, PUBLIC_URL, SENDER_EMAIL, DEMO_OWNER_EMAIL, LOCAL_DATA_DIR`);
+    return;
+  }
+  console.log('Starting DynamoDB Local, the SES emulator and the SNS emulator…');
+  const runtime = await startLocalRuntime({
+    inMemory: values['in-memory'],
+    dataDir: values['data-dir'],
+    port: values.port === undefined ? undefined : Number(values.port),
+  });
+  const line = (label: string, value: string) => console.log(`  ${label.padEnd(22)} ${value}`);
+  console.log('\nCX feedback pipeline is running locally.\n');
+  line('API', runtime.apiUrl);
+  line('Admin key', `${runtime.adminKey}${process.env.SURVEY_ADMIN_KEY ? ' (from SURVEY_ADMIN_KEY)' : ' (generated for this run)'}`);
+  line('Demo survey form', `${runtime.apiUrl}/s/${DEMO_SURVEY_ID}`);
+  line('Inbox (sent e-mail)', `${runtime.sesUrl}/`);
+  line('DynamoDB Local', `${runtime.dynamodbUrl}${values['in-memory'] ? ' (in memory)' : ''}`);
+  line('SNS emulator', `${runtime.snsUrl} (alert topic messages are printed below)`);
+  for (const name of runtime.generatedSecrets) line(name, `${runtime.env[name]} (generated; set ${name} to keep it)`);
+  console.log(`\nTry: curl -s ${runtime.apiUrl}/admin/alerts -H "x-api-key: ${runtime.adminKey}"\nPress Ctrl-C to stop.\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(`Could not start the local runtime: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

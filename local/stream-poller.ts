@@ -1,0 +1,219 @@
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamConsumerDefinition } from '../lib/pipeline';
+import { matchesAnyFilter } from './event-filter';
+
+export type ConsumerInvoker = (consumer: StreamConsumerDefinition, event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+export interface StreamPollerOptions {
+  readonly client: DynamoDBStreamsClient;
+  readonly streamArn: string;
+  readonly region: string;
+  readonly consumers: readonly StreamConsumerDefinition[];
+  readonly invoke: ConsumerInvoker;
+  /** Where shard checkpoints persist between runs; in memory when absent. */
+  readonly checkpointFile?: string;
+  /** Where records that exhausted their retries go (the local stand-in for the SQS DLQ). */
+  readonly deadLetterFile?: string;
+  readonly log: (message: string) => void;
+  /** @default 250 */
+  readonly idleDelayMs?: number;
+}
+
+/** Attribute values as Lambda delivers them: binary as base64 strings. */
+function toLambdaAttributes(image: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!image) return undefined;
+  const convert = (value: unknown): unknown => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    if (Array.isArray(value)) return value.map(convert);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
+    return value;
+  };
+  return convert(image) as Record<string, unknown>;
+}
+
+/**
+ * The record as the Lambda event source mapping delivers it. DynamoDB Local leaves out `eventSourceARN`
+ * and returns the creation time as a Date; Lambda gives the ARN and epoch seconds.
+ */
+export function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): DynamoDBRecord {
+  const d = record.dynamodb ?? {};
+  const created = d.ApproximateCreationDateTime;
+  const seconds = created instanceof Date ? Math.floor(created.getTime() / 1000) : typeof created === 'number' ? created : Math.floor(Date.now() / 1000);
+  const out: DynamoDBRecord = {
+    eventID: record.eventID,
+    eventName: record.eventName === 'INSERT' || record.eventName === 'MODIFY' || record.eventName === 'REMOVE' ? record.eventName : 'REMOVE',
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion ?? region,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: seconds,
+      Keys: toLambdaAttributes(d.Keys) as never,
+      ...(d.NewImage && { NewImage: toLambdaAttributes(d.NewImage) as never }),
+      ...(d.OldImage && { OldImage: toLambdaAttributes(d.OldImage) as never }),
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType as never,
+    },
+  };
+  // TTL deletions are made by the DynamoDB service principal.
+  if (record.userIdentity) out.userIdentity = { type: record.userIdentity.Type ?? 'Service', principalId: record.userIdentity.PrincipalId ?? 'dynamodb.amazonaws.com' };
+  return out;
+}
+
+/**
+ * Reads the table's stream shard by shard and invokes each consumer like an event source mapping does:
+ * filtered, batched, with partial batch failures retried from the first failed record, bounded retries,
+ * and a dead-letter file for records that never succeed. A shard's checkpoint advances only after every
+ * consumer has handled its records.
+ */
+export class StreamPoller {
+  private readonly iterators = new Map<string, string>();
+  private readonly closedShards = new Set<string>();
+  private checkpoints: Record<string, string> = {};
+  private running = false;
+  private loop?: Promise<void>;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: StreamPollerOptions) {
+    if (options.checkpointFile && existsSync(options.checkpointFile)) {
+      this.checkpoints = JSON.parse(readFileSync(options.checkpointFile, 'utf8'));
+    }
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Resolves after a full pass over every shard found nothing new. */
+  waitForIdle(): Promise<void> {
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delivered = 0;
+      try {
+        delivered = await this.pass();
+      } catch (error) {
+        this.options.log(`stream poller: ${(error as Error).message}`);
+      }
+      if (delivered === 0) {
+        const waiters = this.idleWaiters.splice(0);
+        waiters.forEach((w) => w());
+        await new Promise((r) => setTimeout(r, this.options.idleDelayMs ?? 250));
+      }
+    }
+    this.idleWaiters.splice(0).forEach((w) => w());
+  }
+
+  private async shardIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let start: string | undefined;
+    do {
+      const out = await this.options.client.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: start }));
+      for (const shard of out.StreamDescription?.Shards ?? []) if (shard.ShardId) ids.push(shard.ShardId);
+      start = out.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    return ids.filter((id) => !this.closedShards.has(id));
+  }
+
+  private async iterator(shardId: string): Promise<string | undefined> {
+    const known = this.iterators.get(shardId);
+    if (known) return known;
+    const after = this.checkpoints[shardId];
+    const out = await this.options.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.options.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+        SequenceNumber: after,
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  /** One pass over all shards; returns how many records were delivered. */
+  private async pass(): Promise<number> {
+    let delivered = 0;
+    for (const shardId of await this.shardIds()) {
+      const iterator = await this.iterator(shardId);
+      if (!iterator) continue;
+      let out;
+      try {
+        out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      } catch (error) {
+        if (error instanceof ExpiredIteratorException) {
+          this.iterators.delete(shardId);
+          continue;
+        }
+        throw error;
+      }
+      const records = (out.Records ?? []).map((r) => toLambdaRecord(r, this.options.streamArn, this.options.region));
+      if (records.length) {
+        for (const consumer of this.options.consumers) await this.deliver(consumer, records);
+        this.checkpoint(shardId, records[records.length - 1].dynamodb!.SequenceNumber!);
+        delivered += records.length;
+      }
+      if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);
+      else {
+        this.iterators.delete(shardId);
+        this.closedShards.add(shardId);
+      }
+    }
+    return delivered;
+  }
+
+  private checkpoint(shardId: string, sequenceNumber: string) {
+    this.checkpoints[shardId] = sequenceNumber;
+    if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
+  }
+
+  private async deliver(consumer: StreamConsumerDefinition, records: DynamoDBRecord[]): Promise<void> {
+    const matching = records.filter((r) => matchesAnyFilter(r, consumer.filters));
+    const batchSize = consumer.batchSize ?? 25;
+    for (let i = 0; i < matching.length; i += batchSize) await this.deliverBatch(consumer, matching.slice(i, i + batchSize));
+  }
+
+  private async deliverBatch(consumer: StreamConsumerDefinition, batch: DynamoDBRecord[]): Promise<void> {
+    const maxRetries = consumer.retryAttempts ?? 3;
+    let pending = batch;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      let failedFrom = -1;
+      try {
+        const result = await this.options.invoke(consumer, { Records: pending });
+        const failures = new Set((result && result.batchItemFailures ? result.batchItemFailures : []).map((f) => f.itemIdentifier));
+        // Like the event source mapping: resume from the first failed record (ordering within a shard holds).
+        failedFrom = pending.findIndex((r) => failures.has(r.dynamodb!.SequenceNumber!));
+      } catch (error) {
+        this.options.log(`consumer ${consumer.name} failed: ${(error as Error).message}`);
+        failedFrom = 0;
+      }
+      if (failedFrom < 0) return;
+      pending = pending.slice(failedFrom);
+      if (attempt >= maxRetries) {
+        this.options.log(`consumer ${consumer.name}: ${pending.length} record(s) failed ${attempt + 1} times; sent to the dead-letter file`);
+        if (this.options.deadLetterFile) {
+          for (const record of pending) appendFileSync(this.options.deadLetterFile, JSON.stringify({ consumer: consumer.name, record }) + '\n');
+        }
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+  }
+}
