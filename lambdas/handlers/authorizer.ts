@@ -1,3 +1,5 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { authorize, presentedKey } from '../domain/api-keys';
 import { feedbackStore } from '../shared/dependencies';
@@ -9,7 +11,7 @@ type Result = APIGatewaySimpleAuthorizerWithContextResult<{ keyName: string; rol
  * HTTP API simple-response authorizer. A missing key throws `Unauthorized` (API Gateway answers 401);
  * an unknown key is refused (403).
  */
-export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
+export const handler = middy(async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
   const outcome = await authorize(feedbackStore(), presentedKey(event.headers ?? {}));
   if (outcome === 'missing') throw new Error('Unauthorized');
   if (outcome === 'denied') {
@@ -17,4 +19,4 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
     return { isAuthorized: false, context: { keyName: '', role: '' } };
   }
   return { isAuthorized: true, context: { keyName: outcome.name, role: outcome.role } };
-};
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,67 @@
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
+
+export interface SentEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+/** The local runtime on free ports with throwaway data, as a newcomer would run it with --in-memory. */
+export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  return startLocalRuntime({ port: 0, dynamodbPort: 0, sesPort: 0, snsPort: 0, inMemory: true, log: () => undefined, ...options });
+}
+
+export interface ApiClient {
+  (path: string, init?: RequestInit & { key?: string | null }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+}
+
+export function apiClient(runtime: LocalRuntime): ApiClient {
+  return async (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.key !== null) headers.set('x-api-key', init.key ?? runtime.adminKey);
+    if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    const res = await fetch(runtime.apiUrl + path, { ...init, headers, redirect: 'manual' });
+    const text = await res.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: res.status, body, text, headers: res.headers };
+  };
+}
+
+export async function sentEmails(runtime: LocalRuntime): Promise<SentEmail[]> {
+  const res = await fetch(`${runtime.sesUrl}/store`);
+  return ((await res.json()) as { emails: SentEmail[] }).emails;
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const surveyInput = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Support call follow-up',
+  touchpoint: 'support-call',
+  ownerEmail: 'lead@example.com',
+  questions: [
+    { id: 'nps', type: 'nps', text: 'How likely are you to recommend us?', required: true },
+    { id: 'csat', type: 'csat', text: 'How satisfied are you with the call?' },
+    { id: 'effort', type: 'ces', text: 'How easy was it to get your issue solved?' },
+    { id: 'resolved', type: 'yesno', text: 'Was your issue resolved?' },
+    { id: 'reason', type: 'choice', text: 'What mattered most?', options: [{ id: 'speed', label: 'Speed' }, { id: 'kindness', label: 'Kindness' }] },
+    { id: 'comment', type: 'text', text: 'What is the main reason for your score?' },
+  ],
+  alert: { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 },
+  ...overrides,
+});
