@@ -68,7 +68,11 @@ async function portFrom(option: number | undefined, variable: string, fallback: 
   return value === 0 ? freePort() : value;
 }
 
-/** Starts the emulators and serves the pipeline's handlers exactly as declared in lib/pipeline.ts. */
+/**
+ * Starts the emulators and serves the pipeline's handlers exactly as declared in lib/pipeline.ts.
+ * Handler modules keep their SDK clients between invocations, as a warm Lambda container does; so one
+ * process runs one runtime at a time, and a restart within a process keeps its ports.
+ */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? ((m: string) => console.log(m));
   const setting = (name: string) => options.env?.[name] ?? process.env[name];
