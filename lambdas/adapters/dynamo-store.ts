@@ -32,12 +32,20 @@ function entityOf<T>(item: Item | undefined): T | undefined {
 function encodeCursor(key: Item | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
+const CURSOR_KEYS = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
 function decodeCursor(cursor: string | undefined, partition: string): Item | undefined {
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // A cursor only continues the listing it came from.
-    if (key && typeof key === 'object' && key.gsi1pk === partition && typeof key.pk === 'string') return key;
+    // A cursor only continues the listing it came from, and holds exactly a gsi1 key: anything else would
+    // reach DynamoDB as an invalid ExclusiveStartKey.
+    const valid =
+      key &&
+      typeof key === 'object' &&
+      key.gsi1pk === partition &&
+      Object.keys(key).sort().join() === [...CURSOR_KEYS].sort().join() &&
+      CURSOR_KEYS.every((k) => typeof key[k] === 'string' && key[k].length > 0 && key[k].length <= 512);
+    if (valid) return key;
   } catch {
     /* falls through to the error below */
   }

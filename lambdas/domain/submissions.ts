@@ -21,8 +21,11 @@ export interface Submission {
 /** The id a keyed submission gets: retries with the same key land on the same response. */
 export const keyedResponseId = (channel: Channel, surveyId: string, key: string) => idFromKey(channel, surveyId, key);
 
+/** Ids this service issues; anything else cannot name a stored item, so it is not looked up. */
+export const isWellFormedId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);
+
 export async function loadSurvey(store: FeedbackStore, surveyId: string): Promise<Survey> {
-  const survey = await store.getSurvey(surveyId);
+  const survey = isWellFormedId(surveyId) ? await store.getSurvey(surveyId) : undefined;
   if (!survey) throw notFound('Survey', 'surveyId');
   return survey;
 }

@@ -62,7 +62,8 @@ export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
 /** What `POST /admin/surveys` accepts. */
 export const SurveyInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    // The name becomes an e-mail subject: no line breaks or other control characters.
+    name: z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]*$/, 'must be a single line without control characters'),
     touchpoint: z
       .string()
       .trim()

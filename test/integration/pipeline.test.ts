@@ -65,6 +65,10 @@ describe('HTTP contract', () => {
     const fields = bad.body.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['ownerEmail', 'questions.0.type']));
     expect((await api('/admin/surveys/does-not-exist')).status).toBe(404);
+    expect((await api(`/admin/surveys/${'x'.repeat(3000)}`)).status).toBe(404);
+    expect((await api(`/admin/responses/${'%22'.repeat(100)}`)).status).toBe(404);
+    const multiline = await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ name: 'Hi\r\nBcc: x@example.com' })) });
+    expect(multiline.body.error.details[0].field).toBe('name');
   });
 });
 
@@ -173,6 +177,9 @@ describe('web responses', () => {
     expect(page2.status).toBe(200);
     expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
     expect((await api(`/admin/responses?surveyId=demo&cursor=${page1.body.nextCursor}`)).body.error.details[0].field).toBe('cursor');
+    const forged = Buffer.from(JSON.stringify({ gsi1pk: `SURVEY#${surveyId}#RESPONSES`, pk: 'x', extra: { N: '1' } })).toString('base64url');
+    expect((await api(`/admin/responses?surveyId=${surveyId}&cursor=${forged}`)).status).toBe(400);
+    expect((await api(`/admin/responses?surveyId=${surveyId}&cursor=not-base64-json`)).status).toBe(400);
     expect((await api('/admin/responses')).body.error.details[0].field).toBe('surveyId');
     expect((await api(`/admin/responses?surveyId=${surveyId}&limit=1000`)).status).toBe(400);
   });
