@@ -1,0 +1,129 @@
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StreamConsumerDefinition } from '../../../lib/pipeline';
+import { StreamPoller } from '../../../local/stream-poller';
+
+const STREAM_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/cx-feedback/stream/2026-11-24T20:00:00.000';
+const streams = mockClient(DynamoDBStreamsClient);
+
+const record = (seq: string, pk: string, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT') => ({
+  eventID: `e${seq}`,
+  eventName,
+  eventVersion: '1.1',
+  eventSource: 'aws:dynamodb',
+  awsRegion: 'ddblocal',
+  dynamodb: {
+    ApproximateCreationDateTime: new Date('2026-11-24T20:01:00Z'),
+    Keys: { pk: { S: pk }, sk: { S: 'META' } },
+    NewImage: { pk: { S: pk }, sk: { S: 'META' } },
+    SequenceNumber: seq,
+    SizeBytes: 40,
+    StreamViewType: 'NEW_AND_OLD_IMAGES' as const,
+  },
+});
+
+const consumer = (retryAttempts: number): StreamConsumerDefinition => ({
+  name: 'test',
+  handler: 'scoreResponses',
+  retryAttempts,
+  filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } } } }],
+});
+
+beforeEach(() => {
+  streams.reset();
+  streams.on(DescribeStreamCommand).resolves({ StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } });
+  streams.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it-0' });
+  streams
+    .on(GetRecordsCommand, { ShardIterator: 'it-0' })
+    .resolves({
+      Records: [record('100', 'RESPONSE#a'), record('101', 'SURVEY#x'), record('102', 'RESPONSE#b'), record('103', 'RESPONSE#c'), record('104', 'RESPONSE#d', 'REMOVE')],
+      NextShardIterator: 'it-1',
+    })
+    .on(GetRecordsCommand, { ShardIterator: 'it-1' })
+    .resolves({ Records: [], NextShardIterator: 'it-1' });
+});
+
+async function runOnce(poller: StreamPoller) {
+  poller.start();
+  await poller.waitForIdle();
+  await poller.stop();
+}
+
+describe('StreamPoller', () => {
+  it('delivers only filtered records, in Lambda shape, and retries from the first reported failure', async () => {
+    const seen: string[][] = [];
+    let failedOnce = false;
+    const dir = mkdtempSync(join(tmpdir(), 'poller-'));
+    const poller = new StreamPoller({
+      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
+      streamArn: STREAM_ARN,
+      region: 'us-east-1',
+      consumers: [consumer(3)],
+      checkpointFile: join(dir, 'checkpoints.json'),
+      log: () => undefined,
+      idleDelayMs: 5,
+      invoke: async (_c, event: DynamoDBStreamEvent) => {
+        seen.push(event.Records.map((r) => r.dynamodb!.SequenceNumber!));
+        expect(event.Records[0].eventSourceARN).toBe(STREAM_ARN);
+        expect(event.Records[0].dynamodb!.ApproximateCreationDateTime).toBe(Date.parse('2026-11-24T20:01:00Z') / 1000);
+        if (!failedOnce) {
+          failedOnce = true;
+          return { batchItemFailures: [{ itemIdentifier: '102' }] };
+        }
+        return { batchItemFailures: [] };
+      },
+    });
+    await runOnce(poller);
+    // SURVEY# and REMOVE are filtered out; the retry starts at 102 and does not repeat 100.
+    expect(seen).toEqual([
+      ['100', '102', '103'],
+      ['102', '103'],
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'checkpoints.json'), 'utf8'))).toEqual({ 'shard-1': '104' });
+  });
+
+  it('sends records that keep failing to the dead-letter file after the retry budget, then moves on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poller-'));
+    let calls = 0;
+    const poller = new StreamPoller({
+      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
+      streamArn: STREAM_ARN,
+      region: 'us-east-1',
+      consumers: [consumer(1)],
+      deadLetterFile: join(dir, 'dead.jsonl'),
+      log: () => undefined,
+      idleDelayMs: 5,
+      invoke: async () => {
+        calls++;
+        throw new Error('always fails');
+      },
+    });
+    await runOnce(poller);
+    expect(calls).toBe(2); // the first attempt + one retry
+    const dead = readFileSync(join(dir, 'dead.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(dead.map((d) => d.record.dynamodb.SequenceNumber)).toEqual(['100', '102', '103']);
+    expect(dead[0].consumer).toBe('test');
+  });
+
+  it('resumes after the checkpoint on restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poller-'));
+    const file = join(dir, 'checkpoints.json');
+    writeFileSync(file, JSON.stringify({ 'shard-1': '104' }));
+    const poller = new StreamPoller({
+      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
+      streamArn: STREAM_ARN,
+      region: 'us-east-1',
+      consumers: [consumer(1)],
+      checkpointFile: file,
+      log: () => undefined,
+      idleDelayMs: 5,
+      invoke: async () => undefined,
+    });
+    await runOnce(poller);
+    expect(streams.commandCalls(GetShardIteratorCommand)[0].args[0].input).toMatchObject({ ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: '104' });
+  });
+});
