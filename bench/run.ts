@@ -10,6 +10,7 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { BUNDLING } from '../lib/feedback-functions';
 import { handlers, handlersInUse } from '../lib/pipeline';
 import { startLocalRuntime } from '../local/runtime';
 
@@ -35,10 +36,11 @@ async function bundleSizes(): Promise<Record<string, number>> {
     const out = await build({
       entryPoints: [join(ROOT, handlers[name].entry)],
       bundle: true,
-      minify: true,
+      minify: BUNDLING.minify,
       platform: 'node',
-      target: 'node22',
+      target: BUNDLING.target,
       format: 'cjs',
+      external: [...BUNDLING.externalModules],
       write: false,
       logLevel: 'silent',
     });

@@ -1,0 +1,17 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CxFeedbackStack } from '../lib/cx-feedback-stack';
+
+const app = new App();
+const context = (name: string): string | undefined => app.node.tryGetContext(name);
+
+new CxFeedbackStack(app, 'CxFeedback', {
+  description: 'CX feedback pipeline: multichannel survey responses, scoring and alerts',
+  env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
+  senderEmail: context('senderEmail') ?? 'feedback@example.com',
+  publicUrl: context('publicUrl'),
+  opsEmail: context('opsEmail'),
+});
+
+// AWS Solutions rules on every synth; an unacknowledged finding fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,50 @@
+import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { FeedbackAlerting } from './feedback-alerting';
+import { FeedbackApi } from './feedback-api';
+import { FeedbackData } from './feedback-data';
+import { FeedbackFunctions } from './feedback-functions';
+import { FeedbackMonitoring } from './feedback-monitoring';
+import { FeedbackProcessing } from './feedback-processing';
+import { routes } from './pipeline';
+
+export interface CxFeedbackStackProps extends StackProps {
+  /** Sender of invitations and alert e-mails (an SES identity). */
+  readonly senderEmail: string;
+  /** Base URL for links when the API sits behind your own domain. @default the HTTP API's endpoint */
+  readonly publicUrl?: string;
+  /** Receives operational alarms. @default no subscription */
+  readonly opsEmail?: string;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+}
+
+export class CxFeedbackStack extends Stack {
+  readonly data: FeedbackData;
+  readonly alerting: FeedbackAlerting;
+  readonly api: FeedbackApi;
+  readonly functions: FeedbackFunctions;
+  readonly processing: FeedbackProcessing;
+  readonly monitoring: FeedbackMonitoring;
+
+  constructor(scope: Construct, id: string, props: CxFeedbackStackProps) {
+    super(scope, id, props);
+    this.data = new FeedbackData(this, 'Data', { deletionProtection: props.deletionProtection });
+    this.alerting = new FeedbackAlerting(this, 'Alerting', { key: this.data.key, senderEmail: props.senderEmail });
+    this.api = new FeedbackApi(this, 'Api', { key: this.data.key });
+    this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url });
+    this.api.addRoutes((name) => this.functions.get(name));
+    this.processing = new FeedbackProcessing(this, 'Processing', { table: this.data.table, key: this.data.key, functionFor: (name) => this.functions.get(name) });
+    this.monitoring = new FeedbackMonitoring(this, 'Monitoring', {
+      key: this.data.key,
+      functions: this.functions.functions,
+      deadLetterQueue: this.processing.deadLetterQueue,
+      api: this.api.api,
+      opsEmail: props.opsEmail,
+    });
+
+    Validations.of(this.data).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'The link-signing key is not rotated automatically: rotation would invalidate every survey link already sent' });
+    const publicRoutes = routes.filter((r) => r.auth !== 'apiKey').map((r) => `${r.method} ${r.path}`).join(', ');
+    Validations.of(this.api).acknowledge({ id: 'AwsSolutions-APIG4', reason: `Public by design (survey form, responses, e-mail links, provider webhooks): ${publicRoutes}` });
+  }
+}

@@ -1,0 +1,39 @@
+import { Annotations, Arn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface FeedbackAlertingProps {
+  readonly key: kms.IKey;
+  /** Address the survey e-mails and alerts are sent from; becomes an SES e-mail identity. */
+  readonly senderEmail: string;
+}
+
+/** The SNS alert topic for integrations, and the SES identity that sends invitations and alert e-mails. */
+export class FeedbackAlerting extends Construct {
+  readonly topic: sns.Topic;
+  readonly senderEmail: string;
+  private readonly identityArn: string;
+
+  constructor(scope: Construct, id: string, props: FeedbackAlertingProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlertTopic', {
+      displayName: 'CX feedback alerts',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(props.senderEmail) });
+    this.senderEmail = props.senderEmail;
+    this.identityArn = Arn.format({ service: 'ses', resource: 'identity', resourceName: props.senderEmail }, Stack.of(this));
+    if (props.senderEmail.endsWith('@example.com')) {
+      Annotations.of(this).addWarningV2('cx:sender-email', `senderEmail is ${props.senderEmail}; deploy with -c senderEmail=you@yourdomain.com`);
+    }
+  }
+
+  /** SES sending from the sender identity only. */
+  grantSendEmail(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['ses:SendEmail', 'ses:SendRawEmail'], resourceArns: [this.identityArn] });
+  }
+}
