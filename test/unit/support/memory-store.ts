@@ -1,0 +1,52 @@
+import type { AlertCase } from '../../../lambdas/domain/alerts';
+import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, PutOutcome } from '../../../lambdas/domain/ports';
+import type { SurveyResponse } from '../../../lambdas/domain/response';
+import type { ResponseScores } from '../../../lambdas/domain/scoring';
+import type { Survey } from '../../../lambdas/domain/survey';
+
+/** In-memory FeedbackStore for domain unit tests: same conditional-put semantics as the DynamoDB store. */
+export class MemoryStore implements FeedbackStore {
+  readonly surveys = new Map<string, Survey>();
+  readonly responses = new Map<string, SurveyResponse>();
+  readonly alerts = new Map<string, AlertCase>();
+  readonly invitations = new Map<string, Invitation>();
+  readonly apiKeys = new Map<string, ApiKeyRecord>();
+
+  private putNew<T>(map: Map<string, T>, id: string, value: T): Promise<PutOutcome> {
+    if (map.has(id)) return Promise.resolve('exists');
+    map.set(id, structuredClone(value));
+    return Promise.resolve('created');
+  }
+  private page<T>(items: T[], page: PageRequest): Promise<Page<T>> {
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const slice = items.slice(start, start + page.limit);
+    const next = start + page.limit < items.length ? String(start + page.limit) : undefined;
+    return Promise.resolve(next ? { items: slice, nextCursor: next } : { items: slice });
+  }
+
+  putSurvey = (s: Survey) => this.putNew(this.surveys, s.id, s);
+  getSurvey = async (id: string) => this.surveys.get(id);
+  putResponse = (r: SurveyResponse) => this.putNew(this.responses, r.id, r);
+  getResponse = async (id: string) => this.responses.get(id);
+  listResponses = (surveyId: string, page: PageRequest) => this.page([...this.responses.values()].filter((r) => r.surveyId === surveyId), page);
+  saveScores = async (id: string, scores: ResponseScores) => {
+    const r = this.responses.get(id);
+    if (!r || r.revision !== scores.revision) return false;
+    this.responses.set(id, { ...r, scores });
+    return true;
+  };
+  putAlert = (a: AlertCase) => this.putNew(this.alerts, a.id, a);
+  getAlert = async (id: string) => this.alerts.get(id);
+  markAlertNotified = async (id: string, channel: keyof AlertCase['notifications']) => {
+    const a = this.alerts.get(id)!;
+    this.alerts.set(id, { ...a, notifications: { ...a.notifications, [channel]: 'sent' } });
+  };
+  listAlerts = (page: PageRequest) => this.page([...this.alerts.values()], page);
+  putInvitation = (i: Invitation) => this.putNew(this.invitations, i.id, i);
+  getInvitation = async (id: string) => this.invitations.get(id);
+  markInvitationSent = async (id: string, sentAt: string) => {
+    this.invitations.set(id, { ...this.invitations.get(id)!, sentAt });
+  };
+  putApiKey = (k: ApiKeyRecord) => this.putNew(this.apiKeys, k.keyHash, k);
+  getApiKey = async (hash: string) => this.apiKeys.get(hash);
+}
