@@ -11,6 +11,8 @@ new CxFeedbackStack(app, 'CxFeedback', {
   senderEmail: context('senderEmail') ?? 'feedback@example.com',
   publicUrl: context('publicUrl'),
   opsEmail: context('opsEmail'),
+  connectInstanceArn: context('connectInstanceArn'),
+  twilio: context('twilioAccountSid') && context('twilioFromNumber') ? { accountSid: context('twilioAccountSid')!, fromNumber: context('twilioFromNumber')! } : undefined,
 });
 
 // AWS Solutions rules on every synth; an unacknowledged finding fails it.

@@ -6,7 +6,8 @@ import { FeedbackData } from './feedback-data';
 import { FeedbackFunctions } from './feedback-functions';
 import { FeedbackMonitoring } from './feedback-monitoring';
 import { FeedbackProcessing } from './feedback-processing';
-import { routes } from './pipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { invocableHandlers, routes } from './pipeline';
 
 export interface CxFeedbackStackProps extends StackProps {
   /** Sender of invitations and alert e-mails (an SES identity). */
@@ -17,6 +18,10 @@ export interface CxFeedbackStackProps extends StackProps {
   readonly opsEmail?: string;
   /** @default true */
   readonly deletionProtection?: boolean;
+  /** Twilio account SID and sender number for texted surveys (the auth token lives in Secrets Manager). */
+  readonly twilio?: { readonly accountSid: string; readonly fromNumber: string };
+  /** Amazon Connect instance whose contact flows may invoke the survey function. @default no Connect permission */
+  readonly connectInstanceArn?: string;
 }
 
 export class CxFeedbackStack extends Stack {
@@ -32,7 +37,17 @@ export class CxFeedbackStack extends Stack {
     this.data = new FeedbackData(this, 'Data', { deletionProtection: props.deletionProtection });
     this.alerting = new FeedbackAlerting(this, 'Alerting', { key: this.data.key, senderEmail: props.senderEmail });
     this.api = new FeedbackApi(this, 'Api', { key: this.data.key });
-    this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url });
+    this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url, twilio: props.twilio });
+    if (props.connectInstanceArn) {
+      for (const { handler, invokedBy } of invocableHandlers) {
+        // Only this instance's contact flows may invoke it.
+        this.functions.get(handler).addPermission(`${handler}InvokedByConnect`, {
+          principal: new iam.ServicePrincipal(invokedBy),
+          sourceArn: props.connectInstanceArn,
+          sourceAccount: this.account,
+        });
+      }
+    }
     this.api.addRoutes((name) => this.functions.get(name));
     this.processing = new FeedbackProcessing(this, 'Processing', { table: this.data.table, key: this.data.key, functionFor: (name) => this.functions.get(name) });
     this.monitoring = new FeedbackMonitoring(this, 'Monitoring', {

@@ -26,6 +26,8 @@ export interface FeedbackFunctionsProps {
   readonly alerting: FeedbackAlerting;
   /** Base URL for links in e-mails and pages. */
   readonly publicUrl: string;
+  /** Twilio account and sender number, for the handlers that send SMS. @default SMS sending answers 409 "not configured" */
+  readonly twilio?: { readonly accountSid: string; readonly fromNumber: string };
 }
 
 /**
@@ -75,6 +77,7 @@ export class FeedbackFunctions extends Construct {
         [env.senderEmail]: alerting.senderEmail,
         [env.publicUrl]: props.publicUrl,
         ...Object.fromEntries(secretNames.map((s) => [`${s}${env.secretArnSuffix}`, data.secrets[s].secretArn])),
+        ...(definition.access.sendSms && props.twilio && { [env.twilioAccountSid]: props.twilio.accountSid, [env.twilioFromNumber]: props.twilio.fromNumber }),
       },
     });
 

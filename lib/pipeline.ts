@@ -26,6 +26,8 @@ export interface HandlerAccess {
   readonly publishAlerts?: boolean;
   /** Secrets (by name in {@link secrets}) the handler reads. */
   readonly secrets?: readonly SecretName[];
+  /** Sends SMS through Twilio (account SID and sender number come from the stack's settings). */
+  readonly sendSms?: boolean;
 }
 
 export interface HandlerDefinition {
@@ -60,9 +62,15 @@ export interface StreamConsumerDefinition {
   readonly maxBatchingWindowSeconds?: number;
 }
 
+/**
+ * Secrets the handlers read. `generated` ones are created with a random value; the others hold a
+ * provider's credential and must be set after deploy (`aws secretsmanager put-secret-value`).
+ */
 export const secrets = {
   /** HMAC key for e-mail link tokens. */
   TOKEN_SECRET: { description: 'HMAC key that signs survey link tokens', generated: true },
+  TWILIO_AUTH_TOKEN: { description: 'Twilio auth token: verifies webhook signatures, authenticates outbound SMS', generated: false },
+  VONAGE_SIGNATURE_SECRET: { description: 'Vonage signature secret: verifies signed voice webhooks', generated: false },
 } as const;
 export type SecretName = keyof typeof secrets;
 
@@ -144,6 +152,42 @@ export const handlers = {
     access: { table: 'readWrite', sendEmail: true, publishAlerts: true },
     timeoutSeconds: 60,
   },
+  twilioVoice: {
+    entry: 'lambdas/handlers/twilio-voice.ts',
+    description: 'Twilio voice IVR survey (TwiML)',
+    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'] },
+  },
+  twilioVoiceStatus: {
+    entry: 'lambdas/handlers/twilio-voice-status.ts',
+    description: 'Twilio call status: ends surveys cut short',
+    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'] },
+  },
+  twilioSms: {
+    entry: 'lambdas/handlers/twilio-sms.ts',
+    description: 'Twilio inbound SMS: survey replies and opt-outs',
+    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'] },
+  },
+  vonageVoice: {
+    entry: 'lambdas/handlers/vonage-voice.ts',
+    description: 'Vonage voice IVR survey (NCCO): answer, input and event webhooks',
+    access: { table: 'readWrite', secrets: ['VONAGE_SIGNATURE_SECRET'] },
+  },
+  sendSmsInvitations: {
+    entry: 'lambdas/handlers/send-sms-invitations.ts',
+    description: 'Texts survey invitations through Twilio',
+    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'], sendSms: true },
+    timeoutSeconds: 29,
+  },
+  routePhoneNumber: {
+    entry: 'lambdas/handlers/route-phone-number.ts',
+    description: 'Maps a phone number to the survey it runs',
+    access: { table: 'readWrite' },
+  },
+  connectSurvey: {
+    entry: 'lambdas/handlers/connect-survey.ts',
+    description: 'Amazon Connect contact-flow block: stores a post-call survey',
+    access: { table: 'readWrite' },
+  },
 } as const satisfies Record<string, HandlerDefinition>;
 export type HandlerName = keyof typeof handlers;
 
@@ -159,6 +203,15 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'POST', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/sms-invitations', handler: 'sendSmsInvitations', auth: 'apiKey' },
+  { method: 'PUT', path: '/admin/phone-numbers/{phoneNumber}', handler: 'routePhoneNumber', auth: 'apiKey' },
+  { method: 'POST', path: '/webhooks/twilio/voice', handler: 'twilioVoice', auth: 'provider' },
+  { method: 'POST', path: '/webhooks/twilio/voice/status', handler: 'twilioVoiceStatus', auth: 'provider' },
+  { method: 'POST', path: '/webhooks/twilio/sms', handler: 'twilioSms', auth: 'provider' },
+  { method: 'GET', path: '/webhooks/vonage/answer', handler: 'vonageVoice', auth: 'provider' },
+  { method: 'POST', path: '/webhooks/vonage/answer', handler: 'vonageVoice', auth: 'provider' },
+  { method: 'POST', path: '/webhooks/vonage/input', handler: 'vonageVoice', auth: 'provider' },
+  { method: 'POST', path: '/webhooks/vonage/event', handler: 'vonageVoice', auth: 'provider' },
 ];
 
 /** Only response items whose answers exist; both consumers ignore everything else on the stream. */
@@ -176,7 +229,9 @@ export const streamConsumers: readonly StreamConsumerDefinition[] = [
  * Handlers invoked directly by another AWS service (not over HTTP), e.g. an Amazon Connect contact flow.
  * The stack grants `invokedBy` permission; the local runtime serves them on the Lambda Invoke API path.
  */
-export const invocableHandlers: readonly { readonly handler: HandlerName; readonly invokedBy: string }[] = [];
+export const invocableHandlers: readonly { readonly handler: HandlerName; readonly invokedBy: string }[] = [
+  { handler: 'connectSurvey', invokedBy: 'connect.amazonaws.com' },
+];
 
 /** Handlers that serve at least one route, consumer or direct invocation, plus the authorizer. */
 export function handlersInUse(): HandlerName[] {
@@ -193,6 +248,9 @@ export const env = {
   alertTopicArn: 'ALERT_TOPIC_ARN',
   senderEmail: 'SENDER_EMAIL',
   publicUrl: 'PUBLIC_URL',
+  twilioAccountSid: 'TWILIO_ACCOUNT_SID',
+  twilioFromNumber: 'TWILIO_FROM_NUMBER',
+  twilioApiUrl: 'TWILIO_API_URL',
   /** `<NAME>_SECRET_ARN` points at Secrets Manager in AWS; `<NAME>` holds the value locally. */
   secretArnSuffix: '_SECRET_ARN',
 } as const;

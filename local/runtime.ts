@@ -10,7 +10,9 @@ import { env as envNames, handlers, invocableHandlers, routes, secrets, streamCo
 import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
 import { fromHttpApiResult, lambdaContext, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from './apigw';
 import { freePort, startDynamoDbLocal, startSesEmulator, startSnsEmulator, type Emulator } from './emulators';
-import { seed } from './seed';
+import { DynamoPhoneStore } from '../lambdas/adapters/dynamo-phone-store';
+import { DEMO_PHONE_NUMBER, seed } from './seed';
+import { startSmsOutbox } from './sms-outbox';
 import { StreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 
@@ -23,6 +25,8 @@ export interface LocalRuntimeOptions {
   readonly sesPort?: number;
   /** @default SNS_PORT or 8006 */
   readonly snsPort?: number;
+  /** The local SMS outbox (Twilio Messages API). @default SMS_PORT or 8007 */
+  readonly smsPort?: number;
   /** Throwaway data: DynamoDB Local in memory. @default false */
   readonly inMemory?: boolean;
   /** Where DynamoDB Local keeps its file and the stream checkpoints live. @default LOCAL_DATA_DIR or .local */
@@ -45,6 +49,10 @@ export interface LocalRuntime {
   readonly snsUrl: string;
   readonly dynamodbUrl: string;
   readonly snsQueueUrl: string;
+  /** Where texted survey messages go locally (`/store` as JSON). */
+  readonly smsOutboxUrl: string;
+  /** The number the demo survey answers on (calls and texts). */
+  readonly demoPhoneNumber: string;
   readonly adminKey: string;
   /** Secrets the runtime generated because they were not set. */
   readonly generatedSecrets: readonly string[];
@@ -76,11 +84,12 @@ async function portFrom(option: number | undefined, variable: string, fallback: 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? ((m: string) => console.log(m));
   const setting = (name: string) => options.env?.[name] ?? process.env[name];
-  const [port, dynamodbPort, sesPort, snsPort] = await Promise.all([
+  const [port, dynamodbPort, sesPort, snsPort, smsPort] = await Promise.all([
     portFrom(options.port, 'PORT', 3000),
     portFrom(options.dynamodbPort, 'DYNAMODB_PORT', 8000),
     portFrom(options.sesPort, 'SES_PORT', 8005),
     portFrom(options.snsPort, 'SNS_PORT', 8006),
+    portFrom(options.smsPort, 'SMS_PORT', 8007),
   ]);
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? setting('LOCAL_DATA_DIR') ?? join(process.cwd(), '.local'));
 
@@ -126,6 +135,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       [envNames.tableName]: tableName,
       [envNames.senderEmail]: setting(envNames.senderEmail) ?? 'feedback@example.com',
       [envNames.publicUrl]: setting(envNames.publicUrl) ?? apiUrl,
+      [envNames.twilioAccountSid]: setting(envNames.twilioAccountSid) ?? `AC${'0'.repeat(32)}`,
+      [envNames.twilioFromNumber]: setting(envNames.twilioFromNumber) ?? DEMO_PHONE_NUMBER,
+      [envNames.twilioApiUrl]: `http://127.0.0.1:${smsPort}`,
       POWERTOOLS_SERVICE_NAME: 'cx-feedback',
       POWERTOOLS_METRICS_DISABLED: setting('POWERTOOLS_METRICS_DISABLED') ?? 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
@@ -134,6 +146,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[name];
     Object.assign(process.env, runtimeEnv);
+
+    const smsOutbox = await startSmsOutbox(smsPort, { accountSid: runtimeEnv[envNames.twilioAccountSid], authToken: secretValues.TWILIO_AUTH_TOKEN });
+    emulators.push({ name: 'SMS outbox', port: smsPort, url: smsOutbox.url, stop: smsOutbox.stop });
 
     const streamArn = await ensureTable(new DynamoDBClient({}), tableName);
     const snsClient = new SNSClient({});
@@ -150,6 +165,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ownerEmail: setting('DEMO_OWNER_EMAIL') ?? 'owner@example.com',
       adminKey: setting('SURVEY_ADMIN_KEY'),
       seedDemo: options.seedDemo ?? true,
+      phones: new DynamoPhoneStore(tableName),
     });
 
     const loaded = new Map<HandlerName, AnyHandler>();
@@ -269,6 +285,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       snsUrl: sns.url,
       dynamodbUrl: dynamodb.url,
       snsQueueUrl: queueUrl,
+      smsOutboxUrl: smsOutbox.url,
+      demoPhoneNumber: DEMO_PHONE_NUMBER,
       adminKey,
       generatedSecrets,
       env: runtimeEnv,

@@ -1,8 +1,11 @@
 import { createApiKey } from '../lambdas/domain/api-keys';
 import type { FeedbackStore } from '../lambdas/domain/ports';
+import type { PhoneStore } from '../lambdas/domain/phone/ports';
 import { createSurvey, SurveyInputSchema, type SurveyInput } from '../lambdas/domain/survey';
 
 export const DEMO_SURVEY_ID = 'demo';
+/** Twilio's magic test number; locally, calls and texts to it run the demo survey. */
+export const DEMO_PHONE_NUMBER = '+15005550006';
 
 export const demoSurvey = (ownerEmail: string): SurveyInput => ({
   name: 'How was your delivery?',
@@ -18,10 +21,11 @@ export const demoSurvey = (ownerEmail: string): SurveyInput => ({
 });
 
 /** Seeds the demo survey once (a restart keeps it) and an admin key for this run. */
-export async function seed(store: FeedbackStore, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean }) {
+export async function seed(store: FeedbackStore, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean; phones: PhoneStore }) {
   const now = new Date();
   if (options.seedDemo) {
     await store.putSurvey(createSurvey(SurveyInputSchema.parse(demoSurvey(options.ownerEmail)), DEMO_SURVEY_ID, now));
+    await options.phones.putRoute({ phoneNumber: DEMO_PHONE_NUMBER, surveyId: DEMO_SURVEY_ID });
   }
   const { key } = await createApiKey(store, 'local-admin', now, options.adminKey);
   return { adminKey: key };

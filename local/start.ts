@@ -14,7 +14,7 @@ async function main() {
   });
   if (values.help) {
     console.log(`Usage: npm start [-- --in-memory] [--data-dir DIR] [--port N]
-Env: PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SURVEY_ADMIN_KEY, TOKEN_SECRET, PUBLIC_URL, SENDER_EMAIL, DEMO_OWNER_EMAIL, LOCAL_DATA_DIR`);
+Env: PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SMS_PORT, TWILIO_AUTH_TOKEN, VONAGE_SIGNATURE_SECRET, SURVEY_ADMIN_KEY, TOKEN_SECRET, PUBLIC_URL, SENDER_EMAIL, DEMO_OWNER_EMAIL, LOCAL_DATA_DIR`);
     return;
   }
   console.log('Starting DynamoDB Local, the SES emulator and the SNS emulator…');
@@ -31,6 +31,9 @@ Env: PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SURVEY_ADMIN_KEY, TOKEN_SECRET, PU
   line('Inbox (sent e-mail)', `${runtime.sesUrl}/`);
   line('DynamoDB Local', `${runtime.dynamodbUrl}${values['in-memory'] ? ' (in memory)' : ''}`);
   line('SNS emulator', `${runtime.snsUrl} (alert topic messages are printed below)`);
+  line('SMS outbox', `${runtime.smsOutboxUrl}/ (texts sent through the Twilio API)`);
+  line('Demo phone number', `${runtime.demoPhoneNumber} (Twilio/Vonage webhooks run the demo survey)`);
+  line('Connect invocation', `POST ${runtime.apiUrl}/2015-03-31/functions/connectSurvey/invocations`);
   for (const name of runtime.generatedSecrets) line(name, `${runtime.env[name]} (generated; set ${name} to keep it)`);
   console.log(`\nTry: curl -s ${runtime.apiUrl}/admin/alerts -H "x-api-key: ${runtime.adminKey}"\nPress Ctrl-C to stop.\n`);
 

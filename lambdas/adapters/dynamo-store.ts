@@ -101,14 +101,33 @@ export class DynamoFeedbackStore implements FeedbackStore {
     return this.get<Survey>(keys.survey(id));
   }
 
-  putResponse(response: SurveyResponse) {
-    return this.putNew({
+  private responseItem(response: SurveyResponse): Item {
+    return {
       ...keys.response(response.id),
       entity: 'response',
       gsi1pk: keys.responsesOf(response.surveyId),
       gsi1sk: `${response.submittedAt}#${response.id}`,
       ...response,
-    });
+    };
+  }
+  putResponse(response: SurveyResponse) {
+    return this.putNew(this.responseItem(response));
+  }
+  async saveResponseRevision(response: SurveyResponse): Promise<PutOutcome> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.responseItem(response),
+          ConditionExpression: 'attribute_not_exists(pk) OR revision < :r',
+          ExpressionAttributeValues: { ':r': response.revision },
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
   }
   getResponse(id: string) {
     return this.get<SurveyResponse>(keys.response(id), true);

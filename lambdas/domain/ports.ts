@@ -42,6 +42,11 @@ export interface FeedbackStore {
   getSurvey(id: string): Promise<Survey | undefined>;
 
   putResponse(response: SurveyResponse): Promise<PutOutcome>;
+  /**
+   * Writes a response that grows over time (a call, an SMS exchange): only a higher revision replaces the
+   * stored one, so a retried or late write never goes back. `exists` when nothing was written.
+   */
+  saveResponseRevision(response: SurveyResponse): Promise<PutOutcome>;
   getResponse(id: string): Promise<SurveyResponse | undefined>;
   listResponses(surveyId: string, page: PageRequest): Promise<Page<SurveyResponse>>;
   /** Writes scores only while the response is still at `scores.revision`; false when it moved on. */

@@ -3,6 +3,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { env } from '../../lib/pipeline';
 import { DynamoFeedbackStore } from '../adapters/dynamo-store';
+import { DynamoPhoneStore } from '../adapters/dynamo-phone-store';
+import type { PhoneStore } from '../domain/phone/ports';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import type { AlertPublisher, EmailSender, FeedbackStore } from '../domain/ports';
@@ -24,3 +26,4 @@ export const emailSender = once<EmailSender>(
 export const alertPublisher = once<AlertPublisher>(
   () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),
 );
+export const phoneStore = once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), tracer.captureAWSv3Client(new DynamoDBClient({}))));

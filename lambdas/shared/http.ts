@@ -41,11 +41,11 @@ export function header(event: HttpEvent, name: string): string | undefined {
   return undefined;
 }
 
-/** Browsers (the hosted form, e-mail links) get HTML errors; API clients get the JSON error shape. */
-export const wantsHtml = (event: HttpEvent) => {
-  const accept = header(event, 'accept') ?? '';
-  return accept.includes('text/html') || isFormPost(event);
-};
+/**
+ * Browsers (the hosted form, e-mail links) ask for HTML and get HTML errors; API clients and providers'
+ * webhooks (form posts without Accept: text/html) get the JSON error shape.
+ */
+export const wantsHtml = (event: HttpEvent) => (header(event, 'accept') ?? '').includes('text/html');
 const isFormPost = (event: HttpEvent) => (header(event, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
 
 export function rawBody(event: HttpEvent): string {

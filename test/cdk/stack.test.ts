@@ -211,3 +211,28 @@ describe('cdk-nag', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
   });
 });
+
+describe('phone channels', () => {
+  it('lets only the given Amazon Connect instance invoke the Connect function, and only when configured', () => {
+    const instance = 'arn:aws:connect:us-east-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa';
+    const withConnect = synthesize({ connectInstanceArn: instance });
+    withConnect.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'connect.amazonaws.com',
+      SourceArn: instance,
+      FunctionName: { 'Fn::GetAtt': [withConnect.stack.getLogicalId(withConnect.stack.functions.get('connectSurvey').node.defaultChild as never), 'Arn'] },
+    });
+    expect(Object.values(resources('AWS::Lambda::Permission')).filter((p) => p.Properties.Principal === 'connect.amazonaws.com')).toHaveLength(0);
+  });
+
+  it('gives the Twilio account settings to the SMS sender only, and keeps the auth token in Secrets Manager', () => {
+    const { stack: s, template: t } = synthesize({ twilio: { accountSid: 'AC0123456789abcdef0123456789abcdef', fromNumber: '+14155550100' } });
+    for (const name of handlersInUse()) {
+      const vars = t.toJSON().Resources[s.getLogicalId(s.functions.get(name).node.defaultChild as never)].Properties.Environment.Variables;
+      expect({ name, sms: 'TWILIO_FROM_NUMBER' in vars }).toEqual({ name, sms: name === 'sendSmsInvitations' });
+      expect('TWILIO_AUTH_TOKEN' in vars).toBe(false);
+    }
+    const twilioReaders = handlersInUse().filter((n) => ((handlers[n].access as { secrets?: readonly string[] }).secrets ?? []).includes('TWILIO_AUTH_TOKEN'));
+    expect(twilioReaders.sort()).toEqual(['sendSmsInvitations', 'twilioSms', 'twilioVoice', 'twilioVoiceStatus']);
+  });
+});

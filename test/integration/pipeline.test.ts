@@ -217,7 +217,7 @@ describe('e-mail invitations and one-click links', () => {
 
     const confirm = await fetch(`${runtime.apiUrl}/r/${token}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
       body: new URLSearchParams({ 'answers.nps': '4', 'answers.comment': 'Nobody called back' }),
     });
     expect(confirm.status).toBe(200);
@@ -225,7 +225,7 @@ describe('e-mail invitations and one-click links', () => {
 
     const second = await fetch(`${runtime.apiUrl}/r/${token}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
       body: new URLSearchParams({ 'answers.nps': '10' }),
     });
     expect(await second.text()).toContain('nothing was changed');

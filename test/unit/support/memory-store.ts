@@ -27,6 +27,12 @@ export class MemoryStore implements FeedbackStore {
   putSurvey = (s: Survey) => this.putNew(this.surveys, s.id, s);
   getSurvey = async (id: string) => this.surveys.get(id);
   putResponse = (r: SurveyResponse) => this.putNew(this.responses, r.id, r);
+  saveResponseRevision = async (r: SurveyResponse): Promise<PutOutcome> => {
+    const current = this.responses.get(r.id);
+    if (current && current.revision >= r.revision) return 'exists';
+    this.responses.set(r.id, structuredClone(r));
+    return 'created';
+  };
   getResponse = async (id: string) => this.responses.get(id);
   listResponses = (surveyId: string, page: PageRequest) => this.page([...this.responses.values()].filter((r) => r.surveyId === surveyId), page);
   saveScores = async (id: string, scores: ResponseScores) => {

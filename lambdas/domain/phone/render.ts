@@ -1,0 +1,79 @@
+import MessagingResponse from 'twilio/lib/twiml/MessagingResponse';
+import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
+import type { Survey } from '../survey';
+import { promptFor } from './answers';
+import type { Turn } from './conversation';
+
+const SORRY = "Sorry, I didn't get that.";
+const greeting = (survey: Survey) => `Thank you for calling. ${survey.intro ?? 'Please answer a few short questions about your experience.'}`;
+export const GOODBYE = 'Thank you for your feedback. Goodbye.';
+export const NO_SURVEY = 'Sorry, there is no survey on this number. Goodbye.';
+const NUMBER_HINTS = 'zero, one, two, three, four, five, six, seven, eight, nine, ten, yes, no';
+
+const voiceText = (survey: Survey, turn: Extract<Turn, { kind: 'ask' }>, first: boolean) =>
+  [first ? greeting(survey) : '', turn.retry ? SORRY : '', promptFor(turn.question, 'voice')].filter(Boolean).join(' ');
+
+/** TwiML for the next IVR step: ask with <Gather> (keypad and speech), or thank and hang up. */
+export function twilioVoiceTwiml(survey: Survey | undefined, turn: Turn | undefined, options: { actionUrl: string; first: boolean }): string {
+  const twiml = new VoiceResponse();
+  if (!survey || !turn) {
+    twiml.say(NO_SURVEY);
+    twiml.hangup();
+    return twiml.toString();
+  }
+  if (turn.kind === 'done') {
+    twiml.say(GOODBYE);
+    twiml.hangup();
+    return twiml.toString();
+  }
+  const freeText = turn.question.type === 'text';
+  const gather = twiml.gather({
+    input: freeText ? ['speech'] : ['dtmf', 'speech'],
+    action: options.actionUrl,
+    method: 'POST',
+    timeout: 6,
+    speechTimeout: 'auto',
+    language: (survey.language === 'en' ? 'en-US' : survey.language) as never,
+    actionOnEmptyResult: true,
+    ...(!freeText && { finishOnKey: '#', hints: NUMBER_HINTS }),
+  });
+  gather.say(voiceText(survey, turn, options.first));
+  // No input at all: Twilio falls through to here; count it as a failed attempt.
+  twiml.redirect({ method: 'POST' }, options.actionUrl);
+  return twiml.toString();
+}
+
+/** TwiML reply to a text message. */
+export function twilioSmsTwiml(text: string | undefined): string {
+  const twiml = new MessagingResponse();
+  if (text) twiml.message(text);
+  return twiml.toString();
+}
+
+/** The SMS text for the next step. */
+export function smsText(survey: Survey, turn: Turn, first: boolean): string {
+  if (turn.kind === 'done') return survey.thankYou ?? 'Thank you for your feedback!';
+  return [first ? `${survey.name}:` : '', turn.retry ? "Sorry, I didn't get that." : '', promptFor(turn.question, 'sms'), first ? 'Reply STOP to opt out.' : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+export type Ncco = Record<string, unknown>[];
+
+/** Vonage NCCO for the next IVR step: talk + input (DTMF and speech), or a goodbye. */
+export function vonageNcco(survey: Survey | undefined, turn: Turn | undefined, options: { eventUrl: string; first: boolean }): Ncco {
+  if (!survey || !turn) return [{ action: 'talk', text: NO_SURVEY }];
+  if (turn.kind === 'done') return [{ action: 'talk', text: GOODBYE }];
+  const freeText = turn.question.type === 'text';
+  return [
+    { action: 'talk', text: voiceText(survey, turn, options.first), bargeIn: true, language: 'en-US' },
+    {
+      action: 'input',
+      type: freeText ? ['speech'] : ['dtmf', 'speech'],
+      ...(!freeText && { dtmf: { maxDigits: 2, submitOnHash: true, timeOut: 6 } }),
+      speech: { language: 'en-US', endOnSilence: freeText ? 2 : 1, maxDuration: freeText ? 60 : 10, ...(!freeText && { context: NUMBER_HINTS.split(', ') }) },
+      eventUrl: [options.eventUrl],
+      eventMethod: 'POST',
+    },
+  ];
+}

@@ -1,0 +1,87 @@
+import type { FeedbackStore } from '../ports';
+import { loadSurvey } from '../submissions';
+import type { Survey } from '../survey';
+import type { PhoneInput } from './answers';
+import { applyInput, endConversation, responseOf, startConversation, turnOf, type Conversation, type Turn } from './conversation';
+import type { PhoneStore } from './ports';
+
+export interface PhoneDeps {
+  readonly store: FeedbackStore;
+  readonly phones: PhoneStore;
+  readonly now: Date;
+}
+
+export interface ConversationStart {
+  readonly id: string;
+  readonly channel: Conversation['channel'];
+  readonly responseKey: string;
+  /** Explicit survey (webhook query parameter), else the called number's route. */
+  readonly surveyId?: string;
+  readonly calledNumber?: string;
+  readonly callerNumber?: string;
+  readonly customerId?: string;
+}
+
+export interface ConversationState {
+  readonly survey: Survey;
+  readonly conversation: Conversation;
+  readonly turn: Turn;
+  /** True when this conversation began with this request. */
+  readonly started: boolean;
+}
+
+/** The survey a new call or text is for: explicit, or routed from the called number. */
+async function surveyFor(deps: PhoneDeps, start: ConversationStart): Promise<Survey | undefined> {
+  const surveyId = start.surveyId ?? (start.calledNumber ? (await deps.phones.getRoute(start.calledNumber))?.surveyId : undefined);
+  return surveyId ? loadSurvey(deps.store, surveyId) : undefined;
+}
+
+/** Position marker of the current question, carried in IVR callback URLs. */
+export const stepOf = (c: Conversation) => `${c.index}.${c.attempts}`;
+
+/**
+ * Finds or starts the conversation, applies the input when it answers the current step, and stores the
+ * response so far. Provider retries of a step already applied change nothing. Undefined when no survey is
+ * configured for this call or number.
+ */
+export async function converse(
+  deps: PhoneDeps,
+  start: ConversationStart,
+  input?: { readonly value: PhoneInput; readonly step: string; readonly expectedStep?: string },
+): Promise<ConversationState | undefined> {
+  const existing = await deps.phones.getConversation(start.id);
+  const active = existing?.status === 'active' ? existing : undefined;
+  let survey: Survey | undefined;
+  let conversation: Conversation;
+  if (active) {
+    survey = await loadSurvey(deps.store, active.surveyId);
+    conversation = active;
+  } else {
+    survey = await surveyFor(deps, start);
+    if (!survey) return undefined;
+    const customerId = start.customerId ?? (start.callerNumber ? (await deps.phones.getContact(start.callerNumber))?.customerId : undefined);
+    conversation = startConversation(survey, { id: start.id, channel: start.channel, responseKey: start.responseKey, customerId, phone: start.callerNumber }, deps.now);
+  }
+  let next = conversation;
+  // An IVR callback answers one position; a replay of an earlier position is only re-rendered.
+  if (input && (input.expectedStep === undefined || input.expectedStep === stepOf(conversation))) {
+    next = applyInput(survey, conversation, input.value, input.step).conversation;
+  }
+  if (next !== conversation || !active) {
+    const response = responseOf(survey, next, deps.now);
+    // The response first: if saving the conversation fails, the retried step rewrites the same revision.
+    if (response) await deps.store.saveResponseRevision(response);
+    if (!(await deps.phones.saveConversation(next))) {
+      // Another delivery of the same step won; answer with what it stored.
+      next = (await deps.phones.getConversation(start.id)) ?? next;
+    }
+  }
+  return { survey, conversation: next, turn: turnOf(survey, next), started: !active };
+}
+
+/** The caller hung up or the call failed: keep what was answered, as a partial response. */
+export async function endCall(deps: PhoneDeps, id: string): Promise<void> {
+  const conversation = await deps.phones.getConversation(id);
+  if (!conversation || conversation.status !== 'active') return;
+  await deps.phones.saveConversation(endConversation(conversation));
+}

@@ -1,0 +1,30 @@
+import { DomainError, validationError } from '../domain/errors';
+import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/phone/sms-invitations';
+import { loadSurvey } from '../domain/submissions';
+import { TwilioSmsSender } from '../adapters/twilio-sms-sender';
+import { secretValue } from '../shared/config';
+import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { httpHandler, idempotencyKey, json, parseBody, pathParam, zodDetails } from '../shared/http';
+import { logger } from '../shared/powertools';
+
+/** `POST /admin/surveys/{surveyId}/sms-invitations`: texts the first question; replies go to the SMS webhook. */
+export const handler = httpHandler(async (event) => {
+  const parsed = SmsInvitationRequestSchema.safeParse(parseBody(event));
+  if (!parsed.success) throw validationError('the SMS invitation request is not valid', zodDetails(parsed.error.issues));
+  const key = idempotencyKey(event);
+  const survey = await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'));
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_FROM_NUMBER: from } = process.env;
+  if (!accountSid || !from) {
+    throw new DomainError(409, 'sms_not_configured', 'SMS sending is not configured for this deployment', [
+      { field: accountSid ? 'TWILIO_FROM_NUMBER' : 'TWILIO_ACCOUNT_SID', message: 'is not set' },
+    ]);
+  }
+  const sms = new TwilioSmsSender({ apiUrl: process.env.TWILIO_API_URL ?? 'https://api.twilio.com', accountSid, authToken: await secretValue('TWILIO_AUTH_TOKEN'), from });
+  const results = await sendSmsInvitations(
+    { phones: phoneStore(), sms, now: new Date(), onFailure: (error) => logger.error('SMS invitation not sent', error as Error) },
+    survey,
+    parsed.data,
+    key,
+  );
+  return json(202, { surveyId: survey.id, invitations: results });
+});

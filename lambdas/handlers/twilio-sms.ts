@@ -1,0 +1,46 @@
+import { smsCommand } from '../domain/phone/answers';
+import { endCall, converse } from '../domain/phone/survey-by-phone';
+import { smsText, twilioSmsTwiml } from '../domain/phone/render';
+import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { httpHandler } from '../shared/http';
+import { logger } from '../shared/powertools';
+import { verifyTwilioRequest, xml } from '../shared/webhooks';
+
+/**
+ * Twilio inbound SMS: replies to a texted survey. STOP-style keywords opt the number out (remembered, and
+ * no survey is texted to it again until START); any other reply answers the current question.
+ */
+export const handler = httpHandler(async (event) => {
+  const params = await verifyTwilioRequest(event);
+  const from = params.From;
+  const body = params.Body ?? '';
+  if (!from || !params.MessageSid) return xml(twilioSmsTwiml(undefined));
+  const phones = phoneStore();
+  const deps = { store: feedbackStore(), phones, now: new Date() };
+  const conversationId = `sms#${from}`;
+
+  const command = smsCommand(body);
+  if (command === 'stop') {
+    const contact = await phones.getContact(from);
+    await phones.putContact({ ...contact, phoneNumber: from, optedOutAt: deps.now.toISOString() });
+    await endCall(deps, conversationId);
+    logger.info('SMS opt-out recorded', { messageSid: params.MessageSid });
+    // The carrier sends the opt-out confirmation itself.
+    return xml(twilioSmsTwiml(undefined));
+  }
+  if (command === 'start') {
+    const contact = await phones.getContact(from);
+    if (contact?.optedOutAt) await phones.putContact({ phoneNumber: from, ...(contact.customerId && { customerId: contact.customerId }) });
+    return xml(twilioSmsTwiml('You are subscribed to feedback surveys again. Reply STOP to opt out.'));
+  }
+  if (command === 'help') return xml(twilioSmsTwiml('Feedback survey: reply with your answer. Reply STOP to opt out.'));
+  if ((await phones.getContact(from))?.optedOutAt) return xml(twilioSmsTwiml(undefined));
+
+  const state = await converse(
+    deps,
+    { id: conversationId, channel: 'sms', responseKey: params.MessageSid, calledNumber: params.To, callerNumber: from },
+    { value: { text: body }, step: params.MessageSid },
+  );
+  if (!state) return xml(twilioSmsTwiml(undefined));
+  return xml(twilioSmsTwiml(smsText(state.survey, state.turn, false)));
+});

@@ -1,0 +1,52 @@
+import type { PhoneInput } from '../domain/phone/answers';
+import { vonageNcco } from '../domain/phone/render';
+import { converse, endCall, stepOf } from '../domain/phone/survey-by-phone';
+import { publicUrl } from '../shared/config';
+import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { httpHandler, json } from '../shared/http';
+import { e164, verifyVonageRequest } from '../shared/webhooks';
+
+const FINAL = new Set(['completed', 'busy', 'failed', 'timeout', 'rejected', 'cancelled', 'unanswered']);
+
+/** The input webhook's answer: keypad digits, else the most confident speech result. */
+function inputOf(body: Record<string, any>): PhoneInput {
+  const digits = typeof body.dtmf?.digits === 'string' && body.dtmf.digits !== '' ? body.dtmf.digits : undefined;
+  const results: { text?: string; confidence?: string | number }[] = Array.isArray(body.speech?.results) ? body.speech.results : [];
+  const best = [...results].sort((a, b) => Number(b.confidence ?? 0) - Number(a.confidence ?? 0))[0]?.text;
+  return { ...(digits && { digits }), ...(best && { speech: best }) };
+}
+
+/**
+ * Vonage voice: the answer URL (GET or POST), the input action's eventUrl and the call event URL, all
+ * signed. Answer and input return the next NCCO; a final call status ends the survey (partial if early).
+ */
+export const handler = httpHandler(async (event) => {
+  const signed = await verifyVonageRequest(event);
+  const query = event.queryStringParameters ?? {};
+  // The answer URL sends its fields as query parameters on GET, as JSON on POST.
+  const body: Record<string, any> = { ...query, ...signed };
+  const uuid = typeof body.uuid === 'string' ? body.uuid : undefined;
+  const deps = { store: feedbackStore(), phones: phoneStore(), now: new Date() };
+  const kind = event.rawPath.split('/').pop();
+
+  if (kind === 'event') {
+    if (uuid && FINAL.has(String(body.status))) await endCall(deps, `voice-vonage#${uuid}`);
+    return json(200, { ok: true });
+  }
+  if (!uuid) return json(200, vonageNcco(undefined, undefined, { eventUrl: '', first: true }));
+  const state = await converse(
+    deps,
+    {
+      id: `voice-vonage#${uuid}`,
+      channel: 'voice-vonage',
+      responseKey: uuid,
+      surveyId: query.surveyId,
+      customerId: query.customerId,
+      calledNumber: e164(body.to),
+      callerNumber: e164(body.from),
+    },
+    kind === 'input' && query.step !== undefined ? { value: inputOf(body), step: query.step, expectedStep: query.step } : undefined,
+  );
+  const eventUrl = state ? `${publicUrl()}/webhooks/vonage/input?step=${stepOf(state.conversation)}` : '';
+  return json(200, vonageNcco(state?.survey, state?.turn, { eventUrl, first: state?.started ?? true }));
+});

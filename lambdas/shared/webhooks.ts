@@ -1,0 +1,80 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { validateRequest } from 'twilio/lib/webhooks/webhooks';
+import { DomainError } from '../domain/errors';
+import { publicUrl, secretValue } from './config';
+import { header, rawBody, type HttpEvent, type HttpResult } from './http';
+
+const forbidden = (message: string) => new DomainError(403, 'invalid_signature', message, [{ field: 'signature', message }]);
+
+/**
+ * The URL the provider called, as it signed it. Behind API Gateway the Lambda sees only the path, so it is
+ * rebuilt from PUBLIC_URL (the API's public base) + path + query.
+ */
+export function signedUrl(event: HttpEvent): string {
+  return `${publicUrl()}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+}
+
+/** Verifies `X-Twilio-Signature` with the account's auth token; returns the form parameters. */
+export async function verifyTwilioRequest(event: HttpEvent): Promise<Record<string, string>> {
+  const signature = header(event, 'x-twilio-signature');
+  if (!signature) throw forbidden('X-Twilio-Signature is missing');
+  const params = Object.fromEntries(new URLSearchParams(rawBody(event)));
+  if (!validateRequest(await secretValue('TWILIO_AUTH_TOKEN'), signature, signedUrl(event), params)) {
+    throw forbidden('X-Twilio-Signature does not match this request');
+  }
+  return params;
+}
+
+/** How far a Vonage JWT's `iat` may be from now. */
+const VONAGE_MAX_SKEW_SECONDS = 300;
+
+/**
+ * Verifies a Vonage signed webhook: `Authorization: Bearer <JWT>`, HS256 with the signature secret, and
+ * the `payload_hash` claim equal to the SHA-256 of the body. Returns the parsed JSON body (or {}).
+ */
+export async function verifyVonageRequest(event: HttpEvent, now = new Date()): Promise<Record<string, unknown>> {
+  const token = /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization') ?? '')?.[1];
+  if (!token) throw forbidden('the signed JWT (Authorization: Bearer) is missing');
+  const parts = token.split('.');
+  if (parts.length !== 3) throw forbidden('the JWT is malformed');
+  const [headerPart, payloadPart, signaturePart] = parts;
+  let jwtHeader: { alg?: string };
+  let claims: { iat?: number; payload_hash?: string };
+  try {
+    jwtHeader = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
+  } catch {
+    throw forbidden('the JWT is malformed');
+  }
+  if (jwtHeader.alg !== 'HS256') throw forbidden('the JWT must be signed with HS256');
+  const expected = createHmac('sha256', await secretValue('VONAGE_SIGNATURE_SECRET')).update(`${headerPart}.${payloadPart}`).digest();
+  const given = Buffer.from(signaturePart, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw forbidden('the JWT signature does not match');
+  if (typeof claims.iat !== 'number' || Math.abs(now.getTime() / 1000 - claims.iat) > VONAGE_MAX_SKEW_SECONDS) {
+    throw forbidden('the JWT is not current');
+  }
+  const body = rawBody(event);
+  if (body.length > 0 || claims.payload_hash !== undefined) {
+    const hash = createHash('sha256').update(body, 'utf8').digest('hex');
+    if (claims.payload_hash !== hash) throw forbidden('payload_hash does not match the body');
+  }
+  if (!body) return {};
+  try {
+    const parsed = JSON.parse(body);
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    throw new DomainError(400, 'malformed_json', 'the body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+  }
+}
+
+export const xml = (body: string): HttpResult => ({
+  statusCode: 200,
+  headers: { 'content-type': 'text/xml; charset=utf-8', 'cache-control': 'no-store' },
+  body,
+});
+
+/** Vonage numbers come without "+"; the rest of the system uses E.164. */
+export const e164 = (number: unknown): string | undefined => {
+  if (typeof number !== 'string' || !/^\+?[1-9]\d{7,14}$/.test(number)) return undefined;
+  return number.startsWith('+') ? number : `+${number}`;
+};
