@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/phone/conversation';
 import type { PhoneContact, PhoneRoute, PhoneStore } from '../domain/phone/ports';
+import { conditionally, documentClient, entityOf } from './dynamo-table';
 
 const keys = {
   conversation: (id: string) => ({ pk: `CONVERSATION#${id}`, sk: 'META' }),
@@ -9,46 +10,36 @@ const keys = {
   contact: (phone: string) => ({ pk: `PHONE#${phone}`, sk: 'META' }),
 };
 
-const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
-  return rest as T;
-};
-
 export class DynamoPhoneStore implements PhoneStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
     private readonly tableName: string,
-    client: DynamoDBClient = new DynamoDBClient({}),
+    client?: DynamoDBClient,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    return strip<T>((await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item);
+    return entityOf<T>((await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item);
   }
 
   getConversation(id: string) {
     return this.get<Conversation>(keys.conversation(id));
   }
 
-  async saveConversation(conversation: Conversation): Promise<boolean> {
+  saveConversation(conversation: Conversation): Promise<boolean> {
     const next = { ...conversation, version: conversation.version + 1 };
-    try {
-      await this.doc.send(
+    return conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.conversation(conversation.id), entity: 'conversation', ...next },
           ConditionExpression: conversation.version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
           ...(conversation.version !== 0 && { ExpressionAttributeValues: { ':v': conversation.version } }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   getRoute(phoneNumber: string) {

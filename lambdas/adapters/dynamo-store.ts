@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { table } from '../../lib/pipeline';
 import type { AlertCase } from '../domain/alerts';
 import { DomainError } from '../domain/errors';
@@ -7,8 +7,7 @@ import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, PutOut
 import type { SurveyResponse } from '../domain/response';
 import type { ResponseScores } from '../domain/scoring';
 import type { Survey } from '../domain/survey';
-
-type Item = Record<string, unknown>;
+import { conditionally, documentClient, entityOf, type Item } from './dynamo-table';
 
 /** Key layout of the single table: `<ENTITY>#<id>` / `META`, listings on gsi1. */
 export const keys = {
@@ -20,14 +19,6 @@ export const keys = {
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
 };
-
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'];
-function entityOf<T>(item: Item | undefined): T | undefined {
-  if (!item) return undefined;
-  const copy = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  return copy as T;
-}
 
 function encodeCursor(key: Item | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
@@ -57,19 +48,14 @@ export class DynamoFeedbackStore implements FeedbackStore {
 
   constructor(
     private readonly tableName: string,
-    client: DynamoDBClient = new DynamoDBClient({}),
+    client?: DynamoDBClient,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   private async putNew(item: Item): Promise<PutOutcome> {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return 'created';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
-      throw error;
-    }
+    const written = await conditionally(this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
+    return written ? 'created' : 'exists';
   }
 
   private async get<T>(key: { pk: string; sk: string }, consistent = false): Promise<T | undefined> {
@@ -114,20 +100,17 @@ export class DynamoFeedbackStore implements FeedbackStore {
     return this.putNew(this.responseItem(response));
   }
   async saveResponseRevision(response: SurveyResponse): Promise<PutOutcome> {
-    try {
-      await this.doc.send(
+    const written = await conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: this.responseItem(response),
           ConditionExpression: 'attribute_not_exists(pk) OR revision < :r',
           ExpressionAttributeValues: { ':r': response.revision },
         }),
-      );
-      return 'created';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
-      throw error;
-    }
+      ),
+    );
+    return written ? 'created' : 'exists';
   }
   getResponse(id: string) {
     return this.get<SurveyResponse>(keys.response(id), true);
@@ -135,9 +118,9 @@ export class DynamoFeedbackStore implements FeedbackStore {
   listResponses(surveyId: string, page: PageRequest) {
     return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page);
   }
-  async saveScores(responseId: string, scores: ResponseScores): Promise<boolean> {
-    try {
-      await this.doc.send(
+  saveScores(responseId: string, scores: ResponseScores): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.response(responseId),
@@ -145,12 +128,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
           ConditionExpression: 'attribute_exists(pk) AND revision = :r',
           ExpressionAttributeValues: { ':s': scores, ':r': scores.revision },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   putAlert(alert: AlertCase) {

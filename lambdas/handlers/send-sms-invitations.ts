@@ -1,3 +1,4 @@
+import { env } from '../../lib/pipeline';
 import { DomainError, validationError } from '../domain/errors';
 import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/phone/sms-invitations';
 import { loadSurvey } from '../domain/submissions';
@@ -13,13 +14,15 @@ export const handler = httpHandler(async (event) => {
   if (!parsed.success) throw validationError('the SMS invitation request is not valid', zodDetails(parsed.error.issues));
   const key = idempotencyKey(event);
   const survey = await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'));
-  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_FROM_NUMBER: from } = process.env;
+  const accountSid = process.env[env.twilioAccountSid];
+  const from = process.env[env.twilioFromNumber];
   if (!accountSid || !from) {
     throw new DomainError(409, 'sms_not_configured', 'SMS sending is not configured for this deployment', [
-      { field: accountSid ? 'TWILIO_FROM_NUMBER' : 'TWILIO_ACCOUNT_SID', message: 'is not set' },
+      { field: accountSid ? env.twilioFromNumber : env.twilioAccountSid, message: 'is not set' },
     ]);
   }
-  const sms = new TwilioSmsSender({ apiUrl: process.env.TWILIO_API_URL ?? 'https://api.twilio.com', accountSid, authToken: await secretValue('TWILIO_AUTH_TOKEN'), from });
+  const apiUrl = process.env[env.twilioApiUrl] ?? 'https://api.twilio.com';
+  const sms = new TwilioSmsSender({ apiUrl, accountSid, authToken: await secretValue('TWILIO_AUTH_TOKEN'), from });
   const results = await sendSmsInvitations(
     { phones: phoneStore(), sms, now: new Date(), onFailure: (error) => logger.error('SMS invitation not sent', error as Error) },
     survey,

@@ -6,6 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { entityOf } from '../adapters/dynamo-table';
 import type { SurveyResponse } from '../domain/response';
 import type { Survey } from '../domain/survey';
 import type { FeedbackStore } from '../domain/ports';
@@ -16,9 +17,7 @@ export function responseImage(record: DynamoDBRecord, which: 'NewImage' | 'OldIm
   const image = record.dynamodb?.[which];
   if (!image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>);
-  if (item.entity !== 'response') return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...response } = item;
-  return response as SurveyResponse;
+  return item.entity === 'response' ? entityOf<SurveyResponse>(item) : undefined;
 }
 
 /**
