@@ -26,7 +26,11 @@ export function responseImage(record: DynamoDBRecord, which: 'NewImage' | 'OldIm
  */
 export function streamHandler(handleRecord: (record: DynamoDBRecord) => Promise<void>) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  return middy(async (event: DynamoDBStreamEvent, context: Context) => processPartialResponse(event, handleRecord, processor, { context }))
+  // In order, one record at a time: records of one item share a shard, and their order is the item's history
+  // (revision 1 must be handled before revision 2, or both could see the same alert as unsent).
+  return middy(async (event: DynamoDBStreamEvent, context: Context) =>
+    processPartialResponse(event, handleRecord, processor, { context, processInParallel: false }),
+  )
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));

@@ -110,3 +110,29 @@ describe('scoring consumer', () => {
     expect(await scoreResponses(streamEvent([{ seq: '2', newItem: item(response({ nps: 2 }, { id: 'r2' })) }]), context)).toEqual({ batchItemFailures: [] });
   });
 });
+
+describe('record order', () => {
+  it('handles a batch\'s records one at a time, so two revisions of one response alert once', async () => {
+    const r1 = response({ nps: 3 }, { id: 'r-call', revision: 1, status: 'partial' });
+    const r2 = response({ nps: 3, csat: 2 }, { id: 'r-call', revision: 2, status: 'partial' });
+    let stored: Record<string, unknown> | undefined;
+    ddb.on(PutCommand).callsFake((input) => {
+      if (stored) throw conditionFailed();
+      stored = input.Item;
+      return {};
+    });
+    ddb.on(GetCommand, { Key: { pk: 'ALERT#r-call', sk: 'META' } }).callsFake(() => ({ Item: stored }));
+    ddb.on(UpdateCommand).callsFake((input) => {
+      const channel = input.ExpressionAttributeNames['#c'] as 'email' | 'sns';
+      stored = { ...stored, notifications: { ...(stored!.notifications as object), [channel]: 'sent' } };
+      return {};
+    });
+    const event = streamEvent([
+      { seq: '1', newItem: item(r1) },
+      { seq: '2', eventName: 'MODIFY', newItem: item(r2), oldItem: item(r1) },
+    ]);
+    expect(await sendAlerts(event, context)).toEqual({ batchItemFailures: [] });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+});
