@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError, validationError } from './errors';
+import { requireSomeDelivered, validationError } from './errors';
 import { idFromKey, newId } from './ids';
 import { invitationEmail } from './messages';
 import type { EmailSender, FeedbackStore, Invitation } from './ports';
@@ -103,8 +103,6 @@ export async function sendInvitations(
       results.push({ invitationId: id, email: contact.email, status: 'failed', error: 'could not be sent; retry with the same Idempotency-Key' });
     }
   }
-  if (results.every((r) => r.status === 'failed')) {
-    throw new DomainError(502, 'delivery_failed', 'no invitation could be sent; nothing was e-mailed, retry later', []);
-  }
+  requireSomeDelivered(results, 'invitation');
   return results;
 }

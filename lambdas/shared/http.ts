@@ -82,13 +82,16 @@ export function zodDetails(issues: readonly { path: readonly PropertyKey[]; mess
   return issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || prefix || 'body', message: i.message }));
 }
 
-/** Exposes messages only for 4xx (as middy's http-error-handler does); anything else is a logged 500. */
+/**
+ * Domain errors carry messages written for the caller and are answered as they are (4xx, or a 502 for a
+ * provider that failed us); anything unexpected is logged and answered with a generic 500.
+ */
 const errorResponses = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: async (request) => {
     const error = request.error;
     const htmlWanted = wantsHtml(request.event);
-    if (error instanceof DomainError && error.status < 500) {
-      logger.info('request refused', { status: error.status, code: error.code, details: error.details });
+    if (error instanceof DomainError) {
+      (error.status < 500 ? logger.info : logger.warn).call(logger, 'request refused', { status: error.status, code: error.code, details: error.details });
       request.response = htmlWanted
         ? html(error.status, errorPage(error.message, error.details))
         : json(error.status, errorBody(error.code, error.message, error.details));

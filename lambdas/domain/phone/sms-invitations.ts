@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../errors';
+import { requireSomeDelivered } from '../errors';
 import { idFromKey, newId } from '../ids';
 import type { Survey } from '../survey';
 import { startConversation, turnOf } from './conversation';
@@ -83,8 +83,6 @@ export async function sendSmsInvitations(
       results.push({ phone: contact.phone, status: 'failed', error: 'could not be sent; retry with the same Idempotency-Key' });
     }
   }
-  if (results.every((r) => r.status === 'failed')) {
-    throw new DomainError(502, 'delivery_failed', 'no SMS could be sent; retry later', []);
-  }
+  requireSomeDelivered(results, 'SMS');
   return results;
 }

@@ -96,3 +96,19 @@ describe('POST /responses', () => {
     expect(json(result).error.code).toBe('internal_error');
   });
 });
+
+describe('e-mail invitations when SES is down', () => {
+  it('answers 502 delivery_failed (retry with the same key), not a generic 500', async () => {
+    const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+    const { handler: invite } = await import('../../../lambdas/handlers/send-invitations');
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).rejects(new Error('ServiceUnavailable'));
+    const result = await invite(
+      httpEvent('POST', '/admin/surveys/{surveyId}/invitations', { rawPath: '/admin/surveys/srv1/invitations', pathParameters: { surveyId: 'srv1' }, body: { contacts: [{ email: 'ann@example.com' }] } }),
+      context,
+    );
+    expect(result.statusCode).toBe(502);
+    expect(JSON.parse(result.body as string).error).toMatchObject({ code: 'delivery_failed', message: expect.stringContaining('Idempotency-Key') });
+    ses.restore();
+  });
+});
