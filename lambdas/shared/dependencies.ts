@@ -17,13 +17,14 @@ function once<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-export const feedbackStore = once<FeedbackStore>(
-  () => new DynamoFeedbackStore(requireEnv(env.tableName), tracer.captureAWSv3Client(new DynamoDBClient({}))),
-);
+/** One DynamoDB client per container, shared by every store. */
+const dynamoDbClient = once(() => tracer.captureAWSv3Client(new DynamoDBClient({})));
+
+export const feedbackStore = once<FeedbackStore>(() => new DynamoFeedbackStore(requireEnv(env.tableName), dynamoDbClient()));
+export const phoneStore = once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), dynamoDbClient()));
 export const emailSender = once<EmailSender>(
   () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({}))),
 );
 export const alertPublisher = once<AlertPublisher>(
   () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),
 );
-export const phoneStore = once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), tracer.captureAWSv3Client(new DynamoDBClient({}))));

@@ -46,7 +46,7 @@ export function header(event: HttpEvent, name: string): string | undefined {
  * webhooks (form posts without Accept: text/html) get the JSON error shape.
  */
 export const wantsHtml = (event: HttpEvent) => (header(event, 'accept') ?? '').includes('text/html');
-const isFormPost = (event: HttpEvent) => (header(event, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
+export const isForm = (event: HttpEvent) => (header(event, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
 
 export function rawBody(event: HttpEvent): string {
   if (!event.body) return '';
@@ -60,7 +60,7 @@ export function rawBody(event: HttpEvent): string {
 /** The body as a JSON object, or as form fields for the hosted pages' posts. */
 export function parseBody(event: HttpEvent): Record<string, unknown> {
   const text = rawBody(event);
-  if (isFormPost(event)) return Object.fromEntries(new URLSearchParams(text));
+  if (isForm(event)) return Object.fromEntries(new URLSearchParams(text));
   const type = header(event, 'content-type') ?? 'application/json';
   if (!/^application\/([a-z.+-]*\+)?json\b/.test(type)) {
     throw new DomainError(415, 'unsupported_media_type', 'send application/json', [{ field: 'content-type', message: `${type} is not supported` }]);
@@ -135,7 +135,6 @@ export function formAnswers(fields: Record<string, unknown>): Record<string, unk
   return answers;
 }
 
-export const isForm = isFormPost;
 
 /** `Idempotency-Key` header (or the hosted form's hidden field): 1–128 visible characters. */
 export function idempotencyKey(event: HttpEvent, formField?: unknown): string | undefined {
