@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { BUNDLING } from '../lib/feedback-functions';
-import { handlers, handlersInUse } from '../lib/pipeline';
+import { handlers, handlersInUse } from '../lambdas/pipeline';
 import { startLocalRuntime } from '../local/runtime';
 
 const ROOT = resolve(__dirname, '..');

@@ -7,7 +7,7 @@ import { FeedbackFunctions } from './feedback-functions';
 import { FeedbackMonitoring } from './feedback-monitoring';
 import { FeedbackProcessing } from './feedback-processing';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { invocableHandlers, routes } from './pipeline';
+import { invocableHandlers, routes } from '../lambdas/pipeline';
 
 export interface CxFeedbackStackProps extends StackProps {
   /** Sender of invitations and alert e-mails (an SES identity). */

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes, type HandlerName } from './pipeline';
+import { routes, type HandlerName } from '../lambdas/pipeline';
 
 export interface FeedbackApiProps {
   readonly key: kms.IKey;
@@ -15,7 +15,7 @@ export interface FeedbackApiProps {
   readonly throttle?: apigwv2.ThrottleSettings;
 }
 
-/** The HTTP API: one route per entry in lib/pipeline.ts, admin routes behind the API-key authorizer. */
+/** The HTTP API: one route per entry in lambdas/pipeline.ts, admin routes behind the API-key authorizer. */
 export class FeedbackApi extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;

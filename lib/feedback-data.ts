@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { secrets, table as tableDefinition, type SecretName } from './pipeline';
+import { secrets, table as tableDefinition, type SecretName } from '../lambdas/pipeline';
 
 export interface FeedbackDataProps {
   /**
@@ -14,7 +14,7 @@ export interface FeedbackDataProps {
   readonly deletionProtection?: boolean;
 }
 
-/** The customer-managed key, the single table (as lib/pipeline.ts declares it) and the secrets. */
+/** The customer-managed key, the single table (as lambdas/pipeline.ts declares it) and the secrets. */
 export class FeedbackData extends Construct {
   readonly key: kms.Key;
   readonly table: dynamodb.Table;

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { FeedbackAlerting } from './feedback-alerting';
 import type { FeedbackData } from './feedback-data';
-import { env, handlers, handlersInUse, type HandlerDefinition, type HandlerName } from './pipeline';
+import { env, handlers, handlersInUse, type HandlerDefinition, type HandlerName } from '../lambdas/pipeline';
 
 const ROOT = join(__dirname, '..');
 
@@ -31,7 +31,7 @@ export interface FeedbackFunctionsProps {
 }
 
 /**
- * One function per handler in lib/pipeline.ts, each with its own role holding exactly what its `access`
+ * One function per handler in lambdas/pipeline.ts, each with its own role holding exactly what its `access`
  * declares: no table access unless listed, read-only where it only reads, SES/SNS/secrets only when named.
  */
 export class FeedbackFunctions extends Construct {

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { streamConsumers, type HandlerName } from './pipeline';
+import { streamConsumers, type HandlerName } from '../lambdas/pipeline';
 
 export interface FeedbackMonitoringProps {
   readonly key: kms.IKey;

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { streamConsumers, type HandlerName } from './pipeline';
+import { streamConsumers, type HandlerName } from '../lambdas/pipeline';
 
 export interface FeedbackProcessingProps {
   readonly table: dynamodb.ITable;
@@ -14,7 +14,7 @@ export interface FeedbackProcessingProps {
 }
 
 /**
- * The stream consumers of lib/pipeline.ts: filtered event source mappings with partial batch failures,
+ * The stream consumers of lambdas/pipeline.ts: filtered event source mappings with partial batch failures,
  * bisect on error, bounded retries and record age, and one encrypted dead-letter queue.
  */
 export class FeedbackProcessing extends Construct {

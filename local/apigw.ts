@@ -6,7 +6,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import type { RouteDefinition } from '../lib/pipeline';
+import type { RouteDefinition } from '../lambdas/pipeline';
 
 /** A route whose `{param}` placeholders matched a request path. */
 export interface MatchedRoute {

@@ -1,4 +1,4 @@
-import type { FilterPattern, FilterValue } from '../lib/pipeline';
+import type { FilterPattern, FilterValue } from '../lambdas/pipeline';
 
 /**
  * Lambda event filtering, the subset the pipeline uses: lists of literals, `prefix` and `exists`.

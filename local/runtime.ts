@@ -6,7 +6,7 @@ import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { env as envNames, handlers, invocableHandlers, routes, secrets, streamConsumers, type HandlerName } from '../lib/pipeline';
+import { env as envNames, handlers, invocableHandlers, routes, secrets, streamConsumers, type HandlerName } from '../lambdas/pipeline';
 import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
 import { fromHttpApiResult, lambdaContext, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from './apigw';
 import { freePort, startDynamoDbLocal, startSesEmulator, startSnsEmulator, type Emulator } from './emulators';
@@ -77,7 +77,7 @@ async function portFrom(option: number | undefined, variable: string, fallback: 
 }
 
 /**
- * Starts the emulators and serves the pipeline's handlers exactly as declared in lib/pipeline.ts.
+ * Starts the emulators and serves the pipeline's handlers exactly as declared in lambdas/pipeline.ts.
  * Handler modules keep their SDK clients between invocations, as a warm Lambda container does; so one
  * process runs one runtime at a time, and a restart within a process keeps its ports.
  */

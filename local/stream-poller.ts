@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { StreamConsumerDefinition } from '../lib/pipeline';
+import type { StreamConsumerDefinition } from '../lambdas/pipeline';
 import { matchesAnyFilter } from './event-filter';
 
 export type ConsumerInvoker = (consumer: StreamConsumerDefinition, event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { table } from '../lib/pipeline';
+import { table } from '../lambdas/pipeline';
 
 /** Creates the table as the stack declares it (keys, GSI, stream, TTL); an existing table is kept. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { table } from '../../lib/pipeline';
+import { table } from '../pipeline';
 import type { AlertCase } from '../domain/alerts';
 import { DomainError } from '../domain/errors';
 import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, PutOutcome } from '../domain/ports';

@@ -1,4 +1,4 @@
-import { env } from '../../lib/pipeline';
+import { env } from '../pipeline';
 import { DomainError, validationError } from '../domain/errors';
 import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/phone/sms-invitations';
 import { loadSurvey } from '../domain/submissions';

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { env, type SecretName } from '../../lib/pipeline';
+import { env, type SecretName } from '../pipeline';
 
 /** A missing setting is a deployment fault, not the caller's: it surfaces as a 500 and in the logs. */
 export function requireEnv(name: string): string {

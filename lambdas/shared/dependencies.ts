@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { env } from '../../lib/pipeline';
+import { env } from '../pipeline';
 import { DynamoFeedbackStore } from '../adapters/dynamo-store';
 import { DynamoPhoneStore } from '../adapters/dynamo-phone-store';
 import type { PhoneStore } from '../domain/phone/ports';

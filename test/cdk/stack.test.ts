@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CxFeedbackStack } from '../../lib/cx-feedback-stack';
-import { handlers, handlersInUse, routes, streamConsumers, type HandlerName } from '../../lib/pipeline';
+import { handlers, handlersInUse, routes, streamConsumers, type HandlerName } from '../../lambdas/pipeline';
 
 /** Skipping esbuild keeps these tests about the template; bundling itself is exercised by `cdk synth`. */
 const newApp = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });

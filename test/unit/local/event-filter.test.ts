@@ -1,4 +1,4 @@
-import { streamConsumers } from '../../../lib/pipeline';
+import { streamConsumers } from '../../../lambdas/pipeline';
 import { matchesAnyFilter, matchesFilter } from '../../../local/event-filter';
 
 const record = (eventName: string, pk: string) => ({ eventName, dynamodb: { Keys: { pk: { S: pk }, sk: { S: 'META' } } } });

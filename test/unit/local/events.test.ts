@@ -1,6 +1,6 @@
 import { APIGatewayProxyEventV2Schema, APIGatewayRequestAuthorizerEventV2Schema, DynamoDBStreamSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
-import { routes } from '../../../lib/pipeline';
+import { routes } from '../../../lambdas/pipeline';
 import { fromHttpApiResult, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from '../../../local/apigw';
 import { toLambdaRecord } from '../../../local/stream-poller';
 

@@ -4,7 +4,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StreamConsumerDefinition } from '../../../lib/pipeline';
+import type { StreamConsumerDefinition } from '../../../lambdas/pipeline';
 import { StreamPoller } from '../../../local/stream-poller';
 
 const STREAM_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/cx-feedback/stream/2026-11-24T20:00:00.000';
