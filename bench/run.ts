@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { BUNDLING } from '../lib/feedback-functions';
 import { handlers, handlersInUse } from '../lambdas/pipeline';
+import { ANY_FREE_PORTS } from '../local/ports';
 import { startLocalRuntime } from '../local/runtime';
 
 const ROOT = resolve(__dirname, '..');
@@ -50,7 +51,7 @@ async function bundleSizes(): Promise<Record<string, number>> {
 }
 
 async function main() {
-  const runtime = await startLocalRuntime({ port: 0, dynamodbPort: 0, sesPort: 0, snsPort: 0, inMemory: true, log: () => undefined });
+  const runtime = await startLocalRuntime({ ports: ANY_FREE_PORTS, inMemory: true, scheduleIntervalMs: 0, log: () => undefined });
   try {
     const ddb = new DynamoDBClient({});
     const post = (answers: Record<string, unknown>) =>

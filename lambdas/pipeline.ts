@@ -62,6 +62,13 @@ export interface StreamConsumerDefinition {
   readonly maxBatchingWindowSeconds?: number;
 }
 
+/** A handler run on a timer: EventBridge Scheduler in AWS, a timer in the local runtime. */
+export interface ScheduleDefinition {
+  readonly name: string;
+  readonly handler: HandlerName;
+  readonly everyMinutes: number;
+}
+
 /**
  * Secrets the handlers read. `generated` ones are created with a random value; the others hold a
  * provider's credential and must be set after deploy (`aws secretsmanager put-secret-value`).
@@ -79,7 +86,11 @@ export const table = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
-  indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' },
+    // Sparse: only responses whose processing (scores, alert) is not finished carry these keys.
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'keysOnly' },
+  ],
 } as const;
 
 export const handlers = {
@@ -140,17 +151,22 @@ export const handlers = {
     description: 'One-click score links from invitation e-mails',
     access: { table: 'readWrite', secrets: ['TOKEN_SECRET'] },
   },
-  scoreResponses: {
-    entry: 'lambdas/handlers/score-responses.ts',
-    description: 'Stream consumer: enriches responses with scores and severity',
-    access: { table: 'readWrite' },
+  viewCase: {
+    entry: 'lambdas/handlers/view-case.ts',
+    description: 'The case page its owner opens from the signed link in the alert e-mail',
+    access: { table: 'read', secrets: ['TOKEN_SECRET'] },
+  },
+  processResponses: {
+    entry: 'lambdas/handlers/process-responses.ts',
+    description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
+    access: { table: 'readWrite', sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
   },
-  sendAlerts: {
-    entry: 'lambdas/handlers/send-alerts.ts',
-    description: 'Stream consumer: opens a case and notifies the owner for bad experiences',
-    access: { table: 'readWrite', sendEmail: true, publishAlerts: true },
-    timeoutSeconds: 60,
+  sweepPending: {
+    entry: 'lambdas/handlers/sweep-pending.ts',
+    description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
+    access: { table: 'readWrite', sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    timeoutSeconds: 120,
   },
   twilioVoice: {
     entry: 'lambdas/handlers/twilio-voice.ts',
@@ -202,6 +218,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
+  { method: 'GET', path: '/c/{token}', handler: 'viewCase', auth: 'public' },
   { method: 'POST', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'POST', path: '/admin/surveys/{surveyId}/sms-invitations', handler: 'sendSmsInvitations', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/phone-numbers/{phoneNumber}', handler: 'routePhoneNumber', auth: 'apiKey' },
@@ -221,9 +238,11 @@ const responseChanges: FilterPattern = {
 };
 
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
-  { name: 'scoring', handler: 'scoreResponses', filters: [responseChanges] },
-  { name: 'alerts', handler: 'sendAlerts', filters: [responseChanges], batchSize: 10 },
+  { name: 'responses', handler: 'processResponses', filters: [responseChanges], batchSize: 10 },
 ];
+
+/** How often the sweeper looks for responses the stream could not finish. */
+export const schedules: readonly ScheduleDefinition[] = [{ name: 'sweeper', handler: 'sweepPending', everyMinutes: 5 }];
 
 /**
  * Handlers invoked directly by another AWS service (not over HTTP), e.g. an Amazon Connect contact flow.
@@ -233,12 +252,13 @@ export const invocableHandlers: readonly { readonly handler: HandlerName; readon
   { handler: 'connectSurvey', invokedBy: 'connect.amazonaws.com' },
 ];
 
-/** Handlers that serve at least one route, consumer or direct invocation, plus the authorizer. */
+/** Handlers that serve at least one route, consumer, schedule or direct invocation, plus the authorizer. */
 export function handlersInUse(): HandlerName[] {
   const names = new Set<HandlerName>(['authorizer']);
   for (const invocable of invocableHandlers) names.add(invocable.handler);
   for (const route of routes) names.add(route.handler);
   for (const consumer of streamConsumers) names.add(consumer.handler);
+  for (const schedule of schedules) names.add(schedule.handler);
   return [...names];
 }
 

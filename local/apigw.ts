@@ -28,12 +28,24 @@ function pathPattern(path: string): RegExp {
   return re;
 }
 
+/**
+ * Path parameters as the HTTP API hands them to Lambda: percent-decoded once. A segment that is not valid
+ * percent-encoding (`%ZZ`) is passed as it came, so the handler refuses it like any unknown id.
+ */
+export function decodePathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** API Gateway matches exact method + path; no match is a 404 (also for a known path with another method). */
 export function matchRoute(routes: readonly RouteDefinition[], method: string, rawPath: string): MatchedRoute | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = pathPattern(route.path).exec(rawPath);
-    if (match) return { route, pathParameters: { ...(match.groups ?? {}) } };
+    if (match) return { route, pathParameters: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodePathParameter(v)])) };
   }
   return undefined;
 }

@@ -1,32 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Context } from 'aws-lambda';
 import { join, resolve } from 'node:path';
-import { env as envNames, handlers, invocableHandlers, routes, secrets, streamConsumers, type HandlerName } from '../lambdas/pipeline';
+import { env as envNames, handlers, schedules, streamConsumers, type HandlerName } from '../lambdas/pipeline';
 import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
-import { fromHttpApiResult, lambdaContext, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from './apigw';
-import { freePort, startDynamoDbLocal, startSesEmulator, startSnsEmulator, type Emulator } from './emulators';
 import { DynamoPhoneStore } from '../lambdas/adapters/dynamo-phone-store';
+import { lambdaContext } from './apigw';
+import { startDynamoDbLocal, startSesEmulator, startSnsEmulator, type Emulator } from './emulators';
+import { runtimeEnvironment } from './environment';
+import { createApiServer } from './http-server';
+import { resolvePorts, type LocalPortChoice } from './ports';
 import { DEMO_PHONE_NUMBER, seed } from './seed';
 import { startSmsOutbox } from './sms-outbox';
+import { startSnsTap, type PublishedAlert } from './sns-tap';
 import { StreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 
+export type { PublishedAlert } from './sns-tap';
+
 export interface LocalRuntimeOptions {
-  /** API port; 0 picks a free one. @default PORT or 3000 */
-  readonly port?: number;
-  /** @default DYNAMODB_PORT or 8000 */
-  readonly dynamodbPort?: number;
-  /** @default SES_PORT or 8005 */
-  readonly sesPort?: number;
-  /** @default SNS_PORT or 8006 */
-  readonly snsPort?: number;
-  /** The local SMS outbox (Twilio Messages API). @default SMS_PORT or 8007 */
-  readonly smsPort?: number;
+  /** Ports by name (see local/ports.ts); 0 picks a free one. @default the PORT, DYNAMODB_PORT, … variables, then 3000, 8000, … */
+  readonly ports?: LocalPortChoice;
   /** Throwaway data: DynamoDB Local in memory. @default false */
   readonly inMemory?: boolean;
   /** Where DynamoDB Local keeps its file and the stream checkpoints live. @default LOCAL_DATA_DIR or .local */
@@ -35,12 +29,12 @@ export interface LocalRuntimeOptions {
   readonly seedDemo?: boolean;
   /** Settings that win over process.env (e.g. SURVEY_ADMIN_KEY, TOKEN_SECRET). */
   readonly env?: Record<string, string>;
+  /**
+   * Runs each scheduled handler (the sweeper) this often instead of its declared interval; 0 never runs them
+   * on a timer (they can still be invoked). @default the pipeline's `everyMinutes`
+   */
+  readonly scheduleIntervalMs?: number;
   readonly log?: (message: string) => void;
-}
-
-export interface PublishedAlert {
-  readonly message: Record<string, unknown>;
-  readonly attributes: Record<string, string>;
 }
 
 export interface LocalRuntime {
@@ -60,21 +54,16 @@ export interface LocalRuntime {
   readonly env: Readonly<Record<string, string>>;
   /** Messages published on the alert topic, as the local subscription received them. */
   published(): PublishedAlert[];
+  /** Invokes a handler directly, as Lambda would (e.g. the sweeper with `{ olderThanSeconds: 0 }`). */
+  invoke(name: HandlerName, event: unknown): Promise<unknown>;
   /** Resolves once the stream has nothing left to deliver. */
   waitForIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const ROOT = resolve(__dirname, '..');
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024; // the HTTP API's own payload limit
 
 type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-async function portFrom(option: number | undefined, variable: string, fallback: number): Promise<number> {
-  const value = option ?? (process.env[variable] ? Number(process.env[variable]) : fallback);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${variable} must be a port number, got ${process.env[variable]}`);
-  return value === 0 ? freePort() : value;
-}
 
 /**
  * Starts the emulators and serves the pipeline's handlers exactly as declared in lambdas/pipeline.ts.
@@ -84,21 +73,15 @@ async function portFrom(option: number | undefined, variable: string, fallback: 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? ((m: string) => console.log(m));
   const setting = (name: string) => options.env?.[name] ?? process.env[name];
-  const [port, dynamodbPort, sesPort, snsPort, smsPort] = await Promise.all([
-    portFrom(options.port, 'PORT', 3000),
-    portFrom(options.dynamodbPort, 'DYNAMODB_PORT', 8000),
-    portFrom(options.sesPort, 'SES_PORT', 8005),
-    portFrom(options.snsPort, 'SNS_PORT', 8006),
-    portFrom(options.smsPort, 'SMS_PORT', 8007),
-  ]);
+  const ports = await resolvePorts(options.ports ?? {}, { ...process.env, ...options.env });
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? setting('LOCAL_DATA_DIR') ?? join(process.cwd(), '.local'));
 
   const emulators: Emulator[] = [];
   const stopEmulators = () => Promise.all(emulators.splice(0).map((e) => e.stop()));
   const started = await Promise.allSettled([
-    startDynamoDbLocal(dynamodbPort, dataDir && join(dataDir, 'dynamodb')),
-    startSesEmulator(sesPort),
-    startSnsEmulator(snsPort),
+    startDynamoDbLocal(ports.dynamodb, dataDir && join(dataDir, 'dynamodb')),
+    startSesEmulator(ports.ses),
+    startSnsEmulator(ports.sns),
   ]);
   for (const s of started) if (s.status === 'fulfilled') emulators.push(s.value);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -109,59 +92,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const [dynamodb, ses, sns] = emulators;
 
   try {
-    const generatedSecrets: string[] = [];
-    const secretValues: Record<string, string> = {};
-    for (const name of Object.keys(secrets)) {
-      const given = setting(name);
-      if (!given) generatedSecrets.push(name);
-      secretValues[name] = given ?? randomBytes(32).toString('base64url');
-    }
-    const region = setting('AWS_REGION') ?? 'us-east-1';
-    const tableName = setting(envNames.tableName) ?? 'cx-feedback';
-    const apiUrl = `http://127.0.0.1:${port}`;
-    const runtimeEnv: Record<string, string> = {
-      AWS_REGION: region,
-      // Emulators accept any credentials; real ones must never be used from here.
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      // Any client not pointed at an emulator fails on a closed local port instead of reaching AWS.
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.url,
-      AWS_ENDPOINT_URL_SESV2: ses.url,
-      AWS_ENDPOINT_URL_SES: ses.url,
-      AWS_ENDPOINT_URL_SNS: sns.url,
-      AWS_ENDPOINT_URL_SQS: sns.url,
-      [envNames.tableName]: tableName,
-      [envNames.senderEmail]: setting(envNames.senderEmail) ?? 'feedback@example.com',
-      [envNames.publicUrl]: setting(envNames.publicUrl) ?? apiUrl,
-      [envNames.twilioAccountSid]: setting(envNames.twilioAccountSid) ?? `AC${'0'.repeat(32)}`,
-      [envNames.twilioFromNumber]: setting(envNames.twilioFromNumber) ?? DEMO_PHONE_NUMBER,
-      [envNames.twilioApiUrl]: `http://127.0.0.1:${smsPort}`,
-      POWERTOOLS_SERVICE_NAME: 'cx-feedback',
-      POWERTOOLS_METRICS_DISABLED: setting('POWERTOOLS_METRICS_DISABLED') ?? 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_LOG_LEVEL: setting('POWERTOOLS_LOG_LEVEL') ?? 'WARN',
-      ...secretValues,
-    };
+    const apiUrl = `http://127.0.0.1:${ports.api}`;
+    const { env: runtimeEnv, generatedSecrets } = runtimeEnvironment({
+      setting,
+      apiUrl,
+      endpoints: { dynamodb: dynamodb.url, ses: ses.url, sns: sns.url, sms: `http://127.0.0.1:${ports.sms}` },
+    });
     for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[name];
     Object.assign(process.env, runtimeEnv);
+    const tableName = runtimeEnv[envNames.tableName];
 
-    const smsOutbox = await startSmsOutbox(smsPort, { accountSid: runtimeEnv[envNames.twilioAccountSid], authToken: secretValues.TWILIO_AUTH_TOKEN });
-    emulators.push({ name: 'SMS outbox', port: smsPort, url: smsOutbox.url, stop: smsOutbox.stop });
+    const smsOutbox = await startSmsOutbox(ports.sms, { accountSid: runtimeEnv[envNames.twilioAccountSid], authToken: runtimeEnv.TWILIO_AUTH_TOKEN });
+    emulators.push({ name: 'SMS outbox', port: ports.sms, url: smsOutbox.url, stop: smsOutbox.stop });
 
     const streamArn = await ensureTable(new DynamoDBClient({}), tableName);
-    const snsClient = new SNSClient({});
-    // fauxqs names queues by a virtual host; talk to its endpoint, not the queue URL's host.
-    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-    const topicArn = (await snsClient.send(new CreateTopicCommand({ Name: 'cx-feedback-alerts' }))).TopicArn!;
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'cx-feedback-alerts-local' }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await snsClient.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-    process.env[envNames.alertTopicArn] = runtimeEnv[envNames.alertTopicArn] = topicArn;
+    const tap = await startSnsTap(log);
+    emulators.push({ name: 'SNS tap', port: ports.sns, url: sns.url, stop: tap.stop });
+    process.env[envNames.alertTopicArn] = runtimeEnv[envNames.alertTopicArn] = tap.topicArn;
 
-    const store = new DynamoFeedbackStore(tableName);
-    const { adminKey } = await seed(store, {
+    const { adminKey } = await seed(new DynamoFeedbackStore(tableName), {
       ownerEmail: setting('DEMO_OWNER_EMAIL') ?? 'owner@example.com',
       adminKey: setting('SURVEY_ADMIN_KEY'),
       seedDemo: options.seedDemo ?? true,
@@ -192,63 +141,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     };
 
-    const server = createServer((req, res) => {
-      serve(req, res).catch((error) => {
-        log(`request failed: ${(error as Error).stack ?? error}`);
-        if (!res.headersSent) send(res, 502, { error: { code: 'handler_failed', message: 'the handler failed; see the runtime log', details: [] } });
-      });
-    });
-
-    async function serve(req: IncomingMessage, res: ServerResponse) {
-      const body = await readBody(req);
-      if (body === undefined) {
-        return send(res, 413, { error: { code: 'payload_too_large', message: 'request body over 10 MB', details: [{ field: 'body', message: 'too large' }] } });
-      }
-      const url = new URL(req.url ?? '/', apiUrl);
-      const parts: HttpRequestParts = { method: req.method ?? 'GET', url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
-
-      const direct = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
-      if (direct && parts.method === 'POST') {
-        const target = invocableHandlers.find((i) => i.handler === decodeURIComponent(direct[1]));
-        if (!target) return send(res, 404, { error: { code: 'not_found', message: `no directly invocable function ${direct[1]}`, details: [] } });
-        let event: unknown;
-        try {
-          event = JSON.parse(body.toString('utf8') || '{}');
-        } catch {
-          return send(res, 400, { error: { code: 'malformed_json', message: 'the invocation payload is not JSON', details: [{ field: 'body', message: 'not JSON' }] } });
-        }
-        return send(res, 200, await invoke(target.handler, event));
-      }
-
-      const matched = matchRoute(routes, parts.method, url.pathname);
-      if (!matched) return send(res, 404, { error: { code: 'not_found', message: `no route for ${parts.method} ${url.pathname}`, details: [] } });
-      let authorizerContext: Record<string, unknown> | undefined;
-      if (matched.route.auth === 'apiKey') {
-        try {
-          const verdict = (await invoke('authorizer', toAuthorizerEvent(parts, matched))) as { isAuthorized: boolean; context?: Record<string, unknown> };
-          if (!verdict.isAuthorized) return send(res, 403, { error: { code: 'forbidden', message: 'this API key is not valid', details: [{ field: 'x-api-key', message: 'unknown key' }] } });
-          authorizerContext = verdict.context;
-        } catch (error) {
-          if ((error as Error).message !== 'Unauthorized') throw error;
-          return send(res, 401, { error: { code: 'unauthorized', message: 'an API key is required (x-api-key or Authorization: Bearer)', details: [{ field: 'x-api-key', message: 'missing' }] } });
-        }
-      }
-      const result = fromHttpApiResult((await invoke(matched.route.handler, toHttpApiEvent(parts, matched, authorizerContext))) as APIGatewayProxyResultV2);
-      const headers: Record<string, string | string[]> = { ...result.headers, 'content-length': String(result.body.length) };
-      if (result.cookies.length) headers['set-cookie'] = result.cookies;
-      res.writeHead(result.statusCode, headers);
-      res.end(result.body);
-    }
-
+    const server = createApiServer(apiUrl, invoke, log);
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
-      server.listen(port, setting('HOST') ?? '127.0.0.1', () => resolveListen());
+      server.listen(ports.api, setting('HOST') ?? '127.0.0.1', () => resolveListen());
     });
 
     const poller = new StreamPoller({
       client: new DynamoDBStreamsClient({}),
       streamArn,
-      region,
+      region: runtimeEnv.AWS_REGION,
       consumers: streamConsumers,
       invoke: (consumer, event) => invoke(consumer.handler, event) as never,
       checkpointFile: dataDir && join(dataDir, 'stream-checkpoints.json'),
@@ -257,26 +159,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     poller.start();
 
-    const published: PublishedAlert[] = [];
-    let tapping = true;
-    const tap = (async () => {
-      while (tapping) {
-        try {
-          const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
-          for (const m of out.Messages ?? []) {
-            const envelope = JSON.parse(m.Body ?? '{}');
-            const attributes = Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, String((v as { Value: string }).Value)]));
-            const alert = { message: JSON.parse(envelope.Message ?? '{}'), attributes };
-            published.push(alert);
-            log(`SNS alert published: ${alert.message.severity} at ${alert.message.touchpoint} (${alert.message.surveyName}), response ${alert.message.responseId}`);
-            await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
-          }
-        } catch (error) {
-          if (tapping) log(`SNS tap: ${(error as Error).message}`);
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-    })();
+    // EventBridge Scheduler's stand-in: each scheduled handler on its own timer, never two runs at once.
+    const timers = schedules.map((schedule) => {
+      const every = options.scheduleIntervalMs ?? schedule.everyMinutes * 60_000;
+      if (every <= 0) return undefined;
+      let running = false;
+      return setInterval(() => {
+        if (running) return;
+        running = true;
+        invoke(schedule.handler, {})
+          .then((report) => {
+            const found = (report as { found?: number } | undefined)?.found;
+            if (found) log(`${schedule.name}: ${JSON.stringify(report)}`);
+          })
+          .catch((error) => log(`${schedule.name} failed: ${(error as Error).message}`))
+          .finally(() => (running = false));
+      }, every);
+    });
 
     let stopped = false;
     return {
@@ -284,24 +183,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       sesUrl: ses.url,
       snsUrl: sns.url,
       dynamodbUrl: dynamodb.url,
-      snsQueueUrl: queueUrl,
+      snsQueueUrl: tap.queueUrl,
       smsOutboxUrl: smsOutbox.url,
       demoPhoneNumber: DEMO_PHONE_NUMBER,
       adminKey,
       generatedSecrets,
       env: runtimeEnv,
-      published: () => [...published],
+      published: () => tap.published(),
+      invoke,
       waitForIdle: () => poller.waitForIdle(),
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        tapping = false;
+        timers.forEach((t) => t && clearInterval(t));
         await new Promise<void>((r) => {
           server.close(() => r());
           server.closeAllConnections();
         });
         await poller.stop();
-        await tap;
         await stopEmulators();
       },
     };
@@ -309,25 +208,4 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopEmulators();
     throw error;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolveBody, rejectBody) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', rejectBody);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body ?? null);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-  res.end(text);
 }

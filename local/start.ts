@@ -21,7 +21,7 @@ Env: PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SMS_PORT, TWILIO_AUTH_TOKEN, VONAG
   const runtime = await startLocalRuntime({
     inMemory: values['in-memory'],
     dataDir: values['data-dir'],
-    port: values.port === undefined ? undefined : Number(values.port),
+    ports: values.port === undefined ? {} : { api: Number(values.port) },
   });
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(22)} ${value}`);
   console.log('\nCX feedback pipeline is running locally.\n');

@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { table } from '../pipeline';
-import type { AlertCase } from '../domain/alerts';
+import type { AlertCase, NotificationChannel } from '../domain/alerts';
 import { DomainError } from '../domain/errors';
-import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, PutOutcome } from '../domain/ports';
+import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
 import type { SurveyResponse } from '../domain/response';
 import type { ResponseScores } from '../domain/scoring';
 import type { Survey } from '../domain/survey';
@@ -16,9 +16,33 @@ export const keys = {
   responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
   alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'META' }),
   alerts: 'ALERTS',
+  /** Sparse gsi2 partitions of responses whose processing has not finished, spread over a few partitions. */
+  pending: (id: string) => `PENDING#${pendingShard(id)}`,
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
 };
+
+/** Unfinished responses spread over this many gsi2 partitions, so ingest never writes one hot index partition. */
+export const PENDING_SHARDS = 8;
+const pendingShard = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % PENDING_SHARDS;
+
+/**
+ * The stored form of a response. Every write of new answers marks it pending (the sparse gsi2 keys) until
+ * processing (scores, alert) completes for that revision: the sweeper finds what the stream could not finish.
+ */
+export function responseItem(response: SurveyResponse): Item {
+  const { scores: _scores, ...unscored } = response;
+  return {
+    ...keys.response(response.id),
+    entity: 'response',
+    gsi1pk: keys.responsesOf(response.surveyId),
+    gsi1sk: `${response.submittedAt}#${response.id}`,
+    gsi2pk: keys.pending(response.id),
+    // When these answers were written (not when the conversation began): the sweeper's age test.
+    gsi2sk: `${new Date().toISOString()}#${response.id}`,
+    ...unscored,
+  };
+}
 
 function encodeCursor(key: Item | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
@@ -87,24 +111,15 @@ export class DynamoFeedbackStore implements FeedbackStore {
     return this.get<Survey>(keys.survey(id));
   }
 
-  private responseItem(response: SurveyResponse): Item {
-    return {
-      ...keys.response(response.id),
-      entity: 'response',
-      gsi1pk: keys.responsesOf(response.surveyId),
-      gsi1sk: `${response.submittedAt}#${response.id}`,
-      ...response,
-    };
-  }
   putResponse(response: SurveyResponse) {
-    return this.putNew(this.responseItem(response));
+    return this.putNew(responseItem(response));
   }
   async saveResponseRevision(response: SurveyResponse): Promise<PutOutcome> {
     const written = await conditionally(
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: this.responseItem(response),
+          Item: responseItem(response),
           ConditionExpression: 'attribute_not_exists(pk) OR revision < :r',
           ExpressionAttributeValues: { ':r': response.revision },
         }),
@@ -118,18 +133,52 @@ export class DynamoFeedbackStore implements FeedbackStore {
   listResponses(surveyId: string, page: PageRequest) {
     return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page);
   }
-  saveScores(responseId: string, scores: ResponseScores): Promise<boolean> {
+  completeProcessing(responseId: string, scores: ResponseScores): Promise<boolean> {
     return conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.response(responseId),
-          UpdateExpression: 'SET scores = :s',
+          UpdateExpression: 'SET scores = :s REMOVE gsi2pk, gsi2sk, processingFailure',
           ConditionExpression: 'attribute_exists(pk) AND revision = :r',
           ExpressionAttributeValues: { ':s': scores, ':r': scores.revision },
         }),
       ),
     );
+  }
+  async recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.response(responseId),
+          UpdateExpression: 'SET processingFailure = :f',
+          ConditionExpression: 'attribute_exists(gsi2pk) AND revision = :r',
+          ExpressionAttributeValues: { ':f': failure, ':r': revision },
+        }),
+      ),
+    );
+  }
+  async listPendingResponses(writtenBefore: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let shard = 0; shard < PENDING_SHARDS && ids.length < limit; shard++) {
+      let start: Item | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: table.indexes[1].name,
+            KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :before',
+            ExpressionAttributeValues: { ':p': `PENDING#${shard}`, ':before': writtenBefore },
+            Limit: limit - ids.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) ids.push(String(item.pk).slice('RESPONSE#'.length));
+        start = out.LastEvaluatedKey;
+      } while (start && ids.length < limit);
+    }
+    return ids;
   }
 
   putAlert(alert: AlertCase) {
@@ -138,13 +187,32 @@ export class DynamoFeedbackStore implements FeedbackStore {
   getAlert(id: string) {
     return this.get<AlertCase>(keys.alert(id), true);
   }
-  async markAlertNotified(id: string, channel: keyof AlertCase['notifications']) {
+  claimAlertNotification(id: string, channel: NotificationChannel, now: Date, leaseMs: number): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.alert(id),
+          UpdateExpression: 'SET #claim = :until',
+          ConditionExpression: 'notifications.#c = :pending AND (attribute_not_exists(#claim) OR #claim < :now)',
+          ExpressionAttributeNames: { '#c': channel, '#claim': `${channel}ClaimedUntil` },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':until': new Date(now.getTime() + leaseMs).toISOString() },
+        }),
+      ),
+    );
+  }
+  async releaseAlertNotification(id: string, channel: NotificationChannel) {
+    await this.doc.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.alert(id), UpdateExpression: 'REMOVE #claim', ExpressionAttributeNames: { '#claim': `${channel}ClaimedUntil` } }),
+    );
+  }
+  async markAlertNotified(id: string, channel: NotificationChannel) {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.alert(id),
-        UpdateExpression: 'SET notifications.#c = :sent',
-        ExpressionAttributeNames: { '#c': channel },
+        UpdateExpression: 'SET notifications.#c = :sent REMOVE #claim',
+        ExpressionAttributeNames: { '#c': channel, '#claim': `${channel}ClaimedUntil` },
         ExpressionAttributeValues: { ':sent': 'sent' },
       }),
     );

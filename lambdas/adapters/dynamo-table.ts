@@ -17,7 +17,7 @@ export async function conditionally(write: Promise<unknown>): Promise<boolean> {
   }
 }
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'];
 /** The entity stored in an item, without the table's key and type attributes. */
 export function entityOf<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;

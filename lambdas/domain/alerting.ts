@@ -1,47 +1,87 @@
 import { alertEmail } from './messages';
-import { alertMessage, openCase, type AlertCase } from './alerts';
+import { alertMessage, openCase, type AlertCase, type NotificationChannel } from './alerts';
 import type { AlertPublisher, EmailSender, FeedbackStore } from './ports';
 import type { SurveyResponse } from './response';
+import { step } from './processing-steps';
 import type { Survey } from './survey';
+import { caseLinkToken } from './tokens';
 
 export interface AlertingDeps {
   readonly store: FeedbackStore;
   readonly email: EmailSender;
   readonly publisher: AlertPublisher;
   readonly publicUrl: string;
+  /** Signs the case link in the owner's e-mail. */
+  readonly tokenSecret: string;
   readonly now: Date;
 }
 
 export type AlertOutcome = 'no-alert' | 'opened' | 'resumed' | 'already-notified';
 
+/** How long a claim on a notification holds: longer than any send takes, short enough to recover a crash. */
+export const NOTIFICATION_LEASE_MS = 2 * 60_000;
+
+/** How long the owner's case link stays valid. */
+export const CASE_LINK_DAYS = 30;
+
+/** Thrown when another worker holds the claim on a notification: retry later, never send beside it. */
+export class NotificationInProgress extends Error {
+  constructor(alertId: string, channel: NotificationChannel) {
+    super(`the ${channel} notification of case ${alertId} is being sent by another worker`);
+    this.name = 'NotificationInProgress';
+  }
+}
+
+/** A signed, expiring link to the case that its owner can open without an API key. */
+export function caseUrl(deps: Pick<AlertingDeps, 'publicUrl' | 'tokenSecret' | 'now'>, alert: Pick<AlertCase, 'id' | 'owner'>): string {
+  const expiresAt = Math.floor(deps.now.getTime() / 1000) + CASE_LINK_DAYS * 86400;
+  return `${deps.publicUrl}/c/${caseLinkToken(deps.tokenSecret, { caseId: alert.id, owner: alert.owner, expiresAt })}`;
+}
+
 /**
  * Opens a case for a bad experience and notifies the owner (e-mail) and integrations (SNS).
- * The case is written conditionally before anything is sent, and each notification is marked once sent,
- * so a retried batch neither opens a second case nor notifies twice.
+ * The case is written conditionally before anything is sent; each notification is claimed before it is sent
+ * and marked once sent. So retries, the sweeper and the stream working on the same response at once neither
+ * open a second case nor notify twice — except when a worker stops between the provider accepting a message
+ * and the mark being written: after the claim lapses, that one notification is sent again.
  */
 export async function alertOnResponse(deps: AlertingDeps, survey: Survey, response: SurveyResponse): Promise<AlertOutcome> {
   const candidate = openCase(survey, response, deps.now);
   if (!candidate) return 'no-alert';
-  const outcome = await deps.store.putAlert(candidate);
-  const alert: AlertCase | undefined = outcome === 'created' ? candidate : await deps.store.getAlert(candidate.id);
+  const outcome = await step('case', () => deps.store.putAlert(candidate));
+  const alert: AlertCase | undefined = outcome === 'created' ? candidate : await step('case', () => deps.store.getAlert(candidate.id));
   if (!alert) throw new Error(`alert ${candidate.id} vanished between write and read`);
+  const link = caseUrl(deps, alert);
+  // Integrations get the admin API's address of the response; only the owner's e-mail carries the signed link.
   const responseUrl = `${deps.publicUrl}/admin/responses/${encodeURIComponent(response.id)}`;
-  let sent = false;
-  if (alert.notifications.email !== 'sent') {
-    await deps.email.send(alertEmail(alert, responseUrl));
-    await deps.store.markAlertNotified(alert.id, 'email');
-    sent = true;
-  }
-  if (alert.notifications.sns !== 'sent') {
-    await deps.publisher.publish(alertMessage(alert, responseUrl), {
+  const notify = async (channel: NotificationChannel, send: () => Promise<void>): Promise<boolean> => {
+    if (alert.notifications[channel] === 'sent') return false;
+    return step(channel, async () => {
+      if (!(await deps.store.claimAlertNotification(alert.id, channel, deps.now, NOTIFICATION_LEASE_MS))) {
+        const current = await deps.store.getAlert(alert.id);
+        if (current?.notifications[channel] === 'sent') return false;
+        throw new NotificationInProgress(alert.id, channel);
+      }
+      try {
+        await send();
+      } catch (error) {
+        // Nothing went out: let the next attempt send at once instead of waiting for the lease to lapse.
+        await deps.store.releaseAlertNotification(alert.id, channel).catch(() => undefined);
+        throw error;
+      }
+      await deps.store.markAlertNotified(alert.id, channel);
+      return true;
+    });
+  };
+  const emailed = await notify('email', () => deps.email.send(alertEmail(alert, link)));
+  const published = await notify('sns', () =>
+    deps.publisher.publish(alertMessage(alert, responseUrl), {
       severity: alert.severity,
       touchpoint: alert.touchpoint,
       channel: alert.channel,
       surveyId: alert.surveyId,
-    });
-    await deps.store.markAlertNotified(alert.id, 'sns');
-    sent = true;
-  }
+    }),
+  );
   if (outcome === 'created') return 'opened';
-  return sent ? 'resumed' : 'already-notified';
+  return emailed || published ? 'resumed' : 'already-notified';
 }

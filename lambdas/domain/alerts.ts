@@ -4,6 +4,7 @@ import type { Survey } from './survey';
 
 export type CaseStatus = 'open' | 'acknowledged' | 'resolved' | 'escalated';
 export type NotificationState = 'pending' | 'sent';
+export type NotificationChannel = 'email' | 'sns';
 
 /** An alert is also the case someone must act on: one per response, owned, with an SLA. */
 export interface AlertCase {
@@ -23,7 +24,7 @@ export interface AlertCase {
   readonly createdAt: string;
   /** When the SLA runs out. */
   readonly dueAt: string;
-  readonly notifications: { readonly email: NotificationState; readonly sns: NotificationState };
+  readonly notifications: Readonly<Record<NotificationChannel, NotificationState>>;
   readonly history: readonly { readonly at: string; readonly action: string; readonly by: string }[];
 }
 

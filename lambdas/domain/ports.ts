@@ -1,4 +1,4 @@
-import type { AlertCase } from './alerts';
+import type { AlertCase, NotificationChannel } from './alerts';
 import type { SurveyResponse } from './response';
 import type { ResponseScores } from './scoring';
 import type { Survey } from './survey';
@@ -34,6 +34,13 @@ export interface ApiKeyRecord {
   readonly createdAt: string;
 }
 
+/** What a failed processing attempt left on the response. */
+export interface ProcessingFailure {
+  readonly step: 'survey' | 'scoring' | 'case' | 'email' | 'sns' | 'completion';
+  readonly message: string;
+  readonly at: string;
+}
+
 /** `created` on first write, `exists` when the same key was written before (a retry). */
 export type PutOutcome = 'created' | 'exists';
 
@@ -49,12 +56,26 @@ export interface FeedbackStore {
   saveResponseRevision(response: SurveyResponse): Promise<PutOutcome>;
   getResponse(id: string): Promise<SurveyResponse | undefined>;
   listResponses(surveyId: string, page: PageRequest): Promise<Page<SurveyResponse>>;
-  /** Writes scores only while the response is still at `scores.revision`; false when it moved on. */
-  saveScores(responseId: string, scores: ResponseScores): Promise<boolean>;
+  /**
+   * Saves the scores and marks processing finished, only while the response is still at `scores.revision`;
+   * false when newer answers arrived meanwhile (their own processing follows).
+   */
+  completeProcessing(responseId: string, scores: ResponseScores): Promise<boolean>;
+  /** Notes on a still-unfinished response which step failed, for operators and the sweeper's report. */
+  recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void>;
+  /** Ids of responses whose processing has not finished, written before the given ISO time. */
+  listPendingResponses(writtenBefore: string, limit: number): Promise<string[]>;
 
   putAlert(alert: AlertCase): Promise<PutOutcome>;
   getAlert(id: string): Promise<AlertCase | undefined>;
-  markAlertNotified(id: string, channel: keyof AlertCase['notifications']): Promise<void>;
+  /**
+   * Takes the right to send one notification of a case for `leaseMs`: true for exactly one caller while it
+   * is pending and unclaimed (or the last claim lapsed, e.g. its holder crashed).
+   */
+  claimAlertNotification(id: string, channel: NotificationChannel, now: Date, leaseMs: number): Promise<boolean>;
+  /** Gives a claim back after a send that failed, so a retry need not wait for the lease. */
+  releaseAlertNotification(id: string, channel: NotificationChannel): Promise<void>;
+  markAlertNotified(id: string, channel: NotificationChannel): Promise<void>;
   listAlerts(page: PageRequest): Promise<Page<AlertCase>>;
 
   putInvitation(invitation: Invitation): Promise<PutOutcome>;

@@ -53,3 +53,42 @@ export function verifyLinkToken(secret: string, token: string, now: Date): LinkT
   }
   return { invitationId: raw.i, surveyId: raw.s, contact: raw.c, expiresAt: raw.e };
 }
+
+/** What a case link binds: one case, for its owner, until it expires. */
+export interface CaseLinkClaims {
+  readonly caseId: string;
+  readonly owner: string;
+  /** Expiry, seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+// A separate signing domain: a survey-link token can never pass as a case link, nor the reverse.
+const CASE_DOMAIN = 'case-link.v1.';
+const ownerFingerprint = (owner: string) => createHash('sha256').update(owner.toLowerCase()).digest('base64url').slice(0, 16);
+
+export function caseLinkToken(secret: string, claims: CaseLinkClaims): string {
+  const payload = b64url(JSON.stringify({ k: claims.caseId, o: ownerFingerprint(claims.owner), e: claims.expiresAt }));
+  return `${payload}.${b64url(sign(secret, CASE_DOMAIN + payload))}`;
+}
+
+/** Verifies a case link; returns the case id and the owner fingerprint to compare with the stored case. */
+export function verifyCaseLinkToken(secret: string, token: string, now: Date): { caseId: string; ownerMatches: (owner: string) => boolean } {
+  const match = /^([A-Za-z0-9_-]{10,1000})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) throw invalidToken('this link is malformed');
+  const [, payload, signature] = match;
+  const expected = sign(secret, CASE_DOMAIN + payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken('this link is not valid');
+  let raw: { k?: unknown; o?: unknown; e?: unknown };
+  try {
+    raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidToken('this link is malformed');
+  }
+  if (typeof raw.k !== 'string' || typeof raw.o !== 'string' || typeof raw.e !== 'number') throw invalidToken('this link is malformed');
+  if (raw.e * 1000 <= now.getTime()) {
+    throw new DomainError(410, 'link_expired', 'this case link has expired; open the case from the admin API', [{ field: 'token', message: 'expired' }]);
+  }
+  const fingerprint = raw.o;
+  return { caseId: raw.k, ownerMatches: (owner) => ownerFingerprint(owner) === fingerprint };
+}

@@ -8,12 +8,12 @@ import { logger } from '../shared/powertools';
 type Result = APIGatewaySimpleAuthorizerWithContextResult<{ keyName: string; role: string }>;
 
 /**
- * HTTP API simple-response authorizer. A missing key throws `Unauthorized` (API Gateway answers 401);
- * an unknown key is refused (403).
+ * HTTP API simple-response authorizer: a missing or unknown key is refused (API Gateway answers 403).
+ * It never throws for a caller's mistake: every throw is a Lambda error, and those page the operators.
  */
 export const handler = middy(async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
-  const outcome = await authorize(feedbackStore(), presentedKey(event.headers ?? {}));
-  if (outcome === 'missing') throw new Error('Unauthorized');
+  const outcome = await authorize(feedbackStore(), presentedKey(event?.headers ?? {}));
+  if (outcome === 'missing') return { isAuthorized: false, context: { keyName: '', role: '' } };
   if (outcome === 'denied') {
     logger.warn('API key refused', { route: event.routeKey, sourceIp: event.requestContext?.http?.sourceIp });
     return { isAuthorized: false, context: { keyName: '', role: '' } };

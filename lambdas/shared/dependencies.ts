@@ -8,7 +8,8 @@ import type { PhoneStore } from '../domain/phone/ports';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import type { AlertPublisher, EmailSender, FeedbackStore } from '../domain/ports';
-import { requireEnv } from './config';
+import type { AlertingDeps } from '../domain/alerting';
+import { publicUrl, requireEnv, secretValue } from './config';
 import { tracer } from './powertools';
 
 /** Built on first use, once per container; endpoints come from the SDK's standard AWS_ENDPOINT_URL_* variables. */
@@ -28,3 +29,15 @@ export const emailSender = once<EmailSender>(
 export const alertPublisher = once<AlertPublisher>(
   () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),
 );
+
+/** What processing a response needs: the store, both notifiers, and the link settings, as of now. */
+export async function alertingDeps(): Promise<AlertingDeps> {
+  return {
+    store: feedbackStore(),
+    email: emailSender(),
+    publisher: alertPublisher(),
+    publicUrl: publicUrl(),
+    tokenSecret: await secretValue('TOKEN_SECRET'),
+    now: new Date(),
+  };
+}

@@ -46,7 +46,9 @@ export function header(event: HttpEvent, name: string): string | undefined {
  * webhooks (form posts without Accept: text/html) get the JSON error shape.
  */
 export const wantsHtml = (event: HttpEvent) => (header(event, 'accept') ?? '').includes('text/html');
-export const isForm = (event: HttpEvent) => (header(event, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
+/** Media types are case-insensitive (RFC 9110), so `Application/JSON` is JSON. */
+const mediaType = (event: HttpEvent) => (header(event, 'content-type') ?? '').trim().toLowerCase();
+export const isForm = (event: HttpEvent) => mediaType(event).startsWith('application/x-www-form-urlencoded');
 
 export function rawBody(event: HttpEvent): string {
   if (!event.body) return '';
@@ -61,8 +63,8 @@ export function rawBody(event: HttpEvent): string {
 export function parseBody(event: HttpEvent): Record<string, unknown> {
   const text = rawBody(event);
   if (isForm(event)) return Object.fromEntries(new URLSearchParams(text));
-  const type = header(event, 'content-type') ?? 'application/json';
-  if (!/^application\/([a-z.+-]*\+)?json\b/.test(type)) {
+  const type = mediaType(event) || 'application/json';
+  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/.test(type)) {
     throw new DomainError(415, 'unsupported_media_type', 'send application/json', [{ field: 'content-type', message: `${type} is not supported` }]);
   }
   let parsed: unknown;
@@ -115,7 +117,8 @@ export function httpHandler(handle: (event: HttpEvent, context: Context) => Prom
 export function pathParam(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new DomainError(400, 'validation_failed', `${name} is missing`, [{ field: name, message: 'is required' }]);
-  return decodeURIComponent(value);
+  // API Gateway hands path parameters over already percent-decoded; decoding again would break on a literal "%".
+  return value;
 }
 
 /** `limit` (1–100, default 25) and `cursor` query parameters. */

@@ -27,10 +27,21 @@ export function responseImage(record: DynamoDBRecord, which: 'NewImage' | 'OldIm
 export function streamHandler(handleRecord: (record: DynamoDBRecord) => Promise<void>) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   // In order, one record at a time: records of one item share a shard, and their order is the item's history
-  // (revision 1 must be handled before revision 2, or both could see the same alert as unsent).
-  return middy(async (event: DynamoDBStreamEvent, context: Context) =>
-    processPartialResponse(event, handleRecord, processor, { context, processInParallel: false }),
-  )
+  // (revision 1 must be handled before revision 2). The batch stops at the first failure: the event source
+  // mapping retries from that record anyway, so handling later ones now would only reorder them.
+  return middy(async (event: DynamoDBStreamEvent, context: Context) => {
+    let failed = false;
+    const inOrder = async (record: DynamoDBRecord) => {
+      if (failed) throw new Error('not attempted: an earlier record of this batch failed');
+      try {
+        await handleRecord(record);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
+    return processPartialResponse(event, inOrder, processor, { context, processInParallel: false });
+  })
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));

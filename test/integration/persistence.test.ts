@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../local/emulators';
+import { freePort } from '../../local/ports';
 import { apiClient, startTestRuntime, surveyInput } from './support';
 
 jest.setTimeout(120_000);
@@ -13,8 +13,8 @@ describe('file-backed local data', () => {
   it('keeps surveys and responses across restarts, and honours SURVEY_ADMIN_KEY', async () => {
     const env = { SURVEY_ADMIN_KEY: 'a-fixed-admin-key-for-this-test', TOKEN_SECRET: 'fixed-token-secret-for-this-test' };
     // A restart uses the same configured ports (handlers keep their clients, as a warm Lambda container does).
-    const [port, dynamodbPort, sesPort, snsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const options = { inMemory: false, dataDir, env, port, dynamodbPort, sesPort, snsPort };
+    const ports = { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), sns: await freePort(), sms: await freePort() };
+    const options = { inMemory: false, dataDir, env, ports };
     const first = await startTestRuntime(options);
     let surveyId: string;
     let responseId: string;

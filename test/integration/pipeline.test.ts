@@ -44,10 +44,11 @@ describe('HTTP contract', () => {
     expect((await api('/health', { method: 'DELETE', key: null })).status).toBe(404);
   });
 
-  it('refuses admin routes without a key (401) or with a wrong one (403), and accepts Bearer', async () => {
+  it('refuses admin routes without a key or with a wrong one (403, as API Gateway answers a refusing authorizer), and accepts Bearer', async () => {
     const noKey = await api('/admin/alerts', { key: null });
-    expect(noKey.status).toBe(401);
+    expect(noKey.status).toBe(403);
     expect(noKey.body.error.details[0].field).toBe('x-api-key');
+    expect(noKey.headers.get('x-content-type-options')).toBe('nosniff');
     expect((await api('/admin/alerts', { key: 'cxk_wrong-key-of-enough-length' })).status).toBe(403);
     const bearer = await api('/admin/alerts', { key: null, headers: { authorization: `Bearer ${runtime.adminKey}` } });
     expect(bearer.status).toBe(200);
@@ -89,7 +90,15 @@ describe('web responses', () => {
     expect(mail.body.text).toEqual(expect.stringContaining('Channel: web'));
     expect(mail.body.text).toEqual(expect.stringContaining('NPS: 2 (detractor)'));
     expect(mail.body.text).toEqual(expect.stringContaining('Waited 40 minutes on hold'));
-    expect(mail.body.text).toEqual(expect.stringContaining(`${runtime.apiUrl}/admin/responses/${id}`));
+    // The owner's link opens the case without an API key; the admin API would answer 403.
+    const caseLink = new RegExp(`${runtime.apiUrl}/c/(\\S+)`).exec(mail.body.text!)![0];
+    const casePage = await fetch(caseLink);
+    expect(casePage.status).toBe(200);
+    expect(casePage.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const caseHtml = await casePage.text();
+    expect(caseHtml).toContain('Waited 40 minutes on hold');
+    expect(caseHtml).toContain('cust-7');
+    expect((await fetch(caseLink.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).status).toBe(400);
 
     const published = await eventually(async () => runtime.published().find((p) => p.message.responseId === id), 'the SNS alert');
     expect(published.message).toMatchObject({ type: 'cx.alert.opened', severity: 'critical', touchpoint: 'support-call', channel: 'web', customerId: 'cust-7' });
@@ -275,7 +284,7 @@ describe('stream consumers on the real stream', () => {
     expect(typeof event.Records[0].dynamodb!.ApproximateCreationDateTime).toBe('number');
   });
 
-  it('sends an alert exactly once when the alert consumer gets the same batch again (a forced retry)', async () => {
+  it('sends an alert exactly once when the response consumer gets the same batch again (a forced retry)', async () => {
     const res = await respond({ surveyId, customerId: 'cust-retry', answers: { nps: 1, comment: 'Retry me' } });
     const id = res.body.id as string;
     await eventually(async () => (await sentEmails(runtime)).find((m) => m.body.text?.includes(id)), 'the first alert');
@@ -298,8 +307,8 @@ describe('stream consumers on the real stream', () => {
         },
       ],
     };
-    const { handler } = await import('../../lambdas/handlers/send-alerts');
-    const context = lambdaContext('send-alerts', 60);
+    const { handler } = await import('../../lambdas/handlers/process-responses');
+    const context = lambdaContext('process-responses', 60);
     expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
     expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
 

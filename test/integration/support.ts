@@ -1,3 +1,4 @@
+import { ANY_FREE_PORTS } from '../../local/ports';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
 
 export interface SentEmail {
@@ -8,9 +9,12 @@ export interface SentEmail {
   body: { text?: string; html?: string };
 }
 
-/** The local runtime on free ports with throwaway data, as a newcomer would run it with --in-memory. */
+/**
+ * The local runtime with throwaway data, as a newcomer would run it with --in-memory, on free ports so that
+ * tests run beside `npm start`. The sweeper runs only when a test invokes it.
+ */
 export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  return startLocalRuntime({ port: 0, dynamodbPort: 0, sesPort: 0, snsPort: 0, inMemory: true, log: () => undefined, ...options });
+  return startLocalRuntime({ ports: ANY_FREE_PORTS, inMemory: true, scheduleIntervalMs: 0, log: () => undefined, ...options });
 }
 
 export interface ApiClient {

@@ -17,8 +17,9 @@ beforeEach(() => {
 });
 
 describe('API-key authorizer', () => {
-  it('throws Unauthorized (401) without a key', async () => {
-    await expect(handler(event({}), context)).rejects.toThrow('Unauthorized');
+  it('refuses a missing key without throwing (a throw is a Lambda error that trips the errors alarm)', async () => {
+    expect(await handler(event({}), context)).toMatchObject({ isAuthorized: false });
+    expect(await handler({ ...event({}), headers: undefined } as never, context)).toMatchObject({ isAuthorized: false });
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 

@@ -4,8 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { openCase } from '../../../lambdas/domain/alerts';
-import { handler as sendAlerts } from '../../../lambdas/handlers/send-alerts';
-import { handler as scoreResponses } from '../../../lambdas/handlers/score-responses';
+import { handler as processResponses } from '../../../lambdas/handlers/process-responses';
 import { NOW, response, survey } from '../support/fixtures';
 import { context, streamEvent } from '../support/events';
 
@@ -28,86 +27,100 @@ beforeEach(() => {
   sns.on(PublishCommand).resolves({ MessageId: 'p1' });
 });
 
-describe('alert consumer', () => {
+/** The UpdateCommands by what they do: notification claims, marks, and the completion write. */
+const updates = (kind: 'claim' | 'mark' | 'complete' | 'failure') =>
+  ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).filter((u) => {
+    const e = u.UpdateExpression ?? '';
+    return kind === 'claim' ? e.startsWith('SET #claim') : kind === 'mark' ? e.startsWith('SET notifications') : kind === 'complete' ? e.startsWith('SET scores') : e.startsWith('SET processingFailure');
+  });
+
+describe('response consumer', () => {
   const detractor = response({ nps: 2, comment: 'Never again' }, { id: 'r-bad' });
 
-  it('opens the case conditionally, e-mails the owner and publishes the alert', async () => {
-    expect(await sendAlerts(streamEvent([{ seq: '1', newItem: item(detractor) }]), context)).toEqual({ batchItemFailures: [] });
+  it('opens the case conditionally, claims, e-mails the owner, publishes, then saves scores and ends the pending state', async () => {
+    expect(await processResponses(streamEvent([{ seq: '1', newItem: item(detractor) }]), context)).toEqual({ batchItemFailures: [] });
     expect(ddb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'ALERT#r-bad', gsi1pk: 'ALERTS', status: 'open' } });
     const mail = ses.commandCalls(SendEmailCommand)[0].args[0].input;
     expect(mail).toMatchObject({ FromEmailAddress: 'feedback@example.com', Destination: { ToAddresses: ['lead@example.com'] } });
     expect(mail.Content!.Simple!.Body!.Text!.Data).toContain('Never again');
+    expect(mail.Content!.Simple!.Body!.Text!.Data).toMatch(/https:\/\/cx\.example\.org\/c\/\S+/);
     const publish = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(publish.TopicArn).toBe('arn:aws:sns:us-east-1:000000000000:cx-feedback-alerts');
     expect(JSON.parse(publish.Message!)).toMatchObject({ type: 'cx.alert.opened', responseId: 'r-bad', severity: 'critical' });
     expect(publish.MessageAttributes!.severity).toEqual({ DataType: 'String', StringValue: 'critical' });
-    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeNames!['#c'])).toEqual(['email', 'sns']);
+    expect(updates('claim').map((u) => u.ExpressionAttributeNames!['#c'])).toEqual(['email', 'sns']);
+    expect(updates('mark').map((u) => u.ExpressionAttributeNames!['#c'])).toEqual(['email', 'sns']);
+    const [complete] = updates('complete');
+    expect(complete).toMatchObject({ Key: { pk: 'RESPONSE#r-bad', sk: 'META' }, UpdateExpression: 'SET scores = :s REMOVE gsi2pk, gsi2sk, processingFailure', ExpressionAttributeValues: { ':r': 1 } });
+    expect(complete.ExpressionAttributeValues![':s']).toMatchObject({ nps: { category: 'detractor' }, severity: 'critical', revision: 1 });
   });
 
-  it('ignores promoters and the scoring consumer\'s own write', async () => {
+  it('scores a promoter once and sends nothing; skips its own completion write and noted failures', async () => {
     const promoter = response({ nps: 10 }, { id: 'r-good' });
+    expect(await processResponses(streamEvent([{ seq: '1', newItem: item(promoter) }]), context)).toEqual({ batchItemFailures: [] });
+    expect(updates('complete')).toHaveLength(1);
+    ddb.resetHistory();
     const scored = { ...item(detractor), scores: { severity: 'critical', revision: 1 } };
+    const failed = { ...item(detractor), processingFailure: { step: 'email', message: 'x', at: NOW.toISOString() } };
     const event = streamEvent([
-      { seq: '1', newItem: item(promoter) },
       { seq: '2', eventName: 'MODIFY', newItem: scored, oldItem: item(detractor) },
+      { seq: '3', eventName: 'MODIFY', newItem: failed, oldItem: item(detractor) },
     ]);
-    expect(await sendAlerts(event, context)).toEqual({ batchItemFailures: [] });
+    expect(await processResponses(event, context)).toEqual({ batchItemFailures: [] });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
-  it('on a forced retry, resumes without a second e-mail or message', async () => {
+  it('tolerates answers that moved on: a superseded revision is not saved', async () => {
+    ddb.on(UpdateCommand).callsFake((input) => {
+      if (String(input.UpdateExpression).startsWith('SET scores')) throw conditionFailed();
+      return {};
+    });
+    expect(await processResponses(streamEvent([{ seq: '2', newItem: item(response({ nps: 8 }, { id: 'r2' })) }]), context)).toEqual({ batchItemFailures: [] });
+  });
+
+  it('on a failed send, notes the step on the response, gives the claim back, and a retry resumes without sending twice', async () => {
     const event = streamEvent([{ seq: '7', newItem: item(detractor) }]);
     ses.on(SendEmailCommand).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'm2' });
 
-    // First delivery: the case is written, the e-mail fails; the whole (one-record) batch failed, so
-    // Powertools fails the invocation and the event source mapping retries it.
-    await expect(sendAlerts(event, context)).rejects.toThrow('All records failed processing');
+    // First delivery: the case is written, the e-mail fails; the one-record batch fails and is retried.
+    await expect(processResponses(event, context)).rejects.toThrow('All records failed processing');
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(updates('failure')[0].ExpressionAttributeValues![':f']).toMatchObject({ step: 'email', message: expect.stringContaining('Throttling') });
+    expect(ddb.commandCalls(UpdateCommand).some((c) => c.args[0].input.UpdateExpression === 'REMOVE #claim')).toBe(true);
+    expect(updates('complete')).toHaveLength(0);
 
     // Retry: the case exists with both notifications pending.
     const pending = openCase(survey(), detractor, NOW)!;
     ddb.on(PutCommand).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: { pk: 'ALERT#r-bad', sk: 'META' } }).resolves({ Item: { pk: 'ALERT#r-bad', sk: 'META', ...pending } });
-    expect(await sendAlerts(event, context)).toEqual({ batchItemFailures: [] });
+    expect(await processResponses(event, context)).toEqual({ batchItemFailures: [] });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2); // the failed attempt and the one that went out
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(updates('complete')).toHaveLength(1);
 
     // A later duplicate delivery finds both notifications sent and sends nothing.
     ddb.on(GetCommand, { Key: { pk: 'ALERT#r-bad', sk: 'META' } }).resolves({ Item: { pk: 'ALERT#r-bad', sk: 'META', ...pending, notifications: { email: 'sent', sns: 'sent' } } });
-    expect(await sendAlerts(event, context)).toEqual({ batchItemFailures: [] });
+    expect(await processResponses(event, context)).toEqual({ batchItemFailures: [] });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
-  it('reports only the failing record of a batch', async () => {
+  it('stops a batch at its first failing record: the later ones are reported, not handled out of order', async () => {
     const other = response({ nps: 1 }, { id: 'r-other' });
+    const third = response({ nps: 1 }, { id: 'r-third' });
     ses.on(SendEmailCommand).callsFake((input) => {
-      if (input.Content.Simple.Body.Text.Data.includes('r-other')) throw new Error('rejected');
+      if (input.Content.Simple.Body.Text.Data.includes('Never again')) throw new Error('rejected');
       return { MessageId: 'ok' };
     });
-    const result = await sendAlerts(streamEvent([{ seq: '1', newItem: item(detractor) }, { seq: '2', newItem: item(other) }]), context);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
-  });
-});
-
-describe('scoring consumer', () => {
-  it('writes scores conditioned on the revision it scored', async () => {
-    const r = response({ nps: 7, csat: 4 }, { id: 'r1', revision: 3 });
-    expect(await scoreResponses(streamEvent([{ seq: '1', newItem: item(r) }]), context)).toEqual({ batchItemFailures: [] });
-    const update = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(update).toMatchObject({ Key: { pk: 'RESPONSE#r1', sk: 'META' }, ConditionExpression: 'attribute_exists(pk) AND revision = :r', ExpressionAttributeValues: { ':r': 3 } });
-    expect(update.ExpressionAttributeValues![':s']).toMatchObject({ nps: { category: 'passive' }, csat: { band: 'satisfied' }, severity: 'low', revision: 3 });
-  });
-
-  it('skips a revision already scored, and tolerates answers that moved on', async () => {
-    const scored = { ...item(response({ nps: 7 }, { id: 'r1' })), scores: { severity: 'low', revision: 1 } };
-    await scoreResponses(streamEvent([{ seq: '1', eventName: 'MODIFY', newItem: scored }]), context);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-    expect(await scoreResponses(streamEvent([{ seq: '2', newItem: item(response({ nps: 2 }, { id: 'r2' })) }]), context)).toEqual({ batchItemFailures: [] });
+    const result = await processResponses(
+      streamEvent([{ seq: '1', newItem: item(other) }, { seq: '2', newItem: item(detractor) }, { seq: '3', newItem: item(third) }]),
+      context,
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '3' }] });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2); // r-other's, and r-bad's failed attempt; r-third untouched
   });
 });
 
@@ -123,15 +136,17 @@ describe('record order', () => {
     });
     ddb.on(GetCommand, { Key: { pk: 'ALERT#r-call', sk: 'META' } }).callsFake(() => ({ Item: stored }));
     ddb.on(UpdateCommand).callsFake((input) => {
-      const channel = input.ExpressionAttributeNames['#c'] as 'email' | 'sns';
-      stored = { ...stored, notifications: { ...(stored!.notifications as object), [channel]: 'sent' } };
+      if (String(input.UpdateExpression).startsWith('SET notifications')) {
+        const channel = input.ExpressionAttributeNames['#c'] as 'email' | 'sns';
+        stored = { ...stored, notifications: { ...(stored!.notifications as object), [channel]: 'sent' } };
+      }
       return {};
     });
     const event = streamEvent([
       { seq: '1', newItem: item(r1) },
       { seq: '2', eventName: 'MODIFY', newItem: item(r2), oldItem: item(r1) },
     ]);
-    expect(await sendAlerts(event, context)).toEqual({ batchItemFailures: [] });
+    expect(await processResponses(event, context)).toEqual({ batchItemFailures: [] });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });

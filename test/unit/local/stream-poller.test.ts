@@ -28,7 +28,7 @@ const record = (seq: string, pk: string, eventName: 'INSERT' | 'MODIFY' | 'REMOV
 
 const consumer = (retryAttempts: number): StreamConsumerDefinition => ({
   name: 'test',
-  handler: 'scoreResponses',
+  handler: 'processResponses',
   retryAttempts,
   filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } } } }],
 });

@@ -1,5 +1,5 @@
-import type { AlertCase } from '../../../lambdas/domain/alerts';
-import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, PutOutcome } from '../../../lambdas/domain/ports';
+import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/alerts';
+import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/response';
 import type { ResponseScores } from '../../../lambdas/domain/scoring';
 import type { Survey } from '../../../lambdas/domain/survey';
@@ -26,25 +26,52 @@ export class MemoryStore implements FeedbackStore {
 
   putSurvey = (s: Survey) => this.putNew(this.surveys, s.id, s);
   getSurvey = async (id: string) => this.surveys.get(id);
-  putResponse = (r: SurveyResponse) => this.putNew(this.responses, r.id, r);
+  putResponse = async (r: SurveyResponse) => {
+    const outcome = await this.putNew(this.responses, r.id, r);
+    if (outcome === 'created') this.pending.set(r.id, new Date().toISOString());
+    return outcome;
+  };
   saveResponseRevision = async (r: SurveyResponse): Promise<PutOutcome> => {
     const current = this.responses.get(r.id);
     if (current && current.revision >= r.revision) return 'exists';
     this.responses.set(r.id, structuredClone(r));
+    this.pending.set(r.id, new Date().toISOString());
     return 'created';
   };
   getResponse = async (id: string) => this.responses.get(id);
   listResponses = (surveyId: string, page: PageRequest) => this.page([...this.responses.values()].filter((r) => r.surveyId === surveyId), page);
-  saveScores = async (id: string, scores: ResponseScores) => {
+  /** Ids of unfinished responses, with when their answers were written (the sparse index's sort key). */
+  readonly pending = new Map<string, string>();
+  readonly failures = new Map<string, ProcessingFailure>();
+  completeProcessing = async (id: string, scores: ResponseScores) => {
     const r = this.responses.get(id);
     if (!r || r.revision !== scores.revision) return false;
     this.responses.set(id, { ...r, scores });
+    this.pending.delete(id);
+    this.failures.delete(id);
+    return true;
+  };
+  recordProcessingFailure = async (id: string, revision: number, failure: ProcessingFailure) => {
+    if (this.pending.has(id) && this.responses.get(id)?.revision === revision) this.failures.set(id, failure);
+  };
+  listPendingResponses = async (writtenBefore: string, limit: number) =>
+    [...this.pending].filter(([, at]) => at < writtenBefore).slice(0, limit).map(([id]) => id);
+  readonly claims = new Map<string, string>();
+  claimAlertNotification = async (id: string, channel: NotificationChannel, now: Date, leaseMs: number) => {
+    const a = this.alerts.get(id);
+    const claim = this.claims.get(`${id}/${channel}`);
+    if (!a || a.notifications[channel] !== 'pending' || (claim && claim >= now.toISOString())) return false;
+    this.claims.set(`${id}/${channel}`, new Date(now.getTime() + leaseMs).toISOString());
     return true;
   };
   putAlert = (a: AlertCase) => this.putNew(this.alerts, a.id, a);
   getAlert = async (id: string) => this.alerts.get(id);
-  markAlertNotified = async (id: string, channel: keyof AlertCase['notifications']) => {
+  releaseAlertNotification = async (id: string, channel: NotificationChannel) => {
+    this.claims.delete(`${id}/${channel}`);
+  };
+  markAlertNotified = async (id: string, channel: NotificationChannel) => {
     const a = this.alerts.get(id)!;
+    this.claims.delete(`${id}/${channel}`);
     this.alerts.set(id, { ...a, notifications: { ...a.notifications, [channel]: 'sent' } });
   };
   listAlerts = (page: PageRequest) => this.page([...this.alerts.values()], page);

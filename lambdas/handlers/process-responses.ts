@@ -1,0 +1,33 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { failureOf, processResponse } from '../domain/processing';
+import { alertingDeps, feedbackStore } from '../shared/dependencies';
+import { logger, metrics } from '../shared/powertools';
+import { cachedSurvey, responseImage, streamHandler } from '../shared/stream';
+
+/**
+ * For each new revision of a response: scores, the case and its notifications for a bad experience, then
+ * the scores saved with the end of its pending state. A failure is noted on the response and the record is
+ * retried; what the stream gives up on stays pending for the sweeper.
+ */
+export const handler = streamHandler(async (record) => {
+  const response = responseImage(record, 'NewImage');
+  if (!response) return;
+  // Only new answers need work: this consumer's own completion write, or a noted failure, keep the revision.
+  if (responseImage(record, 'OldImage')?.revision === response.revision) return;
+  const store = feedbackStore();
+  const survey = await cachedSurvey(store, response.surveyId);
+  if (!survey) {
+    logger.warn('response of an unknown survey left pending', { responseId: response.id, surveyId: response.surveyId });
+    return;
+  }
+  const deps = await alertingDeps();
+  try {
+    const result = await processResponse(deps, survey, response);
+    metrics.addMetric('ResponsesScored', MetricUnit.Count, 1);
+    if (result.alert !== 'no-alert') logger.info('alert processed', { responseId: response.id, outcome: result.alert });
+    if (result.alert === 'opened') metrics.addMetric('AlertsOpened', MetricUnit.Count, 1);
+  } catch (error) {
+    await store.recordProcessingFailure(response.id, response.revision, failureOf(error, deps.now)).catch(() => undefined);
+    throw error;
+  }
+});
