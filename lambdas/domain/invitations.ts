@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireSomeDelivered, validationError } from './errors';
 import { idFromKey, newId } from './ids';
+import { attributesSchema, externalId, personName } from './identifiers';
 import { invitationEmail } from './messages';
 import type { EmailSender, FeedbackStore, Invitation } from './ports';
 import { headlineQuestion, type Survey } from './survey';
@@ -13,9 +14,9 @@ export const InvitationRequestSchema = z
         z
           .object({
             email: z.email(),
-            customerId: z.string().trim().min(1).max(128).optional(),
-            name: z.string().trim().min(1).max(200).optional(),
-            attributes: z.record(z.string().max(64), z.string().max(512)).optional(),
+            customerId: externalId(128).optional(),
+            name: personName().optional(),
+            attributes: attributesSchema().optional(),
           })
           .strict(),
       )

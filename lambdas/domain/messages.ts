@@ -31,8 +31,21 @@ export function invitationEmail(
   return { to: to.email, subject: survey.name, text, html };
 }
 
-/** The e-mail that tells a survey's owner about a bad experience. */
-export function alertEmail(alert: AlertCase, responseUrl: string): EmailMessage {
+/** A field value on one line: whatever it holds, it cannot start a line of its own. */
+const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+
+/**
+ * Customer free text in a plain-text e-mail: between rulers, every line quoted with "> ", so nothing the
+ * customer wrote can pass for a field or a link of the message itself.
+ */
+export function quotedBlock(title: string, text: string | undefined): string {
+  const ruler = '-'.repeat(60);
+  const lines = (text ?? '(none)').split(/\r\n|[\n\r\u2028\u2029]/).map((line) => `> ${oneLine(line)}`);
+  return `${title}:\n${ruler}\n${lines.join('\n')}\n${ruler}\n`;
+}
+
+/** The e-mail that tells a case's owner about a bad experience, with the signed link to the case. */
+export function alertEmail(alert: AlertCase, caseUrl: string): EmailMessage {
   const rows: [string, string][] = [
     ['Severity', alert.severity],
     ['Survey', alert.surveyName],
@@ -43,13 +56,12 @@ export function alertEmail(alert: AlertCase, responseUrl: string): EmailMessage 
     ...(alert.scores.csat ? [['CSAT', `${alert.scores.csat.value} (${alert.scores.csat.band})`] as [string, string]] : []),
     ...(alert.scores.ces ? [['Effort (CES)', `${alert.scores.ces.value} (${alert.scores.ces.band})`] as [string, string]] : []),
     ['Why', alert.reasons.join('; ')],
-    ['Comment', alert.comment ?? '(none)'],
     ['Respond by', alert.dueAt],
   ];
   const subject = `[${alert.severity.toUpperCase()}] Bad experience at ${alert.touchpoint}: ${alert.surveyName}`;
-  const text = `${rows.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\nResponse: ${responseUrl}\nCase: ${alert.id}\n`;
+  const text = `${rows.map(([k, v]) => `${k}: ${oneLine(v)}`).join('\n')}\n\n${quotedBlock('Comment, as the customer wrote it', alert.comment)}\nOpen the case: ${caseUrl}\nCase: ${alert.id}\n`;
   const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><table cellpadding="4">${rows
     .map(([k, v]) => `<tr><th align="left" valign="top">${escapeHtml(k)}</th><td style="white-space:pre-wrap">${escapeHtml(v)}</td></tr>`)
-    .join('')}</table><p><a href="${escapeHtml(responseUrl)}">Open the response</a> · case ${escapeHtml(alert.id)}</p></div>`;
+    .join('')}</table><h3>Comment, as the customer wrote it</h3><blockquote style="white-space:pre-wrap;border-left:4px solid #1f5fbf;margin:0;padding:4px 12px">${escapeHtml(alert.comment ?? '(none)')}</blockquote><p><a href="${escapeHtml(caseUrl)}">Open the case</a> · case ${escapeHtml(alert.id)}</p></div>`;
   return { to: alert.owner, subject, text, html };
 }

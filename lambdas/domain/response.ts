@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validationError, type ErrorDetail } from './errors';
+import { attributesSchema, externalId, isSafeKey, safeKey } from './identifiers';
 import { numericRange, type Question, type Survey } from './survey';
 import type { ResponseScores } from './scoring';
 
@@ -75,10 +76,12 @@ export function parseAnswers(survey: Pick<Survey, 'questions'>, raw: unknown, op
   const answers: Answers = {};
   const known = new Set(survey.questions.map((q) => q.id));
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) details.push({ field: `answers.${key}`, message: 'is not a question of this survey' });
+    if (!isSafeKey(key, 40)) details.push({ field: 'answers', message: `"${key.slice(0, 40)}" is not a valid question id` });
+    else if (!known.has(key)) details.push({ field: `answers.${key}`, message: 'is not a question of this survey' });
   }
   for (const q of survey.questions) {
-    const value = input[q.id];
+    // Own properties only: never a value inherited from a prototype.
+    const value = Object.hasOwn(input, q.id) ? input[q.id] : undefined;
     if (isBlank(value)) {
       if (q.required && !options.partial) details.push({ field: `answers.${q.id}`, message: 'is required' });
       continue;
@@ -107,16 +110,16 @@ export function commentOf(survey: Pick<Survey, 'questions'>, answers: Answers): 
 
 /** Optional fields common to every submission route. */
 export const SubmissionMetaSchema = z.object({
-  customerId: z.string().trim().min(1).max(128).optional(),
+  customerId: externalId(128).optional(),
   touchpoint: z
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,59}$/)
     .optional(),
-  attributes: z.record(z.string().max(64), z.string().max(512)).optional(),
+  attributes: attributesSchema().optional(),
 });
 
 export const WebSubmissionSchema = SubmissionMetaSchema.extend({
   surveyId: z.string().trim().min(1).max(64),
-  answers: z.record(z.string(), z.unknown()),
+  answers: z.record(safeKey(40), z.unknown()),
 }).strict();

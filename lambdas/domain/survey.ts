@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeKey } from './identifiers';
 
 export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'yesno', 'choice', 'text'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
@@ -15,7 +16,9 @@ export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces:
 
 const questionId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'use 1–40 letters, digits, "_" or "-"');
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'use 1–40 letters, digits, "_" or "-"')
+  // Question ids become keys of every response's answers.
+  .refine((id) => isSafeKey(id, 40), 'this name is reserved');
 
 export const QuestionSchema = z
   .object({

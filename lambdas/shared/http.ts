@@ -5,6 +5,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, type ErrorDetail } from '../domain/errors';
 import { errorPage } from '../domain/html';
+import { prototypeKeyPath } from '../domain/identifiers';
 import { logger, metrics, tracer } from './powertools';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -76,6 +77,8 @@ export function parseBody(event: HttpEvent): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DomainError(400, 'validation_failed', 'the body must be a JSON object', [{ field: 'body', message: 'must be an object' }]);
   }
+  const reserved = prototypeKeyPath(parsed);
+  if (reserved) throw new DomainError(400, 'validation_failed', 'the body uses a reserved name as a key', [{ field: reserved, message: 'this name is reserved' }]);
   return parsed as Record<string, unknown>;
 }
 
@@ -133,8 +136,11 @@ export function pageRequest(event: HttpEvent): { limit: number; cursor?: string 
 
 /** Hosted forms name answer fields `answers.<questionId>`; this folds them back into an answers object. */
 export function formAnswers(fields: Record<string, unknown>): Record<string, unknown> {
+  // Defined as own properties, so a field named `answers.__proto__` stays data and is refused as an answer.
   const answers: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (key.startsWith('answers.')) answers[key.slice('answers.'.length)] = value;
+  for (const [key, value] of Object.entries(fields)) {
+    if (key.startsWith('answers.')) Object.defineProperty(answers, key.slice('answers.'.length), { value, enumerable: true, writable: true, configurable: true });
+  }
   return answers;
 }
 

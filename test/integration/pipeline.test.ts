@@ -73,6 +73,46 @@ describe('HTTP contract', () => {
   });
 });
 
+describe('hostile input at the edge', () => {
+  it('refuses prototype keys by name and stores nothing; the detractor beside them is still alerted', async () => {
+    const before = (await storedResponses()).length;
+    const polluted = await respond('{"surveyId":"' + surveyId + '","answers":{"nps":1},"attributes":{"__proto__":{"isAdmin":"yes"}}}');
+    expect(polluted.status).toBe(400);
+    expect(polluted.body.error.details[0].field).toBe('attributes.__proto__');
+    for (const attributes of ['{"constructor":"x"}', '{"":"x"}']) {
+      const res = await respond('{"surveyId":"' + surveyId + '","answers":{"nps":1},"attributes":' + attributes + '}');
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].field).toMatch(/^attributes/);
+    }
+    const answerKey = await respond('{"surveyId":"' + surveyId + '","answers":{"nps":1,"__proto__":{"nps":10}}}');
+    expect(answerKey.body.error.details[0].field).toBe('answers.__proto__');
+    const survey = await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ questions: [{ id: 'constructor', type: 'nps', text: 'Q' }] })) });
+    expect(survey.status).toBe(400);
+    expect(survey.body.error.details[0].field).toBe('questions.0.id');
+    const lines = await respond({ surveyId, customerId: 'c-1\nNPS: 10', answers: { nps: 1 } });
+    expect(lines.body.error.details[0].field).toBe('customerId');
+    await runtime.waitForIdle();
+    expect((await storedResponses()).length).toBe(before);
+  });
+
+  it('answers bad percent-encoding in a path with a 4xx in the JSON shape, never a 500', async () => {
+    for (const path of ['/s/%ZZ', '/r/%ZZ', '/c/%ZZ', '/admin/surveys/%ZZ', '/admin/responses/%E0%A4%A', '/admin/surveys/%ZZ/invitations']) {
+      const method = path.endsWith('invitations') ? 'POST' : 'GET';
+      const res = await api(path, { method, ...(method === 'POST' && { body: '{"contacts":[]}' }) });
+      expect({ path, status: res.status < 500 && res.status >= 400 }).toEqual({ path, status: true });
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    const html = await api('/s/%ZZ', { key: null, headers: { accept: 'text/html' } });
+    expect(html.status).toBe(404);
+    expect(html.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('reads media types case-insensitively', async () => {
+    const res = await respond({ surveyId, answers: { nps: 9 } }, { 'content-type': 'Application/JSON; Charset=UTF-8' });
+    expect(res.status).toBe(202);
+  });
+});
+
 describe('web responses', () => {
   it('stores a detractor, scores it on the stream and e-mails the owner exactly once, with an SNS message', async () => {
     const res = await respond({ surveyId, customerId: 'cust-7', answers: { nps: 2, csat: 1, effort: 6, resolved: false, reason: 'speed', comment: 'Waited 40 minutes on hold' } });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireSomeDelivered } from '../errors';
 import { idFromKey, newId } from '../ids';
+import { externalId } from '../identifiers';
 import type { Survey } from '../survey';
 import { startConversation, turnOf } from './conversation';
 import type { PhoneStore } from './ports';
@@ -19,7 +20,7 @@ export const SmsInvitationRequestSchema = z
         z
           .object({
             phone: z.string().refine(isE164, 'must be an E.164 number, e.g. +14155550123'),
-            customerId: z.string().trim().min(1).max(128).optional(),
+            customerId: externalId(128).optional(),
           })
           .strict(),
       )
