@@ -21,7 +21,7 @@ export interface StreamPollerOptions {
   readonly invoke: ConsumerInvoker;
   /** Where shard checkpoints persist between runs; in memory when absent. */
   readonly checkpointFile?: string;
-  /** Where records that exhausted their retries go (the local stand-in for the SQS DLQ). */
+  /** Where pointers to records that exhausted their retries go (the local stand-in for the SQS on-failure destination). */
   readonly deadLetterFile?: string;
   readonly log: (message: string) => void;
   /** @default 250 */
@@ -166,7 +166,7 @@ export class StreamPoller {
       }
       const records = (out.Records ?? []).map((r) => toLambdaRecord(r, this.options.streamArn, this.options.region));
       if (records.length) {
-        for (const consumer of this.options.consumers) await this.deliver(consumer, records);
+        for (const consumer of this.options.consumers) await this.deliver(consumer, records, shardId);
         this.checkpoint(shardId, records[records.length - 1].dynamodb!.SequenceNumber!);
         delivered += records.length;
       }
@@ -184,36 +184,70 @@ export class StreamPoller {
     if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
   }
 
-  private async deliver(consumer: StreamConsumerDefinition, records: DynamoDBRecord[]): Promise<void> {
+  private async deliver(consumer: StreamConsumerDefinition, records: DynamoDBRecord[], shardId: string): Promise<void> {
     const matching = records.filter((r) => matchesAnyFilter(r, consumer.filters));
     const batchSize = consumer.batchSize ?? 25;
-    for (let i = 0; i < matching.length; i += batchSize) await this.deliverBatch(consumer, matching.slice(i, i + batchSize));
+    for (let i = 0; i < matching.length; i += batchSize) await this.deliverBatch(consumer, matching.slice(i, i + batchSize), shardId);
   }
 
-  private async deliverBatch(consumer: StreamConsumerDefinition, batch: DynamoDBRecord[]): Promise<void> {
+  /**
+   * Like the event source mapping with bisect on error and partial batch responses: a reported failure is
+   * retried from that record (the ones before it are done); a batch whose invocation failed outright is split
+   * in two and each half delivered in order; a record that still fails after the retry budget is isolated and
+   * only it goes to the on-failure destination, as a pointer (shard and sequence numbers, never the record:
+   * the records themselves expire from the stream, which is why the sweeper exists).
+   */
+  private async deliverBatch(consumer: StreamConsumerDefinition, batch: DynamoDBRecord[], shardId: string): Promise<void> {
     const maxRetries = consumer.retryAttempts ?? 3;
     let pending = batch;
     for (let attempt = 0; pending.length > 0; attempt++) {
       let failedFrom = -1;
+      let threw = false;
       try {
         const result = await this.options.invoke(consumer, { Records: pending });
         const failures = new Set((result && result.batchItemFailures ? result.batchItemFailures : []).map((f) => f.itemIdentifier));
-        // Like the event source mapping: resume from the first failed record (ordering within a shard holds).
         failedFrom = pending.findIndex((r) => failures.has(r.dynamodb!.SequenceNumber!));
       } catch (error) {
         this.options.log(`consumer ${consumer.name} failed: ${(error as Error).message}`);
         failedFrom = 0;
+        threw = true;
       }
       if (failedFrom < 0) return;
       pending = pending.slice(failedFrom);
+      if (pending.length > 1 && (threw || attempt >= maxRetries)) {
+        // Bisect (or, out of retries, isolate the failing record) so healthy records are not given up with it.
+        const half = threw ? Math.ceil(pending.length / 2) : 1;
+        await this.deliverBatch(consumer, pending.slice(0, half), shardId);
+        await this.deliverBatch(consumer, pending.slice(half), shardId);
+        return;
+      }
       if (attempt >= maxRetries) {
-        this.options.log(`consumer ${consumer.name}: ${pending.length} record(s) failed ${attempt + 1} times; sent to the dead-letter file`);
-        if (this.options.deadLetterFile) {
-          for (const record of pending) appendFileSync(this.options.deadLetterFile, JSON.stringify({ consumer: consumer.name, record }) + '\n');
-        }
+        this.options.log(`consumer ${consumer.name}: record ${pending[0].dynamodb!.SequenceNumber} failed ${attempt + 1} times; its pointer went to the dead-letter file`);
+        this.deadLetter(consumer, pending, shardId, attempt + 1);
         return;
       }
       await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
     }
+  }
+
+  /** What Lambda sends an on-failure destination for a stream batch: where it was, not what it held. */
+  private deadLetter(consumer: StreamConsumerDefinition, records: DynamoDBRecord[], shardId: string, invokeCount: number) {
+    if (!this.options.deadLetterFile) return;
+    const arrival = (r: DynamoDBRecord) => new Date((r.dynamodb!.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
+    const pointer = {
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: invokeCount, functionName: consumer.handler },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId,
+        startSequenceNumber: records[0].dynamodb!.SequenceNumber,
+        endSequenceNumber: records[records.length - 1].dynamodb!.SequenceNumber,
+        approximateArrivalOfFirstRecord: arrival(records[0]),
+        approximateArrivalOfLastRecord: arrival(records[records.length - 1]),
+        batchSize: records.length,
+        streamArn: this.options.streamArn,
+      },
+    };
+    appendFileSync(this.options.deadLetterFile, JSON.stringify(pointer) + '\n');
   }
 }

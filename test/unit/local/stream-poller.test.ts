@@ -86,7 +86,31 @@ describe('StreamPoller', () => {
     expect(JSON.parse(readFileSync(join(dir, 'checkpoints.json'), 'utf8'))).toEqual({ 'shard-1': '104' });
   });
 
-  it('sends records that keep failing to the dead-letter file after the retry budget, then moves on', async () => {
+  it('bisects a failing batch: only the poison record is given up, as a pointer, and the healthy ones around it are handled in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poller-'));
+    const handled: string[] = [];
+    const poller = new StreamPoller({
+      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
+      streamArn: STREAM_ARN,
+      region: 'us-east-1',
+      consumers: [consumer(2)],
+      deadLetterFile: join(dir, 'dead.jsonl'),
+      log: () => undefined,
+      idleDelayMs: 5,
+      invoke: async (_c, event: DynamoDBStreamEvent) => {
+        if (event.Records.some((r) => r.dynamodb!.SequenceNumber === '102')) throw new Error('poison');
+        handled.push(...event.Records.map((r) => r.dynamodb!.SequenceNumber!));
+      },
+    });
+    await runOnce(poller);
+    expect(handled).toEqual(['100', '103']);
+    const dead = readFileSync(join(dir, 'dead.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 }, DDBStreamBatchInfo: { shardId: 'shard-1', startSequenceNumber: '102', endSequenceNumber: '102', batchSize: 1, streamArn: STREAM_ARN } });
+    expect(JSON.stringify(dead[0])).not.toContain('RESPONSE#');
+  });
+
+  it('sends pointers to records that keep failing to the dead-letter file after the retry budget, then moves on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'poller-'));
     let calls = 0;
     const poller = new StreamPoller({
@@ -103,10 +127,12 @@ describe('StreamPoller', () => {
       },
     });
     await runOnce(poller);
-    expect(calls).toBe(2); // the first attempt + one retry
+    // [100,102,103] fails → halves [100,102] and [103]; [100,102] fails → [100] and [102]; each single record
+    // gets the first attempt + one retry.
+    expect(calls).toBe(2 + 2 * 3);
     const dead = readFileSync(join(dir, 'dead.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(dead.map((d) => d.record.dynamodb.SequenceNumber)).toEqual(['100', '102', '103']);
-    expect(dead[0].consumer).toBe('test');
+    expect(dead.map((d) => d.DDBStreamBatchInfo.startSequenceNumber)).toEqual(['100', '102', '103']);
+    expect(dead[0].requestContext.functionName).toBe('processResponses');
   });
 
   it('resumes after the checkpoint on restart', async () => {
