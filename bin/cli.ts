@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { parseArgs } from 'node:util';
 import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
 import { createApiKey } from '../lambdas/domain/api-keys';
@@ -7,16 +8,24 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   keys create [--name NAME]     create an admin API key; it is printed once and stored only as a hash
+  replay [--older-than SEC]     finish every response whose scoring or alert did not complete (the stream
+                                gave up, a provider was down, the record expired from the stream): runs the
+                                sweeper function now and prints what it did. Default --older-than 0.
 
 Options:
   --table NAME      table name (default: $TABLE_NAME, or "cx-feedback" as the local runtime names it)
-  --endpoint URL    DynamoDB endpoint, e.g. http://127.0.0.1:8000 for the local runtime
+  --endpoint URL    for keys: the DynamoDB endpoint, e.g. http://127.0.0.1:8000 for the local runtime;
+                    for replay: the Lambda endpoint, e.g. http://127.0.0.1:3000 (the local runtime's API)
                     (default: the SDK's own resolution, i.e. AWS with your credentials)
+  --function NAME   for replay: the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally;
+                    in AWS the stack's SweeperFunctionName output)
   --region REGION   (default: $AWS_REGION)
 
 Examples:
   npm run cli -- keys create --name ops --endpoint http://127.0.0.1:8000
-  TABLE_NAME=<TableName output of the stack> npm run cli -- keys create --name ops`;
+  TABLE_NAME=<TableName output of the stack> npm run cli -- keys create --name ops
+  npm run cli -- replay --endpoint http://127.0.0.1:3000
+  npm run cli -- replay --function <SweeperFunctionName output of the stack>`;
 
 async function main(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -27,6 +36,8 @@ async function main(argv: string[]) {
       table: { type: 'string' },
       endpoint: { type: 'string' },
       region: { type: 'string' },
+      function: { type: 'string' },
+      'older-than': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -35,17 +46,38 @@ async function main(argv: string[]) {
     console.log(USAGE);
     return 0;
   }
+  // Emulators and the local runtime accept any credentials; without --endpoint the SDK finds AWS's.
+  const clientConfig = {
+    ...(values.region && { region: values.region }),
+    ...(values.endpoint && {
+      endpoint: values.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    }),
+  };
+  if (group === 'replay') {
+    const olderThanSeconds = Number(values['older-than']);
+    if (!Number.isInteger(olderThanSeconds) || olderThanSeconds < 0) {
+      console.error('--older-than must be a whole number of seconds');
+      return 2;
+    }
+    const functionName = values.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
+    const out = await new LambdaClient(clientConfig).send(
+      new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ olderThanSeconds, limit: 1000 })) }),
+    );
+    const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
+    if (out.FunctionError) {
+      console.error(`The sweeper failed: ${payload}`);
+      return 1;
+    }
+    const report = JSON.parse(payload) as { found: number; completed: number; superseded: number; alerts: number; failed: { responseId: string; step: string; message: string }[] };
+    console.log(`Replayed ${report.found} pending response(s): ${report.completed} finished, ${report.alerts} alert(s) sent or resumed, ${report.superseded} superseded by newer answers, ${report.failed.length} still failing.`);
+    for (const f of report.failed) console.log(`  ${f.responseId}  ${f.step}: ${f.message}`);
+    return report.failed.length ? 1 : 0;
+  }
   if (group === 'keys' && action === 'create') {
     const tableName = values.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
-    const client = new DynamoDBClient({
-      ...(values.region && { region: values.region }),
-      ...(values.endpoint && {
-        endpoint: values.endpoint,
-        // Emulators accept any credentials.
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
-      }),
-    });
+    const client = new DynamoDBClient(clientConfig);
     const { key, record } = await createApiKey(new DynamoFeedbackStore(tableName, client), values.name!, new Date());
     console.log(`Created API key "${record.name}" (role ${record.role}) in table ${tableName}.`);
     console.log(`Key (shown once; only its SHA-256 hash is stored): ${key}`);

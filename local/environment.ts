@@ -14,6 +14,9 @@ export interface RuntimeEnvironmentInput {
  */
 export function runtimeEnvironment(input: RuntimeEnvironmentInput): { env: Record<string, string>; generatedSecrets: string[] } {
   const { setting, endpoints } = input;
+  // An endpoint given in the settings wins (e.g. a proxy in front of an emulator); the runtime's own
+  // stream poller and SNS tap still talk to the emulators directly.
+  const endpoint = (variable: string, own: string) => setting(variable) ?? own;
   const generatedSecrets: string[] = [];
   const secretValues: Record<string, string> = {};
   for (const name of Object.keys(secrets)) {
@@ -28,11 +31,11 @@ export function runtimeEnvironment(input: RuntimeEnvironmentInput): { env: Recor
     AWS_SECRET_ACCESS_KEY: 'local',
     // Any client not pointed at an emulator fails on a closed local port instead of reaching AWS.
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint('AWS_ENDPOINT_URL_DYNAMODB', endpoints.dynamodb),
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
-    AWS_ENDPOINT_URL_SES: endpoints.ses,
-    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_SESV2: endpoint('AWS_ENDPOINT_URL_SESV2', endpoints.ses),
+    AWS_ENDPOINT_URL_SES: endpoint('AWS_ENDPOINT_URL_SES', endpoints.ses),
+    AWS_ENDPOINT_URL_SNS: endpoint('AWS_ENDPOINT_URL_SNS', endpoints.sns),
     AWS_ENDPOINT_URL_SQS: endpoints.sns,
     [envNames.tableName]: setting(envNames.tableName) ?? 'cx-feedback',
     [envNames.senderEmail]: setting(envNames.senderEmail) ?? 'feedback@example.com',
@@ -40,6 +43,7 @@ export function runtimeEnvironment(input: RuntimeEnvironmentInput): { env: Recor
     [envNames.twilioAccountSid]: setting(envNames.twilioAccountSid) ?? `AC${'0'.repeat(32)}`,
     [envNames.twilioFromNumber]: setting(envNames.twilioFromNumber) ?? DEMO_PHONE_NUMBER,
     [envNames.twilioApiUrl]: endpoints.sms,
+    ...(setting('NOTIFICATION_LEASE_SECONDS') && { NOTIFICATION_LEASE_SECONDS: setting('NOTIFICATION_LEASE_SECONDS')! }),
     POWERTOOLS_SERVICE_NAME: 'cx-feedback',
     POWERTOOLS_METRICS_DISABLED: setting('POWERTOOLS_METRICS_DISABLED') ?? 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',

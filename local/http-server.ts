@@ -1,7 +1,8 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { invocableHandlers, routes, schedules, type HandlerName } from '../lambdas/pipeline';
-import { errorBody, json, type HttpResult } from '../lambdas/shared/http';
+import { errorBody, json } from '../lambdas/shared/responses';
+import type { APIGatewayProxyStructuredResultV2 as HttpResult } from 'aws-lambda';
 import { fromHttpApiResult, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from './apigw';
 
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024; // the HTTP API's own payload limit

@@ -105,16 +105,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const smsOutbox = await startSmsOutbox(ports.sms, { accountSid: runtimeEnv[envNames.twilioAccountSid], authToken: runtimeEnv.TWILIO_AUTH_TOKEN });
     emulators.push({ name: 'SMS outbox', port: ports.sms, url: smsOutbox.url, stop: smsOutbox.stop });
 
-    const streamArn = await ensureTable(new DynamoDBClient({}), tableName);
-    const tap = await startSnsTap(log);
+    // The runtime's own clients talk to the emulators directly, whatever endpoints the handlers were given.
+    const ownDynamoDb = new DynamoDBClient({ endpoint: dynamodb.url });
+    const streamArn = await ensureTable(ownDynamoDb, tableName);
+    const tap = await startSnsTap(sns.url, log);
     emulators.push({ name: 'SNS tap', port: ports.sns, url: sns.url, stop: tap.stop });
     process.env[envNames.alertTopicArn] = runtimeEnv[envNames.alertTopicArn] = tap.topicArn;
 
-    const { adminKey } = await seed(new DynamoFeedbackStore(tableName), {
+    const { adminKey } = await seed(new DynamoFeedbackStore(tableName, ownDynamoDb), {
       ownerEmail: setting('DEMO_OWNER_EMAIL') ?? 'owner@example.com',
       adminKey: setting('SURVEY_ADMIN_KEY'),
       seedDemo: options.seedDemo ?? true,
-      phones: new DynamoPhoneStore(tableName),
+      phones: new DynamoPhoneStore(tableName, ownDynamoDb),
     });
 
     const loaded = new Map<HandlerName, AnyHandler>();

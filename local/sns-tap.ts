@@ -17,10 +17,10 @@ export interface SnsTap {
  * The alert topic on the SNS emulator, with a queue subscribed to it (the emulator delivers to SQS, not
  * HTTP), read in the background so the runtime can show and tests can check what was published.
  */
-export async function startSnsTap(log: (message: string) => void): Promise<SnsTap> {
-  const sns = new SNSClient({});
+export async function startSnsTap(endpoint: string, log: (message: string) => void): Promise<SnsTap> {
+  const sns = new SNSClient({ endpoint });
   // fauxqs names queues by a virtual host; talk to its endpoint, not the queue URL's host.
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const sqs = new SQSClient({ endpoint, useQueueUrlAsEndpoint: false });
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'cx-feedback-alerts' }))).TopicArn!;
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'cx-feedback-alerts-local' }))).QueueUrl!;
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;

@@ -187,23 +187,33 @@ export class DynamoFeedbackStore implements FeedbackStore {
   getAlert(id: string) {
     return this.get<AlertCase>(keys.alert(id), true);
   }
-  claimAlertNotification(id: string, channel: NotificationChannel, now: Date, leaseMs: number): Promise<boolean> {
+  claimAlertNotification(id: string, channel: NotificationChannel, claimant: string, now: Date, leaseMs: number): Promise<boolean> {
     return conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.alert(id),
-          UpdateExpression: 'SET #claim = :until',
-          ConditionExpression: 'notifications.#c = :pending AND (attribute_not_exists(#claim) OR #claim < :now)',
-          ExpressionAttributeNames: { '#c': channel, '#claim': `${channel}ClaimedUntil` },
-          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':until': new Date(now.getTime() + leaseMs).toISOString() },
+          UpdateExpression: 'SET #until = :until, #by = :me',
+          // The claimant's own claim is granted again: the SDK retries a write whose answer was lost.
+          ConditionExpression: 'notifications.#c = :pending AND (attribute_not_exists(#until) OR #until < :now OR #by = :me)',
+          ExpressionAttributeNames: { '#c': channel, '#until': `${channel}ClaimedUntil`, '#by': `${channel}ClaimedBy` },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':until': new Date(now.getTime() + leaseMs).toISOString(), ':me': claimant },
         }),
       ),
     );
   }
-  async releaseAlertNotification(id: string, channel: NotificationChannel) {
-    await this.doc.send(
-      new UpdateCommand({ TableName: this.tableName, Key: keys.alert(id), UpdateExpression: 'REMOVE #claim', ExpressionAttributeNames: { '#claim': `${channel}ClaimedUntil` } }),
+  async releaseAlertNotification(id: string, channel: NotificationChannel, claimant: string) {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.alert(id),
+          UpdateExpression: 'REMOVE #until, #by',
+          ConditionExpression: '#by = :me',
+          ExpressionAttributeNames: { '#until': `${channel}ClaimedUntil`, '#by': `${channel}ClaimedBy` },
+          ExpressionAttributeValues: { ':me': claimant },
+        }),
+      ),
     );
   }
   async markAlertNotified(id: string, channel: NotificationChannel) {
@@ -211,8 +221,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.alert(id),
-        UpdateExpression: 'SET notifications.#c = :sent REMOVE #claim',
-        ExpressionAttributeNames: { '#c': channel, '#claim': `${channel}ClaimedUntil` },
+        UpdateExpression: 'SET notifications.#c = :sent REMOVE #until, #by',
+        ExpressionAttributeNames: { '#c': channel, '#until': `${channel}ClaimedUntil`, '#by': `${channel}ClaimedBy` },
         ExpressionAttributeValues: { ':sent': 'sent' },
       }),
     );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { alertEmail } from './messages';
 import { alertMessage, openCase, type AlertCase, type NotificationChannel } from './alerts';
 import type { AlertPublisher, EmailSender, FeedbackStore } from './ports';
@@ -13,12 +14,16 @@ export interface AlertingDeps {
   readonly publicUrl: string;
   /** Signs the case link in the owner's e-mail. */
   readonly tokenSecret: string;
+  /** How long a claim on a notification holds. @default NOTIFICATION_LEASE_MS */
+  readonly notificationLeaseMs?: number;
+  /** First pause between attempts to record a sent notification (doubling). @default 250 */
+  readonly markRetryDelayMs?: number;
   readonly now: Date;
 }
 
 export type AlertOutcome = 'no-alert' | 'opened' | 'resumed' | 'already-notified';
 
-/** How long a claim on a notification holds: longer than any send takes, short enough to recover a crash. */
+/** How long a claim on a notification holds by default: longer than any send takes, short enough to recover a crash. */
 export const NOTIFICATION_LEASE_MS = 2 * 60_000;
 
 /** How long the owner's case link stays valid. */
@@ -29,6 +34,22 @@ export class NotificationInProgress extends Error {
   constructor(alertId: string, channel: NotificationChannel) {
     super(`the ${channel} notification of case ${alertId} is being sent by another worker`);
     this.name = 'NotificationInProgress';
+  }
+}
+
+/**
+ * Records a notification as sent, trying hard: between the provider accepting it and this write lies the one
+ * window in which a stopped worker makes the notification go out twice (after the claim's lease).
+ */
+async function markSent(deps: AlertingDeps, alertId: string, channel: NotificationChannel): Promise<void> {
+  const first = deps.markRetryDelayMs ?? 250;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.store.markAlertNotified(alertId, channel);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, first * 2 ** attempt));
+    }
   }
 }
 
@@ -54,10 +75,21 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
   const link = caseUrl(deps, alert);
   // Integrations get the admin API's address of the response; only the owner's e-mail carries the signed link.
   const responseUrl = `${deps.publicUrl}/admin/responses/${encodeURIComponent(response.id)}`;
+  // Names this attempt's claims; the store grants a claimant its own claim again.
+  const claimant = randomUUID();
   const notify = async (channel: NotificationChannel, send: () => Promise<void>): Promise<boolean> => {
     if (alert.notifications[channel] === 'sent') return false;
+    const release = () => deps.store.releaseAlertNotification(alert.id, channel, claimant).catch(() => undefined);
     return step(channel, async () => {
-      if (!(await deps.store.claimAlertNotification(alert.id, channel, deps.now, NOTIFICATION_LEASE_MS))) {
+      let claimed: boolean;
+      try {
+        claimed = await deps.store.claimAlertNotification(alert.id, channel, claimant, deps.now, deps.notificationLeaseMs ?? NOTIFICATION_LEASE_MS);
+      } catch (error) {
+        // The claim may have been written before the failure: give it back rather than wait for the lease.
+        await release();
+        throw error;
+      }
+      if (!claimed) {
         const current = await deps.store.getAlert(alert.id);
         if (current?.notifications[channel] === 'sent') return false;
         throw new NotificationInProgress(alert.id, channel);
@@ -66,10 +98,10 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
         await send();
       } catch (error) {
         // Nothing went out: let the next attempt send at once instead of waiting for the lease to lapse.
-        await deps.store.releaseAlertNotification(alert.id, channel).catch(() => undefined);
+        await release();
         throw error;
       }
-      await deps.store.markAlertNotified(alert.id, channel);
+      await markSent(deps, alert.id, channel);
       return true;
     });
   };

@@ -70,11 +70,12 @@ export interface FeedbackStore {
   getAlert(id: string): Promise<AlertCase | undefined>;
   /**
    * Takes the right to send one notification of a case for `leaseMs`: true for exactly one caller while it
-   * is pending and unclaimed (or the last claim lapsed, e.g. its holder crashed).
+   * is pending and unclaimed (or the last claim lapsed, e.g. its holder crashed); true again for the same
+   * claimant, so a retried claim whose answer was lost still holds.
    */
-  claimAlertNotification(id: string, channel: NotificationChannel, now: Date, leaseMs: number): Promise<boolean>;
-  /** Gives a claim back after a send that failed, so a retry need not wait for the lease. */
-  releaseAlertNotification(id: string, channel: NotificationChannel): Promise<void>;
+  claimAlertNotification(id: string, channel: NotificationChannel, claimant: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Gives the claimant's claim back after a send that failed, so a retry need not wait for the lease. */
+  releaseAlertNotification(id: string, channel: NotificationChannel, claimant: string): Promise<void>;
   markAlertNotified(id: string, channel: NotificationChannel): Promise<void>;
   listAlerts(page: PageRequest): Promise<Page<AlertCase>>;
 

@@ -24,3 +24,15 @@ export async function secretValue(name: SecretName): Promise<string> {
 
 /** Base URL for links in e-mails and pages, without a trailing slash. */
 export const publicUrl = () => requireEnv(env.publicUrl).replace(/\/+$/, '');
+
+/**
+ * `NOTIFICATION_LEASE_SECONDS`: how long a worker's claim on sending an alert holds before another may take
+ * over (a worker that stopped mid-send). Unset: the domain's default.
+ */
+export function notificationLeaseMs(): number | undefined {
+  const raw = process.env.NOTIFICATION_LEASE_SECONDS;
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`configuration error: NOTIFICATION_LEASE_SECONDS must be a whole number of seconds, got ${raw}`);
+  return seconds * 1000;
+}

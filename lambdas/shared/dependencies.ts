@@ -9,7 +9,7 @@ import { SesEmailSender } from '../adapters/ses-email-sender';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import type { AlertPublisher, EmailSender, FeedbackStore } from '../domain/ports';
 import type { AlertingDeps } from '../domain/alerting';
-import { publicUrl, requireEnv, secretValue } from './config';
+import { notificationLeaseMs, publicUrl, requireEnv, secretValue } from './config';
 import { tracer } from './powertools';
 
 /** Built on first use, once per container; endpoints come from the SDK's standard AWS_ENDPOINT_URL_* variables. */
@@ -38,6 +38,7 @@ export async function alertingDeps(): Promise<AlertingDeps> {
     publisher: alertPublisher(),
     publicUrl: publicUrl(),
     tokenSecret: await secretValue('TOKEN_SECRET'),
+    ...(notificationLeaseMs() && { notificationLeaseMs: notificationLeaseMs() }),
     now: new Date(),
   };
 }

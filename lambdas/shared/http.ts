@@ -14,27 +14,9 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 /** Bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-const HTML_HEADERS = {
-  ...SECURITY_HEADERS,
-  'content-type': 'text/html; charset=utf-8',
-  // Pages carry no script; forms post only to this origin.
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-};
+import { errorBody, html, json } from './responses';
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
-  statusCode,
-  headers: { ...SECURITY_HEADERS, 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
-
-export const html = (statusCode: number, body: string): HttpResult => ({ statusCode, headers: HTML_HEADERS, body });
-
-export const errorBody = (code: string, message: string, details: readonly ErrorDetail[] = []) => ({ error: { code, message, details } });
+export { errorBody, html, json, SECURITY_HEADERS } from './responses';
 
 export function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -103,7 +85,8 @@ const errorResponses = (): MiddlewareObj<HttpEvent, HttpResult> => ({
       return;
     }
     logger.error('request failed', error as Error);
-    const message = 'something went wrong on our side; nothing was stored, please try again';
+    // Whether a write happened before the failure is unknown; a retry with the same Idempotency-Key is safe.
+    const message = 'something went wrong on our side; please try again (with the same Idempotency-Key, a retry never stores twice)';
     request.response = htmlWanted ? html(500, errorPage(message, [])) : json(500, errorBody('internal_error', message));
   },
 });

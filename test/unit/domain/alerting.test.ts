@@ -10,7 +10,7 @@ function setup() {
   const published: { message: any; attributes: Record<string, string> }[] = [];
   const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
   const publisher = { publish: jest.fn(async (message: object, attributes: Record<string, string>) => void published.push({ message, attributes })) };
-  const deps = { store, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 'case-secret', now: NOW };
+  const deps = { store, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 'case-secret', markRetryDelayMs: 0, now: NOW };
   return { store, mails, published, email, publisher, deps };
 }
 
@@ -77,8 +77,11 @@ describe('alertOnResponse', () => {
 
   it('pins the one duplicate window: accepted by the provider, then the worker stops before marking it sent', async () => {
     const { deps, mails, store } = setup();
-    const mark = jest.spyOn(store, 'markAlertNotified').mockRejectedValueOnce(new Error('worker stopped'));
+    // The mark is retried (six attempts) before the worker gives up.
+    const mark = jest.spyOn(store, 'markAlertNotified').mockRejectedValue(new Error('worker stopped'));
     await expect(alertOnResponse(deps, survey(), response({ nps: 1 }))).rejects.toThrow('worker stopped');
+    expect(mark).toHaveBeenCalledTimes(6);
+    mark.mockRestore();
     expect(mails).toHaveLength(1);
     // Within the lease nobody sends again…
     await expect(alertOnResponse(deps, survey(), response({ nps: 1 }))).rejects.toThrow(/another worker/);
@@ -87,6 +90,13 @@ describe('alertOnResponse', () => {
     const later = { ...deps, now: new Date(NOW.getTime() + NOTIFICATION_LEASE_MS + 1) };
     expect(await alertOnResponse(later, survey(), response({ nps: 1 }))).toBe('resumed');
     expect(mails).toHaveLength(2);
-    mark.mockRestore();
+  });
+
+  it('rides out a brief failure to record the send, without sending twice', async () => {
+    const { deps, mails, store } = setup();
+    jest.spyOn(store, 'markAlertNotified').mockRejectedValueOnce(new Error('throttled')).mockRejectedValueOnce(new Error('throttled'));
+    expect(await alertOnResponse(deps, survey(), response({ nps: 1 }))).toBe('opened');
+    expect(mails).toHaveLength(1);
+    expect(await alertOnResponse(deps, survey(), response({ nps: 1 }))).toBe('already-notified');
   });
 });

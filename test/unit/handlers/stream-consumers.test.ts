@@ -31,7 +31,7 @@ beforeEach(() => {
 const updates = (kind: 'claim' | 'mark' | 'complete' | 'failure') =>
   ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).filter((u) => {
     const e = u.UpdateExpression ?? '';
-    return kind === 'claim' ? e.startsWith('SET #claim') : kind === 'mark' ? e.startsWith('SET notifications') : kind === 'complete' ? e.startsWith('SET scores') : e.startsWith('SET processingFailure');
+    return kind === 'claim' ? e.startsWith('SET #until') : kind === 'mark' ? e.startsWith('SET notifications') : kind === 'complete' ? e.startsWith('SET scores') : e.startsWith('SET processingFailure');
   });
 
 describe('response consumer', () => {
@@ -89,7 +89,7 @@ describe('response consumer', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     expect(updates('failure')[0].ExpressionAttributeValues![':f']).toMatchObject({ step: 'email', message: expect.stringContaining('Throttling') });
-    expect(ddb.commandCalls(UpdateCommand).some((c) => c.args[0].input.UpdateExpression === 'REMOVE #claim')).toBe(true);
+    expect(ddb.commandCalls(UpdateCommand).some((c) => c.args[0].input.UpdateExpression === 'REMOVE #until, #by')).toBe(true);
     expect(updates('complete')).toHaveLength(0);
 
     // Retry: the case exists with both notifications pending.

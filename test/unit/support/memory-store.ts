@@ -56,18 +56,19 @@ export class MemoryStore implements FeedbackStore {
   };
   listPendingResponses = async (writtenBefore: string, limit: number) =>
     [...this.pending].filter(([, at]) => at < writtenBefore).slice(0, limit).map(([id]) => id);
-  readonly claims = new Map<string, string>();
-  claimAlertNotification = async (id: string, channel: NotificationChannel, now: Date, leaseMs: number) => {
+  readonly claims = new Map<string, { until: string; by: string }>();
+  claimAlertNotification = async (id: string, channel: NotificationChannel, claimant: string, now: Date, leaseMs: number) => {
     const a = this.alerts.get(id);
     const claim = this.claims.get(`${id}/${channel}`);
-    if (!a || a.notifications[channel] !== 'pending' || (claim && claim >= now.toISOString())) return false;
-    this.claims.set(`${id}/${channel}`, new Date(now.getTime() + leaseMs).toISOString());
+    if (!a || a.notifications[channel] !== 'pending') return false;
+    if (claim && claim.until >= now.toISOString() && claim.by !== claimant) return false;
+    this.claims.set(`${id}/${channel}`, { until: new Date(now.getTime() + leaseMs).toISOString(), by: claimant });
     return true;
   };
   putAlert = (a: AlertCase) => this.putNew(this.alerts, a.id, a);
   getAlert = async (id: string) => this.alerts.get(id);
-  releaseAlertNotification = async (id: string, channel: NotificationChannel) => {
-    this.claims.delete(`${id}/${channel}`);
+  releaseAlertNotification = async (id: string, channel: NotificationChannel, claimant: string) => {
+    if (this.claims.get(`${id}/${channel}`)?.by === claimant) this.claims.delete(`${id}/${channel}`);
   };
   markAlertNotified = async (id: string, channel: NotificationChannel) => {
     const a = this.alerts.get(id)!;
