@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { APIGatewayRequestAuthorizerEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
 import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { authorize, presentedKey } from '../domain/api-keys';
@@ -12,7 +13,10 @@ type Result = APIGatewaySimpleAuthorizerWithContextResult<{ keyName: string; rol
  * It never throws for a caller's mistake: every throw is a Lambda error, and those page the operators.
  */
 export const handler = middy(async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
-  const outcome = await authorize(feedbackStore(), presentedKey(event?.headers ?? {}));
+  // An event API Gateway would not send is refused, not thrown on.
+  const parsed = APIGatewayRequestAuthorizerEventV2Schema.safeParse(event);
+  if (!parsed.success) return { isAuthorized: false, context: { keyName: '', role: '' } };
+  const outcome = await authorize(feedbackStore(), presentedKey(parsed.data.headers ?? {}));
   if (outcome === 'missing') return { isAuthorized: false, context: { keyName: '', role: '' } };
   if (outcome === 'denied') {
     logger.warn('API key refused', { route: event.routeKey, sourceIp: event.requestContext?.http?.sourceIp });
