@@ -31,20 +31,26 @@ export function issueLinkToken(secret: string, claims: LinkTokenClaims): string 
 const invalidToken = (message: string) =>
   new DomainError(400, 'invalid_token', message, [{ field: 'token', message }]);
 
-/** Verifies signature and expiry; throws a 400 (tampered) or 410 (expired) DomainError. */
-export function verifyLinkToken(secret: string, token: string, now: Date): LinkTokenClaims {
+/** The JSON payload of `<payload>.<hmac>` once its signature (over `domain + payload`) checks out. */
+function signedPayload<T>(secret: string, token: string, domain = ''): Partial<Record<keyof T, unknown>> {
   const match = /^([A-Za-z0-9_-]{10,1000})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw invalidToken('this link is malformed');
   const [, payload, signature] = match;
-  const expected = sign(secret, payload);
+  const expected = sign(secret, domain + payload);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken('this link is not valid');
-  let raw: { v?: unknown; i?: unknown; s?: unknown; c?: unknown; e?: unknown };
   try {
-    raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (raw && typeof raw === 'object') return raw;
   } catch {
-    throw invalidToken('this link is malformed');
+    /* falls through */
   }
+  throw invalidToken('this link is malformed');
+}
+
+/** Verifies signature and expiry; throws a 400 (tampered) or 410 (expired) DomainError. */
+export function verifyLinkToken(secret: string, token: string, now: Date): LinkTokenClaims {
+  const raw = signedPayload<{ v: 1; i: string; s: string; c: string; e: number }>(secret, token);
   if (raw.v !== 1 || typeof raw.i !== 'string' || typeof raw.s !== 'string' || typeof raw.c !== 'string' || typeof raw.e !== 'number') {
     throw invalidToken('this link is malformed');
   }
@@ -73,18 +79,7 @@ export function caseLinkToken(secret: string, claims: CaseLinkClaims): string {
 
 /** Verifies a case link; returns the case id and the owner fingerprint to compare with the stored case. */
 export function verifyCaseLinkToken(secret: string, token: string, now: Date): { caseId: string; ownerMatches: (owner: string) => boolean } {
-  const match = /^([A-Za-z0-9_-]{10,1000})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) throw invalidToken('this link is malformed');
-  const [, payload, signature] = match;
-  const expected = sign(secret, CASE_DOMAIN + payload);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken('this link is not valid');
-  let raw: { k?: unknown; o?: unknown; e?: unknown };
-  try {
-    raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidToken('this link is malformed');
-  }
+  const raw = signedPayload<{ k: string; o: string; e: number }>(secret, token, CASE_DOMAIN);
   if (typeof raw.k !== 'string' || typeof raw.o !== 'string' || typeof raw.e !== 'number') throw invalidToken('this link is malformed');
   if (raw.e * 1000 <= now.getTime()) {
     throw new DomainError(410, 'link_expired', 'this case link has expired; open the case from the admin API', [{ field: 'token', message: 'expired' }]);
