@@ -4,6 +4,7 @@ const USAGE = `Prints the signature a provider would send, for trying webhooks w
 
   npm run -s sign-webhook -- twilio URL [Name=Value ...]   X-Twilio-Signature for a form POST (uses $TWILIO_AUTH_TOKEN)
   npm run -s sign-webhook -- vonage [JSON-BODY]             Bearer JWT for a Vonage webhook (uses $VONAGE_SIGNATURE_SECRET)
+                                                            (each carries a fresh jti and is accepted once)
 
 Example:
   URL=http://127.0.0.1:3000/webhooks/twilio/voice

@@ -2,7 +2,7 @@ import type { PhoneInput } from '../domain/phone/answers';
 import { vonageNcco } from '../domain/phone/render';
 import { converse, endCall, stepOf } from '../domain/phone/survey-by-phone';
 import { publicUrl } from '../shared/config';
-import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { feedbackStore, phoneStore, replayGuard } from '../shared/dependencies';
 import { httpHandler, json } from '../shared/http';
 import { e164, verifyVonageRequest } from '../shared/webhooks';
 
@@ -17,14 +17,18 @@ function inputOf(body: Record<string, any>): PhoneInput {
 }
 
 /**
- * Vonage voice: the answer URL (GET or POST), the input action's eventUrl and the call event URL, all
- * signed. Answer and input return the next NCCO; a final call status ends the survey (partial if early).
+ * Vonage voice: the answer URL, the input action's eventUrl and the call event URL, all signed. Answer and
+ * input return the next NCCO; a final call status ends the survey (partial if early).
+ *
+ * Only what the JWT covers is trusted: the body (through `payload_hash`). The call's identifiers therefore
+ * come from the body alone; a GET answer webhook, which carries them in the unsigned query string, is
+ * refused (403 naming the field), so the Vonage application must use `answer_method: POST`. The survey
+ * is the called number's route. The `step` query parameter is only a position marker the service wrote
+ * into its own eventUrl; a step that is not the conversation's current one is re-rendered, not applied.
  */
 export const handler = httpHandler(async (event) => {
-  const signed = await verifyVonageRequest(event);
+  const body: Record<string, any> = await verifyVonageRequest(event, replayGuard());
   const query = event.queryStringParameters ?? {};
-  // The answer URL sends its fields as query parameters on GET, as JSON on POST.
-  const body: Record<string, any> = { ...query, ...signed };
   const uuid = typeof body.uuid === 'string' ? body.uuid : undefined;
   const deps = { store: feedbackStore(), phones: phoneStore(), now: new Date() };
   const kind = event.rawPath.split('/').pop();
@@ -40,8 +44,6 @@ export const handler = httpHandler(async (event) => {
       id: `voice-vonage#${uuid}`,
       channel: 'voice-vonage',
       responseKey: uuid,
-      surveyId: query.surveyId,
-      customerId: query.customerId,
       calledNumber: e164(body.to),
       callerNumber: e164(body.from),
     },

@@ -4,7 +4,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { env } from '../pipeline';
 import { DynamoFeedbackStore } from '../adapters/dynamo-store';
 import { DynamoPhoneStore } from '../adapters/dynamo-phone-store';
-import type { PhoneStore } from '../domain/phone/ports';
+import { DynamoReplayGuard } from '../adapters/dynamo-replay-guard';
+import type { PhoneStore, ReplayGuard } from '../domain/phone/ports';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import type { AlertPublisher, EmailSender, FeedbackStore } from '../domain/ports';
@@ -23,6 +24,7 @@ const dynamoDbClient = once(() => tracer.captureAWSv3Client(new DynamoDBClient({
 
 export const feedbackStore = once<FeedbackStore>(() => new DynamoFeedbackStore(requireEnv(env.tableName), dynamoDbClient()));
 export const phoneStore = once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), dynamoDbClient()));
+export const replayGuard = once<ReplayGuard>(() => new DynamoReplayGuard(requireEnv(env.tableName), dynamoDbClient()));
 export const emailSender = once<EmailSender>(
   () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({}))),
 );

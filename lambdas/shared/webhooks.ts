@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { DomainError } from '../domain/errors';
+import type { ReplayGuard } from '../domain/phone/ports';
 import { publicUrl, secretValue } from './config';
 import { header, rawBody, type HttpEvent, type HttpResult } from './http';
 
@@ -25,38 +26,64 @@ export async function verifyTwilioRequest(event: HttpEvent): Promise<Record<stri
   return params;
 }
 
-/** How far a Vonage JWT's `iat` may be from now. */
-const VONAGE_MAX_SKEW_SECONDS = 300;
+/** How far a Vonage JWT's `iat` may be from now; a token is remembered (and refused again) that long. */
+export const VONAGE_MAX_SKEW_SECONDS = 300;
 
 /**
- * Verifies a Vonage signed webhook: `Authorization: Bearer <JWT>`, HS256 with the signature secret, and
- * the `payload_hash` claim equal to the SHA-256 of the body. Returns the parsed JSON body (or {}).
+ * Query parameters that would name the call, the caller or the survey. Vonage signs only the JWT's claims
+ * (`iat`, `jti`, `iss`, `api_key`, `application_id`) and `payload_hash`, the SHA-256 of the body; nothing
+ * binds the URL's query string. A GET answer webhook carries uuid/from/to there, and `surveyId`/`customerId`
+ * on a configured answer URL are just as unsigned: anyone holding one valid token could swap them. Such
+ * requests are refused; the Vonage application is configured with `answer_method: POST` (the fields then
+ * come in the signed body) and the survey is chosen by the called number's route
+ * (`PUT /admin/phone-numbers/{number}`).
  */
-export async function verifyVonageRequest(event: HttpEvent, now = new Date()): Promise<Record<string, unknown>> {
+const VONAGE_UNSIGNED_IDENTIFIERS = ['uuid', 'conversation_uuid', 'from', 'to', 'surveyId', 'customerId'] as const;
+
+const JTI = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * Verifies a Vonage signed webhook: `Authorization: Bearer <JWT>`, HS256 with the signature secret, a
+ * current `iat`, the `payload_hash` claim equal to the SHA-256 of the body, no identifying query
+ * parameters, and a `jti` never presented before (remembered by `replayGuard` until iat + the allowed
+ * skew). Returns the parsed JSON body (or {}).
+ */
+export async function verifyVonageRequest(event: HttpEvent, replayGuard: ReplayGuard, now = new Date()): Promise<Record<string, unknown>> {
   const token = /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization') ?? '')?.[1];
   if (!token) throw forbidden('the signed JWT (Authorization: Bearer) is missing');
   const parts = token.split('.');
   if (parts.length !== 3) throw forbidden('the JWT is malformed');
   const [headerPart, payloadPart, signaturePart] = parts;
   let jwtHeader: { alg?: string };
-  let claims: { iat?: number; payload_hash?: string };
+  let claims: { iat?: number; jti?: unknown; payload_hash?: string };
   try {
     jwtHeader = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
     claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
   } catch {
     throw forbidden('the JWT is malformed');
   }
-  if (jwtHeader.alg !== 'HS256') throw forbidden('the JWT must be signed with HS256');
+  if (jwtHeader?.alg !== 'HS256') throw forbidden('the JWT must be signed with HS256');
   const expected = createHmac('sha256', await secretValue('VONAGE_SIGNATURE_SECRET')).update(`${headerPart}.${payloadPart}`).digest();
   const given = Buffer.from(signaturePart, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw forbidden('the JWT signature does not match');
-  if (typeof claims.iat !== 'number' || Math.abs(now.getTime() / 1000 - claims.iat) > VONAGE_MAX_SKEW_SECONDS) {
+  if (!claims || typeof claims.iat !== 'number' || Math.abs(now.getTime() / 1000 - claims.iat) > VONAGE_MAX_SKEW_SECONDS) {
     throw forbidden('the JWT is not current');
   }
+  if (typeof claims.jti !== 'string' || !JTI.test(claims.jti)) throw forbidden('the JWT has no jti to tell it from a replay');
   const body = rawBody(event);
   if (body.length > 0 || claims.payload_hash !== undefined) {
     const hash = createHash('sha256').update(body, 'utf8').digest('hex');
     if (claims.payload_hash !== hash) throw forbidden('payload_hash does not match the body');
+  }
+  const query = event.queryStringParameters ?? {};
+  const unsigned = VONAGE_UNSIGNED_IDENTIFIERS.find((name) => query[name] !== undefined);
+  if (unsigned) {
+    const message = 'not covered by the signature: configure the Vonage application with answer_method POST, and route numbers with PUT /admin/phone-numbers/{number}';
+    throw new DomainError(403, 'unsigned_parameter', `the query parameter ${unsigned} is not signed`, [{ field: `query.${unsigned}`, message }]);
+  }
+  // Last, so only a request that would otherwise be accepted uses up its token.
+  if (!(await replayGuard.firstUse(claims.jti, new Date((claims.iat + VONAGE_MAX_SKEW_SECONDS) * 1000)))) {
+    throw new DomainError(403, 'replayed_signature', 'this signed JWT was already used', [{ field: 'signature', message: 'the jti was seen before' }]);
   }
   if (!body) return {};
   try {

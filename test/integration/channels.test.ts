@@ -197,7 +197,7 @@ describe('Vonage voice', () => {
   const inputPath = (ncco: any[]) => new URL(ncco[1].eventUrl[0]).pathname + new URL(ncco[1].eventUrl[0]).search;
 
   it('answers with an NCCO and advances on DTMF and speech input to a stored response', async () => {
-    const answer = await vonage(`/webhooks/vonage/answer?to=15005550006&from=447700900001&uuid=${uuid}&conversation_uuid=CON-1`, undefined);
+    const answer = await vonage('/webhooks/vonage/answer', { to: '15005550006', from: '447700900001', uuid, conversation_uuid: 'CON-1' });
     expect(answer.status).toBe(200);
     expect(answer.body.map((a: any) => a.action)).toEqual(['talk', 'input']);
     expect(answer.body[1]).toMatchObject({ type: ['dtmf', 'speech'], dtmf: { maxDigits: 2, submitOnHash: true }, eventMethod: 'POST' });
@@ -222,6 +222,11 @@ describe('Vonage voice', () => {
     expect((await vonage('/webhooks/vonage/answer', body, vonageJwt('wrong-secret', JSON.stringify(body)))).status).toBe(403);
     const stale = await vonage('/webhooks/vonage/answer', body, vonageJwt(runtime.env.VONAGE_SIGNATURE_SECRET, JSON.stringify(body), new Date(Date.now() - 3600_000)));
     expect(stale).toMatchObject({ status: 403, body: { error: { code: 'invalid_signature' } } });
+    const once = vonageJwt(runtime.env.VONAGE_SIGNATURE_SECRET, JSON.stringify(body));
+    expect((await vonage('/webhooks/vonage/answer', body, once)).status).toBe(200);
+    expect(await vonage('/webhooks/vonage/answer', body, once)).toMatchObject({ status: 403, body: { error: { code: 'replayed_signature' } } });
+    const get = await vonage(`/webhooks/vonage/answer?to=15005550006&from=447700900002&uuid=${body.uuid}`, undefined);
+    expect(get).toMatchObject({ status: 403, body: { error: { code: 'unsigned_parameter' } } });
   });
 });
 
