@@ -8,22 +8,58 @@ export interface PhoneInput {
   readonly text?: string;
 }
 
+/** Number words that mean a number wherever they stand. */
 const NUMBER_WORDS: Record<string, number> = {
-  zero: 0, oh: 0, none: 0, nothing: 0, one: 1, won: 1, two: 2, to: 2, too: 2, three: 3, four: 4, for: 4, five: 5,
-  six: 6, seven: 7, eight: 8, ate: 8, nine: 9, ten: 10,
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
 };
+/**
+ * Words a speech recogniser hears for numbers ("for" for 4, "to" for 2): a number only when they are the
+ * whole spoken answer. Inside a sentence ("for sure", "to be honest") or in a typed text they are words.
+ */
+const SOUND_ALIKES: Record<string, number> = { oh: 0, none: 0, nothing: 0, won: 1, to: 2, too: 2, for: 4, fore: 4, ate: 8 };
 const YES = /^(yes|yeah|yep|y|sure|correct|right|1)$/i;
 const NO = /^(no|nope|nah|n|not really|2)$/i;
 
 const words = (s: string) => s.toLowerCase().replace(/[^a-z0-9\s]/g, ' ').split(/\s+/).filter(Boolean);
 
-/** A leading number, as digits or a word ("9", "nine", "a nine", "9/10"), and the rest of the text. */
+const NUMBER = `(?:\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
+/** "9/10", "9 out of 10", "nine out of ten": the scale is not a second number. */
+const OUT_OF_TEN = new RegExp(`\\b(${NUMBER})\\s*(?:/|out of)\\s*(?:10|ten)\\b`, 'g');
+/** "one" as a pronoun or determiner ("no one", "this one", "one of the best") is not a score. */
+const ONE_AS_WORD = /\b(?:no|this|that|the|every|any|each|which|another|only|someone|anyone)\s+one\b|\bone\s+(?:of|more|thing|day|time|another)\b/g;
+
+function valueOf(token: string): number {
+  return /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
+}
+
+/**
+ * The one number a spoken or typed answer gives, or undefined when it gives none or several different ones
+ * (ask again). Digits and number words count anywhere ("I'd say 8", "to be honest, 9"); a decimal or a
+ * negative number is no whole score; sound-alikes count only as a whole spoken answer.
+ */
+export function numberIn(raw: string, medium: 'speech' | 'text'): number | undefined {
+  const text = raw.toLowerCase().replace(/[\u2018\u2019]/g, "'").trim();
+  const bare = text.replace(/[^a-z0-9\s]/g, ' ').replace(/^\s*(?:a|an)\s+/, '').trim();
+  if (medium === 'speech' && bare in SOUND_ALIKES) return SOUND_ALIKES[bare];
+  if (/\d[.,]\d/.test(text) || /(?:^|[^\w])-\s*\d/.test(text)) return undefined;
+  const found = text
+    .replace(OUT_OF_TEN, '$1')
+    .replace(ONE_AS_WORD, ' ')
+    .match(new RegExp(`\\b${NUMBER}\\b`, 'g'));
+  if (!found) return undefined;
+  const values = new Set(found.map(valueOf));
+  return values.size === 1 ? [...values][0] : undefined;
+}
+
+/**
+ * A score at the very start of a text and the words after it ("9 great service" → 9, "great service"): the
+ * remark answers the next free-text question. Undefined when the text does not start with its one number.
+ */
 export function leadingNumber(raw: string): { value: number; rest: string } | undefined {
-  const match = /^\s*(?:a\s+|an\s+)?([a-z]+|\d{1,2})(?:\s*(?:\/|out of)\s*10)?\b[\s.,!:;-]*(.*)$/is.exec(raw);
+  const match = new RegExp(`^\\s*(?:a\\s+|an\\s+)?(${NUMBER})(?:\\s*(?:/|out of)\\s*(?:10|ten))?\\b[\\s.,!:;-]*(.*)$`, 'is').exec(raw);
   if (!match) return undefined;
-  const token = match[1].toLowerCase();
-  const value = /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
-  return value === undefined ? undefined : { value, rest: match[2].trim() };
+  const value = valueOf(match[1].toLowerCase());
+  return numberIn(raw, 'text') === value ? { value, rest: match[2].trim() } : undefined;
 }
 
 /**
@@ -32,10 +68,11 @@ export function leadingNumber(raw: string): { value: number; rest: string } | un
  */
 export function interpretAnswer(question: Question, input: PhoneInput): AnswerValue | undefined {
   const said = (input.speech ?? input.text ?? '').trim();
+  const medium = input.speech !== undefined ? 'speech' : 'text';
   const digits = input.digits?.replace(/[#*]/g, '');
   const range = numericRange(question);
   if (range) {
-    const value = digits ? Number(digits) : leadingNumber(said)?.value;
+    const value = digits ? Number(digits) : numberIn(said, medium);
     return value !== undefined && Number.isInteger(value) && value >= range.min && value <= range.max ? value : undefined;
   }
   if (question.type === 'yesno') {
@@ -46,7 +83,7 @@ export function interpretAnswer(question: Question, input: PhoneInput): AnswerVa
   }
   if (question.type === 'choice') {
     const options = question.options ?? [];
-    const position = digits ? Number(digits) : leadingNumber(said)?.value;
+    const position = digits ? Number(digits) : numberIn(said, medium);
     if (position !== undefined && position >= 1 && position <= options.length) return options[position - 1].id;
     const spoken = words(said).join(' ');
     return options.find((o) => spoken.includes(o.label.toLowerCase()) || spoken === o.id.toLowerCase())?.id;

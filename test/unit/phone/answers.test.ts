@@ -40,6 +40,101 @@ describe('interpretAnswer', () => {
     expect(leadingNumber('9 great service')).toEqual({ value: 9, rest: 'great service' });
     expect(leadingNumber('Ten! Loved it')).toEqual({ value: 10, rest: 'Loved it' });
     expect(leadingNumber('great')).toBeUndefined();
+    expect(leadingNumber("I'd say 8")).toBeUndefined();
+    expect(leadingNumber('9 but the 2 calls before were bad')).toBeUndefined();
+    expect(leadingNumber('9 though the 2nd driver was late')).toEqual({ value: 9, rest: 'though the 2nd driver was late' });
+    expect(leadingNumber('for sure a 10')).toBeUndefined();
+  });
+});
+
+/** How people answer "0 to 10, how likely…" on the phone (speech) and by text (SMS). */
+const NPS_PHRASINGS: [medium: 'speech' | 'text', said: string, expected: number | undefined][] = [
+  // The misreadings that turned happy customers into critical alerts.
+  ['speech', "Oh, I'd say 8", 8],
+  ['speech', 'To be honest, 9', 9],
+  ['speech', 'For sure a 10', 10],
+  ['text', '9.5', undefined],
+  // One clear number anywhere.
+  ['speech', 'nine', 9],
+  ['speech', 'Seven.', 7],
+  ['speech', 'a ten', 10],
+  ['speech', 'definitely a seven', 7],
+  ['speech', "I'd give you an eight", 8],
+  ['speech', 'probably six', 6],
+  ['speech', 'zero', 0],
+  ['speech', 'um, five I guess', 5],
+  ['speech', "I'd say about a 7", 7],
+  ['speech', 'ten out of ten', 10],
+  ['speech', 'eight out of 10', 8],
+  ['speech', 'Honestly? Three.', 3],
+  ['speech', 'let me think… nine', 9],
+  ['speech', 'It was a four', 4],
+  ['speech', 'the service deserves a nine', 9],
+  ['speech', 'not great, two', 2],
+  ['speech', 'Nine. Yes, nine.', 9],
+  ['speech', 'this one gets a 9', 9],
+  ['speech', 'one of the best, ten', 10],
+  ['speech', 'no one helped me, zero', 0],
+  ['text', '9', 9],
+  ['text', '10', 10],
+  ['text', '0', 0],
+  ['text', ' 7 ', 7],
+  ['text', '9/10', 9],
+  ['text', 'a 10/10', 10],
+  ['text', '8 out of 10', 8],
+  ['text', '9 great service', 9],
+  ['text', 'Ten! Loved it', 10],
+  ['text', "I'd say 8", 8],
+  ['text', 'To be honest, 9', 9],
+  ['text', 'For sure a 10', 10],
+  ['text', 'definitely 10, thanks', 10],
+  ['text', 'Six', 6],
+  ['text', '3 - driver was late', 3],
+  ['text', 'solid 8!', 8],
+  ['text', 'Probably a 5 to be honest', 5],
+  ['text', 'one', 1],
+  // Sound-alikes: a number only as the whole spoken answer.
+  ['speech', 'for', 4],
+  ['speech', 'to', 2],
+  ['speech', 'too', 2],
+  ['speech', 'oh', 0],
+  ['speech', 'ate', 8],
+  ['speech', 'won', 1],
+  ['speech', 'a for', 4],
+  ['speech', 'for sure', undefined],
+  ['speech', 'to be honest', undefined],
+  ['speech', 'oh well', undefined],
+  ['text', 'for', undefined],
+  ['text', 'to', undefined],
+  ['text', 'oh', undefined],
+  ['text', 'nothing', undefined],
+  // Several numbers, none, or no whole score: ask again.
+  ['text', '7 or 8', undefined],
+  ['speech', 'seven or eight', undefined],
+  ['text', '7-8', undefined],
+  ['text', '8.5', undefined],
+  ['text', '9,5', undefined],
+  ['text', '-3', undefined],
+  ['text', 'great', undefined],
+  ['speech', 'I am not sure', undefined],
+  ['text', '', undefined],
+  ['text', 'was 10 before, now 2', undefined],
+  ['speech', 'between six and seven', undefined],
+  ['text', '11', undefined],
+  ['text', '100', undefined],
+  ['text', 'it took 3 calls, so 4', undefined],
+];
+
+describe('numbers in spoken and typed answers', () => {
+  it.each(NPS_PHRASINGS)('%s %j → %p', (medium, said, expected) => {
+    expect(interpretAnswer(q('nps'), medium === 'speech' ? { speech: said } : { text: said })).toBe(expected);
+  });
+
+  it('reads a choice by its spoken position only when that is the one number', () => {
+    expect(interpretAnswer(choice, { speech: 'two' })).toBe('kindness');
+    expect(interpretAnswer(choice, { speech: 'to' })).toBe('kindness');
+    expect(interpretAnswer(choice, { text: 'to be fair, speed' })).toBe('speed');
+    expect(interpretAnswer(choice, { text: '1 or 2' })).toBeUndefined();
   });
 });
 
