@@ -8,7 +8,9 @@ const context = (name: string): string | undefined => app.node.tryGetContext(nam
 new CxFeedbackStack(app, 'CxFeedback', {
   description: 'CX feedback pipeline: multichannel survey responses, scoring and alerts',
   env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
-  senderEmail: context('senderEmail') ?? 'feedback@example.com',
+  // Required: the stack refuses to synth without a real sender address.
+  senderEmail: context('senderEmail') ?? '',
+  corsOrigins: context('corsOrigins')?.split(',').map((o) => o.trim()).filter(Boolean),
   publicUrl: context('publicUrl'),
   opsEmail: context('opsEmail'),
   connectInstanceArn: context('connectInstanceArn'),

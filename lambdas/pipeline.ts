@@ -18,10 +18,29 @@ export interface RouteDefinition {
   readonly auth: RouteAuth;
 }
 
-/** What a handler needs from the environment; the stack grants exactly these. */
+/** Partition-key prefixes of the single table's items, one per entity. */
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#'] as const;
+export type KeyPrefix = (typeof KEY_PREFIXES)[number];
+export type IndexName = (typeof table.indexes)[number]['name'];
+
+/**
+ * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
+ * condition on the prefixes: no Scan, no DeleteItem or BatchWriteItem anywhere.
+ */
+export interface TableAccess {
+  /** GetItem on items whose partition key starts with one of these. */
+  readonly read?: readonly KeyPrefix[];
+  /** PutItem and UpdateItem (also inside TransactWriteItems) on these. */
+  readonly write?: readonly KeyPrefix[];
+  /** Query on these indexes. */
+  readonly query?: readonly IndexName[];
+}
+
+/** What a handler needs from the environment; the stack grants exactly these, and sets only their variables. */
 export interface HandlerAccess {
-  /** Table access: read, or read and write. */
-  readonly table?: 'read' | 'readWrite';
+  readonly table?: TableAccess;
+  /** Builds links or checks signed URLs, so it needs PUBLIC_URL. */
+  readonly links?: boolean;
   readonly sendEmail?: boolean;
   readonly publishAlerts?: boolean;
   /** Secrets (by name in {@link secrets}) the handler reads. */
@@ -93,6 +112,12 @@ export const table = {
   ],
 } as const;
 
+/** What every phone webhook touches: the conversation, the number's route and contact, the response. */
+const phoneConversations = {
+  read: ['SURVEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#'],
+  write: ['CONVERSATION#', 'RESPONSE#', 'PHONE#'],
+} as const satisfies TableAccess;
+
 export const handlers = {
   health: {
     entry: 'lambdas/handlers/health.ts',
@@ -103,106 +128,106 @@ export const handlers = {
   authorizer: {
     entry: 'lambdas/handlers/authorizer.ts',
     description: 'Checks API keys (stored hashed) for admin routes',
-    access: { table: 'read' },
+    access: { table: { read: ['APIKEY#'] } },
   },
   createSurvey: {
     entry: 'lambdas/handlers/create-survey.ts',
     description: 'Creates a survey',
-    access: { table: 'readWrite' },
+    access: { table: { write: ['SURVEY#'] }, links: true },
   },
   getSurvey: {
     entry: 'lambdas/handlers/get-survey.ts',
     description: 'Reads a survey',
-    access: { table: 'read' },
+    access: { table: { read: ['SURVEY#'] } },
   },
   sendInvitations: {
     entry: 'lambdas/handlers/send-invitations.ts',
     description: 'E-mails survey invitations with one-click score links',
-    access: { table: 'readWrite', sendEmail: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#'], write: ['INVITATION#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 29,
   },
   getResponse: {
     entry: 'lambdas/handlers/get-response.ts',
     description: 'Reads one response with its scores',
-    access: { table: 'read' },
+    access: { table: { read: ['RESPONSE#'] } },
   },
   listResponses: {
     entry: 'lambdas/handlers/list-responses.ts',
     description: 'Lists a survey\'s responses, paginated',
-    access: { table: 'read' },
+    access: { table: { read: ['SURVEY#'], query: ['gsi1'] } },
   },
   listAlerts: {
     entry: 'lambdas/handlers/list-alerts.ts',
     description: 'Lists alerts (cases), paginated',
-    access: { table: 'read' },
+    access: { table: { query: ['gsi1'] } },
   },
   surveyForm: {
     entry: 'lambdas/handlers/survey-form.ts',
     description: 'Serves the hosted HTML survey form',
-    access: { table: 'read' },
+    access: { table: { read: ['SURVEY#'] }, links: true },
   },
   submitResponse: {
     entry: 'lambdas/handlers/submit-response.ts',
     description: 'Accepts web responses (JSON or the hosted form)',
-    access: { table: 'readWrite' },
+    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'] } },
   },
   emailLink: {
     entry: 'lambdas/handlers/email-link.ts',
     description: 'One-click score links from invitation e-mails',
-    access: { table: 'readWrite', secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#', 'RESPONSE#'], write: ['RESPONSE#'] }, links: true, secrets: ['TOKEN_SECRET'] },
   },
   viewCase: {
     entry: 'lambdas/handlers/view-case.ts',
     description: 'The case page its owner opens from the signed link in the alert e-mail',
-    access: { table: 'read', secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['ALERT#', 'RESPONSE#', 'SURVEY#'] }, secrets: ['TOKEN_SECRET'] },
   },
   processResponses: {
     entry: 'lambdas/handlers/process-responses.ts',
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
-    access: { table: 'readWrite', sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
   },
   sweepPending: {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
-    access: { table: 'readWrite', sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#'], query: ['gsi2'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 120,
   },
   twilioVoice: {
     entry: 'lambdas/handlers/twilio-voice.ts',
     description: 'Twilio voice IVR survey (TwiML)',
-    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'] },
+    access: { table: phoneConversations, links: true, secrets: ['TWILIO_AUTH_TOKEN'] },
   },
   twilioVoiceStatus: {
     entry: 'lambdas/handlers/twilio-voice-status.ts',
     description: 'Twilio call status: ends surveys cut short',
-    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'] },
+    access: { table: phoneConversations, links: true, secrets: ['TWILIO_AUTH_TOKEN'] },
   },
   twilioSms: {
     entry: 'lambdas/handlers/twilio-sms.ts',
     description: 'Twilio inbound SMS: survey replies and opt-outs',
-    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'] },
+    access: { table: phoneConversations, links: true, secrets: ['TWILIO_AUTH_TOKEN'] },
   },
   vonageVoice: {
     entry: 'lambdas/handlers/vonage-voice.ts',
     description: 'Vonage voice IVR survey (NCCO): answer, input and event webhooks',
-    access: { table: 'readWrite', secrets: ['VONAGE_SIGNATURE_SECRET'] },
+    access: { table: { read: phoneConversations.read, write: [...phoneConversations.write, 'WEBHOOKJTI#'] }, links: true, secrets: ['VONAGE_SIGNATURE_SECRET'] },
   },
   sendSmsInvitations: {
     entry: 'lambdas/handlers/send-sms-invitations.ts',
     description: 'Texts survey invitations through Twilio',
-    access: { table: 'readWrite', secrets: ['TWILIO_AUTH_TOKEN'], sendSms: true },
+    access: { table: { read: ['SURVEY#', 'PHONE#', 'CONVERSATION#'], write: ['CONVERSATION#', 'PHONE#'] }, secrets: ['TWILIO_AUTH_TOKEN'], sendSms: true },
     timeoutSeconds: 29,
   },
   routePhoneNumber: {
     entry: 'lambdas/handlers/route-phone-number.ts',
     description: 'Maps a phone number to the survey it runs',
-    access: { table: 'readWrite' },
+    access: { table: { read: ['SURVEY#'], write: ['PHONEROUTE#'] } },
   },
   connectSurvey: {
     entry: 'lambdas/handlers/connect-survey.ts',
     description: 'Amazon Connect contact-flow block: stores a post-call survey',
-    access: { table: 'readWrite' },
+    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'] } },
   },
 } as const satisfies Record<string, HandlerDefinition>;
 export type HandlerName = keyof typeof handlers;

@@ -1,4 +1,4 @@
-import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FeedbackAlerting } from './feedback-alerting';
 import { FeedbackApi } from './feedback-api';
@@ -6,12 +6,15 @@ import { FeedbackData } from './feedback-data';
 import { FeedbackFunctions } from './feedback-functions';
 import { FeedbackMonitoring } from './feedback-monitoring';
 import { FeedbackProcessing } from './feedback-processing';
+import { FeedbackSchedules } from './feedback-schedules';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { invocableHandlers, routes } from '../lambdas/pipeline';
 
 export interface CxFeedbackStackProps extends StackProps {
-  /** Sender of invitations and alert e-mails (an SES identity). */
+  /** Sender of invitations and alert e-mails (an SES identity you can verify): required, never a placeholder. */
   readonly senderEmail: string;
+  /** Browser origins allowed to post responses cross-origin (`POST /responses`). @default none: no CORS */
+  readonly corsOrigins?: readonly string[];
   /** Base URL for links when the API sits behind your own domain. @default the HTTP API's endpoint */
   readonly publicUrl?: string;
   /** Receives operational alarms. @default no subscription */
@@ -31,12 +34,19 @@ export class CxFeedbackStack extends Stack {
   readonly functions: FeedbackFunctions;
   readonly processing: FeedbackProcessing;
   readonly monitoring: FeedbackMonitoring;
+  readonly schedules: FeedbackSchedules;
 
   constructor(scope: Construct, id: string, props: CxFeedbackStackProps) {
     super(scope, id, props);
+    if (!props.senderEmail || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.senderEmail) || /@example\.(com|org|net)$/i.test(props.senderEmail)) {
+      throw new Error(`senderEmail must be an address you can verify in SES (deploy with -c senderEmail=feedback@yourdomain.com), got "${props.senderEmail ?? ''}"`);
+    }
+    if (!props.opsEmail) {
+      Annotations.of(this).addWarningV2('cx:ops-email', 'No opsEmail: operational alarms reach nobody. Deploy with -c opsEmail=ops@yourdomain.com');
+    }
     this.data = new FeedbackData(this, 'Data', { deletionProtection: props.deletionProtection });
     this.alerting = new FeedbackAlerting(this, 'Alerting', { key: this.data.key, senderEmail: props.senderEmail });
-    this.api = new FeedbackApi(this, 'Api', { key: this.data.key });
+    this.api = new FeedbackApi(this, 'Api', { key: this.data.key, corsOrigins: props.corsOrigins });
     this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url, twilio: props.twilio });
     if (props.connectInstanceArn) {
       for (const { handler, invokedBy } of invocableHandlers) {
@@ -50,13 +60,32 @@ export class CxFeedbackStack extends Stack {
     }
     this.api.addRoutes((name) => this.functions.get(name));
     this.processing = new FeedbackProcessing(this, 'Processing', { table: this.data.table, key: this.data.key, functionFor: (name) => this.functions.get(name) });
+    this.schedules = new FeedbackSchedules(this, 'Schedules', {
+      key: this.data.key,
+      functionFor: (name) => this.functions.get(name),
+      deadLetterQueue: this.processing.deadLetterQueue,
+    });
     this.monitoring = new FeedbackMonitoring(this, 'Monitoring', {
       key: this.data.key,
       functions: this.functions.functions,
       deadLetterQueue: this.processing.deadLetterQueue,
       api: this.api.api,
+      table: this.data.table,
+      alertTopic: this.alerting.topic,
       opsEmail: props.opsEmail,
     });
+
+    // Everything README tells an operator to use.
+    const output = (outputId: string, value: string, description: string) => new CfnOutput(this, outputId, { value, description });
+    output('TableName', this.data.table.tableName, 'DynamoDB table (TABLE_NAME for npm run cli -- keys create)');
+    for (const name of Object.keys(this.data.secrets) as (keyof typeof this.data.secrets)[]) {
+      output(`${name.replace(/_/g, '')}SecretArn`, this.data.secrets[name].secretArn, `Secrets Manager secret ${name}`);
+    }
+    output('AlertTopicArn', this.alerting.topic.topicArn, 'SNS topic of alert messages (subscribe integrations here)');
+    output('OpsTopicArn', this.monitoring.opsTopic.topicArn, 'SNS topic of operational alarms');
+    output('ConnectFunctionName', this.functions.get('connectSurvey').functionName, 'Lambda function for the Amazon Connect contact flow');
+    output('SweeperFunctionName', this.functions.get('sweepPending').functionName, 'Sweeper function (npm run cli -- replay --function …)');
+    output('DeadLetterQueueUrl', this.processing.deadLetterQueue.queueUrl, 'Pointers to stream records the consumers gave up on (the sweeper finishes them)');
 
     Validations.of(this.data).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'The link-signing key is not rotated automatically: rotation would invalidate every survey link already sent' });
     const publicRoutes = routes.filter((r) => r.auth !== 'apiKey').map((r) => `${r.method} ${r.path}`).join(', ');

@@ -1,4 +1,4 @@
-import { Annotations, Arn, Stack } from 'aws-cdk-lib';
+import { Arn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -15,7 +15,6 @@ export interface FeedbackAlertingProps {
 export class FeedbackAlerting extends Construct {
   readonly topic: sns.Topic;
   readonly senderEmail: string;
-  private readonly identityArn: string;
 
   constructor(scope: Construct, id: string, props: FeedbackAlertingProps) {
     super(scope, id);
@@ -26,14 +25,18 @@ export class FeedbackAlerting extends Construct {
     });
     new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(props.senderEmail) });
     this.senderEmail = props.senderEmail;
-    this.identityArn = Arn.format({ service: 'ses', resource: 'identity', resourceName: props.senderEmail }, Stack.of(this));
-    if (props.senderEmail.endsWith('@example.com')) {
-      Annotations.of(this).addWarningV2('cx:sender-email', `senderEmail is ${props.senderEmail}; deploy with -c senderEmail=you@yourdomain.com`);
-    }
   }
 
-  /** SES sending from the sender identity only. */
+  /**
+   * SES sending, from the sender address only. The resource is every identity because SES authorizes the
+   * recipient's identity too while the account is in the sandbox; `ses:FromAddress` pins the sender.
+   */
   grantSendEmail(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({ grantee, actions: ['ses:SendEmail', 'ses:SendRawEmail'], resourceArns: [this.identityArn] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ses:SendEmail'],
+      resourceArns: [Arn.format({ service: 'ses', resource: 'identity', resourceName: '*' }, Stack.of(this))],
+      conditions: { StringEquals: { 'ses:FromAddress': this.senderEmail } },
+    });
   }
 }

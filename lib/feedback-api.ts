@@ -11,8 +11,19 @@ import { routes, type HandlerName } from '../lambdas/pipeline';
 
 export interface FeedbackApiProps {
   readonly key: kms.IKey;
-  /** @default 50 requests per second, burst 100 */
+  /**
+   * Stage throttling. The HTTP API applies these default route settings to each route separately, not to
+   * the API as a whole: every route may take this rate.
+   * @default 50 requests per second, burst 100, per route
+   */
   readonly throttle?: apigwv2.ThrottleSettings;
+  /**
+   * Browser origins that may post responses cross-origin (`POST /responses` from your own site). Preflight
+   * allows POST with `content-type` and `idempotency-key` only, so admin routes (which need `x-api-key`)
+   * stay closed to browsers elsewhere.
+   * @default no CORS
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** The HTTP API: one route per entry in lambdas/pipeline.ts, admin routes behind the API-key authorizer. */
@@ -25,6 +36,14 @@ export class FeedbackApi extends Construct {
     this.api = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'CX feedback pipeline',
       createDefaultStage: false,
+      ...(props.corsOrigins?.length && {
+        corsPreflight: {
+          allowOrigins: [...props.corsOrigins],
+          allowMethods: [apigwv2.CorsHttpMethod.POST],
+          allowHeaders: ['content-type', 'idempotency-key'],
+          maxAge: Duration.hours(1),
+        },
+      }),
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.key });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
@@ -34,7 +53,25 @@ export class FeedbackApi extends Construct {
       throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        format: apigw.AccessLogFormat.jsonWithStandardFields(),
+        // HTTP API context variables (the REST API's standard set names fields an HTTP API does not have).
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationErrorMessage: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
       },
     });
     new CfnOutput(this, 'Url', { value: this.api.apiEndpoint, description: 'API base URL' });

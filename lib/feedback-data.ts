@@ -61,7 +61,12 @@ export class FeedbackData extends Construct {
       deletionProtection: props.deletionProtection ?? true,
     });
     for (const index of tableDefinition.indexes) {
-      this.table.addGlobalSecondaryIndex({ indexName: index.name, partitionKey: s(index.partitionKey), sortKey: s(index.sortKey) });
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: s(index.partitionKey),
+        sortKey: s(index.sortKey),
+        projectionType: index.projection === 'keysOnly' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+      });
     }
 
     this.secrets = Object.fromEntries(

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { FeedbackAlerting } from './feedback-alerting';
 import type { FeedbackData } from './feedback-data';
-import { env, handlers, handlersInUse, type HandlerDefinition, type HandlerName } from '../lambdas/pipeline';
+import { env, handlers, handlersInUse, type HandlerAccess, type HandlerDefinition, type HandlerName, type TableAccess } from '../lambdas/pipeline';
 
 const ROOT = join(__dirname, '..');
 
@@ -55,7 +55,8 @@ export class FeedbackFunctions extends Construct {
     const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
 
-    const secretNames = definition.access.secrets ?? [];
+    const access: HandlerAccess = definition.access;
+    const secretNames = access.secrets ?? [];
     const fn = new NodejsFunction(this, name, {
       entry: join(ROOT, definition.entry),
       handler: 'handler',
@@ -68,36 +69,74 @@ export class FeedbackFunctions extends Construct {
       role,
       logGroup,
       bundling: { ...BUNDLING, externalModules: [...BUNDLING.externalModules] },
+      // Only the variables this handler reads.
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'cx-feedback',
         POWERTOOLS_METRICS_NAMESPACE: 'CxFeedback',
-        [env.tableName]: data.table.tableName,
-        [env.alertTopicArn]: alerting.topic.topicArn,
-        [env.senderEmail]: alerting.senderEmail,
-        [env.publicUrl]: props.publicUrl,
+        ...(access.table && { [env.tableName]: data.table.tableName }),
+        ...(access.publishAlerts && { [env.alertTopicArn]: alerting.topic.topicArn }),
+        ...(access.sendEmail && { [env.senderEmail]: alerting.senderEmail }),
+        ...(access.links && { [env.publicUrl]: props.publicUrl }),
         ...Object.fromEntries(secretNames.map((s) => [`${s}${env.secretArnSuffix}`, data.secrets[s].secretArn])),
-        ...(definition.access.sendSms && props.twilio && { [env.twilioAccountSid]: props.twilio.accountSid, [env.twilioFromNumber]: props.twilio.fromNumber }),
+        ...(access.sendSms && props.twilio && { [env.twilioAccountSid]: props.twilio.accountSid, [env.twilioFromNumber]: props.twilio.fromNumber }),
       },
     });
 
-    if (definition.access.table === 'read') data.table.grantReadData(fn);
-    if (definition.access.table === 'readWrite') data.table.grantReadWriteData(fn);
-    if (definition.access.sendEmail) alerting.grantSendEmail(fn);
-    if (definition.access.publishAlerts) alerting.topic.grantPublish(fn);
-    for (const secret of secretNames) data.secrets[secret].grantRead(fn);
+    if (access.table) this.grantTable(role, access.table, data);
+    if (access.sendEmail) alerting.grantSendEmail(role);
+    if (access.publishAlerts) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [alerting.topic.topicArn] }));
+      this.grantKey(role, data, 'sns', ['kms:Decrypt', 'kms:GenerateDataKey*']);
+    }
+    for (const secret of secretNames) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [data.secrets[secret].secretArn] }));
+    }
+    if (secretNames.length) this.grantKey(role, data, 'secretsmanager', ['kms:Decrypt']);
 
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       const acknowledge = (finding: string, reason: string) => Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
       acknowledge('Resource::*', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
-      if (definition.access.table) {
-        const tableId = Stack.of(this).getLogicalId(data.table.node.defaultChild as CfnElement);
-        acknowledge(`Resource::<${tableId}.Arn>/index/*`, 'Queries the table\'s own GSIs only');
+      if (access.sendEmail) {
+        acknowledge('Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*', 'SES checks the recipient identity in the sandbox; ses:FromAddress pins the sender address');
       }
-      acknowledge('Action::kms:GenerateDataKey*', 'Granted by CDK grant methods on the stack\'s own key only');
-      acknowledge('Action::kms:ReEncrypt*', 'Granted by CDK grant methods on the stack\'s own key only');
+      acknowledge('Action::kms:GenerateDataKey*', 'On the stack\'s own key only, through the one service named in kms:ViaService');
+      acknowledge('Action::kms:ReEncrypt*', 'On the stack\'s own key only, through DynamoDB (kms:ViaService)');
     }
     return fn;
+  }
+
+  /** Item actions on the declared key prefixes only (dynamodb:LeadingKeys), Query on the declared indexes only. */
+  private grantTable(role: iam.IRole, table: TableAccess, data: FeedbackData) {
+    const onPrefixes = (prefixes: readonly string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } });
+    if (table.read?.length) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [data.table.tableArn], conditions: onPrefixes(table.read) }));
+    }
+    if (table.write?.length) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+          resources: [data.table.tableArn],
+          conditions: onPrefixes(table.write),
+        }),
+      );
+    }
+    if (table.query?.length) {
+      // Index partitions (e.g. `SURVEY#<id>#RESPONSES`, `PENDING#<n>`) are scoped by naming the index.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: table.query.map((index) => `${data.table.tableArn}/index/${index}`) }));
+    }
+    this.grantKey(role, data, 'dynamodb', table.write?.length ? ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : ['kms:Decrypt']);
+  }
+
+  /** The stack key, used only through the named service. */
+  private grantKey(role: iam.IRole, data: FeedbackData, service: string, actions: string[]) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: [data.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `${service}.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,13 +16,19 @@ export interface FeedbackMonitoringProps {
   readonly functions: ReadonlyMap<HandlerName, lambda.IFunction>;
   readonly deadLetterQueue: sqs.IQueue;
   readonly api: apigwv2.IHttpApi;
+  readonly table: dynamodb.ITable;
+  /** The alert topic, whose failed deliveries to subscribers are watched. */
+  readonly alertTopic: sns.ITopic;
   /** Subscribed to the operations topic when given. */
   readonly opsEmail?: string;
   /** @default 60 seconds */
   readonly maxIteratorAge?: Duration;
 }
 
-/** Alarms on what loses or delays feedback: handler errors, dead letters, stream lag, API 5xx. */
+/**
+ * Alarms on what loses or delays feedback: handler errors and throttles, dead letters, stream lag, the
+ * sweeper's backlog, DynamoDB throttling, SES bounce and complaint rates, failed SNS deliveries, API 5xx.
+ */
 export class FeedbackMonitoring extends Construct {
   readonly opsTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -64,5 +71,41 @@ export class FeedbackMonitoring extends Construct {
       );
     }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 5, 'API answered 5xx five times in 5 minutes');
+    for (const [name, fn] of props.functions) {
+      alarm(`${name}Throttles`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 1, `${name} was throttled: raise its concurrency or the account limit`);
+    }
+    alarm(
+      'TableThrottled',
+      new cloudwatch.MathExpression({
+        expression: 'reads + writes',
+        usingMetrics: {
+          reads: props.table.metric('ReadThrottleEvents', { period: Duration.minutes(5), statistic: 'Sum' }),
+          writes: props.table.metric('WriteThrottleEvents', { period: Duration.minutes(5), statistic: 'Sum' }),
+        },
+        period: Duration.minutes(5),
+        label: 'throttle events',
+      }),
+      1,
+      'DynamoDB throttled reads or writes of the table',
+    );
+    const ses = (metricName: string) => new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    alarm('SesBounceRate', ses('Reputation.BounceRate'), 0.05, 'SES bounce rate at 5%: clean the contact lists before SES pauses sending');
+    alarm('SesComplaintRate', ses('Reputation.ComplaintRate'), 0.001, 'SES complaint rate at 0.1%: review who is invited and how often');
+    alarm(
+      'AlertDeliveryFailed',
+      props.alertTopic.metricNumberOfNotificationsFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      1,
+      'The alert topic failed to deliver to a subscriber',
+    );
+    const backlog = new cloudwatch.Alarm(this, 'SweeperBacklog', {
+      metric: new cloudwatch.Metric({ namespace: 'CxFeedback', metricName: 'PendingResponses', dimensionsMap: { service: 'cx-feedback' }, period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Responses stayed unfinished through three sweeps (see processingFailure on them; npm run cli -- replay)',
+    });
+    backlog.addAlarmAction(action);
+    this.alarms.push(backlog);
   }
 }

@@ -1,12 +1,16 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CxFeedbackStack } from '../../lib/cx-feedback-stack';
-import { handlers, handlersInUse, routes, streamConsumers, type HandlerName } from '../../lambdas/pipeline';
+import { handlers, handlersInUse, routes, schedules, streamConsumers, type HandlerAccess, type HandlerName } from '../../lambdas/pipeline';
+import cdkJson from '../../cdk.json';
 
-/** Skipping esbuild keeps these tests about the template; bundling itself is exercised by `cdk synth`. */
-const newApp = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+/**
+ * The feature flags of cdk.json, as `cdk deploy` sees them. Skipping esbuild keeps these tests about the
+ * template; bundling itself is exercised by `cdk synth`.
+ */
+const newApp = () => new App({ context: { ...(cdkJson.context as Record<string, unknown>), 'aws:cdk:bundling-stacks': [] } });
 
 function synthesize(props: Partial<ConstructorParameters<typeof CxFeedbackStack>[2]> = {}) {
   const app = newApp();
@@ -18,7 +22,8 @@ const { stack, template } = synthesize({ opsEmail: 'ops@shop.example.org' });
 const resources = (type: string) => template.findResources(type);
 const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: Record<string, Record<string, unknown>> };
+const accessOf = (name: HandlerName): HandlerAccess => handlers[name].access;
 /** Every IAM statement attached to a handler's role. */
 function statementsOf(name: HandlerName): Statement[] {
   const fn = stack.functions.get(name);
@@ -41,7 +46,10 @@ describe('data', () => {
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         DeletionProtectionEnabled: true,
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } }),
+          Match.objectLike({ IndexName: 'gsi2', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        ],
       }),
     });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -70,12 +78,30 @@ describe('API', () => {
     });
   });
 
-  it('logs access to an encrypted log group and throttles the stage', () => {
+  it('logs access in the HTTP API variable set to an encrypted log group and throttles each route', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+    });
+    const stage = Object.values(resources('AWS::ApiGatewayV2::Stage'))[0];
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationErrorMessage: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+    });
+  });
+
+  it('allows cross-origin posts of responses from the configured origins only', () => {
+    expect(template.toJSON().Resources[logicalId(stack.api.api)].Properties.CorsConfiguration).toBeUndefined();
+    const { template: withCors } = synthesize({ corsOrigins: ['https://shop.example.org'] });
+    withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { AllowOrigins: ['https://shop.example.org'], AllowMethods: ['POST'], AllowHeaders: ['content-type', 'idempotency-key'], MaxAge: 3600 },
     });
   });
 });
@@ -86,15 +112,32 @@ describe('functions', () => {
     expect(functions).toHaveLength(handlersInUse().length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
-      expect(fn.Properties.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', TABLE_NAME: expect.anything() });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps' });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
+  });
+
+  it('gives each function only the variables it reads', () => {
+    for (const name of handlersInUse()) {
+      const vars = template.toJSON().Resources[logicalId(stack.functions.get(name))].Properties.Environment.Variables;
+      const access = accessOf(name);
+      expect({ name, table: 'TABLE_NAME' in vars, links: 'PUBLIC_URL' in vars, topic: 'ALERT_TOPIC_ARN' in vars, sender: 'SENDER_EMAIL' in vars }).toEqual({
+        name,
+        table: Boolean(access.table),
+        links: Boolean(access.links),
+        topic: Boolean(access.publishAlerts),
+        sender: Boolean(access.sendEmail),
+      });
+    }
+    expect(Object.keys(template.toJSON().Resources[logicalId(stack.functions.get('health'))].Properties.Environment.Variables).sort()).toEqual(
+      ['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'],
+    );
   });
 
   it('links to the API endpoint and passes secrets by ARN only, to the handlers that read them', () => {
     for (const name of handlersInUse()) {
       const vars = template.toJSON().Resources[logicalId(stack.functions.get(name))].Properties.Environment.Variables;
-      expect(JSON.stringify(vars.PUBLIC_URL)).toContain(logicalId(stack.api.api));
+      if (vars.PUBLIC_URL) expect(JSON.stringify(vars.PUBLIC_URL)).toContain(logicalId(stack.api.api));
       const reads = ((handlers[name].access as { secrets?: readonly string[] }).secrets ?? []).includes('TOKEN_SECRET');
       expect('TOKEN_SECRET_SECRET_ARN' in vars).toBe(reads);
       expect('TOKEN_SECRET' in vars).toBe(false);
@@ -103,42 +146,87 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  const itemActions = (name: HandlerName) => statementsOf(name).filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a)));
+  const prefixesFor = (name: HandlerName, action: string) =>
+    itemActions(name)
+      .filter((st) => ([] as string[]).concat(st.Action).includes(action))
+      .flatMap((st) => (st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined) ?? ['<any item>']);
 
   it('gives handlers without table access no DynamoDB, SES, SNS or secret permissions', () => {
     const actions = actionsOf('health');
-    expect(actions.filter((a) => /^(dynamodb|ses|sns|secretsmanager):/.test(a))).toEqual([]);
+    expect(actions.filter((a) => /^(dynamodb|ses|sns|secretsmanager|kms):/.test(a))).toEqual([]);
   });
 
-  it('gives read-only handlers no write actions', () => {
-    for (const name of handlersInUse().filter((n) => (handlers[n].access as { table?: string }).table === 'read')) {
-      const actions = actionsOf(name);
-      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-      expect(actions.filter((a) => writeActions.includes(a))).toEqual([]);
-    }
-  });
-
-  it('lets only the handlers that send e-mail use SES, on the sender identity only', () => {
+  it('never grants Scan, DeleteItem, BatchWriteItem or BatchGetItem, and scopes every item action to its key prefixes', () => {
     for (const name of handlersInUse()) {
-      const ses = statementsOf(name).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('ses:')));
-      const sends = Boolean((handlers[name].access as { sendEmail?: boolean }).sendEmail);
-      expect({ name, sends: ses.length > 0 }).toEqual({ name, sends });
-      for (const s of ses) expect(JSON.stringify(s.Resource)).toContain(':identity/feedback@shop.example.org');
+      expect(actionsOf(name).filter((a) => /dynamodb:(Scan|DeleteItem|BatchWriteItem|BatchGetItem|\*)/.test(a))).toEqual([]);
+      for (const st of itemActions(name).filter((x) => !([] as string[]).concat(x.Action).includes('dynamodb:Query'))) {
+        expect({ name, leadingKeys: Boolean(st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) }).toEqual({ name, leadingKeys: true });
+      }
     }
-    expect(handlersInUse().filter((n) => (handlers[n].access as { sendEmail?: boolean }).sendEmail).sort()).toEqual(['sendAlerts', 'sendInvitations']);
   });
 
-  it('lets only the alert consumer publish, to the alert topic only', () => {
+  it('lets the authorizer read API keys only, and write nothing', () => {
+    expect(prefixesFor('authorizer', 'dynamodb:GetItem')).toEqual(['APIKEY#*']);
+    expect(actionsOf('authorizer').filter((a) => /dynamodb:(PutItem|UpdateItem|Query)/.test(a))).toEqual([]);
+  });
+
+  it('lets public ingest read surveys and write responses, nothing else (no cases, no keys)', () => {
+    expect(prefixesFor('submitResponse', 'dynamodb:GetItem')).toEqual(['SURVEY#*']);
+    expect(prefixesFor('submitResponse', 'dynamodb:PutItem')).toEqual(['RESPONSE#*']);
+    expect(actionsOf('submitResponse')).not.toContain('dynamodb:Query');
+  });
+
+  it('grants each handler exactly the prefixes and indexes the pipeline declares', () => {
+    for (const name of handlersInUse()) {
+      const table = accessOf(name).table;
+      expect({ name, read: prefixesFor(name, 'dynamodb:GetItem').sort() }).toEqual({ name, read: (table?.read ?? []).map((p) => `${p}*`).sort() });
+      expect({ name, write: prefixesFor(name, 'dynamodb:UpdateItem').sort() }).toEqual({ name, write: (table?.write ?? []).map((p) => `${p}*`).sort() });
+      const queried = statementsOf(name)
+        .filter((st) => ([] as string[]).concat(st.Action).includes('dynamodb:Query'))
+        .flatMap((st) => st.Resource as unknown[])
+        .map((r) => JSON.stringify(r).match(/index\/(\w+)/)![1]);
+      expect({ name, queried }).toEqual({ name, queried: [...(table?.query ?? [])] });
+    }
+    expect(accessOf('sweepPending').table?.query).toEqual(['gsi2']);
+  });
+
+  it('uses the key only through the service it serves (kms:ViaService), except the stream mapping\'s own grant', () => {
+    for (const name of handlersInUse()) {
+      const kms = statementsOf(name).filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('kms:')));
+      const conditioned = kms.filter((st) => st.Condition?.StringEquals?.['kms:ViaService']);
+      const consumer = streamConsumers.some((c) => c.handler === name);
+      // The event source mapping reads the encrypted stream and writes pointers to the encrypted DLQ with the role.
+      expect({ name, unconditioned: kms.length - conditioned.length }).toEqual({ name, unconditioned: consumer ? 1 : 0 });
+    }
+  });
+
+  it('lets only the handlers that send e-mail use SES, from the sender address only, on any identity (the sandbox checks recipients)', () => {
+    for (const name of handlersInUse()) {
+      const ses = statementsOf(name).filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('ses:')));
+      expect({ name, sends: ses.length > 0 }).toEqual({ name, sends: Boolean(accessOf(name).sendEmail) });
+      for (const st of ses) {
+        expect(st.Action).toBe('ses:SendEmail');
+        expect(JSON.stringify(st.Resource)).toContain(':identity/*');
+        expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'feedback@shop.example.org' } });
+      }
+    }
+    expect(handlersInUse().filter((n) => accessOf(n).sendEmail).sort()).toEqual(['processResponses', 'sendInvitations', 'sweepPending']);
+  });
+
+  it('lets only the response consumer and the sweeper publish, to the alert topic only', () => {
     const publishers = handlersInUse().filter((n) => actionsOf(n).includes('sns:Publish'));
-    expect(publishers).toEqual(['sendAlerts']);
-    const publish = statementsOf('sendAlerts').find((s) => ([] as string[]).concat(s.Action).includes('sns:Publish'))!;
-    expect(publish.Resource).toEqual({ Ref: logicalId(stack.alerting.topic) });
+    expect(publishers.sort()).toEqual(['processResponses', 'sweepPending']);
+    for (const name of publishers) {
+      const publish = statementsOf(name).find((st) => ([] as string[]).concat(st.Action).includes('sns:Publish'))!;
+      expect(publish.Resource).toEqual({ Ref: logicalId(stack.alerting.topic) });
+    }
   });
 
   it('lets only the handlers that list a secret read it', () => {
     for (const name of handlersInUse()) {
       const reads = actionsOf(name).includes('secretsmanager:GetSecretValue');
-      expect({ name, reads }).toEqual({ name, reads: ((handlers[name].access as { secrets?: readonly string[] }).secrets ?? []).length > 0 });
+      expect({ name, reads }).toEqual({ name, reads: (accessOf(name).secrets ?? []).length > 0 });
     }
   });
 
@@ -180,6 +268,46 @@ describe('stream processing', () => {
   });
 });
 
+describe('sweeper', () => {
+  it('runs each scheduled handler on EventBridge Scheduler, encrypted, with retries and a dead-letter queue', () => {
+    expect(Object.values(resources('AWS::Scheduler::Schedule'))).toHaveLength(schedules.length);
+    for (const schedule of schedules) {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: `rate(${schedule.everyMinutes} minutes)`,
+        KmsKeyArn: { 'Fn::GetAtt': [logicalId(stack.data.key), 'Arn'] },
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.functions.get(schedule.handler)), 'Arn'] },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.processing.deadLetterQueue), 'Arn'] } },
+        }),
+      });
+    }
+  });
+});
+
+describe('deploy inputs and outputs', () => {
+  it('refuses to synth without a real sender address', () => {
+    for (const senderEmail of ['', 'feedback@example.com', 'not-an-address']) {
+      expect(() => new CxFeedbackStack(newApp(), 'Bad', { senderEmail })).toThrow(/senderEmail/);
+    }
+  });
+
+  it('warns when no one receives the operational alarms', () => {
+    const app = newApp();
+    const quiet = new CxFeedbackStack(app, 'Quiet', { senderEmail: 'feedback@shop.example.org' });
+    const warnings = Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('opsEmail'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('outputs everything README asks the operator to use', () => {
+    const outputs = Object.keys(template.toJSON().Outputs);
+    for (const name of ['TableName', 'TOKENSECRETSecretArn', 'TWILIOAUTHTOKENSecretArn', 'VONAGESIGNATURESECRETSecretArn', 'AlertTopicArn', 'OpsTopicArn', 'ConnectFunctionName', 'SweeperFunctionName', 'DeadLetterQueueUrl']) {
+      expect(outputs).toContain(name);
+    }
+    expect(outputs.some((o) => o.startsWith('ApiUrl'))).toBe(true);
+  });
+});
+
 describe('monitoring', () => {
   const alarms = () => Object.values(resources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
 
@@ -190,6 +318,13 @@ describe('monitoring', () => {
     expect(byMetric('IteratorAge')).toHaveLength(streamConsumers.length);
     expect(byMetric('IteratorAge')[0]).toMatchObject({ Threshold: 60_000, Statistic: 'Maximum' });
     expect(byMetric('5xx')).toHaveLength(1);
+    expect(byMetric('Throttles')).toHaveLength(handlersInUse().length);
+    expect(byMetric('Reputation.BounceRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.05 });
+    expect(byMetric('Reputation.ComplaintRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.001 });
+    expect(byMetric('NumberOfNotificationsFailed')[0]).toMatchObject({ Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [logicalId(stack.alerting.topic), 'TopicName'] } }] });
+    expect(byMetric('PendingResponses')[0]).toMatchObject({ Namespace: 'CxFeedback', EvaluationPeriods: 3, Dimensions: [{ Name: 'service', Value: 'cx-feedback' }] });
+    const tableThrottles = alarms().filter((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression === 'reads + writes'));
+    expect(tableThrottles).toHaveLength(1);
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.monitoring.opsTopic) }]);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@shop.example.org' });
   });
