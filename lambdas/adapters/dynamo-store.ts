@@ -237,9 +237,40 @@ export class DynamoFeedbackStore implements FeedbackStore {
   getInvitation(id: string) {
     return this.get<Invitation>(keys.invitation(id), true);
   }
+  claimInvitation(id: string, claimant: string, now: Date, leaseMs: number): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.invitation(id),
+          UpdateExpression: 'SET claimedUntil = :until, claimedBy = :me',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt) AND (attribute_not_exists(claimedUntil) OR claimedUntil < :now OR claimedBy = :me)',
+          ExpressionAttributeValues: { ':me': claimant, ':now': now.toISOString(), ':until': new Date(now.getTime() + leaseMs).toISOString() },
+        }),
+      ),
+    );
+  }
+  async releaseInvitation(id: string, claimant: string) {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.invitation(id),
+          UpdateExpression: 'REMOVE claimedUntil, claimedBy',
+          ConditionExpression: 'claimedBy = :me',
+          ExpressionAttributeValues: { ':me': claimant },
+        }),
+      ),
+    );
+  }
   async markInvitationSent(id: string, sentAt: string) {
     await this.doc.send(
-      new UpdateCommand({ TableName: this.tableName, Key: keys.invitation(id), UpdateExpression: 'SET sentAt = :t', ExpressionAttributeValues: { ':t': sentAt } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.invitation(id),
+        UpdateExpression: 'SET sentAt = :t REMOVE claimedUntil, claimedBy',
+        ExpressionAttributeValues: { ':t': sentAt },
+      }),
     );
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { requireSomeDelivered, validationError } from './errors';
 import { idFromKey, newId } from './ids';
@@ -38,7 +39,8 @@ export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
 export interface InvitationResult {
   readonly invitationId: string;
   readonly email: string;
-  readonly status: 'sent' | 'already-sent' | 'failed';
+  /** `in-progress`: a concurrent request with the same Idempotency-Key holds the send right now. */
+  readonly status: 'sent' | 'already-sent' | 'in-progress' | 'failed';
   readonly error?: string;
 }
 
@@ -52,9 +54,13 @@ export interface InvitationDeps {
   readonly onFailure?: (email: string, error: unknown) => void;
 }
 
+/** How long a claim on e-mailing an invitation holds: longer than a send takes, short enough to recover a crash. */
+export const INVITATION_LEASE_MS = 2 * 60_000;
+
 /**
- * Stores an invitation per contact, then e-mails it. With an idempotency key a retried request finds the
- * same invitations and does not e-mail anyone twice.
+ * Stores an invitation per contact, claims it with a conditional write, e-mails it, then records `sentAt`.
+ * With an idempotency key a retried request finds the same invitations: concurrent or later retries never
+ * e-mail anyone twice, and a send that failed is sent by the next retry.
  */
 export async function sendInvitations(
   deps: InvitationDeps,
@@ -82,11 +88,17 @@ export async function sendInvitations(
       createdAt: deps.now.toISOString(),
       expiresAt,
     };
+    const claimant = randomUUID();
     try {
       const outcome = await deps.store.putInvitation(invitation);
       const stored = outcome === 'created' ? invitation : await deps.store.getInvitation(id);
       if (stored?.sentAt) {
         results.push({ invitationId: id, email: contact.email, status: 'already-sent' });
+        continue;
+      }
+      if (!(await deps.store.claimInvitation(id, claimant, deps.now, INVITATION_LEASE_MS))) {
+        const current = await deps.store.getInvitation(id);
+        results.push({ invitationId: id, email: contact.email, status: current?.sentAt ? 'already-sent' : 'in-progress' });
         continue;
       }
       const token = issueLinkToken(deps.tokenSecret, {
@@ -96,8 +108,14 @@ export async function sendInvitations(
         expiresAt: stored?.expiresAt ?? expiresAt,
       });
       const link = (score: number) => `${deps.publicUrl}/r/${token}?score=${score}`;
-      await deps.email.send(invitationEmail(survey, question, { email: contact.email, name: contact.name }, link));
-      await deps.store.markInvitationSent(id, deps.now.toISOString());
+      try {
+        await deps.email.send(invitationEmail(survey, question, { email: contact.email, name: contact.name }, link));
+      } catch (error) {
+        await deps.store.releaseInvitation(id, claimant).catch(() => undefined);
+        throw error;
+      }
+      // The e-mail went out whatever happens to this record; a failed mark only reopens the send after the lease.
+      await deps.store.markInvitationSent(id, deps.now.toISOString()).catch((error) => deps.onFailure?.(contact.email, error));
       results.push({ invitationId: id, email: contact.email, status: 'sent' });
     } catch (error) {
       deps.onFailure?.(contact.email, error);

@@ -81,6 +81,12 @@ export interface FeedbackStore {
 
   putInvitation(invitation: Invitation): Promise<PutOutcome>;
   getInvitation(id: string): Promise<Invitation | undefined>;
+  /**
+   * Takes the right to e-mail an invitation: true for one caller while it is unsent and unclaimed (or the
+   * claim lapsed, or it is the caller's own claim). Concurrent retries of one request send it once.
+   */
+  claimInvitation(id: string, claimant: string, now: Date, leaseMs: number): Promise<boolean>;
+  releaseInvitation(id: string, claimant: string): Promise<void>;
   markInvitationSent(id: string, sentAt: string): Promise<void>;
 
   putApiKey(key: ApiKeyRecord): Promise<PutOutcome>;

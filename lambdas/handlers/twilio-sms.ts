@@ -1,6 +1,6 @@
 import { smsCommand } from '../domain/phone/answers';
 import { endCall, converse } from '../domain/phone/survey-by-phone';
-import { smsText, twilioSmsTwiml } from '../domain/phone/render';
+import { smsText, SURVEY_OVER_SMS, twilioSmsTwiml } from '../domain/phone/render';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
@@ -42,5 +42,6 @@ export const handler = httpHandler(async (event) => {
     { value: { text: body }, step: params.MessageSid },
   );
   if (!state) return xml(twilioSmsTwiml(undefined));
+  if (state.over) return xml(twilioSmsTwiml(SURVEY_OVER_SMS));
   return xml(twilioSmsTwiml(smsText(state.survey, state.turn, false)));
 });

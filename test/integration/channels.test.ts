@@ -166,6 +166,19 @@ describe('Twilio SMS', () => {
 
     const stored = await eventually(async () => (await responsesOf()).find((r) => r.customerId === 'cust-sms' && r.status === 'complete'), 'the SMS response');
     expect(stored).toMatchObject({ channel: 'sms', answers: { nps: 9, comment: 'great service', csat: 5 } });
+
+    // Texts after the end: a polite answer, and nothing stored, scored or alerted ("2" would be critical).
+    const mailsBefore = (await sentEmails(runtime)).length;
+    const late = await twilio('/webhooks/twilio/sms', sms(phone, '2', 'SM00000000000000000000000000000005'));
+    expect(late.doc.Response.Message[0]).toContain('already ended');
+    await twilio('/webhooks/twilio/sms', sms(phone, 'the driver was rude', 'SM00000000000000000000000000000006'));
+    // The final step retried by Twilio still gets the same thank-you.
+    expect((await twilio('/webhooks/twilio/sms', sms(phone, '5', 'SM00000000000000000000000000000002'))).doc.Response.Message[0]).toContain('Thank you');
+    await runtime.waitForIdle();
+    const mine = (await responsesOf()).filter((r) => r.contact?.phone === phone);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ id: stored.id, answers: { nps: 9, comment: 'great service', csat: 5 } });
+    expect((await sentEmails(runtime)).length).toBe(mailsBefore);
   });
 
   it('honours STOP: remembered, and no survey is texted to the number again', async () => {

@@ -27,6 +27,9 @@ export interface Conversation {
   readonly expiresAt: number;
   /** Optimistic-lock counter. */
   readonly version: number;
+  /** For a texted invitation: when the provider accepted it, and its message id. */
+  readonly invitationSentAt?: string;
+  readonly invitationMessageId?: string;
 }
 
 /** A question is asked at most twice: invalid or missing input is re-asked once, then skipped. */

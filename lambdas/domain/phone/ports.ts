@@ -1,3 +1,4 @@
+import type { SurveyResponse } from '../response';
 import type { Conversation } from './conversation';
 
 /** Which survey a called or texted number runs. */
@@ -17,6 +18,20 @@ export interface PhoneStore {
   getConversation(id: string): Promise<Conversation | undefined>;
   /** Saves if nobody saved a newer version meanwhile; false when another delivery won the race. */
   saveConversation(conversation: Conversation): Promise<boolean>;
+  /**
+   * Saves the conversation and, when given, the response it now amounts to, in one transaction: both or
+   * neither, so no response exists that no conversation owns. False when another delivery won the race.
+   */
+  saveTurn(conversation: Conversation, response?: SurveyResponse): Promise<boolean>;
+  /**
+   * Takes the right to text the invitation that opened this conversation: true for one caller while it is
+   * unsent and unclaimed (or the claim lapsed, or it is the caller's own claim).
+   */
+  claimInvitation(conversationId: string, responseKey: string, claimant: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Gives the claimant's claim back after a send that failed. */
+  releaseInvitation(conversationId: string, claimant: string): Promise<void>;
+  /** Records that the provider accepted the invitation text. */
+  markInvitationSent(conversationId: string, responseKey: string, sentAt: string, messageId: string): Promise<void>;
   getRoute(phoneNumber: string): Promise<PhoneRoute | undefined>;
   putRoute(route: PhoneRoute): Promise<void>;
   getContact(phoneNumber: string): Promise<PhoneContact | undefined>;

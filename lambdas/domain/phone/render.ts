@@ -50,6 +50,9 @@ export function twilioSmsTwiml(text: string | undefined): string {
   return twiml.toString();
 }
 
+/** The answer to a text sent after the survey ended: nothing is recorded. */
+export const SURVEY_OVER_SMS = 'This survey has already ended, thank you. Your earlier answers are kept. Reply STOP to opt out.';
+
 /** The SMS text for the next step. */
 export function smsText(survey: Survey, turn: Turn, first: boolean): string {
   if (turn.kind === 'done') return survey.thankYou ?? 'Thank you for your feedback!';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { requireSomeDelivered } from '../errors';
 import { idFromKey, newId } from '../ids';
@@ -39,14 +40,20 @@ export type SmsInvitationRequest = z.infer<typeof SmsInvitationRequestSchema>;
 
 export interface SmsInvitationResult {
   readonly phone: string;
-  readonly status: 'sent' | 'already-sent' | 'opted-out' | 'failed';
+  /** `in-progress`: a concurrent request with the same Idempotency-Key holds the send right now. */
+  readonly status: 'sent' | 'already-sent' | 'in-progress' | 'opted-out' | 'failed';
   readonly messageId?: string;
   readonly error?: string;
 }
 
+/** How long a claim on texting an invitation holds: longer than a send takes, short enough to recover a crash. */
+export const SMS_INVITATION_LEASE_MS = 2 * 60_000;
+
 /**
  * Texts the survey's first question to each contact and opens an SMS conversation their replies continue.
- * Opted-out numbers are skipped; with an idempotency key a retried request texts nobody twice.
+ * Opted-out numbers are skipped. The conversation is saved first, then the send is claimed with a conditional
+ * write, and `invitationSentAt` is recorded only once the provider accepted the text: so a failed send is
+ * sent on retry, and concurrent retries with one Idempotency-Key text the contact once.
  */
 export async function sendSmsInvitations(
   deps: { phones: PhoneStore; sms: SmsSender; now: Date; onFailure?: (error: unknown) => void },
@@ -63,21 +70,37 @@ export async function sendSmsInvitations(
     }
     const responseKey = idempotencyKey ? idFromKey('sms-invitation', survey.id, idempotencyKey, contact.phone) : newId(deps.now);
     const id = `sms#${contact.phone}`;
-    const existing = await deps.phones.getConversation(id);
-    if (existing?.responseKey === responseKey) {
-      results.push({ phone: contact.phone, status: 'already-sent' });
-      continue;
-    }
-    const customerId = contact.customerId ?? known?.customerId;
-    const conversation = {
-      ...startConversation(survey, { id, channel: 'sms', responseKey, customerId, phone: contact.phone }, deps.now),
-      // A new invitation replaces any earlier exchange with this number.
-      version: existing?.version ?? 0,
-    };
+    const claimant = randomUUID();
     try {
-      if (customerId && known?.customerId !== customerId) await deps.phones.putContact({ ...known, phoneNumber: contact.phone, customerId });
-      if (!(await deps.phones.saveConversation(conversation))) throw new Error('a concurrent invitation to this number won');
-      const messageId = await deps.sms.send(contact.phone, smsText(survey, turnOf(survey, conversation), true));
+      let conversation = await deps.phones.getConversation(id);
+      if (conversation?.responseKey !== responseKey) {
+        const customerId = contact.customerId ?? known?.customerId;
+        if (customerId && known?.customerId !== customerId) await deps.phones.putContact({ ...known, phoneNumber: contact.phone, customerId });
+        // A new invitation replaces any earlier exchange with this number.
+        const fresh = { ...startConversation(survey, { id, channel: 'sms', responseKey, customerId, phone: contact.phone }, deps.now), version: conversation?.version ?? 0 };
+        if (!(await deps.phones.saveConversation(fresh))) {
+          conversation = await deps.phones.getConversation(id);
+          if (conversation?.responseKey !== responseKey) throw new Error('a concurrent invitation to this number won');
+        } else conversation = { ...fresh, version: fresh.version + 1 };
+      }
+      if (conversation.invitationSentAt) {
+        results.push({ phone: contact.phone, status: 'already-sent', ...(conversation.invitationMessageId && { messageId: conversation.invitationMessageId }) });
+        continue;
+      }
+      if (!(await deps.phones.claimInvitation(id, responseKey, claimant, deps.now, SMS_INVITATION_LEASE_MS))) {
+        const current = await deps.phones.getConversation(id);
+        results.push({ phone: contact.phone, status: current?.invitationSentAt ? 'already-sent' : 'in-progress' });
+        continue;
+      }
+      let messageId: string;
+      try {
+        messageId = await deps.sms.send(contact.phone, smsText(survey, turnOf(survey, conversation), true));
+      } catch (error) {
+        await deps.phones.releaseInvitation(id, claimant).catch(() => undefined);
+        throw error;
+      }
+      // The text went out whatever happens to this record; a failed mark only reopens the send after the lease.
+      await deps.phones.markInvitationSent(id, responseKey, deps.now.toISOString(), messageId).catch((error) => deps.onFailure?.(error));
       results.push({ phone: contact.phone, status: 'sent', messageId });
     } catch (error) {
       deps.onFailure?.(error);

@@ -28,6 +28,11 @@ export interface ConversationState {
   readonly turn: Turn;
   /** True when this conversation began with this request. */
   readonly started: boolean;
+  /**
+   * The conversation had already ended before this request (a text after the survey's last answer, a late
+   * call webhook): nothing was stored; the caller is told the survey is over.
+   */
+  readonly over: boolean;
 }
 
 /** The survey a new call or text is for: explicit, or routed from the called number. */
@@ -50,12 +55,17 @@ export async function converse(
   input?: { readonly value: PhoneInput; readonly step: string; readonly expectedStep?: string },
 ): Promise<ConversationState | undefined> {
   const existing = await deps.phones.getConversation(start.id);
-  const active = existing?.status === 'active' ? existing : undefined;
+  if (existing && existing.status !== 'active') {
+    // Finished: never a second, ownerless response. A retry of the step that finished it gets the same goodbye.
+    const survey = await loadSurvey(deps.store, existing.surveyId);
+    const retry = input !== undefined && existing.steps.includes(input.step);
+    return { survey, conversation: existing, turn: turnOf(survey, existing), started: false, over: !retry };
+  }
   let survey: Survey | undefined;
   let conversation: Conversation;
-  if (active) {
-    survey = await loadSurvey(deps.store, active.surveyId);
-    conversation = active;
+  if (existing) {
+    survey = await loadSurvey(deps.store, existing.surveyId);
+    conversation = existing;
   } else {
     survey = await surveyFor(deps, start);
     if (!survey) return undefined;
@@ -67,16 +77,17 @@ export async function converse(
   if (input && (input.expectedStep === undefined || input.expectedStep === stepOf(conversation))) {
     next = applyInput(survey, conversation, input.value, input.step).conversation;
   }
-  if (next !== conversation || !active) {
-    const response = responseOf(survey, next, deps.now);
-    // The response first: if saving the conversation fails, the retried step rewrites the same revision.
-    if (response) await deps.store.saveResponseRevision(response);
-    if (!(await deps.phones.saveConversation(next))) {
+  if (next !== conversation || !existing) {
+    const before = responseOf(survey, conversation, deps.now);
+    const after = responseOf(survey, next, deps.now);
+    // The response is written with the conversation, and only when its answers moved on.
+    const changed = after && (!before || after.revision > before.revision) ? after : undefined;
+    if (!(await deps.phones.saveTurn(next, changed))) {
       // Another delivery of the same step won; answer with what it stored.
       next = (await deps.phones.getConversation(start.id)) ?? next;
     }
   }
-  return { survey, conversation: next, turn: turnOf(survey, next), started: !active };
+  return { survey, conversation: next, turn: turnOf(survey, next), started: !existing, over: false };
 }
 
 /** The caller hung up or the call failed: keep what was answered, as a partial response. */

@@ -78,8 +78,21 @@ export class MemoryStore implements FeedbackStore {
   listAlerts = (page: PageRequest) => this.page([...this.alerts.values()], page);
   putInvitation = (i: Invitation) => this.putNew(this.invitations, i.id, i);
   getInvitation = async (id: string) => this.invitations.get(id);
+  readonly invitationClaims = new Map<string, { until: string; by: string }>();
+  claimInvitation = async (id: string, claimant: string, now: Date, leaseMs: number) => {
+    const invitation = this.invitations.get(id);
+    const claim = this.invitationClaims.get(id);
+    if (!invitation || invitation.sentAt) return false;
+    if (claim && claim.until >= now.toISOString() && claim.by !== claimant) return false;
+    this.invitationClaims.set(id, { until: new Date(now.getTime() + leaseMs).toISOString(), by: claimant });
+    return true;
+  };
+  releaseInvitation = async (id: string, claimant: string) => {
+    if (this.invitationClaims.get(id)?.by === claimant) this.invitationClaims.delete(id);
+  };
   markInvitationSent = async (id: string, sentAt: string) => {
     this.invitations.set(id, { ...this.invitations.get(id)!, sentAt });
+    this.invitationClaims.delete(id);
   };
   putApiKey = (k: ApiKeyRecord) => this.putNew(this.apiKeys, k.keyHash, k);
   getApiKey = async (hash: string) => this.apiKeys.get(hash);
