@@ -28,16 +28,25 @@ export interface StreamPollerOptions {
   readonly idleDelayMs?: number;
 }
 
-/** Attribute values as Lambda delivers them: binary as base64 strings. */
+const base64 = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value);
+
+/**
+ * One attribute value as Lambda delivers it: binary as base64 strings, and an empty map as `{"M":{}}` (the
+ * streams client hands an empty map over as `{}`, which nothing can unmarshall).
+ */
+function toLambdaAttribute(value: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M) return { M: toLambdaAttributes(value.M as Record<string, unknown>) };
+  if (Array.isArray(value.L)) return { L: value.L.map((v) => toLambdaAttribute(v as Record<string, unknown>)) };
+  if (value.B !== undefined) return { B: base64(value.B) };
+  if (Array.isArray(value.BS)) return { BS: value.BS.map(base64) };
+  return value;
+}
+
+/** An image (attribute name → value) as Lambda delivers it. */
 function toLambdaAttributes(image: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!image) return undefined;
-  const convert = (value: unknown): unknown => {
-    if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-    if (Array.isArray(value)) return value.map(convert);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
-    return value;
-  };
-  return convert(image) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaAttribute(value as Record<string, unknown>)]));
 }
 
 /**
@@ -208,7 +217,8 @@ export class StreamPoller {
         const failures = new Set((result && result.batchItemFailures ? result.batchItemFailures : []).map((f) => f.itemIdentifier));
         failedFrom = pending.findIndex((r) => failures.has(r.dynamodb!.SequenceNumber!));
       } catch (error) {
-        this.options.log(`consumer ${consumer.name} failed: ${(error as Error).message}`);
+        const causes = ((error as { recordErrors?: unknown[] }).recordErrors ?? []).map((e) => (e as Error).message ?? String(e));
+        this.options.log(`consumer ${consumer.name} failed: ${(error as Error).message}${causes.length ? ` (${[...new Set(causes)].join('; ')})` : ''}`);
         failedFrom = 0;
         threw = true;
       }

@@ -4,7 +4,7 @@ import { smsText, SURVEY_OVER_SMS, twilioSmsTwiml } from '../domain/phone/render
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
-import { verifyTwilioRequest, xml } from '../shared/webhooks';
+import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
 /**
  * Twilio inbound SMS: replies to a texted survey. STOP-style keywords opt the number out (remembered, and
@@ -12,9 +12,11 @@ import { verifyTwilioRequest, xml } from '../shared/webhooks';
  */
 export const handler = httpHandler(async (event) => {
   const params = await verifyTwilioRequest(event);
-  const from = params.From;
+  const from = providerField('From', params.From);
+  const messageSid = providerField('MessageSid', params.MessageSid);
+  const to = providerField('To', params.To);
   const body = params.Body ?? '';
-  if (!from || !params.MessageSid) return xml(twilioSmsTwiml(undefined));
+  if (!from || !messageSid) return xml(twilioSmsTwiml(undefined));
   const phones = phoneStore();
   const deps = { store: feedbackStore(), phones, now: new Date() };
   const conversationId = `sms#${from}`;
@@ -24,7 +26,7 @@ export const handler = httpHandler(async (event) => {
     const contact = await phones.getContact(from);
     await phones.putContact({ ...contact, phoneNumber: from, optedOutAt: deps.now.toISOString() });
     await endCall(deps, conversationId);
-    logger.info('SMS opt-out recorded', { messageSid: params.MessageSid });
+    logger.info('SMS opt-out recorded', { messageSid });
     // The carrier sends the opt-out confirmation itself.
     return xml(twilioSmsTwiml(undefined));
   }
@@ -38,8 +40,8 @@ export const handler = httpHandler(async (event) => {
 
   const state = await converse(
     deps,
-    { id: conversationId, channel: 'sms', responseKey: params.MessageSid, calledNumber: params.To, callerNumber: from },
-    { value: { text: body }, step: params.MessageSid },
+    { id: conversationId, channel: 'sms', responseKey: messageSid, calledNumber: to, callerNumber: from },
+    { value: { text: body }, step: messageSid },
   );
   if (!state) return xml(twilioSmsTwiml(undefined));
   if (state.over) return xml(twilioSmsTwiml(SURVEY_OVER_SMS));

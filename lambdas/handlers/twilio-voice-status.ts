@@ -1,15 +1,16 @@
 import { endCall } from '../domain/phone/survey-by-phone';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
-import { verifyTwilioRequest, xml } from '../shared/webhooks';
+import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
 const FINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 /** Twilio call status callback: a call that ended mid-survey keeps its answers as a partial response. */
 export const handler = httpHandler(async (event) => {
   const params = await verifyTwilioRequest(event);
-  if (params.CallSid && FINAL.has(params.CallStatus ?? '')) {
-    await endCall({ store: feedbackStore(), phones: phoneStore(), now: new Date() }, `voice-twilio#${params.CallSid}`);
+  const callSid = providerField('CallSid', params.CallSid);
+  if (callSid && FINAL.has(params.CallStatus ?? '')) {
+    await endCall({ store: feedbackStore(), phones: phoneStore(), now: new Date() }, `voice-twilio#${callSid}`);
   }
   return xml('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 });

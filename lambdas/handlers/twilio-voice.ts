@@ -3,7 +3,7 @@ import { twilioVoiceTwiml } from '../domain/phone/render';
 import { publicUrl } from '../shared/config';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
-import { verifyTwilioRequest, xml } from '../shared/webhooks';
+import { customerIdParameter, providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
 /**
  * Twilio voice IVR: the number's "A call comes in" webhook (or a post-call redirect) and every <Gather>
@@ -13,7 +13,7 @@ import { verifyTwilioRequest, xml } from '../shared/webhooks';
 export const handler = httpHandler(async (event) => {
   const params = await verifyTwilioRequest(event);
   const query = event.queryStringParameters ?? {};
-  const callSid = params.CallSid;
+  const callSid = providerField('CallSid', params.CallSid);
   if (!callSid) return xml(twilioVoiceTwiml(undefined, undefined, { actionUrl: '', first: true }));
   const state = await converse(
     { store: feedbackStore(), phones: phoneStore(), now: new Date() },
@@ -22,9 +22,9 @@ export const handler = httpHandler(async (event) => {
       channel: 'voice-twilio',
       responseKey: callSid,
       surveyId: query.surveyId,
-      customerId: query.customerId,
-      calledNumber: params.To,
-      callerNumber: params.From,
+      customerId: customerIdParameter(query.customerId),
+      calledNumber: providerField('To', params.To),
+      callerNumber: providerField('From', params.From),
     },
     query.step === undefined ? undefined : { value: { digits: params.Digits, speech: params.SpeechResult }, step: query.step, expectedStep: query.step },
   );

@@ -4,7 +4,7 @@ import { converse, endCall, stepOf } from '../domain/phone/survey-by-phone';
 import { publicUrl } from '../shared/config';
 import { feedbackStore, phoneStore, replayGuard } from '../shared/dependencies';
 import { httpHandler, json } from '../shared/http';
-import { e164, verifyVonageRequest } from '../shared/webhooks';
+import { e164, providerField, verifyVonageRequest } from '../shared/webhooks';
 
 const FINAL = new Set(['completed', 'busy', 'failed', 'timeout', 'rejected', 'cancelled', 'unanswered']);
 
@@ -29,7 +29,7 @@ function inputOf(body: Record<string, any>): PhoneInput {
 export const handler = httpHandler(async (event) => {
   const body: Record<string, any> = await verifyVonageRequest(event, replayGuard());
   const query = event.queryStringParameters ?? {};
-  const uuid = typeof body.uuid === 'string' ? body.uuid : undefined;
+  const uuid = providerField('uuid', typeof body.uuid === 'string' ? body.uuid : undefined);
   const deps = { store: feedbackStore(), phones: phoneStore(), now: new Date() };
   const kind = event.rawPath.split('/').pop();
 

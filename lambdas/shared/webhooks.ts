@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { DomainError } from '../domain/errors';
+import { externalId } from '../domain/identifiers';
 import type { ReplayGuard } from '../domain/phone/ports';
 import { publicUrl, secretValue } from './config';
 import { header, rawBody, type HttpEvent, type HttpResult } from './http';
@@ -105,3 +106,22 @@ export const e164 = (number: unknown): string | undefined => {
   if (typeof number !== 'string' || !/^\+?[1-9]\d{7,14}$/.test(number)) return undefined;
   return number.startsWith('+') ? number : `+${number}`;
 };
+
+/**
+ * An id or number a provider sends (CallSid, MessageSid, call uuid, From, To): it becomes part of item keys,
+ * so it is 1–64 letters, digits or "+-_.:@" (Twilio client identities look like `client:alice`). Undefined
+ * when absent; anything else is refused with 400 naming the field.
+ */
+export function providerField(name: string, value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string' && /^[A-Za-z0-9+_.:@-]{1,64}$/.test(value)) return value;
+  throw new DomainError(400, 'validation_failed', `${name} is not a valid provider identifier`, [{ field: name, message: 'use 1–64 letters, digits or +-_.:@' }]);
+}
+
+/** The `customerId` an operator put on a webhook URL: one line, 1–128 characters. */
+export function customerIdParameter(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = externalId(128).safeParse(value);
+  if (!parsed.success) throw new DomainError(400, 'validation_failed', 'customerId is not valid', [{ field: 'query.customerId', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  return parsed.data;
+}

@@ -73,6 +73,9 @@ describe('DynamoDB stream records built by the local runtime', () => {
         answers: { M: { nps: { N: '3' }, ok: { BOOL: false } } },
         tags: { L: [{ S: 'a' }] },
         blob: { B: new Uint8Array([104, 105]) },
+        // What the streams client makes of an empty map ({"M":{}} on the wire).
+        attributes: {},
+        nested: { L: [{}, { M: { inner: {} } }] },
       },
       OldImage: { pk: { S: 'RESPONSE#r1' }, sk: { S: 'META' }, answers: { M: { nps: { N: '5' } } } },
       SequenceNumber: '000000000000000000101',
@@ -87,8 +90,10 @@ describe('DynamoDB stream records built by the local runtime', () => {
     expect(record.eventSourceARN).toBe(arn);
     expect(record.dynamodb!.ApproximateCreationDateTime).toBe(Date.parse('2026-11-24T12:34:00Z') / 1000);
     expect(record.dynamodb!.NewImage!.blob).toEqual({ B: 'aGk=' });
+    expect(record.dynamodb!.NewImage!.attributes).toEqual({ M: {} });
+    expect(record.dynamodb!.NewImage!.nested).toEqual({ L: [{ M: {} }, { M: { inner: { M: {} } } }] });
     const parsed = DynamoDBStreamSchema.parse({ Records: [record] });
-    expect(parsed.Records[0].dynamodb.NewImage).toMatchObject({ answers: { nps: 3, ok: false }, tags: ['a'] });
+    expect(parsed.Records[0].dynamodb.NewImage).toMatchObject({ answers: { nps: 3, ok: false }, tags: ['a'], attributes: {}, nested: [{}, { inner: {} }] });
     expect(parsed.Records[0].dynamodb.OldImage).toMatchObject({ answers: { nps: 5 } });
   });
 
