@@ -74,8 +74,8 @@ describe('DynamoDB stream records built by the local runtime', () => {
         tags: { L: [{ S: 'a' }] },
         blob: { B: new Uint8Array([104, 105]) },
         // What the streams client makes of an empty map ({"M":{}} on the wire).
-        attributes: {},
-        nested: { L: [{}, { M: { inner: {} } }] },
+        attributes: {} as never,
+        nested: { L: [{} as never, { M: { inner: {} as never } }] },
       },
       OldImage: { pk: { S: 'RESPONSE#r1' }, sk: { S: 'META' }, answers: { M: { nps: { N: '5' } } } },
       SequenceNumber: '000000000000000000101',
