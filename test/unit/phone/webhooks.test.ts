@@ -174,3 +174,14 @@ describe('DynamoReplayGuard', () => {
     expect(ddb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({ Item: { pk: 'WEBHOOKJTI#j1', sk: 'META', expiresAt: 1_800_000_001 } });
   });
 });
+
+describe('provider identifiers', () => {
+  it('accepts ids and numbers providers send, and refuses what could not be one before it becomes a key', () => {
+    const { providerField, customerIdParameter } = jest.requireActual('../../../lambdas/shared/webhooks');
+    for (const ok of ['CA0123456789abcdef0123456789abcd01', 'SM01', '+14155550100', 'client:alice', 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee']) expect(providerField('CallSid', ok)).toBe(ok);
+    expect(providerField('CallSid', undefined)).toBeUndefined();
+    for (const bad of ['x'.repeat(65), 'CA1\n', 'a b', '#', '%ZZ']) expect(() => providerField('CallSid', bad)).toThrow(expect.objectContaining({ status: 400, details: [expect.objectContaining({ field: 'CallSid' })] }));
+    expect(customerIdParameter('c-1')).toBe('c-1');
+    expect(() => customerIdParameter('c-1\nNPS: 10')).toThrow(expect.objectContaining({ status: 400 }));
+  });
+});
