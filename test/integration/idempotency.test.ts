@@ -1,21 +1,11 @@
-import type { LocalRuntime } from '../../local/runtime';
-import { apiClient, sentEmails, startTestRuntime, type ApiClient } from './support';
+import { sentEmails, useTestRuntime } from './support';
 
 jest.setTimeout(120_000);
 
-let runtime: LocalRuntime;
-let api: ApiClient;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = apiClient(runtime);
-});
-afterAll(async () => {
-  await runtime?.stop();
-});
+const local = useTestRuntime();
 
 const invite = (path: string, contacts: unknown[], key: string) =>
-  api(path, { method: 'POST', body: JSON.stringify({ contacts }), headers: { 'idempotency-key': key } });
+  local.api(path, { method: 'POST', body: JSON.stringify({ contacts }), headers: { 'idempotency-key': key } });
 
 describe('concurrent retries of one request', () => {
   it('e-mail invitations: 20 simultaneous posts with one Idempotency-Key send one e-mail, and none answers 502', async () => {
@@ -25,7 +15,7 @@ describe('concurrent retries of one request', () => {
     const statuses = answers.map((a) => a.body.invitations[0].status);
     expect(statuses.filter((s) => s === 'sent')).toHaveLength(1);
     expect(statuses.every((s) => ['sent', 'already-sent', 'in-progress'].includes(s))).toBe(true);
-    expect((await sentEmails(runtime)).filter((m) => m.destination.to.includes('race@example.com'))).toHaveLength(1);
+    expect((await sentEmails(local.runtime)).filter((m) => m.destination.to.includes('race@example.com'))).toHaveLength(1);
     // A later retry knows it went out.
     expect((await invite('/admin/surveys/demo/invitations', [contact], 'campaign-race')).body.invitations[0].status).toBe('already-sent');
   });
@@ -35,7 +25,7 @@ describe('concurrent retries of one request', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => invite('/admin/surveys/demo/sms-invitations', [{ phone }], 'sms-race')));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
     expect(answers.filter((a) => a.body.invitations[0].status === 'sent')).toHaveLength(1);
-    const outbox = ((await (await fetch(`${runtime.smsOutboxUrl}/store`)).json()) as { messages: { to: string }[] }).messages;
+    const outbox = ((await (await fetch(`${local.runtime.smsOutboxUrl}/store`)).json()) as { messages: { to: string }[] }).messages;
     expect(outbox.filter((m) => m.to === phone)).toHaveLength(1);
   });
 });

@@ -17,6 +17,19 @@ export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<Loc
   return startLocalRuntime({ ports: ANY_FREE_PORTS, inMemory: true, scheduleIntervalMs: 0, log: () => undefined, ...options });
 }
 
+/** A runtime for the whole test file, started before its tests and stopped after them. */
+export function useTestRuntime(options: LocalRuntimeOptions = {}): { runtime: LocalRuntime; api: ApiClient } {
+  const shared = {} as { runtime: LocalRuntime; api: ApiClient };
+  beforeAll(async () => {
+    shared.runtime = await startTestRuntime(options);
+    shared.api = apiClient(shared.runtime);
+  });
+  afterAll(async () => {
+    await shared.runtime?.stop();
+  });
+  return shared;
+}
+
 export interface ApiClient {
   (path: string, init?: RequestInit & { key?: string | null }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
 }
