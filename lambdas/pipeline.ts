@@ -156,10 +156,26 @@ export const handlers = {
     description: 'Lists a survey\'s responses, paginated',
     access: { table: { read: ['SURVEY#'], query: ['gsi1'] } },
   },
-  listAlerts: {
-    entry: 'lambdas/handlers/list-alerts.ts',
-    description: 'Lists alerts (cases), paginated',
+  listCases: {
+    entry: 'lambdas/handlers/list-cases.ts',
+    description: 'Lists cases by month opened, filtered and paginated',
     access: { table: { query: ['gsi1'] } },
+  },
+  getCase: {
+    entry: 'lambdas/handlers/get-case.ts',
+    description: 'Reads a case with its history and response',
+    access: { table: { read: ['ALERT#', 'RESPONSE#'] } },
+  },
+  caseAction: {
+    entry: 'lambdas/handlers/case-action.ts',
+    description: 'Acknowledges, notes, assigns, resolves or reopens a case',
+    access: { table: { read: ['ALERT#'], write: ['ALERT#'] } },
+  },
+  escalateCases: {
+    entry: 'lambdas/handlers/escalate-cases.ts',
+    description: 'Scheduled: escalates cases past their acknowledge or resolve deadline',
+    access: { table: { read: ['ALERT#'], write: ['ALERT#'], query: ['gsi2'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    timeoutSeconds: 120,
   },
   surveyForm: {
     entry: 'lambdas/handlers/survey-form.ts',
@@ -178,8 +194,8 @@ export const handlers = {
   },
   viewCase: {
     entry: 'lambdas/handlers/view-case.ts',
-    description: 'The case page its owner opens from the signed link in the alert e-mail',
-    access: { table: { read: ['ALERT#', 'RESPONSE#', 'SURVEY#'] }, secrets: ['TOKEN_SECRET'] },
+    description: 'The case page its owner opens from the signed link in the alert e-mail, and its actions',
+    access: { table: { read: ['ALERT#', 'RESPONSE#', 'SURVEY#'], write: ['ALERT#'] }, secrets: ['TOKEN_SECRET'] },
   },
   processResponses: {
     entry: 'lambdas/handlers/process-responses.ts',
@@ -239,11 +255,16 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey' },
   { method: 'GET', path: '/admin/responses', handler: 'listResponses', auth: 'apiKey' },
   { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/alerts', handler: 'listAlerts', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey' },
+  // The earlier name of the case listing, kept for existing integrations.
+  { method: 'GET', path: '/admin/alerts', handler: 'listCases', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/cases/{caseId}', handler: 'getCase', auth: 'apiKey' },
+  { method: 'POST', path: '/admin/cases/{caseId}/actions', handler: 'caseAction', auth: 'apiKey' },
   { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'GET', path: '/c/{token}', handler: 'viewCase', auth: 'public' },
+  { method: 'POST', path: '/c/{token}', handler: 'viewCase', auth: 'public' },
   { method: 'POST', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'POST', path: '/admin/surveys/{surveyId}/sms-invitations', handler: 'sendSmsInvitations', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/phone-numbers/{phoneNumber}', handler: 'routePhoneNumber', auth: 'apiKey' },
@@ -267,7 +288,10 @@ export const streamConsumers: readonly StreamConsumerDefinition[] = [
 ];
 
 /** How often the sweeper looks for responses the stream could not finish. */
-export const schedules: readonly ScheduleDefinition[] = [{ name: 'sweeper', handler: 'sweepPending', everyMinutes: 5 }];
+export const schedules: readonly ScheduleDefinition[] = [
+  { name: 'sweeper', handler: 'sweepPending', everyMinutes: 5 },
+  { name: 'escalation', handler: 'escalateCases', everyMinutes: 5 },
+];
 
 /**
  * Handlers invoked directly by another AWS service (not over HTTP), e.g. an Amazon Connect contact flow.

@@ -2,8 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { table } from '../pipeline';
 import type { AlertCase, NotificationChannel } from '../domain/alerts';
+import { nextDeadline } from '../domain/cases';
 import { DomainError } from '../domain/errors';
-import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
+import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
 import type { SurveyResponse } from '../domain/response';
 import type { ResponseScores } from '../domain/scoring';
 import type { Survey } from '../domain/survey';
@@ -15,7 +16,10 @@ export const keys = {
   response: (id: string) => ({ pk: `RESPONSE#${id}`, sk: 'META' }),
   responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
   alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'META' }),
-  alerts: 'ALERTS',
+  /** Cases listed by the month they opened, so no single partition takes every case. */
+  casesOf: (month: string) => `CASES#${month}`,
+  /** Sparse gsi2 partitions of unresolved cases by their next deadline. */
+  due: (id: string) => `DUE#${pendingShard(id)}`,
   /** Sparse gsi2 partitions of responses whose processing has not finished, spread over a few partitions. */
   pending: (id: string) => `PENDING#${pendingShard(id)}`,
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
@@ -42,6 +46,40 @@ export function responseItem(response: SurveyResponse): Item {
     gsi2sk: `${new Date().toISOString()}#${response.id}`,
     ...unscored,
   };
+}
+
+/** The deadline index keys of a case: present while it waits on someone, gone once resolved. */
+function deadlineKeys(kase: AlertCase): { gsi2pk?: string; gsi2sk?: string } {
+  const deadline = nextDeadline(kase);
+  return deadline ? { gsi2pk: keys.due(kase.id), gsi2sk: `${deadline.at}#${kase.id}` } : {};
+}
+
+/** `yyyy-mm` of every month from `since` to `now`, oldest first. */
+function monthsBetween(since: Date, now: Date): string[] {
+  const months: string[] = [];
+  const cursor = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), 1));
+  while (cursor <= now) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  return months;
+}
+
+/** Where a case listing resumes: a month of the window and, within it, DynamoDB's own key. */
+function decodeCaseCursor(cursor: string | undefined, months: readonly string[]): { monthIndex: number; key?: Item } {
+  if (!cursor) return { monthIndex: 0 };
+  try {
+    const raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const monthIndex = months.indexOf(raw?.m);
+    const key = raw?.k;
+    const keyValid =
+      key === undefined ||
+      (key && typeof key === 'object' && Object.keys(key).sort().join() === [...CURSOR_KEYS].sort().join() && key.gsi1pk === keys.casesOf(raw.m) && CURSOR_KEYS.every((k) => typeof key[k] === 'string' && key[k].length <= 512));
+    if (monthIndex >= 0 && keyValid) return { monthIndex, key };
+  } catch {
+    /* falls through */
+  }
+  throw new DomainError(400, 'validation_failed', 'cursor is not valid for this listing', [{ field: 'cursor', message: 'use nextCursor from the previous page with the same filters' }]);
 }
 
 function encodeCursor(key: Item | undefined): string | undefined {
@@ -182,7 +220,99 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   putAlert(alert: AlertCase) {
-    return this.putNew({ ...keys.alert(alert.id), entity: 'alert', gsi1pk: keys.alerts, gsi1sk: `${alert.createdAt}#${alert.id}`, ...alert });
+    return this.putNew({ ...keys.alert(alert.id), entity: 'alert', gsi1pk: keys.casesOf(alert.createdAt.slice(0, 7)), gsi1sk: `${alert.createdAt}#${alert.id}`, ...deadlineKeys(alert), ...alert });
+  }
+  async saveCaseChange(after: AlertCase, expectedVersion: number): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status', '#history': 'history', '#version': 'version', '#owner': 'owner' };
+    const values: Record<string, unknown> = { ':status': after.status, ':history': after.history, ':next': expectedVersion + 1, ':v': expectedVersion, ':owner': after.owner };
+    const set = ['#status = :status', '#history = :history', '#version = :next', '#owner = :owner'];
+    const remove: string[] = [];
+    for (const field of ['team', 'acknowledgedAt', 'resolvedAt', 'resolution', 'escalationLevel', 'pendingNotice'] as const) {
+      names[`#${field}`] = field;
+      if (after[field] === undefined) remove.push(`#${field}`);
+      else {
+        set.push(`#${field} = :${field}`);
+        values[`:${field}`] = after[field];
+      }
+    }
+    const deadline = deadlineKeys(after);
+    if (deadline.gsi2pk) {
+      set.push('gsi2pk = :dpk', 'gsi2sk = :dsk');
+      Object.assign(values, { ':dpk': deadline.gsi2pk, ':dsk': deadline.gsi2sk });
+    } else remove.push('gsi2pk', 'gsi2sk');
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.alert(after.id),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          // Cases opened before versions existed count as version 0.
+          ConditionExpression: 'attribute_exists(pk) AND (#version = :v OR (attribute_not_exists(#version) AND :v = :zero))',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':zero': 0 },
+        }),
+      ),
+    );
+  }
+  async listDueCases(before: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let shard = 0; shard < PENDING_SHARDS && ids.length < limit; shard++) {
+      let start: Item | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: table.indexes[1].name,
+            KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :before',
+            ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':before': before },
+            Limit: limit - ids.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) ids.push(String(item.pk).slice('ALERT#'.length));
+        start = out.LastEvaluatedKey;
+      } while (start && ids.length < limit);
+    }
+    return ids;
+  }
+  async listCases(filter: CaseFilter, page: PageRequest & { readonly order: 'newest' | 'oldest'; readonly since: Date; readonly now: Date }): Promise<Page<AlertCase>> {
+    const months = monthsBetween(page.since, page.now);
+    if (page.order === 'newest') months.reverse();
+    const cursor = decodeCaseCursor(page.cursor, months);
+    const conditions: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(filter)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      conditions.push(`#${field} = :${field}`);
+    }
+    const items: AlertCase[] = [];
+    for (let m = cursor.monthIndex; m < months.length; m++) {
+      let start = m === cursor.monthIndex ? cursor.key : undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: table.indexes[0].name,
+            KeyConditionExpression: 'gsi1pk = :partition',
+            ...(conditions.length && { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
+            ExpressionAttributeValues: { ':partition': keys.casesOf(months[m]), ...values },
+            ScanIndexForward: page.order === 'oldest',
+            Limit: page.limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(out.Items ?? []).map((i) => entityOf<AlertCase>(i) as AlertCase));
+        start = out.LastEvaluatedKey;
+        if (items.length >= page.limit) {
+          const next = start ? { m: months[m], k: start } : m + 1 < months.length ? { m: months[m + 1] } : undefined;
+          return next ? { items, nextCursor: Buffer.from(JSON.stringify(next)).toString('base64url') } : { items };
+        }
+      } while (start);
+    }
+    return { items };
   }
   getAlert(id: string) {
     return this.get<AlertCase>(keys.alert(id), true);
@@ -226,9 +356,6 @@ export class DynamoFeedbackStore implements FeedbackStore {
         ExpressionAttributeValues: { ':sent': 'sent' },
       }),
     );
-  }
-  listAlerts(page: PageRequest) {
-    return this.listByGsi1<AlertCase>(keys.alerts, page);
   }
 
   putInvitation(invitation: Invitation) {

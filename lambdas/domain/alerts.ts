@@ -3,6 +3,15 @@ import { scoreResponse, worstSeverity, type ResponseScores, type Severity } from
 import type { Survey } from './survey';
 
 export type CaseStatus = 'open' | 'acknowledged' | 'resolved' | 'escalated';
+
+/** One change of a case: who did what, when. */
+export interface CaseEvent {
+  readonly at: string;
+  readonly action: string;
+  readonly by: string;
+  readonly note?: string;
+  readonly details?: string;
+}
 export type NotificationState = 'pending' | 'sent';
 export type NotificationChannel = 'email' | 'sns';
 
@@ -22,10 +31,24 @@ export interface AlertCase {
   readonly comment?: string;
   readonly status: CaseStatus;
   readonly createdAt: string;
-  /** When the SLA runs out. */
+  /** When someone must have acknowledged it; past that it escalates (level 1). */
+  readonly acknowledgeBy?: string;
+  /** When the SLA runs out: it must be resolved by then, or it escalates (level 2). */
   readonly dueAt: string;
+  readonly team?: string;
+  readonly acknowledgedAt?: string;
+  readonly resolvedAt?: string;
+  readonly resolution?: string;
+  /** Highest escalation level reached (1: not acknowledged in time, 2: not resolved in time). */
+  readonly escalationLevel?: number;
+  /** Where escalations go besides the SNS topic: the survey's escalation contact. */
+  readonly escalateTo?: string;
+  /** An escalation recorded whose notice is not sent yet (sent by the next escalation sweep). */
+  readonly pendingNotice?: number;
+  /** Optimistic-lock counter of the case's lifecycle writes. */
+  readonly version?: number;
   readonly notifications: Readonly<Record<NotificationChannel, NotificationState>>;
-  readonly history: readonly { readonly at: string; readonly action: string; readonly by: string }[];
+  readonly history: readonly CaseEvent[];
 }
 
 /** Which of the survey's thresholds a response crosses. Empty when the experience was fine. */
@@ -65,7 +88,10 @@ export function openCase(survey: Survey, response: SurveyResponse, now: Date): A
     ...(comment && { comment }),
     status: 'open',
     createdAt,
+    acknowledgeBy: new Date(now.getTime() + survey.alert.acknowledgeHours * 3600_000).toISOString(),
     dueAt: new Date(now.getTime() + survey.alert.slaHours * 3600_000).toISOString(),
+    ...(survey.alert.escalateTo && { escalateTo: survey.alert.escalateTo }),
+    version: 0,
     notifications: { email: 'pending', sns: 'pending' },
     history: [{ at: createdAt, action: 'opened', by: 'system' }],
   };

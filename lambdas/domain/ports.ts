@@ -34,6 +34,16 @@ export interface ApiKeyRecord {
   readonly createdAt: string;
 }
 
+/** Fields a case listing can be narrowed by (all must match). */
+export interface CaseFilter {
+  readonly status?: string;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly surveyId?: string;
+  readonly touchpoint?: string;
+  readonly severity?: string;
+}
+
 /** What a failed processing attempt left on the response. */
 export interface ProcessingFailure {
   readonly step: 'survey' | 'scoring' | 'case' | 'email' | 'sns' | 'completion';
@@ -77,7 +87,12 @@ export interface FeedbackStore {
   /** Gives the claimant's claim back after a send that failed, so a retry need not wait for the lease. */
   releaseAlertNotification(id: string, channel: NotificationChannel, claimant: string): Promise<void>;
   markAlertNotified(id: string, channel: NotificationChannel): Promise<void>;
-  listAlerts(page: PageRequest): Promise<Page<AlertCase>>;
+  /** Writes a person's or the system's change of a case, only if nobody changed it since `expectedVersion`. */
+  saveCaseChange(after: AlertCase, expectedVersion: number): Promise<boolean>;
+  /** Cases in the window, newest or oldest first, matching every given field. */
+  listCases(filter: CaseFilter, page: PageRequest & { readonly order: 'newest' | 'oldest'; readonly since: Date; readonly now: Date }): Promise<Page<AlertCase>>;
+  /** Ids of unresolved cases whose next deadline is at or before the given ISO time. */
+  listDueCases(before: string, limit: number): Promise<string[]>;
 
   putInvitation(invitation: Invitation): Promise<PutOutcome>;
   getInvitation(id: string): Promise<Invitation | undefined>;

@@ -57,8 +57,12 @@ export const AlertSettingsSchema = z.object({
   npsAtMost: z.number().int().min(0).max(10).default(DEFAULT_ALERT_THRESHOLDS.npsAtMost),
   csatAtMost: z.number().int().min(1).max(5).default(DEFAULT_ALERT_THRESHOLDS.csatAtMost),
   cesAtLeast: z.number().int().min(1).max(7).default(DEFAULT_ALERT_THRESHOLDS.cesAtLeast),
-  /** Hours the owner has to act on a case before it is overdue. */
+  /** Hours the owner has to acknowledge a case before it escalates (level 1). */
+  acknowledgeHours: z.number().int().min(1).max(24 * 30).default(4),
+  /** Hours the owner has to resolve a case before it escalates again (level 2). */
   slaHours: z.number().int().min(1).max(24 * 30).default(24),
+  /** Who hears of escalations by e-mail (a manager); they also go to the SNS alert topic. */
+  escalateTo: z.email().optional(),
 });
 export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
 

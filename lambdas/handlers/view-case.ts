@@ -4,18 +4,40 @@ import { isWellFormedId } from '../domain/submissions';
 import { verifyCaseLinkToken } from '../domain/tokens';
 import { secretValue } from '../shared/config';
 import { feedbackStore } from '../shared/dependencies';
-import { html, httpHandler, pathParam } from '../shared/http';
+import { html, httpHandler, parseBody, pathParam, zodDetails } from '../shared/http';
+import { actOnCase, CaseActionSchema } from '../domain/cases';
+import { validationError } from '../domain/errors';
 
 const notThisCase = () => new DomainError(404, 'not_found', 'this case does not exist', [{ field: 'token', message: 'no such case for this owner' }]);
 
-/** `GET /c/{token}`: the case page for its owner, from the signed, expiring link in the alert e-mail. */
+const NOTICES: Record<string, string> = {
+  acknowledge: 'Acknowledged: the case is yours.',
+  note: 'Your note was added.',
+  resolve: 'The case is resolved. Thank you for closing the loop.',
+};
+
+/**
+ * `GET /c/{token}`: the case page for its owner, from the signed, expiring link in the alert e-mail.
+ * `POST /c/{token}`: the page's forms (acknowledge, note, resolve), recorded as the owner's actions.
+ */
 export const handler = httpHandler(async (event) => {
-  const claims = verifyCaseLinkToken(await secretValue('TOKEN_SECRET'), pathParam(event, 'token'), new Date());
+  const now = new Date();
+  const claims = verifyCaseLinkToken(await secretValue('TOKEN_SECRET'), pathParam(event, 'token'), now);
   if (!isWellFormedId(claims.caseId)) throw notThisCase();
   const store = feedbackStore();
-  const alert = await store.getAlert(claims.caseId);
+  let alert = await store.getAlert(claims.caseId);
   // A link made out to someone else (the case was reassigned) no longer opens it.
   if (!alert || !claims.ownerMatches(alert.owner)) throw notThisCase();
+  let notice = '';
+  if (event.requestContext.http.method === 'POST') {
+    const fields = Object.fromEntries(Object.entries(parseBody(event)).filter(([, v]) => v !== ''));
+    const parsed = CaseActionSchema.safeParse(fields);
+    if (!parsed.success || !(parsed.data.action in NOTICES)) {
+      throw validationError('this action is not valid', parsed.success ? [{ field: 'action', message: 'not available here' }] : zodDetails(parsed.error.issues));
+    }
+    alert = await actOnCase({ store, now }, alert.id, parsed.data, `owner:${alert.owner}`);
+    notice = NOTICES[parsed.data.action];
+  }
   const [response, survey] = await Promise.all([store.getResponse(alert.responseId), store.getSurvey(alert.surveyId)]);
-  return html(200, casePage(alert, response, survey));
+  return html(200, casePage(alert, response, survey, notice));
 });

@@ -211,12 +211,12 @@ describe('least privilege', () => {
         expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'feedback@shop.example.org' } });
       }
     }
-    expect(handlersInUse().filter((n) => accessOf(n).sendEmail).sort()).toEqual(['processResponses', 'sendInvitations', 'sweepPending']);
+    expect(handlersInUse().filter((n) => accessOf(n).sendEmail).sort()).toEqual(['escalateCases', 'processResponses', 'sendInvitations', 'sweepPending']);
   });
 
-  it('lets only the response consumer and the sweeper publish, to the alert topic only', () => {
+  it('lets only the response consumer, the sweeper and the escalation publish, to the alert topic only', () => {
     const publishers = handlersInUse().filter((n) => actionsOf(n).includes('sns:Publish'));
-    expect(publishers.sort()).toEqual(['processResponses', 'sweepPending']);
+    expect(publishers.sort()).toEqual(['escalateCases', 'processResponses', 'sweepPending']);
     for (const name of publishers) {
       const publish = statementsOf(name).find((st) => ([] as string[]).concat(st.Action).includes('sns:Publish'))!;
       expect(publish.Resource).toEqual({ Ref: logicalId(stack.alerting.topic) });

@@ -39,7 +39,7 @@ describe('response consumer', () => {
 
   it('opens the case conditionally, claims, e-mails the owner, publishes, then saves scores and ends the pending state', async () => {
     expect(await processResponses(streamEvent([{ seq: '1', newItem: item(detractor) }]), context)).toEqual({ batchItemFailures: [] });
-    expect(ddb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'ALERT#r-bad', gsi1pk: 'ALERTS', status: 'open' } });
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'ALERT#r-bad', gsi1pk: expect.stringMatching(/^CASES#\d{4}-\d{2}$/), gsi2pk: expect.stringMatching(/^DUE#/), status: 'open' } });
     const mail = ses.commandCalls(SendEmailCommand)[0].args[0].input;
     expect(mail).toMatchObject({ FromEmailAddress: 'feedback@example.com', Destination: { ToAddresses: ['lead@example.com'] } });
     expect(mail.Content!.Simple!.Body!.Text!.Data).toContain('Never again');

@@ -1,5 +1,6 @@
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/alerts';
-import type { ApiKeyRecord, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
+import { nextDeadline } from '../../../lambdas/domain/cases';
+import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/response';
 import type { ResponseScores } from '../../../lambdas/domain/scoring';
 import type { Survey } from '../../../lambdas/domain/survey';
@@ -75,7 +76,26 @@ export class MemoryStore implements FeedbackStore {
     this.claims.delete(`${id}/${channel}`);
     this.alerts.set(id, { ...a, notifications: { ...a.notifications, [channel]: 'sent' } });
   };
-  listAlerts = (page: PageRequest) => this.page([...this.alerts.values()], page);
+  saveCaseChange = async (after: AlertCase, expectedVersion: number) => {
+    const current = this.alerts.get(after.id);
+    if (!current || (current.version ?? 0) !== expectedVersion) return false;
+    this.alerts.set(after.id, structuredClone({ ...after, notifications: current.notifications }));
+    return true;
+  };
+  listCases = (filter: CaseFilter, page: PageRequest & { order: 'newest' | 'oldest' }) => {
+    const matching = [...this.alerts.values()]
+      .filter((a) => Object.entries(filter).every(([k, v]) => v === undefined || (a as unknown as Record<string, unknown>)[k] === v))
+      .sort((a, b) => (page.order === 'newest' ? b.createdAt.localeCompare(a.createdAt) : a.createdAt.localeCompare(b.createdAt)));
+    return this.page(matching, page);
+  };
+  listDueCases = async (before: string, limit: number) =>
+    [...this.alerts.values()]
+      .filter((a) => {
+        const deadline = nextDeadline(a);
+        return deadline !== undefined && deadline.at <= before;
+      })
+      .slice(0, limit)
+      .map((a) => a.id);
   putInvitation = (i: Invitation) => this.putNew(this.invitations, i.id, i);
   getInvitation = async (id: string) => this.invitations.get(id);
   readonly invitationClaims = new Map<string, { until: string; by: string }>();

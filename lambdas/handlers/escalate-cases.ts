@@ -1,0 +1,19 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { caseUrl } from '../domain/alerting';
+import { escalateDueCases } from '../domain/cases';
+import { alertingDeps } from '../shared/dependencies';
+import { logger, metrics } from '../shared/powertools';
+
+/** Scheduled: escalates unresolved cases past their acknowledge or resolve deadline, once per level. */
+export const handler = middy(async () => {
+  const deps = await alertingDeps();
+  const report = await escalateDueCases({ ...deps, caseLink: (kase, recipient) => caseUrl(deps, { id: kase.id, owner: recipient }) });
+  metrics.addMetric('CasesEscalated', MetricUnit.Count, report.escalated);
+  if (report.failed.length) logger.warn('escalation notices not sent; retried next run', { cases: report.failed });
+  return report;
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,89 @@
+import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
+
+jest.setTimeout(120_000);
+
+const local = useTestRuntime();
+
+/** Posts one of the case page's forms, as a browser without JavaScript does. */
+const postForm = (url: string, fields: Record<string, string>) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(fields).toString() });
+
+async function detractorCase(customerId: string, touchpoint?: string) {
+  const { api, runtime } = local;
+  const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput(touchpoint ? { touchpoint } : {})) })).body.id as string;
+  const res = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, customerId, answers: { nps: 1, comment: `case for ${customerId}` } }) });
+  const id = res.body.id as string;
+  const mail = await eventually(async () => (await sentEmails(runtime)).find((m) => m.body.text?.includes(`Case: ${id}`)), 'the alert e-mail');
+  const link = new RegExp(`${runtime.apiUrl}/c/\\S+`).exec(mail.body.text!)![0];
+  return { id, link, survey };
+}
+
+describe('the case page, driven over HTTP like the owner does', () => {
+  it('opens from the alert e-mail without a key; acknowledge, note and resolve are recorded in the history', async () => {
+    const { id, link } = await detractorCase('c-page');
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('Acknowledge: I am on it');
+    expect(page).not.toContain('<script');
+
+    const acknowledged = await postForm(link, { action: 'acknowledge' });
+    expect(acknowledged.status).toBe(200);
+    expect(await acknowledged.text()).toContain('Acknowledged: the case is yours.');
+    const noted = await (await postForm(link, { action: 'note', note: 'Called her <b>back</b>; new parcel on its way' })).text();
+    expect(noted).toContain('Called her &#60;b&#62;back&#60;/b&#62;; new parcel on its way');
+    const resolved = await (await postForm(link, { action: 'resolve', resolution: 'compensated', note: '' })).text();
+    expect(resolved).toContain('The case is resolved.');
+    expect(resolved).not.toContain('Resolve the case');
+
+    // A stale page resolving again: 409, with an HTML error page.
+    const again = await postForm(link, { action: 'resolve', resolution: 'compensated' });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toContain('text/html');
+    expect((await postForm(link, { action: 'reopen' })).status).toBe(400);
+
+    const kase = (await local.api(`/admin/cases/${id}`)).body;
+    expect(kase).toMatchObject({ status: 'resolved', resolution: 'compensated', response: { id } });
+    expect(kase.history.map((h: { action: string; by: string }) => `${h.action} by ${h.by}`)).toEqual([
+      'opened by system',
+      'acknowledge by owner:lead@example.com',
+      'note by owner:lead@example.com',
+      'resolve by owner:lead@example.com',
+    ]);
+  });
+});
+
+describe('the case admin API', () => {
+  it('reads, acts (409 for an illegal transition), reassigns, and lists with filters, newest or oldest first', async () => {
+    const { api } = local;
+    const first = await detractorCase('c-api-1', 'returns');
+    const second = await detractorCase('c-api-2', 'returns');
+    const act = (id: string, body: unknown) => api(`/admin/cases/${id}/actions`, { method: 'POST', body: JSON.stringify(body) });
+
+    expect((await act(first.id, { action: 'acknowledge', note: 'on it' })).body).toMatchObject({ status: 'acknowledged' });
+    const illegal = await act(first.id, { action: 'reopen' });
+    expect(illegal.status).toBe(409);
+    expect(illegal.body.error).toMatchObject({ code: 'illegal_transition', details: [{ field: 'action' }] });
+    expect((await act(first.id, { action: 'fly' })).status).toBe(400);
+    expect((await act('does-not-exist', { action: 'acknowledge' })).status).toBe(404);
+    const assigned = await act(second.id, { action: 'assign', owner: 'returns-lead@example.com', team: 'returns' });
+    expect(assigned.body).toMatchObject({ owner: 'returns-lead@example.com', team: 'returns' });
+    expect(assigned.body.history.at(-1)).toMatchObject({ action: 'assign', by: 'api-key:local-admin' });
+    // The old owner's link no longer opens the reassigned case.
+    expect((await fetch(second.link)).status).toBe(404);
+
+    const list = async (query: string) => (await api(`/admin/cases?${query}`)).body;
+    expect((await list('touchpoint=returns&status=acknowledged')).items.map((c: { id: string }) => c.id)).toEqual([first.id]);
+    expect((await list('team=returns')).items.map((c: { id: string }) => c.id)).toEqual([second.id]);
+    expect((await list('owner=returns-lead@example.com')).items).toHaveLength(1);
+    const newest = (await list('touchpoint=returns&order=newest')).items.map((c: { id: string }) => c.id);
+    const oldest = (await list('touchpoint=returns&order=oldest')).items.map((c: { id: string }) => c.id);
+    expect(newest).toEqual([second.id, first.id]);
+    expect(oldest).toEqual([first.id, second.id]);
+    const page1 = await list('touchpoint=returns&limit=1');
+    const page2 = await list(`touchpoint=returns&limit=1&cursor=${page1.nextCursor}`);
+    expect([...page1.items, ...page2.items].map((c: { id: string }) => c.id)).toEqual(newest);
+    expect((await api('/admin/cases?status=lost')).body.error.details[0].field).toBe('status');
+    expect((await api('/admin/cases?cursor=abc')).status).toBe(400);
+    // The earlier listing route serves the same.
+    expect((await api('/admin/alerts?touchpoint=returns')).body.items).toHaveLength(2);
+  });
+});
