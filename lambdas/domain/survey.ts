@@ -63,7 +63,7 @@ export const AlertSettingsSchema = z.object({
   slaHours: z.number().int().min(1).max(24 * 30).default(24),
   /** Who hears of escalations by e-mail (a manager); they also go to the SNS alert topic. */
   escalateTo: z.email().optional(),
-});
+}).refine((a) => a.acknowledgeHours <= a.slaHours, { path: ['acknowledgeHours'], message: 'must be at most slaHours' });
 export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
 
 /** What `POST /admin/surveys` accepts. */

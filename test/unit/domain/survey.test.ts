@@ -56,3 +56,13 @@ describe('question helpers', () => {
     expect(numericRange({ id: 'a', type: 'yesno', text: 'x', required: false })).toBeUndefined();
   });
 });
+
+describe('SLA settings', () => {
+  it('refuses an acknowledge deadline after the resolve deadline', () => {
+    const base = { name: 'S', touchpoint: 't', ownerEmail: 'a@example.com', questions: [{ id: 'nps', type: 'nps', text: 'Q' }] };
+    const bad = SurveyInputSchema.safeParse({ ...base, alert: { acknowledgeHours: 48, slaHours: 24 } });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0].path).toEqual(['alert', 'acknowledgeHours']);
+    expect(SurveyInputSchema.parse({ ...base, alert: { acknowledgeHours: 2, escalateTo: 'boss@example.com' } }).alert).toMatchObject({ acknowledgeHours: 2, slaHours: 24, escalateTo: 'boss@example.com' });
+  });
+});
