@@ -156,6 +156,11 @@ export const handlers = {
     description: 'Lists a survey\'s responses, paginated',
     access: { table: { read: ['SURVEY#'], query: ['gsi1'] } },
   },
+  alertRules: {
+    entry: 'lambdas/handlers/alert-rules.ts',
+    description: 'Reads and replaces a survey\'s versioned alert rules',
+    access: { table: { read: ['SURVEY#'], write: ['SURVEY#'] } },
+  },
   listCases: {
     entry: 'lambdas/handlers/list-cases.ts',
     description: 'Lists cases by month opened, filtered and paginated',
@@ -255,6 +260,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey' },
   { method: 'GET', path: '/admin/responses', handler: 'listResponses', auth: 'apiKey' },
   { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
+  { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
   { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey' },
   // The earlier name of the case listing, kept for existing integrations.
   { method: 'GET', path: '/admin/alerts', handler: 'listCases', auth: 'apiKey' },

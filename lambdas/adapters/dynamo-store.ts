@@ -1,5 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertRuleSet } from '../domain/alert-rules';
 import { table } from '../pipeline';
 import type { AlertCase, NotificationChannel } from '../domain/alerts';
 import { nextDeadline } from '../domain/cases';
@@ -13,6 +15,7 @@ import { conditionally, documentClient, entityOf, type Item } from './dynamo-tab
 /** Key layout of the single table: `<ENTITY>#<id>` / `META`, listings on gsi1. */
 export const keys = {
   survey: (id: string) => ({ pk: `SURVEY#${id}`, sk: 'META' }),
+  alertRules: (surveyId: string, version: number) => ({ pk: `SURVEY#${surveyId}`, sk: `RULES#${String(version).padStart(6, '0')}` }),
   response: (id: string) => ({ pk: `RESPONSE#${id}`, sk: 'META' }),
   responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
   alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'META' }),
@@ -140,6 +143,35 @@ export class DynamoFeedbackStore implements FeedbackStore {
     const items = (out.Items ?? []).map((i) => entityOf<T>(i) as T);
     const nextCursor = encodeCursor(out.LastEvaluatedKey);
     return nextCursor ? { items, nextCursor } : { items };
+  }
+
+  async saveAlertRules(set: AlertRuleSet, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.survey(set.surveyId),
+                UpdateExpression: 'SET alertRules = :set',
+                ConditionExpression: 'attribute_exists(pk) AND ((attribute_not_exists(alertRules) AND :v = :zero) OR alertRules.version = :v)',
+                ExpressionAttributeValues: { ':set': set, ':v': expectedVersion, ':zero': 0 },
+              },
+            },
+            // Every version is kept, so a change can be traced and compared.
+            { Put: { TableName: this.tableName, Item: { ...keys.alertRules(set.surveyId, set.version), entity: 'alertRules', ...set }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      throw error;
+    }
+  }
+  getAlertRules(surveyId: string, version: number) {
+    return this.get<AlertRuleSet>(keys.alertRules(surveyId, version), true);
   }
 
   putSurvey(survey: Survey) {

@@ -1,4 +1,5 @@
 import { commentOf, type SurveyResponse } from './response';
+import { describe, matchingRules } from './alert-rules';
 import { scoreResponse, worstSeverity, type ResponseScores, type Severity } from './scoring';
 import type { Survey } from './survey';
 
@@ -66,12 +67,42 @@ export function alertReasons(survey: Pick<Survey, 'questions' | 'alert'>, respon
 }
 
 /** The case to open for a response, or undefined when no threshold is crossed. Pure. */
+/**
+ * Why a response needs a case, at what severity at least, and who gets it. A survey's alert rules (stored
+ * with it, versioned) replace its thresholds once it has any; every matching rule is a reason, the worst
+ * severity wins, and the first matching rule that routes picks owner and team. Pure.
+ */
+export function caseDecision(
+  survey: Survey,
+  response: SurveyResponse,
+  scores: ResponseScores,
+  comment: string | undefined,
+): { reasons: string[]; severity: Severity; owner: string; team?: string } | undefined {
+  const rules = survey.alertRules?.rules;
+  if (!rules) {
+    const reasons = alertReasons(survey, response);
+    // A crossed threshold is at least medium, whatever the per-scale severity says.
+    return reasons.length ? { reasons, severity: worstSeverity([scores.severity, 'medium']), owner: survey.ownerEmail } : undefined;
+  }
+  const matched = matchingRules(rules, { ...response, scores, ...(comment && { comment }) });
+  if (matched.length === 0) return undefined;
+  const routed = matched.find((r) => r.routeTo?.owner);
+  const team = matched.find((r) => r.routeTo?.team)?.routeTo?.team;
+  return {
+    reasons: matched.map((r) => `${r.name}: ${describe(r.when)}`),
+    severity: worstSeverity([scores.severity, ...matched.map((r) => r.severity)]),
+    owner: routed?.routeTo?.owner ?? survey.ownerEmail,
+    ...(team && { team }),
+  };
+}
+
 export function openCase(survey: Survey, response: SurveyResponse, now: Date): AlertCase | undefined {
-  const reasons = alertReasons(survey, response);
-  if (reasons.length === 0) return undefined;
   const scores = response.scores?.revision === response.revision ? response.scores : scoreResponse(survey, response.answers, response.revision);
-  const createdAt = now.toISOString();
   const comment = commentOf(survey, response.answers);
+  const decision = caseDecision(survey, response, scores, comment);
+  if (!decision) return undefined;
+  const { reasons } = decision;
+  const createdAt = now.toISOString();
   return {
     id: response.id,
     responseId: response.id,
@@ -80,9 +111,9 @@ export function openCase(survey: Survey, response: SurveyResponse, now: Date): A
     touchpoint: response.touchpoint,
     channel: response.channel,
     ...(response.customerId && { customerId: response.customerId }),
-    owner: survey.ownerEmail,
-    // A crossed threshold is at least medium, whatever the per-scale severity says.
-    severity: worstSeverity([scores.severity, 'medium']),
+    owner: decision.owner,
+    ...(decision.team && { team: decision.team }),
+    severity: decision.severity,
     reasons,
     scores,
     ...(comment && { comment }),

@@ -1,3 +1,4 @@
+import type { AlertRuleSet } from './alert-rules';
 import type { AlertCase, NotificationChannel } from './alerts';
 import type { SurveyResponse } from './response';
 import type { ResponseScores } from './scoring';
@@ -56,6 +57,9 @@ export type PutOutcome = 'created' | 'exists';
 
 export interface FeedbackStore {
   putSurvey(survey: Survey): Promise<PutOutcome>;
+  /** Stores a new version of a survey's alert rules, only if the current one is `expectedVersion`; keeps each version. */
+  saveAlertRules(set: AlertRuleSet, expectedVersion: number): Promise<boolean>;
+  getAlertRules(surveyId: string, version: number): Promise<AlertRuleSet | undefined>;
   getSurvey(id: string): Promise<Survey | undefined>;
 
   putResponse(response: SurveyResponse): Promise<PutOutcome>;

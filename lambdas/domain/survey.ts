@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertRuleSet } from './alert-rules';
 import { isSafeKey } from './identifiers';
 
 export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'yesno', 'choice', 'text'] as const;
@@ -96,6 +97,8 @@ export type SurveyInput = z.input<typeof SurveyInputSchema>;
 export interface Survey extends z.infer<typeof SurveyInputSchema> {
   readonly id: string;
   readonly createdAt: string;
+  /** Alert rules set through the admin API; once present they replace the `alert` thresholds. */
+  readonly alertRules?: AlertRuleSet;
 }
 
 export function createSurvey(input: z.infer<typeof SurveyInputSchema>, id: string, now: Date): Survey {

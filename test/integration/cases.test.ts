@@ -87,3 +87,34 @@ describe('the case admin API', () => {
     expect((await api('/admin/alerts?touchpoint=returns')).body.items).toHaveLength(2);
   });
 });
+
+describe('alert rules as data', () => {
+  it('are read and replaced through the admin API, versioned, and route the stream\'s cases', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'billing' })) })).body.id as string;
+    const path = `/admin/surveys/${survey}/alert-rules`;
+    expect((await api(path)).body).toMatchObject({ version: 0, rules: [], thresholds: { npsAtMost: 6 } });
+    const rules = { rules: [{ id: 'churn', name: 'Mentions cancelling', when: { field: 'comment', op: 'contains', value: 'cancel' }, severity: 'critical', routeTo: { owner: 'retention@example.com', team: 'retention' } }] };
+    const put = await api(path, { method: 'PUT', body: JSON.stringify(rules) });
+    expect(put.status).toBe(200);
+    expect(put.headers.get('etag')).toBe('"1"');
+    expect((await api(path, { method: 'PUT', body: JSON.stringify(rules) })).status).toBe(428);
+    expect((await api(path, { method: 'PUT', body: JSON.stringify(rules), headers: { 'if-match': '"0"' } })).status).toBe(409);
+    const bad = await api(path, { method: 'PUT', body: JSON.stringify({ rules: [{ id: 'x', name: 'x', when: { field: 'secret', op: 'eq', value: 1 } }] }), headers: { 'if-match': '1' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toMatch(/^rules\.0\.when/);
+    expect((await api(`${path}?version=1`)).body).toMatchObject({ version: 1, rules: [{ id: 'churn' }] });
+
+    // The consumer caches a survey for a minute; this survey had no response yet, so its first read has the rules.
+    const promoter = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, customerId: 'c-rule', answers: { nps: 10, comment: 'Love it, but I will cancel when I move' } }) });
+    const detractor = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, customerId: 'c-rule-2', answers: { nps: 1 } }) });
+    const mail = await eventually(async () => (await sentEmails(runtime)).find((m) => m.body.text?.includes(`Case: ${promoter.body.id}`)), 'the rule\'s alert');
+    expect(mail.destination.to).toEqual(['retention@example.com']);
+    expect(mail.body.text).toContain('Mentions cancelling: comment contains "cancel"');
+    await runtime.waitForIdle();
+    const kase = (await api(`/admin/cases/${promoter.body.id}`)).body;
+    expect(kase).toMatchObject({ severity: 'critical', owner: 'retention@example.com', team: 'retention' });
+    // The rules replaced the thresholds: the detractor without a matching rule opened no case.
+    expect((await api(`/admin/cases/${detractor.body.id}`)).status).toBe(404);
+  });
+});

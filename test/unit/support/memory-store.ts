@@ -1,4 +1,5 @@
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/alerts';
+import type { AlertRuleSet } from '../../../lambdas/domain/alert-rules';
 import { nextDeadline } from '../../../lambdas/domain/cases';
 import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/response';
@@ -27,6 +28,15 @@ export class MemoryStore implements FeedbackStore {
 
   putSurvey = (s: Survey) => this.putNew(this.surveys, s.id, s);
   getSurvey = async (id: string) => this.surveys.get(id);
+  readonly ruleVersions = new Map<string, AlertRuleSet>();
+  saveAlertRules = async (set: AlertRuleSet, expectedVersion: number) => {
+    const survey = this.surveys.get(set.surveyId);
+    if (!survey || (survey.alertRules?.version ?? 0) !== expectedVersion) return false;
+    this.surveys.set(set.surveyId, { ...survey, alertRules: set });
+    this.ruleVersions.set(`${set.surveyId}/${set.version}`, set);
+    return true;
+  };
+  getAlertRules = async (surveyId: string, version: number) => this.ruleVersions.get(`${surveyId}/${version}`);
   putResponse = async (r: SurveyResponse) => {
     const outcome = await this.putNew(this.responses, r.id, r);
     if (outcome === 'created') this.pending.set(r.id, new Date().toISOString());

@@ -1,0 +1,32 @@
+import { AlertRulesRequestSchema, setAlertRules } from '../domain/alert-rules';
+import { notFound, validationError } from '../domain/errors';
+import { loadSurvey } from '../domain/submissions';
+import { feedbackStore } from '../shared/dependencies';
+import { header, httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
+
+/**
+ * `GET /admin/surveys/{surveyId}/alert-rules` (`?version=N` for an earlier one) and `PUT …` with
+ * `{"rules": [...]}` and `If-Match: <version read>`. Consumers see a change within a minute (survey cache).
+ */
+export const handler = httpHandler(async (event) => {
+  const store = feedbackStore();
+  const survey = await loadSurvey(store, pathParam(event, 'surveyId'));
+  if (event.requestContext.http.method === 'GET') {
+    const raw = event.queryStringParameters?.version;
+    if (raw === undefined) return json(200, survey.alertRules ?? { surveyId: survey.id, version: 0, rules: [], thresholds: survey.alert });
+    const version = Number(raw);
+    const found = Number.isInteger(version) && version > 0 ? await store.getAlertRules(survey.id, version) : undefined;
+    if (!found) throw notFound('Rule version', 'version');
+    return json(200, found);
+  }
+  const parsed = AlertRulesRequestSchema.safeParse(parseBody(event));
+  if (!parsed.success) throw validationError('the alert rules are not valid', zodDetails(parsed.error.issues));
+  const ifMatch = header(event, 'if-match')?.replace(/"/g, '').trim();
+  const expected = ifMatch === undefined || ifMatch === '' ? undefined : Number(ifMatch);
+  if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
+    throw validationError('If-Match must be the version number of the rules you read', [{ field: 'If-Match', message: 'not a version' }]);
+  }
+  const keyName = (event.requestContext as { authorizer?: { lambda?: { keyName?: string } } }).authorizer?.lambda?.keyName ?? 'unknown';
+  const set = await setAlertRules(store, survey, parsed.data.rules, expected, `api-key:${keyName}`, new Date());
+  return json(200, set, { etag: `"${set.version}"` });
+});
