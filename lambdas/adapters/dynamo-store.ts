@@ -229,7 +229,12 @@ export class DynamoFeedbackStore implements FeedbackStore {
       ),
     );
   }
-  async listPendingResponses(writtenBefore: string, limit: number): Promise<string[]> {
+  listPendingResponses(writtenBefore: string, limit: number): Promise<string[]> {
+    return this.sparseIndexIds('PENDING#', 'RESPONSE#', writtenBefore, limit);
+  }
+
+  /** Ids of the items in the sharded gsi2 partitions `<partition><n>` sorted at or before `before`. */
+  private async sparseIndexIds(partition: string, itemPrefix: string, before: string, limit: number): Promise<string[]> {
     const ids: string[] = [];
     for (let shard = 0; shard < PENDING_SHARDS && ids.length < limit; shard++) {
       let start: Item | undefined;
@@ -238,18 +243,19 @@ export class DynamoFeedbackStore implements FeedbackStore {
           new QueryCommand({
             TableName: this.tableName,
             IndexName: table.indexes[1].name,
-            KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :before',
-            ExpressionAttributeValues: { ':p': `PENDING#${shard}`, ':before': writtenBefore },
+            KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :before',
+            ExpressionAttributeValues: { ':p': `${partition}${shard}`, ':before': before },
             Limit: limit - ids.length,
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of out.Items ?? []) ids.push(String(item.pk).slice('RESPONSE#'.length));
+        for (const item of out.Items ?? []) ids.push(String(item.pk).slice(itemPrefix.length));
         start = out.LastEvaluatedKey;
       } while (start && ids.length < limit);
     }
     return ids;
   }
+
 
   putAlert(alert: AlertCase) {
     return this.putNew({ ...keys.alert(alert.id), entity: 'alert', gsi1pk: keys.casesOf(alert.createdAt.slice(0, 7)), gsi1sk: `${alert.createdAt}#${alert.id}`, ...deadlineKeys(alert), ...alert });
@@ -286,26 +292,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
       ),
     );
   }
-  async listDueCases(before: string, limit: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (let shard = 0; shard < PENDING_SHARDS && ids.length < limit; shard++) {
-      let start: Item | undefined;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: table.indexes[1].name,
-            KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :before',
-            ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':before': before },
-            Limit: limit - ids.length,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) ids.push(String(item.pk).slice('ALERT#'.length));
-        start = out.LastEvaluatedKey;
-      } while (start && ids.length < limit);
-    }
-    return ids;
+  listDueCases(before: string, limit: number): Promise<string[]> {
+    return this.sparseIndexIds('DUE#', 'ALERT#', before, limit);
   }
   async listCases(filter: CaseFilter, page: PageRequest & { readonly order: 'newest' | 'oldest'; readonly since: Date; readonly now: Date }): Promise<Page<AlertCase>> {
     const months = monthsBetween(page.since, page.now);
