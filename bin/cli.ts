@@ -11,6 +11,11 @@ Commands:
   replay [--older-than SEC]     finish every response whose scoring or alert did not complete (the stream
                                 gave up, a provider was down, the record expired from the stream): runs the
                                 sweeper function now and prints what it did. Default --older-than 0.
+  cases list [--status S] [--owner E] [--team T] [--survey ID] [--touchpoint T] [--severity S] [--limit N]
+                                cases, newest first, one line each
+  cases show ID                 one case with its history
+  cases ack|note|resolve|reopen ID [--note TEXT] [--resolution CODE]
+                                act on a case (recorded as this API key's action; 409 if not allowed)
 
 Options:
   --table NAME      table name (default: $TABLE_NAME, or "cx-feedback" as the local runtime names it)
@@ -20,12 +25,16 @@ Options:
   --function NAME   for replay: the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally;
                     in AWS the stack's SweeperFunctionName output)
   --region REGION   (default: $AWS_REGION)
+  --api URL         for cases: the API base URL (default: $CX_API_URL, or http://127.0.0.1:3000)
+  --key KEY         for cases: an admin API key (default: $CX_API_KEY)
 
 Examples:
   npm run cli -- keys create --name ops --endpoint http://127.0.0.1:8000
   TABLE_NAME=<TableName output of the stack> npm run cli -- keys create --name ops
   npm run cli -- replay --endpoint http://127.0.0.1:3000
-  npm run cli -- replay --function <SweeperFunctionName output of the stack>`;
+  npm run cli -- replay --function <SweeperFunctionName output of the stack>
+  CX_API_KEY=<key> npm run cli -- cases list --status open
+  CX_API_KEY=<key> npm run cli -- cases resolve <caseId> --resolution compensated --note "Refunded"`;
 
 async function main(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -38,6 +47,17 @@ async function main(argv: string[]) {
       region: { type: 'string' },
       function: { type: 'string' },
       'older-than': { type: 'string', default: '0' },
+      api: { type: 'string' },
+      key: { type: 'string' },
+      status: { type: 'string' },
+      owner: { type: 'string' },
+      team: { type: 'string' },
+      survey: { type: 'string' },
+      touchpoint: { type: 'string' },
+      severity: { type: 'string' },
+      limit: { type: 'string' },
+      note: { type: 'string' },
+      resolution: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -75,6 +95,7 @@ async function main(argv: string[]) {
     for (const f of report.failed) console.log(`  ${f.responseId}  ${f.step}: ${f.message}`);
     return report.failed.length ? 1 : 0;
   }
+  if (group === 'cases') return cases(action, positionals[2], values);
   if (group === 'keys' && action === 'create') {
     const tableName = values.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
     const client = new DynamoDBClient(clientConfig);
@@ -85,6 +106,62 @@ async function main(argv: string[]) {
   }
   console.error(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
   return 2;
+}
+
+type Values = Partial<Record<'api' | 'key' | 'status' | 'owner' | 'team' | 'survey' | 'touchpoint' | 'severity' | 'limit' | 'note' | 'resolution', string>>;
+
+/** The case commands talk to the admin API, locally or in AWS, so they go through the same checks as any client. */
+async function cases(action: string | undefined, id: string | undefined, values: Values): Promise<number> {
+  const api = (values.api ?? process.env.CX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const key = values.key ?? process.env.CX_API_KEY;
+  if (!key) {
+    console.error('An admin API key is needed: --key KEY or CX_API_KEY');
+    return 2;
+  }
+  const call = async (path: string, body?: unknown) => {
+    const res = await fetch(api + path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'x-api-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const payload = (await res.json().catch(() => ({}))) as Record<string, any>;
+    if (!res.ok) {
+      const details = (payload.error?.details ?? []).map((d: { field: string; message: string }) => `${d.field}: ${d.message}`).join('; ');
+      throw new Error(`${res.status} ${payload.error?.message ?? 'request failed'}${details ? ` (${details})` : ''}`);
+    }
+    return payload;
+  };
+  const line = (c: Record<string, any>) => `${c.id}  ${c.status.padEnd(12)} ${c.severity.padEnd(8)} ${c.touchpoint}  ${c.owner}${c.team ? ` (${c.team})` : ''}  opened ${c.createdAt}`;
+  if (action === 'list') {
+    const query = new URLSearchParams(
+      Object.entries({ status: values.status, owner: values.owner, team: values.team, surveyId: values.survey, touchpoint: values.touchpoint, severity: values.severity, limit: values.limit }).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    );
+    const page = await call(`/admin/cases?${query}`);
+    for (const c of page.items) console.log(line(c));
+    console.log(`${page.items.length} case(s)${page.nextCursor ? ' (more: narrow the filter or raise --limit)' : ''}`);
+    return 0;
+  }
+  if (!id) {
+    console.error(`cases ${action ?? ''}: which case? Give its id.\n\n${USAGE}`);
+    return 2;
+  }
+  if (action === 'show') {
+    const c = await call(`/admin/cases/${encodeURIComponent(id)}`);
+    console.log(line(c));
+    for (const h of c.history) console.log(`  ${h.at}  ${h.action}${h.details ? `: ${h.details}` : ''} (${h.by})${h.note ? ` — ${h.note}` : ''}`);
+    return 0;
+  }
+  const actions: Record<string, string> = { ack: 'acknowledge', note: 'note', resolve: 'resolve', reopen: 'reopen' };
+  if (!action || !actions[action]) {
+    console.error(`Unknown cases command: ${action ?? ''}\n\n${USAGE}`);
+    return 2;
+  }
+  const body = { action: actions[action], ...(values.note && { note: values.note }), ...(values.resolution && { resolution: values.resolution }) };
+  const c = await call(`/admin/cases/${encodeURIComponent(id)}/actions`, body);
+  console.log(line(c));
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -118,3 +118,29 @@ describe('alert rules as data', () => {
     expect((await api(`/admin/cases/${detractor.body.id}`)).status).toBe(404);
   });
 });
+
+describe('the operator CLI on cases', () => {
+  const cli = async (...args: string[]) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], { env: { ...process.env, CX_API_URL: local.runtime.apiUrl, CX_API_KEY: local.runtime.adminKey } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
+      );
+    });
+  };
+
+  it('lists, shows, acknowledges and resolves a case through the admin API, and reports refusals', async () => {
+    const { id } = await detractorCase('c-cli', 'cli-desk');
+    const listed = await cli('cases', 'list', '--touchpoint', 'cli-desk');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(new RegExp(`${id}\\s+open`));
+    expect((await cli('cases', 'ack', id, '--note', 'calling now')).out).toMatch(/acknowledged/);
+    expect((await cli('cases', 'resolve', id, '--resolution', 'resolved-with-customer')).out).toMatch(/resolved/);
+    const refused = await cli('cases', 'ack', id);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('409');
+    const shown = await cli('cases', 'show', id);
+    expect(shown.out).toContain('acknowledge (api-key:local-admin) — calling now');
+    expect(shown.out).toContain('resolve: resolved-with-customer');
+  });
+});
