@@ -19,7 +19,7 @@ export interface RouteDefinition {
 }
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -34,6 +34,8 @@ export interface TableAccess {
   readonly write?: readonly KeyPrefix[];
   /** Query on these indexes. */
   readonly query?: readonly IndexName[];
+  /** DeleteItem on these (only what a person may take back, like an unsubscribe). */
+  readonly delete?: readonly KeyPrefix[];
 }
 
 /** What a handler needs from the environment; the stack grants exactly these, and sets only their variables. */
@@ -143,7 +145,7 @@ export const handlers = {
   sendInvitations: {
     entry: 'lambdas/handlers/send-invitations.ts',
     description: 'E-mails survey invitations with one-click score links',
-    access: { table: { read: ['SURVEY#', 'INVITATION#'], write: ['INVITATION#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#', 'SUPPRESS#'], write: ['INVITATION#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 29,
   },
   getResponse: {
@@ -197,6 +199,11 @@ export const handlers = {
     description: 'One-click score links from invitation e-mails',
     access: { table: { read: ['SURVEY#', 'INVITATION#', 'RESPONSE#'], write: ['RESPONSE#'] }, links: true, secrets: ['TOKEN_SECRET'] },
   },
+  unsubscribe: {
+    entry: 'lambdas/handlers/unsubscribe.ts',
+    description: 'Unsubscribe page and RFC 8058 one-click unsubscribe from invitation e-mails',
+    access: { table: { read: ['SUPPRESS#'], write: ['SUPPRESS#'], delete: ['SUPPRESS#'] }, secrets: ['TOKEN_SECRET'] },
+  },
   viewCase: {
     entry: 'lambdas/handlers/view-case.ts',
     description: 'The case page its owner opens from the signed link in the alert e-mail, and its actions',
@@ -227,7 +234,11 @@ export const handlers = {
   twilioSms: {
     entry: 'lambdas/handlers/twilio-sms.ts',
     description: 'Twilio inbound SMS: survey replies and opt-outs',
-    access: { table: phoneConversations, links: true, secrets: ['TWILIO_AUTH_TOKEN'] },
+    access: {
+      table: { read: phoneConversations.read, write: [...phoneConversations.write, 'SUPPRESS#'], delete: ['SUPPRESS#'] },
+      links: true,
+      secrets: ['TWILIO_AUTH_TOKEN', 'TOKEN_SECRET'],
+    },
   },
   vonageVoice: {
     entry: 'lambdas/handlers/vonage-voice.ts',
@@ -237,7 +248,7 @@ export const handlers = {
   sendSmsInvitations: {
     entry: 'lambdas/handlers/send-sms-invitations.ts',
     description: 'Texts survey invitations through Twilio',
-    access: { table: { read: ['SURVEY#', 'PHONE#', 'CONVERSATION#'], write: ['CONVERSATION#', 'PHONE#'] }, secrets: ['TWILIO_AUTH_TOKEN'], sendSms: true },
+    access: { table: { read: ['SURVEY#', 'PHONE#', 'CONVERSATION#', 'SUPPRESS#'], write: ['CONVERSATION#', 'PHONE#'] }, secrets: ['TWILIO_AUTH_TOKEN', 'TOKEN_SECRET'], sendSms: true },
     timeoutSeconds: 29,
   },
   routePhoneNumber: {
@@ -270,6 +281,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
+  { method: 'GET', path: '/u/{token}', handler: 'unsubscribe', auth: 'public' },
+  { method: 'POST', path: '/u/{token}', handler: 'unsubscribe', auth: 'public' },
   { method: 'GET', path: '/c/{token}', handler: 'viewCase', auth: 'public' },
   { method: 'POST', path: '/c/{token}', handler: 'viewCase', auth: 'public' },
   { method: 'POST', path: '/r/{token}', handler: 'emailLink', auth: 'public' },

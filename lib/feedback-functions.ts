@@ -122,6 +122,9 @@ export class FeedbackFunctions extends Construct {
         }),
       );
     }
+    if (table.delete?.length) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [data.table.tableArn], conditions: onPrefixes(table.delete) }));
+    }
     if (table.query?.length) {
       // Index partitions (e.g. `SURVEY#<id>#RESPONSES`, `PENDING#<n>`) are scoped by naming the index.
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: table.query.map((index) => `${data.table.tableArn}/index/${index}`) }));

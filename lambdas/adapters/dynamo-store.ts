@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertRuleSet } from '../domain/alert-rules';
 import { table } from '../pipeline';
 import type { AlertCase, NotificationChannel } from '../domain/alerts';
@@ -27,6 +27,7 @@ export const keys = {
   pending: (id: string) => `PENDING#${pendingShard(id)}`,
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
+  suppression: (key: string) => ({ pk: `SUPPRESS#${key}`, sk: 'META' }),
 };
 
 /** Unfinished responses spread over this many gsi2 partitions, so ingest never writes one hot index partition. */
@@ -419,6 +420,16 @@ export class DynamoFeedbackStore implements FeedbackStore {
         ExpressionAttributeValues: { ':t': sentAt },
       }),
     );
+  }
+
+  getSuppression(key: string) {
+    return this.get<{ key: string; since: string; via: string }>(keys.suppression(key), true);
+  }
+  async putSuppression(key: string, since: string, via: string) {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.suppression(key), entity: 'suppression', key, since, via } }));
+  }
+  async deleteSuppression(key: string) {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(key) }));
   }
 
   putApiKey(key: ApiKeyRecord) {

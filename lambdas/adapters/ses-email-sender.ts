@@ -16,6 +16,7 @@ export class SesEmailSender implements EmailSender {
           Simple: {
             Subject: { Data: message.subject, Charset: 'UTF-8' },
             Body: { Text: { Data: message.text, Charset: 'UTF-8' }, Html: { Data: message.html, Charset: 'UTF-8' } },
+            ...(message.headers?.length && { Headers: message.headers.map((h) => ({ Name: h.name, Value: h.value })) }),
           },
         },
       }),

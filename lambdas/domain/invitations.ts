@@ -4,6 +4,7 @@ import { requireSomeDelivered, validationError } from './errors';
 import { idFromKey, newId } from './ids';
 import { attributesSchema, externalId, personName } from './identifiers';
 import { invitationEmail } from './messages';
+import { isSuppressed, unsubscribeToken } from './suppression';
 import type { EmailSender, FeedbackStore, Invitation } from './ports';
 import { headlineQuestion, type Survey } from './survey';
 import { contactFingerprint, DEFAULT_TOKEN_TTL_DAYS, issueLinkToken } from './tokens';
@@ -39,8 +40,12 @@ export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
 export interface InvitationResult {
   readonly invitationId: string;
   readonly email: string;
-  /** `in-progress`: a concurrent request with the same Idempotency-Key holds the send right now. */
-  readonly status: 'sent' | 'already-sent' | 'in-progress' | 'failed';
+  /**
+   * `in-progress`: a concurrent request with the same Idempotency-Key holds the send right now.
+   * `suppressed`: the contact unsubscribed (by e-mail link, or STOP on SMS), see `reason`.
+   */
+  readonly status: 'sent' | 'already-sent' | 'in-progress' | 'suppressed' | 'failed';
+  readonly reason?: string;
   readonly error?: string;
 }
 
@@ -77,6 +82,11 @@ export async function sendInvitations(
   const expiresAt = Math.floor(deps.now.getTime() / 1000) + request.expiresInDays * 86400;
   const results: InvitationResult[] = [];
   for (const contact of request.contacts) {
+    const who = { email: contact.email, ...(contact.customerId && { customerId: contact.customerId }) };
+    if (await isSuppressed(deps.store, deps.tokenSecret, who)) {
+      results.push({ invitationId: '', email: contact.email, status: 'suppressed', reason: 'unsubscribed' });
+      continue;
+    }
     const id = idempotencyKey ? idFromKey('invitation', survey.id, idempotencyKey, contact.email.toLowerCase()) : newId(deps.now);
     const invitation: Invitation = {
       id,
@@ -109,7 +119,8 @@ export async function sendInvitations(
       });
       const link = (score: number) => `${deps.publicUrl}/r/${token}?score=${score}`;
       try {
-        await deps.email.send(invitationEmail(survey, question, { email: contact.email, name: contact.name }, link));
+        const unsubscribe = `${deps.publicUrl}/u/${unsubscribeToken(deps.tokenSecret, who)}`;
+        await deps.email.send(invitationEmail(survey, question, { email: contact.email, name: contact.name }, link, unsubscribe));
       } catch (error) {
         await deps.store.releaseInvitation(id, claimant).catch(() => undefined);
         throw error;

@@ -9,6 +9,7 @@ export function invitationEmail(
   question: Question,
   to: { email: string; name?: string },
   linkFor: (score: number) => string,
+  unsubscribeUrl: string,
 ): EmailMessage {
   const range = question.type === 'nps' ? SCALES.nps : SCALES.csat;
   const scores = Array.from({ length: range.max - range.min + 1 }, (_, i) => range.min + i);
@@ -24,11 +25,17 @@ export function invitationEmail(
     survey.intro ? `<p>${escapeHtml(survey.intro)}</p>` : ''
   }<p><strong>${escapeHtml(question.text)}</strong></p><table role="presentation"><tr>${cells}</tr></table>
 <table role="presentation" width="100%"><tr><td style="font-size:12px;color:#555">${escapeHtml(low)}</td><td style="font-size:12px;color:#555;text-align:right">${escapeHtml(high)}</td></tr></table>
-<p style="font-size:12px;color:#555">Choose a number to answer; you can add a comment on the next page.</p></div>`;
+<p style="font-size:12px;color:#555">Choose a number to answer; you can add a comment on the next page.</p>
+<p style="font-size:11px;color:#777">Don't want these surveys? <a href="${escapeHtml(unsubscribeUrl)}" style="color:#777">Unsubscribe</a>.</p></div>`;
   const text = `${greeting}\n\n${survey.intro ? survey.intro + '\n\n' : ''}${question.text}\n(${range.min} = ${low}, ${range.max} = ${high})\n\n${scores
     .map((s) => `${s}: ${linkFor(s)}`)
-    .join('\n')}\n`;
-  return { to: to.email, subject: survey.name, text, html };
+    .join('\n')}\n\nDon't want these surveys? Unsubscribe: ${unsubscribeUrl}\n`;
+  // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" to the URL.
+  const headers = [
+    { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
+    { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+  ];
+  return { to: to.email, subject: survey.name, text, html, headers };
 }
 
 /** A field value on one line: whatever it holds, it cannot start a line of its own. */

@@ -108,6 +108,11 @@ export interface FeedbackStore {
   releaseInvitation(id: string, claimant: string): Promise<void>;
   markInvitationSent(id: string, sentAt: string): Promise<void>;
 
+  /** A suppression by its keyed hash (see domain/suppression.ts), or undefined. */
+  getSuppression(key: string): Promise<{ readonly key: string; readonly since: string; readonly via: string } | undefined>;
+  putSuppression(key: string, since: string, via: string): Promise<void>;
+  deleteSuppression(key: string): Promise<void>;
+
   putApiKey(key: ApiKeyRecord): Promise<PutOutcome>;
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
 }
@@ -117,6 +122,8 @@ export interface EmailMessage {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  readonly headers?: readonly { readonly name: string; readonly value: string }[];
 }
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;

@@ -2,6 +2,7 @@ import { env } from '../pipeline';
 import { DomainError, validationError } from '../domain/errors';
 import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/phone/sms-invitations';
 import { loadSurvey } from '../domain/submissions';
+import { isSuppressed } from '../domain/suppression';
 import { TwilioSmsSender } from '../adapters/twilio-sms-sender';
 import { secretValue } from '../shared/config';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
@@ -24,7 +25,13 @@ export const handler = httpHandler(async (event) => {
   const apiUrl = process.env[env.twilioApiUrl] ?? 'https://api.twilio.com';
   const sms = new TwilioSmsSender({ apiUrl, accountSid, authToken: await secretValue('TWILIO_AUTH_TOKEN'), from });
   const results = await sendSmsInvitations(
-    { phones: phoneStore(), sms, now: new Date(), onFailure: (error) => logger.error('SMS invitation not sent', error as Error) },
+    {
+      phones: phoneStore(),
+      sms,
+      now: new Date(),
+      suppressed: async (who) => isSuppressed(feedbackStore(), await secretValue('TOKEN_SECRET'), who),
+      onFailure: (error) => logger.error('SMS invitation not sent', error as Error),
+    },
     survey,
     parsed.data,
     key,

@@ -4,6 +4,8 @@ import { smsText, SURVEY_OVER_SMS, twilioSmsTwiml } from '../domain/phone/render
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
+import { secretValue } from '../shared/config';
+import { suppressionKeys } from '../domain/suppression';
 import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
 /**
@@ -25,6 +27,11 @@ export const handler = httpHandler(async (event) => {
   if (command === 'stop') {
     const contact = await phones.getContact(from);
     await phones.putContact({ ...contact, phoneNumber: from, optedOutAt: deps.now.toISOString() });
+    // On every channel: the number and, when known, the customer behind it (their e-mail invitations too).
+    const secret = await secretValue('TOKEN_SECRET');
+    for (const key of suppressionKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) {
+      await deps.store.putSuppression(key, deps.now.toISOString(), 'sms-stop');
+    }
     await endCall(deps, conversationId);
     logger.info('SMS opt-out recorded', { messageSid });
     // The carrier sends the opt-out confirmation itself.
@@ -33,6 +40,8 @@ export const handler = httpHandler(async (event) => {
   if (command === 'start') {
     const contact = await phones.getContact(from);
     if (contact?.optedOutAt) await phones.putContact({ phoneNumber: from, ...(contact.customerId && { customerId: contact.customerId }) });
+    const secret = await secretValue('TOKEN_SECRET');
+    for (const key of suppressionKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) await deps.store.deleteSuppression(key);
     return xml(twilioSmsTwiml('You are subscribed to feedback surveys again. Reply STOP to opt out.'));
   }
   if (command === 'help') return xml(twilioSmsTwiml('Feedback survey: reply with your answer. Reply STOP to opt out.'));

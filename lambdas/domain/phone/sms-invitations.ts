@@ -41,7 +41,8 @@ export type SmsInvitationRequest = z.infer<typeof SmsInvitationRequestSchema>;
 export interface SmsInvitationResult {
   readonly phone: string;
   /** `in-progress`: a concurrent request with the same Idempotency-Key holds the send right now. */
-  readonly status: 'sent' | 'already-sent' | 'in-progress' | 'opted-out' | 'failed';
+  readonly status: 'sent' | 'already-sent' | 'in-progress' | 'opted-out' | 'suppressed' | 'failed';
+  readonly reason?: string;
   readonly messageId?: string;
   readonly error?: string;
 }
@@ -56,7 +57,14 @@ export const SMS_INVITATION_LEASE_MS = 2 * 60_000;
  * sent on retry, and concurrent retries with one Idempotency-Key text the contact once.
  */
 export async function sendSmsInvitations(
-  deps: { phones: PhoneStore; sms: SmsSender; now: Date; onFailure?: (error: unknown) => void },
+  deps: {
+    phones: PhoneStore;
+    sms: SmsSender;
+    now: Date;
+    /** Whether the person unsubscribed on any channel (an e-mail unsubscribe link, STOP from another number). */
+    suppressed?: (who: { phone: string; customerId?: string }) => Promise<boolean>;
+    onFailure?: (error: unknown) => void;
+  },
   survey: Survey,
   request: SmsInvitationRequest,
   idempotencyKey?: string,
@@ -66,6 +74,11 @@ export async function sendSmsInvitations(
     const known = await deps.phones.getContact(contact.phone);
     if (known?.optedOutAt) {
       results.push({ phone: contact.phone, status: 'opted-out' });
+      continue;
+    }
+    const customer = contact.customerId ?? known?.customerId;
+    if (await deps.suppressed?.({ phone: contact.phone, ...(customer && { customerId: customer }) })) {
+      results.push({ phone: contact.phone, status: 'suppressed', reason: 'unsubscribed' });
       continue;
     }
     const responseKey = idempotencyKey ? idFromKey('sms-invitation', survey.id, idempotencyKey, contact.phone) : newId(deps.now);

@@ -124,6 +124,10 @@ export class MemoryStore implements FeedbackStore {
     this.invitations.set(id, { ...this.invitations.get(id)!, sentAt });
     this.invitationClaims.delete(id);
   };
+  readonly suppressions = new Map<string, { key: string; since: string; via: string }>();
+  getSuppression = async (key: string) => this.suppressions.get(key);
+  putSuppression = async (key: string, since: string, via: string) => void this.suppressions.set(key, { key, since, via });
+  deleteSuppression = async (key: string) => void this.suppressions.delete(key);
   putApiKey = (k: ApiKeyRecord) => this.putNew(this.apiKeys, k.keyHash, k);
   getApiKey = async (hash: string) => this.apiKeys.get(hash);
 }
