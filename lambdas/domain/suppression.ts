@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DomainError } from './errors';
 import type { FeedbackStore } from './ports';
 
@@ -35,8 +35,9 @@ export function verifyUnsubscribeToken(secret: string, token: string): string[] 
   const invalid = () => new DomainError(400, 'invalid_token', 'this unsubscribe link is not valid', [{ field: 'token', message: 'not valid' }]);
   const match = /^([A-Za-z0-9_-]{10,1000})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw invalid();
-  const expected = createHmac('sha256', secret).update(UNSUBSCRIBE_DOMAIN + match[1]).digest('base64url');
-  if (expected !== match[2]) throw invalid();
+  const expected = createHmac('sha256', secret).update(UNSUBSCRIBE_DOMAIN + match[1]).digest();
+  const given = Buffer.from(match[2], 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   const keys = (JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as { k?: unknown }).k;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > 3 || !keys.every((k) => typeof k === 'string' && /^[A-Za-z0-9_-]{32}$/.test(k))) throw invalid();
   return keys as string[];
