@@ -138,7 +138,7 @@ describe('web responses', () => {
     const caseHtml = await casePage.text();
     expect(caseHtml).toContain('Waited 40 minutes on hold');
     expect(caseHtml).toContain('cust-7');
-    expect((await fetch(caseLink.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).status).toBe(400);
+    expect((await fetch(caseLink.replace(/\/c\/(.)/, (_m, c) => `/c/${c === 'e' ? 'f' : 'e'}`))).status).toBe(400);
 
     const published = await eventually(async () => runtime.published().find((p) => p.message.responseId === id), 'the SNS alert');
     expect(published.message).toMatchObject({ type: 'cx.alert.opened', severity: 'critical', touchpoint: 'support-call', channel: 'web', customerId: 'cust-7' });

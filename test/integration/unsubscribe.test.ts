@@ -31,7 +31,7 @@ describe('unsubscribe', () => {
     // Same customer, other channel.
     expect((await textInvite([{ phone: '+14155550190', customerId: 'c-unsub' }])).body.invitations[0]).toMatchObject({ status: 'suppressed' });
     // A forged token is refused.
-    expect((await fetch(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST' })).status).toBe(400);
+    expect((await fetch(url.replace(/\/u\/(.)/, (_m, c) => `/u/${c === 'e' ? 'f' : 'e'}`), { method: 'POST' })).status).toBe(400);
 
     const back = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=resubscribe' });
     expect(await back.text()).toContain('You will hear from us again');
