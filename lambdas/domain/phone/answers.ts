@@ -8,9 +8,15 @@ export interface PhoneInput {
   readonly text?: string;
 }
 
-/** Number words that mean a number wherever they stand. */
+/**
+ * Number words that mean a number wherever they stand. Those above ten are no score, but they are read so
+ * that "eleven out of ten" or "twenty-five" is refused rather than taken as 10 or 5.
+ */
 const NUMBER_WORDS: Record<string, number> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
+  nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  hundred: 100,
 };
 /**
  * Words a speech recogniser hears for numbers ("for" for 4, "to" for 2): a number only when they are the
@@ -28,6 +34,14 @@ const OUT_OF_TEN = new RegExp(`\\b(${NUMBER})\\s*(?:/|out of)\\s*(?:10|ten)\\b`,
 /** "one" as a pronoun or determiner ("no one", "this one", "one of the best") is not a score. */
 const ONE_AS_WORD = /\b(?:no|this|that|the|every|any|each|which|another|only|someone|anyone)\s+one\b|\bone\s+(?:of|more|thing|day|time|another)\b/g;
 
+/** Decimals, halves and negatives ("9.5", "nine and a half", "-3", "minus three"): no whole score, ask again. */
+const NOT_A_WHOLE_SCORE = [
+  /\d[.,]\d/,
+  /\band a half\b|\u00bd/,
+  new RegExp(`\\bpoint\\s+(?:oh|${NUMBER})\\b`),
+  new RegExp(`(?:^|[^\\w])-\\s*\\d|\\b(?:minus|negative)\\s+${NUMBER}\\b`),
+];
+
 function valueOf(token: string): number {
   return /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
 }
@@ -40,8 +54,8 @@ function valueOf(token: string): number {
 export function numberIn(raw: string, medium: 'speech' | 'text'): number | undefined {
   const text = raw.toLowerCase().replace(/[\u2018\u2019]/g, "'").trim();
   const bare = text.replace(/[^a-z0-9\s]/g, ' ').replace(/^\s*(?:a|an)\s+/, '').trim();
-  if (medium === 'speech' && bare in SOUND_ALIKES) return SOUND_ALIKES[bare];
-  if (/\d[.,]\d/.test(text) || /(?:^|[^\w])-\s*\d/.test(text)) return undefined;
+  if (medium === 'speech' && Object.hasOwn(SOUND_ALIKES, bare)) return SOUND_ALIKES[bare];
+  if (NOT_A_WHOLE_SCORE.some((pattern) => pattern.test(text))) return undefined;
   const found = text
     .replace(OUT_OF_TEN, '$1')
     .replace(ONE_AS_WORD, ' ')

@@ -123,6 +123,21 @@ const NPS_PHRASINGS: [medium: 'speech' | 'text', said: string, expected: number 
   ['text', '11', undefined],
   ['text', '100', undefined],
   ['text', 'it took 3 calls, so 4', undefined],
+  // Halves, negatives and numbers above the scale are no whole score either.
+  ['speech', 'nine and a half', undefined],
+  ['speech', 'eight point five', undefined],
+  ['text', '9½', undefined],
+  ['speech', 'minus three', undefined],
+  ['text', 'negative 2', undefined],
+  ['speech', 'eleven out of ten', undefined],
+  ['speech', 'twenty-five', undefined],
+  ['speech', 'fifteen', undefined],
+  ['text', 'a hundred percent', undefined],
+  ['speech', 'none', 0],
+  ['speech', 'constructor', undefined],
+  ['speech', 'to the point, 7', 7],
+  ['text', "I'd give it one", 1],
+  ['text', 'Oh, eight', 8],
 ];
 
 describe('numbers in spoken and typed answers', () => {

@@ -44,6 +44,24 @@ describe('conversation', () => {
     expect(turnOf(s, next)).toEqual({ kind: 'done' });
   });
 
+  it.each([
+    [{ text: "I'd say 8" }, { nps: 8 }],
+    [{ speech: 'Oh, I would say 8' }, { nps: 8 }],
+    [{ text: 'For sure a 10' }, { nps: 10 }],
+    [{ speech: 'for' }, { nps: 4 }],
+    [{ text: '9/10' }, { nps: 9 }],
+    [{ text: 'Ten! Loved it' }, { nps: 10, comment: 'Loved it' }],
+    [{ text: '9 out of 10, quick and friendly' }, { nps: 9, comment: 'quick and friendly' }],
+  ])('takes a remark only from words after a leading score: %j', (input, answers) => {
+    expect(applyInput(s, start(), input, 'SM1').conversation.answers).toEqual(answers);
+  });
+
+  it('re-asks a score given as a range, and keeps no remark from it', () => {
+    const c = applyInput(s, start(), { text: '7-8 it was ok' }, 'SM1').conversation;
+    expect(c.answers).toEqual({});
+    expect(turnOf(s, c)).toMatchObject({ kind: 'ask', question: { id: 'nps' }, retry: true });
+  });
+
   it('makes a growing partial response, complete only when required answers are in', () => {
     const c = start();
     expect(responseOf(s, c, NOW)).toBeUndefined();
