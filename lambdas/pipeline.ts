@@ -19,7 +19,7 @@ export interface RouteDefinition {
 }
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -145,7 +145,7 @@ export const handlers = {
   sendInvitations: {
     entry: 'lambdas/handlers/send-invitations.ts',
     description: 'E-mails survey invitations with one-click score links',
-    access: { table: { read: ['SURVEY#', 'INVITATION#', 'SUPPRESS#'], write: ['INVITATION#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'], write: ['INVITATION#', 'CONTACT#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 29,
   },
   getResponse: {
@@ -157,6 +157,11 @@ export const handlers = {
     entry: 'lambdas/handlers/list-responses.ts',
     description: 'Lists a survey\'s responses, paginated',
     access: { table: { read: ['SURVEY#'], query: ['gsi1'] } },
+  },
+  fatigueSettings: {
+    entry: 'lambdas/handlers/fatigue-settings.ts',
+    description: 'Reads and sets the global contact-fatigue rules',
+    access: { table: { read: ['SETTINGS#'], write: ['SETTINGS#'] } },
   },
   alertRules: {
     entry: 'lambdas/handlers/alert-rules.ts',
@@ -212,13 +217,13 @@ export const handlers = {
   processResponses: {
     entry: 'lambdas/handlers/process-responses.ts',
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
-    access: { table: { read: ['SURVEY#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
   },
   sweepPending: {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
-    access: { table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#'], query: ['gsi2'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#'], query: ['gsi2'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 120,
   },
   twilioVoice: {
@@ -248,7 +253,11 @@ export const handlers = {
   sendSmsInvitations: {
     entry: 'lambdas/handlers/send-sms-invitations.ts',
     description: 'Texts survey invitations through Twilio',
-    access: { table: { read: ['SURVEY#', 'PHONE#', 'CONVERSATION#', 'SUPPRESS#'], write: ['CONVERSATION#', 'PHONE#'] }, secrets: ['TWILIO_AUTH_TOKEN', 'TOKEN_SECRET'], sendSms: true },
+    access: {
+      table: { read: ['SURVEY#', 'PHONE#', 'CONVERSATION#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'], write: ['CONVERSATION#', 'PHONE#', 'CONTACT#'] },
+      secrets: ['TWILIO_AUTH_TOKEN', 'TOKEN_SECRET'],
+      sendSms: true,
+    },
     timeoutSeconds: 29,
   },
   routePhoneNumber: {
@@ -273,6 +282,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey' },
   { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
+  { method: 'PUT', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
   { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey' },
   // The earlier name of the case listing, kept for existing integrations.
   { method: 'GET', path: '/admin/alerts', handler: 'listCases', auth: 'apiKey' },

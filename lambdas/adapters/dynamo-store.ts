@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertRuleSet } from '../domain/alert-rules';
+import type { ContactHistory, FatigueRules } from '../domain/fatigue';
 import { table } from '../pipeline';
 import type { AlertCase, NotificationChannel } from '../domain/alerts';
 import { nextDeadline } from '../domain/cases';
@@ -28,6 +29,8 @@ export const keys = {
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
   suppression: (key: string) => ({ pk: `SUPPRESS#${key}`, sk: 'META' }),
+  contact: (key: string) => ({ pk: `CONTACT#${key}`, sk: 'META' }),
+  fatigueSettings: { pk: 'SETTINGS#contact-fatigue', sk: 'META' },
 };
 
 /** Unfinished responses spread over this many gsi2 partitions, so ingest never writes one hot index partition. */
@@ -430,6 +433,31 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
   async deleteSuppression(key: string) {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(key) }));
+  }
+
+  getContactHistory(key: string) {
+    return this.get<ContactHistory>(keys.contact(key), true);
+  }
+  async recordContact(key: string, kind: 'invited' | 'answered', at: string) {
+    // Kept a little over a year after the last contact: fatigue rules look back at most 365 days.
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + 400 * 86400;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.contact(key),
+        UpdateExpression:
+          kind === 'invited'
+            ? 'SET entity = :e, invitedAt = list_append(if_not_exists(invitedAt, :none), :at), expiresAt = :x'
+            : 'SET entity = :e, answeredAt = :one, invitedAt = if_not_exists(invitedAt, :none), expiresAt = :x',
+        ExpressionAttributeValues: { ':e': 'contact', ':none': [], ':x': expiresAt, ...(kind === 'invited' ? { ':at': [at] } : { ':one': at }) },
+      }),
+    );
+  }
+  getFatigueSettings() {
+    return this.get<FatigueRules>(keys.fatigueSettings, true);
+  }
+  async putFatigueSettings(rules: FatigueRules) {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.fatigueSettings, entity: 'settings', ...rules } }));
   }
 
   putApiKey(key: ApiKeyRecord) {

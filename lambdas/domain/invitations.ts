@@ -4,7 +4,8 @@ import { requireSomeDelivered, validationError } from './errors';
 import { idFromKey, newId } from './ids';
 import { attributesSchema, externalId, personName } from './identifiers';
 import { invitationEmail } from './messages';
-import { isSuppressed, unsubscribeToken } from './suppression';
+import { fatigued, rememberContact } from './fatigue';
+import { contactKeys, isSuppressed, unsubscribeToken } from './suppression';
 import type { EmailSender, FeedbackStore, Invitation } from './ports';
 import { headlineQuestion, type Survey } from './survey';
 import { contactFingerprint, DEFAULT_TOKEN_TTL_DAYS, issueLinkToken } from './tokens';
@@ -42,7 +43,8 @@ export interface InvitationResult {
   readonly email: string;
   /**
    * `in-progress`: a concurrent request with the same Idempotency-Key holds the send right now.
-   * `suppressed`: the contact unsubscribed (by e-mail link, or STOP on SMS), see `reason`.
+   * `suppressed`: the contact unsubscribed (by e-mail link, or STOP on SMS), or a contact-fatigue rule
+   * holds (invited or answered recently, too many this quarter); `reason` says which.
    */
   readonly status: 'sent' | 'already-sent' | 'in-progress' | 'suppressed' | 'failed';
   readonly reason?: string;
@@ -106,6 +108,11 @@ export async function sendInvitations(
         results.push({ invitationId: id, email: contact.email, status: 'already-sent' });
         continue;
       }
+      const tired = await fatigued(deps.store, contactKeys(deps.tokenSecret, who), survey.fatigue, deps.now);
+      if (tired) {
+        results.push({ invitationId: id, email: contact.email, status: 'suppressed', reason: tired });
+        continue;
+      }
       if (!(await deps.store.claimInvitation(id, claimant, deps.now, INVITATION_LEASE_MS))) {
         const current = await deps.store.getInvitation(id);
         results.push({ invitationId: id, email: contact.email, status: current?.sentAt ? 'already-sent' : 'in-progress' });
@@ -127,6 +134,7 @@ export async function sendInvitations(
       }
       // The e-mail went out whatever happens to this record; a failed mark only reopens the send after the lease.
       await deps.store.markInvitationSent(id, deps.now.toISOString()).catch((error) => deps.onFailure?.(contact.email, error));
+      await rememberContact(deps.store, contactKeys(deps.tokenSecret, who), 'invited', deps.now.toISOString());
       results.push({ invitationId: id, email: contact.email, status: 'sent' });
     } catch (error) {
       deps.onFailure?.(contact.email, error);

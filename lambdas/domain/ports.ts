@@ -1,4 +1,5 @@
 import type { AlertRuleSet } from './alert-rules';
+import type { ContactHistory, FatigueRules } from './fatigue';
 import type { AlertCase, NotificationChannel } from './alerts';
 import type { SurveyResponse } from './response';
 import type { ResponseScores } from './scoring';
@@ -112,6 +113,12 @@ export interface FeedbackStore {
   getSuppression(key: string): Promise<{ readonly key: string; readonly since: string; readonly via: string } | undefined>;
   putSuppression(key: string, since: string, via: string): Promise<void>;
   deleteSuppression(key: string): Promise<void>;
+
+  /** One identity's contact history (by its keyed hash), or undefined. */
+  getContactHistory(key: string): Promise<ContactHistory | undefined>;
+  recordContact(key: string, kind: 'invited' | 'answered', at: string): Promise<void>;
+  getFatigueSettings(): Promise<FatigueRules | undefined>;
+  putFatigueSettings(rules: FatigueRules): Promise<void>;
 
   putApiKey(key: ApiKeyRecord): Promise<PutOutcome>;
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;

@@ -1,6 +1,8 @@
 import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
 import type { ProcessingFailure } from './ports';
+import { rememberContact } from './fatigue';
 import { ProcessingStepFailed, step } from './processing-steps';
+import { contactKeys } from './suppression';
 import type { SurveyResponse } from './response';
 import { scoreResponse, type ResponseScores } from './scoring';
 import type { Survey } from './survey';
@@ -21,6 +23,9 @@ export async function processResponse(deps: AlertingDeps, survey: Survey, respon
   const scores = await step('scoring', async () => scoreResponse(survey, response.answers, response.revision));
   const alert = await alertOnResponse(deps, survey, { ...response, scores });
   const completed = await step('completion', () => deps.store.completeProcessing(response.id, scores));
+  // For contact-fatigue rules ("answered in the last M days"): the person's every identity.
+  const who = { email: response.contact?.email, phone: response.contact?.phone, customerId: response.customerId };
+  if (completed) await rememberContact(deps.store, contactKeys(deps.tokenSecret, who), 'answered', response.submittedAt);
   return { scores, alert, completed };
 }
 

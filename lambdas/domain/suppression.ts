@@ -3,12 +3,13 @@ import { DomainError } from './errors';
 import type { FeedbackStore } from './ports';
 
 /**
- * Who asked not to be surveyed again, kept only as keyed hashes of their e-mail address, phone number and
- * customer id: enough to recognise them on any channel, useless to anyone reading the table.
+ * A person as the table knows them for suppression and contact fatigue: keyed hashes of their e-mail
+ * address, phone number and customer id, enough to recognise them on any channel, useless to anyone
+ * reading the table.
  */
 export type SuppressionIdentity = { readonly email?: string; readonly phone?: string; readonly customerId?: string };
 
-export function suppressionKeys(secret: string, who: SuppressionIdentity): string[] {
+export function contactKeys(secret: string, who: SuppressionIdentity): string[] {
   const key = (kind: string, value: string) => createHmac('sha256', secret).update(`suppression:${kind}:${value}`).digest('base64url').slice(0, 32);
   return [
     ...(who.email ? [key('email', who.email.trim().toLowerCase())] : []),
@@ -19,7 +20,7 @@ export function suppressionKeys(secret: string, who: SuppressionIdentity): strin
 
 /** True when any of the person's identities is suppressed. */
 export async function isSuppressed(store: Pick<FeedbackStore, 'getSuppression'>, secret: string, who: SuppressionIdentity): Promise<boolean> {
-  for (const key of suppressionKeys(secret, who)) if (await store.getSuppression(key)) return true;
+  for (const key of contactKeys(secret, who)) if (await store.getSuppression(key)) return true;
   return false;
 }
 
@@ -27,7 +28,7 @@ export async function isSuppressed(store: Pick<FeedbackStore, 'getSuppression'>,
 const UNSUBSCRIBE_DOMAIN = 'unsubscribe.v1.';
 
 export function unsubscribeToken(secret: string, who: SuppressionIdentity): string {
-  const payload = Buffer.from(JSON.stringify({ k: suppressionKeys(secret, who) })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ k: contactKeys(secret, who) })).toString('base64url');
   return `${payload}.${createHmac('sha256', secret).update(UNSUBSCRIBE_DOMAIN + payload).digest('base64url')}`;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlertRuleSet } from './alert-rules';
+import { FatigueRulesSchema } from './fatigue';
 import { isSafeKey } from './identifiers';
 
 export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'yesno', 'choice', 'text'] as const;
@@ -79,6 +80,8 @@ export const SurveyInputSchema = z
     ownerEmail: z.email(),
     questions: z.array(QuestionSchema).min(1).max(30),
     alert: AlertSettingsSchema.prefault({}),
+    /** Contact-fatigue rules of this survey; they win over the global ones field by field. */
+    fatigue: FatigueRulesSchema.optional(),
     intro: z.string().trim().max(1000).optional(),
     thankYou: z.string().trim().max(1000).optional(),
     /** @default "en" */

@@ -2,7 +2,8 @@ import { env } from '../pipeline';
 import { DomainError, validationError } from '../domain/errors';
 import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/phone/sms-invitations';
 import { loadSurvey } from '../domain/submissions';
-import { isSuppressed } from '../domain/suppression';
+import { fatigued, rememberContact } from '../domain/fatigue';
+import { contactKeys, isSuppressed } from '../domain/suppression';
 import { TwilioSmsSender } from '../adapters/twilio-sms-sender';
 import { secretValue } from '../shared/config';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
@@ -30,6 +31,8 @@ export const handler = httpHandler(async (event) => {
       sms,
       now: new Date(),
       suppressed: async (who) => isSuppressed(feedbackStore(), await secretValue('TOKEN_SECRET'), who),
+      fatigued: async (who) => fatigued(feedbackStore(), contactKeys(await secretValue('TOKEN_SECRET'), who), survey.fatigue, new Date()),
+      invited: async (who) => rememberContact(feedbackStore(), contactKeys(await secretValue('TOKEN_SECRET'), who), 'invited', new Date().toISOString()),
       onFailure: (error) => logger.error('SMS invitation not sent', error as Error),
     },
     survey,

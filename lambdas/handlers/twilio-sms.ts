@@ -5,7 +5,7 @@ import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { secretValue } from '../shared/config';
-import { suppressionKeys } from '../domain/suppression';
+import { contactKeys } from '../domain/suppression';
 import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
 /**
@@ -29,7 +29,7 @@ export const handler = httpHandler(async (event) => {
     await phones.putContact({ ...contact, phoneNumber: from, optedOutAt: deps.now.toISOString() });
     // On every channel: the number and, when known, the customer behind it (their e-mail invitations too).
     const secret = await secretValue('TOKEN_SECRET');
-    for (const key of suppressionKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) {
+    for (const key of contactKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) {
       await deps.store.putSuppression(key, deps.now.toISOString(), 'sms-stop');
     }
     await endCall(deps, conversationId);
@@ -41,7 +41,7 @@ export const handler = httpHandler(async (event) => {
     const contact = await phones.getContact(from);
     if (contact?.optedOutAt) await phones.putContact({ phoneNumber: from, ...(contact.customerId && { customerId: contact.customerId }) });
     const secret = await secretValue('TOKEN_SECRET');
-    for (const key of suppressionKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) await deps.store.deleteSuppression(key);
+    for (const key of contactKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) await deps.store.deleteSuppression(key);
     return xml(twilioSmsTwiml('You are subscribed to feedback surveys again. Reply STOP to opt out.'));
   }
   if (command === 'help') return xml(twilioSmsTwiml('Feedback survey: reply with your answer. Reply STOP to opt out.'));

@@ -52,3 +52,26 @@ describe('unsubscribe', () => {
     expect((await invite([{ email: 'stopper@example.com', customerId: 'c-stop' }])).body.invitations[0].status).toBe('sent');
   });
 });
+
+describe('contact fatigue', () => {
+  it('applies the global rules across e-mail, SMS and answers; a survey can override them', async () => {
+    const { api, runtime } = local;
+    expect((await api('/admin/settings/contact-fatigue', { method: 'PUT', body: JSON.stringify({ invitedWithinDays: 30, answeredWithinDays: 60 }) })).status).toBe(200);
+    expect((await api('/admin/settings/contact-fatigue', { method: 'PUT', body: JSON.stringify({ invitedWithinDays: 0 }) })).body.error.details[0].field).toBe('invitedWithinDays');
+    expect((await api('/admin/settings/contact-fatigue')).body).toEqual({ invitedWithinDays: 30, answeredWithinDays: 60 });
+
+    // Invited by e-mail: neither a second e-mail nor a text to the same customer within 30 days.
+    expect((await invite([{ email: 'tired@example.com', customerId: 'c-tired' }])).body.invitations[0].status).toBe('sent');
+    const again = (await invite([{ email: 'tired@example.com', customerId: 'c-tired' }])).body.invitations[0];
+    expect(again).toMatchObject({ status: 'suppressed', reason: expect.stringMatching(/within 30 days/) });
+    expect((await textInvite([{ phone: '+14155550193', customerId: 'c-tired' }])).body.invitations[0]).toMatchObject({ status: 'suppressed' });
+
+    // Answered on the web: not invited again within 60 days.
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: 'demo', customerId: 'c-answered', answers: { nps: 9 } }) });
+    await runtime.waitForIdle();
+    await eventually(async () => (await invite([{ email: 'answered@example.com', customerId: 'c-answered' }])).body.invitations[0].reason?.startsWith('answered on'), 'the answer to count');
+
+    // Leave the other tests' contacts alone.
+    await api('/admin/settings/contact-fatigue', { method: 'PUT', body: JSON.stringify({}) });
+  });
+});

@@ -63,6 +63,10 @@ export async function sendSmsInvitations(
     now: Date;
     /** Whether the person unsubscribed on any channel (an e-mail unsubscribe link, STOP from another number). */
     suppressed?: (who: { phone: string; customerId?: string }) => Promise<boolean>;
+    /** Why contact fatigue forbids inviting the person now, or undefined. */
+    fatigued?: (who: { phone: string; customerId?: string }) => Promise<string | undefined>;
+    /** Remembers that the person was invited (for fatigue rules). */
+    invited?: (who: { phone: string; customerId?: string }) => Promise<void>;
     onFailure?: (error: unknown) => void;
   },
   survey: Survey,
@@ -100,6 +104,12 @@ export async function sendSmsInvitations(
         results.push({ phone: contact.phone, status: 'already-sent', ...(conversation.invitationMessageId && { messageId: conversation.invitationMessageId }) });
         continue;
       }
+      const who = { phone: contact.phone, ...(customer && { customerId: customer }) };
+      const tired = await deps.fatigued?.(who);
+      if (tired) {
+        results.push({ phone: contact.phone, status: 'suppressed', reason: tired });
+        continue;
+      }
       if (!(await deps.phones.claimInvitation(id, responseKey, claimant, deps.now, SMS_INVITATION_LEASE_MS))) {
         const current = await deps.phones.getConversation(id);
         results.push({ phone: contact.phone, status: current?.invitationSentAt ? 'already-sent' : 'in-progress' });
@@ -114,6 +124,7 @@ export async function sendSmsInvitations(
       }
       // The text went out whatever happens to this record; a failed mark only reopens the send after the lease.
       await deps.phones.markInvitationSent(id, responseKey, deps.now.toISOString(), messageId).catch((error) => deps.onFailure?.(error));
+      await deps.invited?.(who).catch((error) => deps.onFailure?.(error));
       results.push({ phone: contact.phone, status: 'sent', messageId });
     } catch (error) {
       deps.onFailure?.(error);

@@ -1,5 +1,6 @@
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/alerts';
 import type { AlertRuleSet } from '../../../lambdas/domain/alert-rules';
+import type { ContactHistory, FatigueRules } from '../../../lambdas/domain/fatigue';
 import { nextDeadline } from '../../../lambdas/domain/cases';
 import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/response';
@@ -128,6 +129,15 @@ export class MemoryStore implements FeedbackStore {
   getSuppression = async (key: string) => this.suppressions.get(key);
   putSuppression = async (key: string, since: string, via: string) => void this.suppressions.set(key, { key, since, via });
   deleteSuppression = async (key: string) => void this.suppressions.delete(key);
+  readonly contacts = new Map<string, ContactHistory>();
+  fatigue: FatigueRules | undefined;
+  getContactHistory = async (key: string) => this.contacts.get(key);
+  recordContact = async (key: string, kind: 'invited' | 'answered', at: string) => {
+    const h = this.contacts.get(key) ?? { invitedAt: [] };
+    this.contacts.set(key, kind === 'invited' ? { ...h, invitedAt: [...h.invitedAt, at] } : { ...h, answeredAt: at });
+  };
+  getFatigueSettings = async () => this.fatigue;
+  putFatigueSettings = async (rules: FatigueRules) => void (this.fatigue = rules);
   putApiKey = (k: ApiKeyRecord) => this.putNew(this.apiKeys, k.keyHash, k);
   getApiKey = async (hash: string) => this.apiKeys.get(hash);
 }

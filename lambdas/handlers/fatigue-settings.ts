@@ -1,0 +1,14 @@
+import { FatigueRulesSchema } from '../domain/fatigue';
+import { validationError } from '../domain/errors';
+import { feedbackStore } from '../shared/dependencies';
+import { httpHandler, json, parseBody, zodDetails } from '../shared/http';
+
+/** `GET|PUT /admin/settings/contact-fatigue`: the global contact-fatigue rules (surveys may override them). */
+export const handler = httpHandler(async (event) => {
+  const store = feedbackStore();
+  if (event.requestContext.http.method === 'GET') return json(200, (await store.getFatigueSettings()) ?? {});
+  const parsed = FatigueRulesSchema.safeParse(parseBody(event));
+  if (!parsed.success) throw validationError('the contact-fatigue rules are not valid', zodDetails(parsed.error.issues));
+  await store.putFatigueSettings(parsed.data);
+  return json(200, parsed.data);
+});
