@@ -11,6 +11,9 @@ Commands:
   replay [--older-than SEC]     finish every response whose scoring or alert did not complete (the stream
                                 gave up, a provider was down, the record expired from the stream): runs the
                                 sweeper function now and prints what it did. Default --older-than 0.
+  responses import FILE --survey ID --channel face-to-face|direct-mail
+                                answers collected offline, from a CSV file of any size (read as a stream,
+                                sent in parts); prints the totals and every rejected row with its reason
   cases list [--status S] [--owner E] [--team T] [--survey ID] [--touchpoint T] [--severity S] [--limit N]
                                 cases, newest first, one line each
   cases show ID                 one case with its history
@@ -25,8 +28,8 @@ Options:
   --function NAME   for replay: the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally;
                     in AWS the stack's SweeperFunctionName output)
   --region REGION   (default: $AWS_REGION)
-  --api URL         for cases: the API base URL (default: $CX_API_URL, or http://127.0.0.1:3000)
-  --key KEY         for cases: an admin API key (default: $CX_API_KEY)
+  --api URL         for cases and responses: the API base URL (default: $CX_API_URL, or http://127.0.0.1:3000)
+  --key KEY         for cases and responses: an admin API key (default: $CX_API_KEY)
 
 Examples:
   npm run cli -- keys create --name ops --endpoint http://127.0.0.1:8000
@@ -58,6 +61,7 @@ async function main(argv: string[]) {
       limit: { type: 'string' },
       note: { type: 'string' },
       resolution: { type: 'string' },
+      channel: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -96,6 +100,7 @@ async function main(argv: string[]) {
     return report.failed.length ? 1 : 0;
   }
   if (group === 'cases') return cases(action, positionals[2], values);
+  if (group === 'responses' && action === 'import') return importFile(positionals[2], values);
   if (group === 'keys' && action === 'create') {
     const tableName = values.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
     const client = new DynamoDBClient(clientConfig);
@@ -108,7 +113,60 @@ async function main(argv: string[]) {
   return 2;
 }
 
-type Values = Partial<Record<'api' | 'key' | 'status' | 'owner' | 'team' | 'survey' | 'touchpoint' | 'severity' | 'limit' | 'note' | 'resolution', string>>;
+type Values = Partial<Record<'channel' | 'api' | 'key' | 'status' | 'owner' | 'team' | 'survey' | 'touchpoint' | 'severity' | 'limit' | 'note' | 'resolution', string>>;
+
+/** Rows per request: well under the import route's limit. */
+const IMPORT_CHUNK = 1000;
+
+/** Streams a CSV file to the import route in parts, so files of any size go through the same validation. */
+async function importFile(file: string | undefined, values: Values): Promise<number> {
+  const api = (values.api ?? process.env.CX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const key = values.key ?? process.env.CX_API_KEY;
+  if (!file || !values.survey || !values.channel || !key) {
+    console.error(`responses import needs FILE, --survey, --channel and an API key (--key or CX_API_KEY)\n\n${USAGE}`);
+    return 2;
+  }
+  const { createReadStream } = await import('node:fs');
+  const { parse } = await import('csv-parse');
+  const parser = createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
+  let header: string[] | undefined;
+  let batch: { row: number; fields: Record<string, string> }[] = [];
+  const totals = { received: 0, stored: 0, duplicates: 0, rejected: [] as { row: number; field: string; message: string }[] };
+  const send = async () => {
+    if (!batch.length) return;
+    const res = await fetch(`${api}/admin/surveys/${encodeURIComponent(values.survey!)}/responses/import?channel=${encodeURIComponent(values.channel!)}`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ rows: batch }),
+    });
+    const report = (await res.json()) as Record<string, any>;
+    if (!res.ok) throw new Error(`${res.status} ${report.error?.message ?? 'import failed'}: ${(report.error?.details ?? []).map((d: { field: string; message: string }) => `${d.field} ${d.message}`).join('; ')}`);
+    totals.received += report.received;
+    totals.stored += report.stored;
+    totals.duplicates += report.duplicates;
+    totals.rejected.push(...report.rejected);
+    process.stderr.write(`\r${totals.received} rows sent…`);
+    batch = [];
+  };
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (!header) {
+      header = record;
+      continue;
+    }
+    if (record.length !== header.length) {
+      totals.received += 1;
+      totals.rejected.push({ row: info.lines, field: 'row', message: `has ${record.length} fields, the header ${header.length}` });
+      continue;
+    }
+    batch.push({ row: info.lines, fields: Object.fromEntries(header.map((column, i) => [column, record[i]])) });
+    if (batch.length === IMPORT_CHUNK) await send();
+  }
+  await send();
+  process.stderr.write('\n');
+  console.log(`Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejected.length} rejected.`);
+  for (const r of totals.rejected.sort((a, b) => a.row - b.row)) console.log(`  row ${r.row}  ${r.field}: ${r.message}`);
+  return 0;
+}
 
 /** The case commands talk to the admin API, locally or in AWS, so they go through the same checks as any client. */
 async function cases(action: string | undefined, id: string | undefined, values: Values): Promise<number> {

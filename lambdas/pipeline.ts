@@ -158,6 +158,12 @@ export const handlers = {
     description: 'Lists a survey\'s responses, paginated',
     access: { table: { read: ['SURVEY#'], query: ['gsi1'] } },
   },
+  importResponses: {
+    entry: 'lambdas/handlers/import-responses.ts',
+    description: 'Imports answers collected offline (face-to-face, direct mail) from CSV',
+    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'] } },
+    timeoutSeconds: 29,
+  },
   fatigueSettings: {
     entry: 'lambdas/handlers/fatigue-settings.ts',
     description: 'Reads and sets the global contact-fatigue rules',
@@ -282,6 +288,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey' },
   { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/responses/import', handler: 'importResponses', auth: 'apiKey' },
   { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
   { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey' },

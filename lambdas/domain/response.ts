@@ -4,7 +4,8 @@ import { attributesSchema, externalId, isSafeKey, safeKey } from './identifiers'
 import { numericRange, type Question, type Survey } from './survey';
 import type { ResponseScores } from './scoring';
 
-export const CHANNELS = ['web', 'email', 'sms', 'voice-twilio', 'voice-vonage', 'connect', 'import'] as const;
+/** Where an answer came from. `face-to-face` (tablet, kiosk, paper) and `direct-mail` arrive by import. */
+export const CHANNELS = ['web', 'email', 'sms', 'voice-twilio', 'voice-vonage', 'connect', 'import', 'face-to-face', 'direct-mail'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export type AnswerValue = number | string | boolean;

@@ -16,6 +16,8 @@ export interface Submission {
   /** Names the submission across retries: the same key always yields the same response id. */
   readonly idempotencyKey?: string;
   readonly partial?: boolean;
+  /** When the customer answered, if not now (answers collected offline and imported later). */
+  readonly submittedAt?: string;
 }
 
 /** The id a keyed submission gets: retries with the same key land on the same response. */
@@ -48,7 +50,7 @@ export async function recordResponse(
     ...(submission.customerId && { customerId: submission.customerId }),
     answers,
     status: submission.partial ? 'partial' : 'complete',
-    submittedAt: now.toISOString(),
+    submittedAt: submission.submittedAt ?? now.toISOString(),
     revision: 1,
     ...(submission.invitationId && { invitationId: submission.invitationId }),
     ...(submission.contact && { contact: submission.contact }),

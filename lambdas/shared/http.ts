@@ -30,21 +30,21 @@ export function header(event: HttpEvent, name: string): string | undefined {
  */
 export const wantsHtml = (event: HttpEvent) => (header(event, 'accept') ?? '').includes('text/html');
 /** Media types are case-insensitive (RFC 9110), so `Application/JSON` is JSON. */
-const mediaType = (event: HttpEvent) => (header(event, 'content-type') ?? '').trim().toLowerCase();
+export const mediaType = (event: HttpEvent) => (header(event, 'content-type') ?? '').trim().toLowerCase();
 export const isForm = (event: HttpEvent) => mediaType(event).startsWith('application/x-www-form-urlencoded');
 
-export function rawBody(event: HttpEvent): string {
+export function rawBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): string {
   if (!event.body) return '';
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
-    throw new DomainError(413, 'payload_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: `${bytes.length} bytes` }]);
+  if (bytes.length > maxBytes) {
+    throw new DomainError(413, 'payload_too_large', `the body must be at most ${maxBytes} bytes`, [{ field: 'body', message: `${bytes.length} bytes` }]);
   }
   return bytes.toString('utf8');
 }
 
 /** The body as a JSON object, or as form fields for the hosted pages' posts. */
-export function parseBody(event: HttpEvent): Record<string, unknown> {
-  const text = rawBody(event);
+export function parseBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): Record<string, unknown> {
+  const text = rawBody(event, maxBytes);
   if (isForm(event)) return Object.fromEntries(new URLSearchParams(text));
   const type = mediaType(event) || 'application/json';
   if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/.test(type)) {
