@@ -125,7 +125,7 @@ describe('fuzz', () => {
     const encodeBytes = (value: string) => [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('').slice(0, 600) || 'x';
     const segment = fc.oneof(fc.constantFrom('%ZZ', '%E0%A4%A', '%', '%00', '%2F..%2F', '..', '%F0%9F%98%80'), fc.string({ minLength: 1 }).map(encodeBytes), nastyString.map(encodeBytes));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/s/', '/r/', '/c/', '/admin/surveys/', '/admin/responses/'), segment, fc.constantFrom('', '?score=5', '?score=%ZZ', '?limit=-1&cursor=%ZZ'), async (prefix, seg, query) => {
+      fc.asyncProperty(fc.constantFrom('/s/', '/r/', '/c/', '/u/', '/admin/surveys/', '/admin/responses/', '/admin/cases/'), segment, fc.constantFrom('', '?score=5', '?score=%ZZ', '?limit=-1&cursor=%ZZ'), async (prefix, seg, query) => {
         const admin = prefix.startsWith('/admin');
         const res = await send('paths', prefix + seg + query, { method: 'GET', headers: admin ? { 'x-api-key': runtime.adminKey } : {} });
         expectSafe(`GET ${prefix}`, res);
@@ -135,11 +135,24 @@ describe('fuzz', () => {
   });
 
   it('e-mail link posts and admin writes with random bodies: never a 5xx', async () => {
-    const routes = fc.constantFrom('/r/eyJ2IjoxfQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/admin/surveys', '/admin/surveys/demo/invitations', '/admin/surveys/demo/sms-invitations', '/admin/phone-numbers/%2B14155550100');
+    const forged = 'eyJ2IjoxfQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const routes = fc.constantFrom(
+      `/r/${forged}`,
+      `/c/${forged}`,
+      `/u/${forged}`,
+      '/admin/surveys',
+      '/admin/surveys/demo/invitations',
+      '/admin/surveys/demo/sms-invitations',
+      '/admin/surveys/demo/alert-rules',
+      '/admin/surveys/demo/responses/import?channel=face-to-face',
+      '/admin/settings/contact-fatigue',
+      '/admin/cases/x/actions',
+      '/admin/phone-numbers/%2B14155550100',
+    );
     const admin = fc.record({ name: anyValue, touchpoint: anyValue, ownerEmail: anyValue, questions: anyValue, contacts: fc.oneof(fc.array(fc.record({ email: anyValue, phone: anyValue, customerId: anyValue, name: anyValue, attributes: anyValue }, { requiredKeys: [] }), { maxLength: 3 }), anyValue), surveyId: anyValue, alert: anyValue }, { requiredKeys: [] });
     await fc.assert(
       fc.asyncProperty(routes, body(admin), contentType, async (path, text, type) => {
-        const method = path.startsWith('/admin/phone-numbers') ? 'PUT' : 'POST';
+        const method = /^\/admin\/(phone-numbers|settings)|alert-rules$/.test(path) ? 'PUT' : 'POST';
         const res = await send('admin+links', path, { method, body: text, headers: { ...headersFor(type), 'x-api-key': runtime.adminKey } });
         expectSafe(`${method} ${path}`, res);
       }),
