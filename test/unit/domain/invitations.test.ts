@@ -1,5 +1,6 @@
 import { DomainError } from '../../../lambdas/domain/errors';
-import { InvitationRequestSchema, sendInvitations } from '../../../lambdas/domain/invitations';
+import { idFromKey } from '../../../lambdas/domain/ids';
+import { INVITATION_LEASE_MS, InvitationRequestSchema, sendInvitations } from '../../../lambdas/domain/invitations';
 import type { EmailMessage } from '../../../lambdas/domain/ports';
 import { verifyLinkToken } from '../../../lambdas/domain/tokens';
 import { MemoryStore } from '../support/memory-store';
@@ -39,6 +40,43 @@ describe('sendInvitations', () => {
     await sendInvitations(deps, survey(), request(['ann@example.com']), 'key-1');
     const again = await sendInvitations(deps, survey(), request(['ann@example.com']), 'key-1');
     expect(again[0].status).toBe('already-sent');
+    expect(mails).toHaveLength(1);
+  });
+
+  it('lets one of several concurrent retries with one key e-mail the contact; the others answer in-progress, never 502', async () => {
+    const { deps, email, mails } = setup();
+    email.send.mockImplementation(async (m: EmailMessage) => {
+      await new Promise((r) => setTimeout(r, 20));
+      mails.push(m);
+    });
+    const all = await Promise.all(Array.from({ length: 20 }, () => sendInvitations(deps, survey(), request(['ann@example.com']), 'key-race')));
+    expect(mails).toHaveLength(1);
+    expect(all.map((r) => r[0].status).sort()).toEqual([...Array(19).fill('in-progress'), 'sent']);
+    expect((await sendInvitations(deps, survey(), request(['ann@example.com']), 'key-race'))[0].status).toBe('already-sent');
+    expect(mails).toHaveLength(1);
+  });
+
+  it('gives the claim back after a failed send, so the retry with the same key sends', async () => {
+    const { deps, email, mails, store } = setup();
+    email.send.mockRejectedValueOnce(new Error('SES throttled'));
+    await expect(sendInvitations(deps, survey(), request(['ann@example.com']), 'key-fail')).rejects.toMatchObject({ status: 502 });
+    const [invitation] = [...store.invitations.values()];
+    expect(invitation.sentAt).toBeUndefined();
+    expect(store.invitationClaims.size).toBe(0);
+    expect((await sendInvitations(deps, survey(), request(['ann@example.com']), 'key-fail'))[0].status).toBe('sent');
+    expect(mails.map((m) => m.to)).toEqual(['ann@example.com']);
+    expect(store.invitations.get(invitation.id)?.sentAt).toBe(NOW.toISOString());
+  });
+
+  it('takes over a claim whose holder crashed once its lease lapsed', async () => {
+    const { deps, mails, store } = setup();
+    const id = idFromKey('invitation', 'srv1', 'key-crash', 'ann@example.com');
+    await store.putInvitation({ id, surveyId: 'srv1', channel: 'email', contact: { email: 'ann@example.com' }, createdAt: NOW.toISOString(), expiresAt: NOW.getTime() / 1000 + 86400 });
+    expect(await store.claimInvitation(id, 'crashed-sender', NOW, INVITATION_LEASE_MS)).toBe(true);
+    expect((await sendInvitations(deps, survey(), request(['ann@example.com']), 'key-crash'))[0].status).toBe('in-progress');
+    expect(mails).toHaveLength(0);
+    const later = { ...deps, now: new Date(NOW.getTime() + INVITATION_LEASE_MS + 1000) };
+    expect((await sendInvitations(later, survey(), request(['ann@example.com']), 'key-crash'))[0]).toMatchObject({ invitationId: id, status: 'sent' });
     expect(mails).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
-import { SmsInvitationRequestSchema, sendSmsInvitations } from '../../../lambdas/domain/phone/sms-invitations';
-import { converse } from '../../../lambdas/domain/phone/survey-by-phone';
+import { SMS_INVITATION_LEASE_MS, SmsInvitationRequestSchema, sendSmsInvitations } from '../../../lambdas/domain/phone/sms-invitations';
+import { converse, endCall } from '../../../lambdas/domain/phone/survey-by-phone';
 import { MemoryPhoneStore } from '../support/memory-phone-store';
 import { MemoryStore } from '../support/memory-store';
 import { NOW, survey } from '../support/fixtures';
@@ -40,6 +40,19 @@ describe('SMS invitations', () => {
     expect(texts).toHaveLength(1);
     expect(all.map((r) => r[0].status).sort()).toEqual(['in-progress', 'in-progress', 'in-progress', 'in-progress', 'sent']);
   });
+
+  it('takes over a claim whose holder crashed once its lease lapsed', async () => {
+    const { phones, texts, sms } = setup();
+    const crashed = jest.fn(() => new Promise<string>(() => undefined));
+    void sendSmsInvitations({ phones, sms: { send: crashed }, now: NOW }, survey(), request, 'batch-crash');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(crashed).toHaveBeenCalledTimes(1);
+    expect(await sendSmsInvitations({ phones, sms, now: NOW }, survey(), request, 'batch-crash')).toEqual([{ phone: PHONE, status: 'in-progress' }]);
+    expect(texts).toHaveLength(0);
+    const later = new Date(NOW.getTime() + SMS_INVITATION_LEASE_MS + 1000);
+    expect(await sendSmsInvitations({ phones, sms, now: later }, survey(), request, 'batch-crash')).toEqual([{ phone: PHONE, status: 'sent', messageId: 'SM1' }]);
+    expect(texts).toHaveLength(1);
+  });
 });
 
 describe('texts after the survey ended', () => {
@@ -61,6 +74,27 @@ describe('texts after the survey ended', () => {
     expect(phones.conversations.get(`sms#${PHONE}`)!.version).toBe(versionAtEnd);
     // The provider retrying the final message is not "late": it gets the same goodbye.
     expect(await reply('fine', 'SM4')).toMatchObject({ over: false, turn: { kind: 'done' } });
+  });
+
+  it.each([
+    ['voice-twilio', 'voice-twilio#CA00000000000000000000000000000001'],
+    ['voice-vonage', 'voice-vonage#aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'],
+  ] as const)('%s: a webhook after the call ended gets the goodbye and stores nothing', async (channel, id) => {
+    const { store, phones } = setup();
+    const start = { id, channel, responseKey: id.split('#')[1], surveyId: 'srv1', callerNumber: PHONE };
+    const deps = { store, phones, now: NOW };
+    await converse(deps, start);
+    await converse(deps, start, { value: { digits: '3' }, step: '0.0', expectedStep: '0.0' });
+    await endCall(deps, id);
+    const conversationAtEnd = phones.conversations.get(id);
+    const responsesAtEnd = [...store.responses.values()];
+    expect(conversationAtEnd).toMatchObject({ status: 'ended' });
+    expect(responsesAtEnd).toEqual([expect.objectContaining({ answers: { nps: 3 } })]);
+
+    expect(await converse(deps, start, { value: { digits: '1' }, step: '1.0', expectedStep: '1.0' })).toMatchObject({ over: true, started: false, turn: { kind: 'done' } });
+    expect(await converse(deps, start)).toMatchObject({ over: true, turn: { kind: 'done' } });
+    expect(phones.conversations.get(id)).toEqual(conversationAtEnd);
+    expect([...store.responses.values()]).toEqual(responsesAtEnd);
   });
 
   it('writes the response with the conversation, or neither when another delivery won', async () => {
