@@ -1,15 +1,22 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CxFeedbackStack } from '../lib/cx-feedback-stack';
+import { CxFeedbackStack, senderEmailProblem } from '../lib/cx-feedback-stack';
 
 const app = new App();
 const context = (name: string): string | undefined => app.node.tryGetContext(name);
 
+// Required: invitations and alerts go out from this address, so synth stops without a real one.
+const senderEmail = context('senderEmail');
+const problem = senderEmailProblem(senderEmail);
+if (problem) {
+  console.error(`Error: ${problem}`);
+  process.exit(1);
+}
+
 new CxFeedbackStack(app, 'CxFeedback', {
   description: 'CX feedback pipeline: multichannel survey responses, scoring and alerts',
   env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
-  // Required: the stack refuses to synth without a real sender address.
-  senderEmail: context('senderEmail') ?? '',
+  senderEmail: senderEmail!,
   corsOrigins: context('corsOrigins')?.split(',').map((o) => o.trim()).filter(Boolean),
   publicUrl: context('publicUrl'),
   opsEmail: context('opsEmail'),

@@ -27,6 +27,15 @@ export interface CxFeedbackStackProps extends StackProps {
   readonly connectInstanceArn?: string;
 }
 
+/** Why `senderEmail` cannot be used (missing, malformed, or the example.com placeholder), or undefined when it can. */
+export function senderEmailProblem(senderEmail: string | undefined): string | undefined {
+  const hint = 'deploy with -c senderEmail=<an address you can verify in SES>, e.g. -c senderEmail=feedback@yourdomain.com';
+  if (!senderEmail) return `senderEmail is required: ${hint}`;
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(senderEmail)) return `senderEmail "${senderEmail}" is not an e-mail address: ${hint}`;
+  if (/@example\.(com|org|net)$/i.test(senderEmail)) return `senderEmail "${senderEmail}" is a placeholder (example.com cannot be verified in SES): ${hint}`;
+  return undefined;
+}
+
 export class CxFeedbackStack extends Stack {
   readonly data: FeedbackData;
   readonly alerting: FeedbackAlerting;
@@ -38,9 +47,8 @@ export class CxFeedbackStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CxFeedbackStackProps) {
     super(scope, id, props);
-    if (!props.senderEmail || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.senderEmail) || /@example\.(com|org|net)$/i.test(props.senderEmail)) {
-      throw new Error(`senderEmail must be an address you can verify in SES (deploy with -c senderEmail=feedback@yourdomain.com), got "${props.senderEmail ?? ''}"`);
-    }
+    const problem = senderEmailProblem(props.senderEmail);
+    if (problem) throw new Error(problem);
     if (!props.opsEmail) {
       Annotations.of(this).addWarningV2('cx:ops-email', 'No opsEmail: operational alarms reach nobody. Deploy with -c opsEmail=ops@yourdomain.com');
     }

@@ -107,29 +107,24 @@ export class FeedbackFunctions extends Construct {
     return fn;
   }
 
-  /** Item actions on the declared key prefixes only (dynamodb:LeadingKeys), Query on the declared indexes only. */
+  /**
+   * Item actions on the declared key prefixes only (`dynamodb:LeadingKeys`), Query on the declared index
+   * partitions only. For a Query on an index, the partition-key value in the request is the index's
+   * partition key, so LeadingKeys scopes it to index partitions (`PENDING#*`), not to item prefixes.
+   * TransactWriteItems needs no action of its own: each Put/Update in it is checked as PutItem/UpdateItem.
+   */
   private grantTable(role: iam.IRole, table: TableAccess, data: FeedbackData) {
     const onPrefixes = (prefixes: readonly string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } });
-    if (table.read?.length) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [data.table.tableArn], conditions: onPrefixes(table.read) }));
+    const allow = (actions: string[], resource: string, prefixes: readonly string[]) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [resource], conditions: onPrefixes(prefixes) }));
+    if (table.read?.length) allow(['dynamodb:GetItem'], data.table.tableArn, table.read);
+    if (table.write?.length) allow(['dynamodb:PutItem', 'dynamodb:UpdateItem'], data.table.tableArn, table.write);
+    if (table.delete?.length) allow(['dynamodb:DeleteItem'], data.table.tableArn, table.delete);
+    if (table.queryItems?.length) allow(['dynamodb:Query'], data.table.tableArn, table.queryItems);
+    for (const [index, partitions] of Object.entries(table.query ?? {}) as [string, readonly string[]][]) {
+      if (partitions.length) allow(['dynamodb:Query'], `${data.table.tableArn}/index/${index}`, partitions);
     }
-    if (table.write?.length) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-          resources: [data.table.tableArn],
-          conditions: onPrefixes(table.write),
-        }),
-      );
-    }
-    if (table.delete?.length) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [data.table.tableArn], conditions: onPrefixes(table.delete) }));
-    }
-    if (table.query?.length) {
-      // Index partitions (e.g. `SURVEY#<id>#RESPONSES`, `PENDING#<n>`) are scoped by naming the index.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: table.query.map((index) => `${data.table.tableArn}/index/${index}`) }));
-    }
-    this.grantKey(role, data, 'dynamodb', table.write?.length ? ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : ['kms:Decrypt']);
+    this.grantKey(role, data, 'dynamodb', table.write?.length || table.delete?.length ? ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : ['kms:Decrypt']);
   }
 
   /** The stack key, used only through the named service. */

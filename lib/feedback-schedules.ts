@@ -25,6 +25,14 @@ export class FeedbackSchedules extends Construct {
       const role = new iam.Role(this, `${definition.name}Role`, {
         assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       });
+      // Undeliverable invocations go to the KMS-encrypted dead-letter queue with this role.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [props.key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
       const schedule = new scheduler.Schedule(this, definition.name, {
         description: `Runs ${definition.handler} every ${definition.everyMinutes} minutes`,
         schedule: scheduler.ScheduleExpression.rate(Duration.minutes(definition.everyMinutes)),

@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CxFeedbackStack } from '../../lib/cx-feedback-stack';
+import { CxFeedbackStack, senderEmailProblem } from '../../lib/cx-feedback-stack';
 import { handlers, handlersInUse, routes, schedules, streamConsumers, type HandlerAccess, type HandlerName } from '../../lambdas/pipeline';
 import cdkJson from '../../cdk.json';
 
@@ -88,6 +88,12 @@ describe('API', () => {
     const stage = Object.values(resources('AWS::ApiGatewayV2::Stage'))[0];
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
     expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      httpMethod: '$context.httpMethod',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
       routeKey: '$context.routeKey',
       status: '$context.status',
       integrationErrorMessage: '$context.integrationErrorMessage',
@@ -138,15 +144,24 @@ describe('functions', () => {
     for (const name of handlersInUse()) {
       const vars = template.toJSON().Resources[logicalId(stack.functions.get(name))].Properties.Environment.Variables;
       if (vars.PUBLIC_URL) expect(JSON.stringify(vars.PUBLIC_URL)).toContain(logicalId(stack.api.api));
-      const reads = ((handlers[name].access as { secrets?: readonly string[] }).secrets ?? []).includes('TOKEN_SECRET');
-      expect('TOKEN_SECRET_SECRET_ARN' in vars).toBe(reads);
-      expect('TOKEN_SECRET' in vars).toBe(false);
+      const declared = [...((handlers[name].access as { secrets?: readonly string[] }).secrets ?? [])].map((s) => `${s}_SECRET_ARN`).sort();
+      expect({ name, secretArns: Object.keys(vars).filter((v) => v.endsWith('_SECRET_ARN')).sort() }).toEqual({ name, secretArns: declared });
+      expect(Object.keys(vars).filter((v) => ['TOKEN_SECRET', 'TWILIO_AUTH_TOKEN', 'VONAGE_SIGNATURE_SECRET'].includes(v))).toEqual([]);
+      if (vars.SENDER_EMAIL) expect(vars.SENDER_EMAIL).toBe('feedback@shop.example.org');
+      if (vars.ALERT_TOPIC_ARN) expect(vars.ALERT_TOPIC_ARN).toEqual({ Ref: logicalId(stack.alerting.topic) });
     }
   });
 });
 
 describe('least privilege', () => {
   const itemActions = (name: HandlerName) => statementsOf(name).filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a)));
+  /** Index → LeadingKeys patterns of the handler's Query statements. */
+  const queriesOf = (name: HandlerName) =>
+    Object.fromEntries(
+      statementsOf(name)
+        .filter((st) => ([] as string[]).concat(st.Action).includes('dynamodb:Query'))
+        .map((st) => [JSON.stringify(st.Resource).match(/index\/(\w+)/)?.[1] ?? 'table', st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]),
+    );
   const prefixesFor = (name: HandlerName, action: string) =>
     itemActions(name)
       .filter((st) => ([] as string[]).concat(st.Action).includes(action))
@@ -162,7 +177,7 @@ describe('least privilege', () => {
       expect(actionsOf(name).filter((a) => /dynamodb:(Scan|BatchWriteItem|BatchGetItem|\*)/.test(a))).toEqual([]);
       expect({ name, deletes: prefixesFor(name, 'dynamodb:DeleteItem') }).toEqual({ name, deletes: (accessOf(name).table?.delete ?? []).map((p) => `${p}*`) });
       for (const p of accessOf(name).table?.delete ?? []) expect(p).toBe('SUPPRESS#');
-      for (const st of itemActions(name).filter((x) => !([] as string[]).concat(x.Action).includes('dynamodb:Query'))) {
+      for (const st of itemActions(name)) {
         expect({ name, leadingKeys: Boolean(st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) }).toEqual({ name, leadingKeys: true });
       }
     }
@@ -176,6 +191,8 @@ describe('least privilege', () => {
   it('lets public ingest read surveys and write responses, nothing else (no cases, no keys)', () => {
     expect(prefixesFor('submitResponse', 'dynamodb:GetItem')).toEqual(['SURVEY#*']);
     expect(prefixesFor('submitResponse', 'dynamodb:PutItem')).toEqual(['RESPONSE#*']);
+    expect(prefixesFor('submitResponse', 'dynamodb:UpdateItem')).toEqual(['RESPONSE#*']);
+    expect(JSON.stringify(statementsOf('submitResponse'))).not.toContain('ALERT#');
     expect(actionsOf('submitResponse')).not.toContain('dynamodb:Query');
   });
 
@@ -184,13 +201,55 @@ describe('least privilege', () => {
       const table = accessOf(name).table;
       expect({ name, read: prefixesFor(name, 'dynamodb:GetItem').sort() }).toEqual({ name, read: (table?.read ?? []).map((p) => `${p}*`).sort() });
       expect({ name, write: prefixesFor(name, 'dynamodb:UpdateItem').sort() }).toEqual({ name, write: (table?.write ?? []).map((p) => `${p}*`).sort() });
-      const queried = statementsOf(name)
-        .filter((st) => ([] as string[]).concat(st.Action).includes('dynamodb:Query'))
-        .flatMap((st) => st.Resource as unknown[])
-        .map((r) => JSON.stringify(r).match(/index\/(\w+)/)![1]);
-      expect({ name, queried }).toEqual({ name, queried: [...(table?.query ?? [])] });
+      expect({ name, delete: prefixesFor(name, 'dynamodb:DeleteItem').sort() }).toEqual({ name, delete: (table?.delete ?? []).map((p) => `${p}*`).sort() });
+      expect({ name, queried: queriesOf(name) }).toEqual({
+        name,
+        queried: {
+          ...Object.fromEntries(Object.entries(table?.query ?? {}).map(([index, partitions]) => [index, partitions.map((p) => `${p}*`)])),
+          ...(table?.queryItems?.length && { table: table.queryItems.map((p) => `${p}*`) }),
+        },
+      });
     }
-    expect(accessOf('sweepPending').table?.query).toEqual(['gsi2']);
+  });
+
+  it('scopes index queries to index partitions: the sweeper pending responses, the escalation due cases, listings their own', () => {
+    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*'] });
+    expect(queriesOf('escalateCases')).toEqual({ gsi2: ['DUE#*'] });
+    expect(queriesOf('listResponses')).toEqual({ gsi1: ['SURVEY#*'] });
+    expect(queriesOf('listCases')).toEqual({ gsi1: ['CASES#*'] });
+    // Queries of the table itself stay within the partitions declared for them (a customer's timeline).
+    for (const name of handlersInUse()) {
+      const onTable = queriesOf(name).table as string[] | undefined;
+      expect({ name, onTable: onTable ?? [] }).toEqual({ name, onTable: (accessOf(name).table?.queryItems ?? []).map((p) => `${p}*`) });
+      for (const pattern of onTable ?? []) expect(['SURVEY#*', 'RESPONSE#*', 'ALERT#*', 'APIKEY#*']).not.toContain(pattern);
+    }
+  });
+
+  it('grants only the item actions the adapters call: no ConditionCheckItem, and phone calls cannot write contacts', () => {
+    const allowed = new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query']);
+    for (const name of handlersInUse()) {
+      const unexpected = itemActions(name).flatMap((st) => ([] as string[]).concat(st.Action)).filter((a) => !allowed.has(a));
+      expect({ name, unexpected }).toEqual({ name, unexpected: [] });
+    }
+    for (const name of ['twilioVoice', 'twilioVoiceStatus', 'vonageVoice'] as const) {
+      expect(prefixesFor(name, 'dynamodb:PutItem').sort()).toEqual(name === 'vonageVoice' ? ['CONVERSATION#*', 'RESPONSE#*', 'WEBHOOKJTI#*'] : ['CONVERSATION#*', 'RESPONSE#*']);
+    }
+    expect(prefixesFor('twilioSms', 'dynamodb:PutItem')).toContain('PHONE#*');
+  });
+
+  it('lets the sweeper do everything the response consumer does (both run the same processing)', () => {
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']) {
+      expect({ action, missing: prefixesFor('processResponses', action).filter((p) => !prefixesFor('sweepPending', action).includes(p)) }).toEqual({ action, missing: [] });
+    }
+  });
+
+  it('lets the response consumer and the sweeper touch responses and cases, never keys, suppressions or settings', () => {
+    for (const name of ['processResponses', 'sweepPending'] as const) {
+      const all = [...prefixesFor(name, 'dynamodb:GetItem'), ...prefixesFor(name, 'dynamodb:UpdateItem')];
+      expect(all).toEqual(expect.arrayContaining(['SURVEY#*', 'ALERT#*', 'RESPONSE#*']));
+      for (const forbidden of ['APIKEY#*', 'SUPPRESS#*', 'SETTINGS#*', 'INVITATION#*']) expect(all).not.toContain(forbidden);
+      expect(prefixesFor(name, 'dynamodb:DeleteItem')).toEqual([]);
+    }
   });
 
   it('uses the key only through the service it serves (kms:ViaService), except the stream mapping\'s own grant', () => {
@@ -285,6 +344,24 @@ describe('sweeper', () => {
       });
     }
   });
+
+  it('lets each schedule\'s role invoke its one function and write to the encrypted dead-letter queue, nothing else', () => {
+    for (const [name, schedule] of stack.schedules.schedules) {
+      const handler = schedules.find((s) => s.name === name)!.handler;
+      const roleArn = (template.toJSON().Resources[logicalId(schedule)].Properties.Target.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const statements = Object.values(resources('AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleArn))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+      const fnArn = { 'Fn::GetAtt': [logicalId(stack.functions.get(handler)), 'Arn'] };
+      const invoke = statements.filter((st) => st.Action === 'lambda:InvokeFunction');
+      expect(invoke).toHaveLength(1);
+      expect(invoke[0].Resource).toEqual([fnArn, { 'Fn::Join': ['', [fnArn, ':*']] }]);
+      expect(statements.find((st) => st.Action === 'sqs:SendMessage')?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.processing.deadLetterQueue), 'Arn'] });
+      expect(statements.some((st) => JSON.stringify(st.Action).includes('kms:GenerateDataKey') && JSON.stringify(st.Condition).includes('sqs.'))).toBe(true);
+      const actions = statements.flatMap((st) => ([] as string[]).concat(st.Action));
+      expect(actions.filter((a) => !['lambda:InvokeFunction', 'sqs:SendMessage', 'kms:Decrypt', 'kms:GenerateDataKey'].includes(a))).toEqual([]);
+    }
+  });
 });
 
 describe('deploy inputs and outputs', () => {
@@ -307,11 +384,27 @@ describe('deploy inputs and outputs', () => {
       expect(outputs).toContain(name);
     }
     expect(outputs.some((o) => o.startsWith('ApiUrl'))).toBe(true);
+    for (const [name, output] of Object.entries(template.toJSON().Outputs as Record<string, { Description?: string }>)) {
+      expect({ name, described: (output.Description ?? '').length > 10 }).toEqual({ name, described: true });
+    }
+  });
+
+  it('says what is wrong with the sender address: missing, malformed or the placeholder', () => {
+    expect(senderEmailProblem(undefined)).toMatch(/required.*-c senderEmail=/);
+    expect(senderEmailProblem('feedback')).toMatch(/not an e-mail address/);
+    expect(senderEmailProblem('feedback@example.com')).toMatch(/placeholder/);
+    expect(senderEmailProblem('feedback@shop.example.org')).toBeUndefined();
+  });
+
+  it('synthesizes with the recommended feature flags of this aws-cdk-lib version', () => {
+    const recommended = require('aws-cdk-lib/recommended-feature-flags.json') as Record<string, unknown>;
+    expect(cdkJson.context).toMatchObject(recommended);
   });
 });
 
 describe('monitoring', () => {
   const alarms = () => Object.values(resources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const tableThrottlesOf = () => alarms().filter((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression === 'reads + writes'));
 
   it('alarms on every handler\'s errors, dead letters, stream lag and API 5xx, to the ops topic', () => {
     const byMetric = (metric: string) => alarms().filter((a) => a.MetricName === metric);
@@ -324,9 +417,21 @@ describe('monitoring', () => {
     expect(byMetric('Reputation.BounceRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.05 });
     expect(byMetric('Reputation.ComplaintRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.001 });
     expect(byMetric('NumberOfNotificationsFailed')[0]).toMatchObject({ Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [logicalId(stack.alerting.topic), 'TopicName'] } }] });
-    expect(byMetric('PendingResponses')[0]).toMatchObject({ Namespace: 'CxFeedback', EvaluationPeriods: 3, Dimensions: [{ Name: 'service', Value: 'cx-feedback' }] });
-    const tableThrottles = alarms().filter((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression === 'reads + writes'));
-    expect(tableThrottles).toHaveLength(1);
+    expect(byMetric('PendingResponses')[0]).toMatchObject({
+      Namespace: 'CxFeedback',
+      Threshold: 1,
+      Period: 300,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'service', Value: 'cx-feedback' }],
+    });
+    const errorsOf = (name: HandlerName) => byMetric('Errors').filter((a) => JSON.stringify(a.Dimensions).includes(logicalId(stack.functions.get(name))));
+    const throttlesOf = (name: HandlerName) => byMetric('Throttles').filter((a) => JSON.stringify(a.Dimensions).includes(logicalId(stack.functions.get(name))));
+    for (const name of handlersInUse()) expect({ name, errors: errorsOf(name).length, throttles: throttlesOf(name).length }).toEqual({ name, errors: 1, throttles: 1 });
+    const throttleMetrics = tableThrottlesOf().flatMap((a) => a.Metrics.map((m: { MetricStat?: { Metric: { MetricName: string; Namespace: string } } }) => m.MetricStat?.Metric).filter(Boolean));
+    expect(throttleMetrics.map((m: { MetricName: string }) => m.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+    for (const m of throttleMetrics) expect(m.Namespace).toBe('AWS/DynamoDB');
+    expect(tableThrottlesOf()).toHaveLength(1);
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.monitoring.opsTopic) }]);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@shop.example.org' });
   });
