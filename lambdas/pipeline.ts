@@ -19,21 +19,29 @@ export interface RouteDefinition {
 }
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
+/** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
+export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'DUE#';
+
 /**
  * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
- * condition on the prefixes: no Scan, no DeleteItem or BatchWriteItem anywhere.
+ * condition on the prefixes: no Scan, no BatchWriteItem anywhere, DeleteItem only where declared.
  */
 export interface TableAccess {
   /** GetItem on items whose partition key starts with one of these. */
   readonly read?: readonly KeyPrefix[];
   /** PutItem and UpdateItem (also inside TransactWriteItems) on these. */
   readonly write?: readonly KeyPrefix[];
-  /** Query on these indexes. */
-  readonly query?: readonly IndexName[];
+  /**
+   * Query, per index, on the index partitions starting with these prefixes (IAM checks `dynamodb:LeadingKeys`
+   * against the partition-key value of the request, which for an index query is the index's partition key).
+   */
+  readonly query?: { readonly [index in IndexName]?: readonly IndexPartitionPrefix[] };
+  /** Query on the table itself, within the partitions of these prefixes (a customer's timeline). */
+  readonly queryItems?: readonly KeyPrefix[];
   /** DeleteItem on these (only what a person may take back, like an unsubscribe). */
   readonly delete?: readonly KeyPrefix[];
 }
@@ -117,7 +125,7 @@ export const table = {
 /** What every phone webhook touches: the conversation, the number's route and contact, the response. */
 const phoneConversations = {
   read: ['SURVEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#'],
-  write: ['CONVERSATION#', 'RESPONSE#', 'PHONE#'],
+  write: ['CONVERSATION#', 'RESPONSE#'],
 } as const satisfies TableAccess;
 
 export const handlers = {
@@ -156,7 +164,13 @@ export const handlers = {
   listResponses: {
     entry: 'lambdas/handlers/list-responses.ts',
     description: 'Lists a survey\'s responses, paginated',
-    access: { table: { read: ['SURVEY#'], query: ['gsi1'] } },
+    access: { table: { read: ['SURVEY#'], query: { gsi1: ['SURVEY#'] } } },
+  },
+  customers: {
+    entry: 'lambdas/handlers/customers.ts',
+    description: 'Imports CRM customer profiles and reads a customer with their responses and cases',
+    access: { table: { read: ['CUSTOMER#', 'RESPONSE#', 'ALERT#'], write: ['CUSTOMER#', 'PHONE#'], queryItems: ['CUSTOMER#'] } },
+    timeoutSeconds: 29,
   },
   importResponses: {
     entry: 'lambdas/handlers/import-responses.ts',
@@ -177,7 +191,7 @@ export const handlers = {
   listCases: {
     entry: 'lambdas/handlers/list-cases.ts',
     description: 'Lists cases by month opened, filtered and paginated',
-    access: { table: { query: ['gsi1'] } },
+    access: { table: { query: { gsi1: ['CASES#'] } } },
   },
   getCase: {
     entry: 'lambdas/handlers/get-case.ts',
@@ -192,7 +206,7 @@ export const handlers = {
   escalateCases: {
     entry: 'lambdas/handlers/escalate-cases.ts',
     description: 'Scheduled: escalates cases past their acknowledge or resolve deadline',
-    access: { table: { read: ['ALERT#'], write: ['ALERT#'], query: ['gsi2'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['ALERT#'], write: ['ALERT#'], query: { gsi2: ['DUE#'] } }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 120,
   },
   surveyForm: {
@@ -223,13 +237,13 @@ export const handlers = {
   processResponses: {
     entry: 'lambdas/handlers/process-responses.ts',
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
-    access: { table: { read: ['SURVEY#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
   },
   sweepPending: {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
-    access: { table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#'], query: ['gsi2'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#'], query: { gsi2: ['PENDING#'] } }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 120,
   },
   twilioVoice: {
@@ -246,7 +260,7 @@ export const handlers = {
     entry: 'lambdas/handlers/twilio-sms.ts',
     description: 'Twilio inbound SMS: survey replies and opt-outs',
     access: {
-      table: { read: phoneConversations.read, write: [...phoneConversations.write, 'SUPPRESS#'], delete: ['SUPPRESS#'] },
+      table: { read: phoneConversations.read, write: [...phoneConversations.write, 'PHONE#', 'SUPPRESS#'], delete: ['SUPPRESS#'] },
       links: true,
       secrets: ['TWILIO_AUTH_TOKEN', 'TOKEN_SECRET'],
     },
@@ -289,6 +303,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
   { method: 'POST', path: '/admin/surveys/{surveyId}/responses/import', handler: 'importResponses', auth: 'apiKey' },
+  { method: 'POST', path: '/admin/customers/import', handler: 'customers', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/customers/{customerId}', handler: 'customers', auth: 'apiKey' },
   { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
   { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey' },

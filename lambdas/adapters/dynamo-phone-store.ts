@@ -124,6 +124,16 @@ export class DynamoPhoneStore implements PhoneStore {
   getContact(phoneNumber: string) {
     return this.get<PhoneContact>(keys.contact(phoneNumber));
   }
+  async linkCustomer(phoneNumber: string, customerId: string) {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.contact(phoneNumber),
+        UpdateExpression: 'SET entity = :e, phoneNumber = :n, customerId = :c',
+        ExpressionAttributeValues: { ':e': 'phoneContact', ':n': phoneNumber, ':c': customerId },
+      }),
+    );
+  }
   async putContact(contact: PhoneContact) {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.contact(contact.phoneNumber), entity: 'phoneContact', ...contact } }));
   }

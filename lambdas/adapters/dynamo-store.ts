@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertRuleSet } from '../domain/alert-rules';
 import type { ContactHistory, FatigueRules } from '../domain/fatigue';
+import type { CustomerProfile, ProfileSnapshot } from '../domain/customers';
 import { table } from '../pipeline';
 import type { AlertCase, NotificationChannel } from '../domain/alerts';
 import { nextDeadline } from '../domain/cases';
@@ -30,6 +31,9 @@ export const keys = {
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
   suppression: (key: string) => ({ pk: `SUPPRESS#${key}`, sk: 'META' }),
   contact: (key: string) => ({ pk: `CONTACT#${key}`, sk: 'META' }),
+  customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'META' }),
+  /** A customer's timeline: pointers to their responses and cases, newest last by sort key. */
+  customerEvent: (id: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string) => ({ pk: `CUSTOMER#${id}`, sk: `${kind}#${at}#${itemId}` }),
   fatigueSettings: { pk: 'SETTINGS#contact-fatigue', sk: 'META' },
 };
 
@@ -207,15 +211,15 @@ export class DynamoFeedbackStore implements FeedbackStore {
   listResponses(surveyId: string, page: PageRequest) {
     return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page);
   }
-  completeProcessing(responseId: string, scores: ResponseScores): Promise<boolean> {
+  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean> {
     return conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.response(responseId),
-          UpdateExpression: 'SET scores = :s REMOVE gsi2pk, gsi2sk, processingFailure',
+          UpdateExpression: `SET scores = :s${profile ? ', profile = :p' : ''} REMOVE gsi2pk, gsi2sk, processingFailure`,
           ConditionExpression: 'attribute_exists(pk) AND revision = :r',
-          ExpressionAttributeValues: { ':s': scores, ':r': scores.revision },
+          ExpressionAttributeValues: { ':s': scores, ':r': scores.revision, ...(profile && { ':p': profile }) },
         }),
       ),
     );
@@ -433,6 +437,28 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
   async deleteSuppression(key: string) {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(key) }));
+  }
+
+  async putCustomer(profile: CustomerProfile) {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.customer(profile.customerId), entity: 'customer', ...profile } }));
+  }
+  getCustomer(id: string) {
+    return this.get<CustomerProfile>(keys.customer(id), true);
+  }
+  async addToCustomerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string) {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.customerEvent(customerId, kind, at, itemId), entity: 'customerEvent', kind, at, itemId } }));
+  }
+  async customerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', limit: number): Promise<string[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':kind': `${kind}#` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => String(i.itemId));
   }
 
   getContactHistory(key: string) {

@@ -11,7 +11,7 @@ import { SEVERITIES, type ResponseScores } from './scoring';
  * (`touchpoint`, `channel`), the free text (`comment`), any answer (`answers.<questionId>`) and the
  * response's attributes (`attributes.<name>`, e.g. a segment passed with the response).
  */
-const FIELD = /^(nps|csat|ces|loyaltyIndex|touchpoint|channel|comment|(answers|attributes)\.[A-Za-z0-9_.:-]{1,64})$/;
+const FIELD = /^(nps|csat|ces|loyaltyIndex|touchpoint|channel|comment|(answers|attributes)\.[A-Za-z0-9_.:-]{1,64}|profile\.(segment|lifetimeValue|contractState|contractEndsAt|lastTransactionAt|lastTransactionAmount|accountManager))$/;
 const OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'contains', 'in'] as const;
 
 export type Condition =
@@ -28,7 +28,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.object({ not: ConditionSchema }).strict(),
     z
       .object({
-        field: z.string().regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, answers.<id> or attributes.<name>'),
+        field: z.string().regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, answers.<id>, attributes.<name> or profile.<CRM field>'),
         op: z.enum(OPERATORS),
         value: z.union([scalar, z.array(z.union([z.string().max(200), z.number()])).min(1).max(50)]),
       })
@@ -45,7 +45,15 @@ export const AlertRuleSchema = z
     /** The case is at least this severe when the rule matches. @default medium */
     severity: z.enum(SEVERITIES).default('medium'),
     /** Who gets the case when this rule matches (the first matching rule that routes decides). */
-    routeTo: z.object({ owner: z.email().optional(), team: externalId(64).optional() }).strict().optional(),
+    routeTo: z
+      .object({
+        owner: z.email().optional(),
+        team: externalId(64).optional(),
+        /** The customer's account manager from their CRM profile; falls back to `owner`, then the survey owner. */
+        profileField: z.literal('accountManager').optional(),
+      })
+      .strict()
+      .optional(),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -63,7 +71,7 @@ export const AlertRulesRequestSchema = z
   });
 
 /** What rules are evaluated against: one response with its scores. */
-export type RuleContext = Pick<SurveyResponse, 'answers' | 'touchpoint' | 'channel' | 'attributes'> & { readonly scores: ResponseScores; readonly comment?: string };
+export type RuleContext = Pick<SurveyResponse, 'answers' | 'touchpoint' | 'channel' | 'attributes' | 'profile'> & { readonly scores: ResponseScores; readonly comment?: string };
 
 function valueOf(field: string, ctx: RuleContext): unknown {
   if (field === 'nps' || field === 'csat' || field === 'ces') return ctx.scores[field]?.value;
@@ -73,7 +81,7 @@ function valueOf(field: string, ctx: RuleContext): unknown {
   if (field === 'comment') return ctx.comment;
   const [scope, ...rest] = field.split('.');
   const key = rest.join('.');
-  const source = scope === 'answers' ? ctx.answers : ctx.attributes;
+  const source: Record<string, unknown> | undefined = scope === 'answers' ? ctx.answers : scope === 'profile' ? ctx.profile : ctx.attributes;
   return source && Object.hasOwn(source, key) ? source[key] : undefined;
 }
 

@@ -86,12 +86,13 @@ export function caseDecision(
   }
   const matched = matchingRules(rules, { ...response, scores, ...(comment && { comment }) });
   if (matched.length === 0) return undefined;
-  const routed = matched.find((r) => r.routeTo?.owner);
+  const routed = matched.find((r) => (r.routeTo?.profileField && response.profile?.[r.routeTo.profileField]) || r.routeTo?.owner);
+  const routedOwner = routed?.routeTo?.profileField ? (response.profile?.[routed.routeTo.profileField] ?? routed.routeTo.owner) : routed?.routeTo?.owner;
   const team = matched.find((r) => r.routeTo?.team)?.routeTo?.team;
   return {
     reasons: matched.map((r) => `${r.name}: ${describe(r.when)}`),
     severity: worstSeverity([scores.severity, ...matched.map((r) => r.severity)]),
-    owner: routed?.routeTo?.owner ?? survey.ownerEmail,
+    owner: routedOwner ?? survey.ownerEmail,
     ...(team && { team }),
   };
 }

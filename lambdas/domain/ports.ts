@@ -1,5 +1,6 @@
 import type { AlertRuleSet } from './alert-rules';
 import type { ContactHistory, FatigueRules } from './fatigue';
+import type { CustomerProfile, ProfileSnapshot } from './customers';
 import type { AlertCase, NotificationChannel } from './alerts';
 import type { SurveyResponse } from './response';
 import type { ResponseScores } from './scoring';
@@ -48,7 +49,7 @@ export interface CaseFilter {
 
 /** What a failed processing attempt left on the response. */
 export interface ProcessingFailure {
-  readonly step: 'survey' | 'scoring' | 'case' | 'email' | 'sns' | 'completion';
+  readonly step: 'survey' | 'profile' | 'scoring' | 'case' | 'email' | 'sns' | 'timeline' | 'completion';
   readonly message: string;
   readonly at: string;
 }
@@ -75,7 +76,7 @@ export interface FeedbackStore {
    * Saves the scores and marks processing finished, only while the response is still at `scores.revision`;
    * false when newer answers arrived meanwhile (their own processing follows).
    */
-  completeProcessing(responseId: string, scores: ResponseScores): Promise<boolean>;
+  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean>;
   /** Notes on a still-unfinished response which step failed, for operators and the sweeper's report. */
   recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void>;
   /** Ids of responses whose processing has not finished, written before the given ISO time. */
@@ -114,6 +115,13 @@ export interface FeedbackStore {
   putSuppression(key: string, since: string, via: string): Promise<void>;
   deleteSuppression(key: string): Promise<void>;
 
+  /** Creates or replaces a customer's profile (a re-import upserts). */
+  putCustomer(profile: CustomerProfile): Promise<void>;
+  getCustomer(id: string): Promise<CustomerProfile | undefined>;
+  /** Points the customer's timeline at a response or case, so their history reads without scanning. */
+  addToCustomerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string): Promise<void>;
+  /** Ids of the customer's latest responses or cases, newest first. */
+  customerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', limit: number): Promise<string[]>;
   /** One identity's contact history (by its keyed hash), or undefined. */
   getContactHistory(key: string): Promise<ContactHistory | undefined>;
   recordContact(key: string, kind: 'invited' | 'answered', at: string): Promise<void>;

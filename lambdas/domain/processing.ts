@@ -1,5 +1,6 @@
 import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
 import type { ProcessingFailure } from './ports';
+import { snapshotOf } from './customers';
 import { rememberContact } from './fatigue';
 import { ProcessingStepFailed, step } from './processing-steps';
 import { contactKeys } from './suppression';
@@ -21,8 +22,17 @@ export interface ProcessingResult {
  */
 export async function processResponse(deps: AlertingDeps, survey: Survey, response: SurveyResponse): Promise<ProcessingResult> {
   const scores = await step('scoring', async () => scoreResponse(survey, response.answers, response.revision));
-  const alert = await alertOnResponse(deps, survey, { ...response, scores });
-  const completed = await step('completion', () => deps.store.completeProcessing(response.id, scores));
+  const customerId = response.customerId;
+  const profile = customerId ? snapshotOf(await step('profile', () => deps.store.getCustomer(customerId)), deps.now) : undefined;
+  const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) });
+  if (customerId) {
+    // Pointers keyed by the answer time, so a retry writes the same ones.
+    await step('timeline', async () => {
+      await deps.store.addToCustomerTimeline(customerId, 'RESPONSE', response.submittedAt, response.id);
+      if (alert !== 'no-alert') await deps.store.addToCustomerTimeline(customerId, 'CASE', response.submittedAt, response.id);
+    });
+  }
+  const completed = await step('completion', () => deps.store.completeProcessing(response.id, scores, profile));
   // For contact-fatigue rules ("answered in the last M days"): the person's every identity.
   const who = { email: response.contact?.email, phone: response.contact?.phone, customerId: response.customerId };
   if (completed) await rememberContact(deps.store, contactKeys(deps.tokenSecret, who), 'answered', response.submittedAt);

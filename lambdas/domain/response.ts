@@ -3,6 +3,7 @@ import { validationError, type ErrorDetail } from './errors';
 import { attributesSchema, externalId, isSafeKey, safeKey } from './identifiers';
 import { numericRange, type Question, type Survey } from './survey';
 import type { ResponseScores } from './scoring';
+import type { ProfileSnapshot } from './customers';
 
 /** Where an answer came from. `face-to-face` (tablet, kiosk, paper) and `direct-mail` arrive by import. */
 export const CHANNELS = ['web', 'email', 'sms', 'voice-twilio', 'voice-vonage', 'connect', 'import', 'face-to-face', 'direct-mail'] as const;
@@ -27,6 +28,8 @@ export interface SurveyResponse {
   readonly invitationId?: string;
   readonly contact?: { readonly email?: string; readonly name?: string; readonly phone?: string };
   readonly attributes?: Record<string, string>;
+  /** The customer's CRM profile fields when the response was processed (frozen, for later analysis). */
+  readonly profile?: ProfileSnapshot;
   /** Set by the scoring consumer. */
   readonly scores?: ResponseScores;
 }

@@ -36,6 +36,8 @@ export interface PhoneStore {
   putRoute(route: PhoneRoute): Promise<void>;
   getContact(phoneNumber: string): Promise<PhoneContact | undefined>;
   putContact(contact: PhoneContact): Promise<void>;
+  /** Names the customer behind a number (from their CRM profile), keeping any opt-out on it. */
+  linkCustomer(phoneNumber: string, customerId: string): Promise<void>;
 }
 
 /** Remembers the ids of signed webhook tokens until they expire, so each token is accepted once. */

@@ -46,4 +46,5 @@ export class MemoryPhoneStore implements PhoneStore {
   putRoute = async (r: PhoneRoute) => void this.routes.set(r.phoneNumber, r);
   getContact = async (n: string) => this.contacts.get(n);
   putContact = async (c: PhoneContact) => void this.contacts.set(c.phoneNumber, c);
+  linkCustomer = async (phoneNumber: string, customerId: string) => void this.contacts.set(phoneNumber, { ...this.contacts.get(phoneNumber), phoneNumber, customerId });
 }

@@ -1,6 +1,7 @@
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/alerts';
 import type { AlertRuleSet } from '../../../lambdas/domain/alert-rules';
 import type { ContactHistory, FatigueRules } from '../../../lambdas/domain/fatigue';
+import type { CustomerProfile, ProfileSnapshot } from '../../../lambdas/domain/customers';
 import { nextDeadline } from '../../../lambdas/domain/cases';
 import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/response';
@@ -55,10 +56,10 @@ export class MemoryStore implements FeedbackStore {
   /** Ids of unfinished responses, with when their answers were written (the sparse index's sort key). */
   readonly pending = new Map<string, string>();
   readonly failures = new Map<string, ProcessingFailure>();
-  completeProcessing = async (id: string, scores: ResponseScores) => {
+  completeProcessing = async (id: string, scores: ResponseScores, profile?: ProfileSnapshot) => {
     const r = this.responses.get(id);
     if (!r || r.revision !== scores.revision) return false;
-    this.responses.set(id, { ...r, scores });
+    this.responses.set(id, { ...r, scores, ...(profile && { profile }) });
     this.pending.delete(id);
     this.failures.delete(id);
     return true;
@@ -129,6 +130,19 @@ export class MemoryStore implements FeedbackStore {
   getSuppression = async (key: string) => this.suppressions.get(key);
   putSuppression = async (key: string, since: string, via: string) => void this.suppressions.set(key, { key, since, via });
   deleteSuppression = async (key: string) => void this.suppressions.delete(key);
+  readonly customers = new Map<string, CustomerProfile>();
+  readonly timeline: { customerId: string; kind: string; at: string; itemId: string }[] = [];
+  putCustomer = async (p: CustomerProfile) => void this.customers.set(p.customerId, p);
+  getCustomer = async (id: string) => this.customers.get(id);
+  addToCustomerTimeline = async (customerId: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string) => {
+    if (!this.timeline.some((t) => t.customerId === customerId && t.kind === kind && t.itemId === itemId)) this.timeline.push({ customerId, kind, at, itemId });
+  };
+  customerTimeline = async (customerId: string, kind: 'RESPONSE' | 'CASE', limit: number) =>
+    this.timeline
+      .filter((t) => t.customerId === customerId && t.kind === kind)
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, limit)
+      .map((t) => t.itemId);
   readonly contacts = new Map<string, ContactHistory>();
   fatigue: FatigueRules | undefined;
   getContactHistory = async (key: string) => this.contacts.get(key);

@@ -1,0 +1,73 @@
+import { twilioSignature } from '../../local/signing';
+import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
+
+jest.setTimeout(120_000);
+
+const local = useTestRuntime();
+
+describe('customer profiles from CRM data', () => {
+  it('imports and upserts profiles with a row report; each response is joined with a snapshot; rules route by profile', async () => {
+    const { api, runtime } = local;
+    const csv = [
+      'customerId,name,email,phone,segment,lifetimeValue,contractState,contractEndsAt,lastTransactionAt,lastTransactionAmount,accountManager',
+      'crm-1,Ann Gold,ann@example.com,+14155550160,gold,12500,notice-given,2027-01-31,2026-11-01T09:00:00Z,320,am-ann@example.com',
+      'crm-2,Bob,bob@example.com,,silver,900,active,,,,',
+      'crm-3,Eve,not-an-email,,gold,-5,,,,,',
+      'crm-4,Mal,,,,,,,,,,',
+    ].join('\n');
+    const imported = await api('/admin/customers/import', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ received: 4, upserted: 3 });
+    expect(imported.body.rejected.map((r: { row: number; field: string }) => `${r.row}:${r.field}`).sort()).toEqual(['4:email', '4:lifetimeValue']);
+
+    // Re-import upserts: Bob moves to gold.
+    await api('/admin/customers/import', { method: 'POST', body: 'customerId,segment\ncrm-2,gold\n', headers: { 'content-type': 'text/csv' } });
+    expect((await api('/admin/customers/crm-2')).body.profile).toMatchObject({ segment: 'gold' });
+
+    const surveyId = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'renewal' })) })).body.id as string;
+    await api(`/admin/surveys/${surveyId}/alert-rules`, {
+      method: 'PUT',
+      body: JSON.stringify({
+        rules: [
+          {
+            id: 'gold-at-risk',
+            name: 'Gold customer at risk',
+            when: { all: [{ field: 'nps', op: 'lte', value: 6 }, { field: 'profile.segment', op: 'eq', value: 'gold' }, { field: 'profile.contractState', op: 'eq', value: 'notice-given' }] },
+            severity: 'critical',
+            routeTo: { profileField: 'accountManager', team: 'key-accounts' },
+          },
+        ],
+      }),
+    });
+    const answer = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId, customerId: 'crm-1', answers: { nps: 5 } }) });
+    const mail = await eventually(async () => (await sentEmails(runtime)).find((m) => m.body.text?.includes(`Case: ${answer.body.id}`)), 'the account manager\'s alert');
+    expect(mail.destination.to).toEqual(['am-ann@example.com']);
+    await runtime.waitForIdle();
+    const response = (await api(`/admin/responses/${answer.body.id}`)).body;
+    expect(response.profile).toMatchObject({ segment: 'gold', lifetimeValue: 12500, contractState: 'notice-given', contractEndsAt: '2027-01-31', accountManager: 'am-ann@example.com' });
+
+    // The profile changes later; the response keeps what was true when the customer answered.
+    await api('/admin/customers/import', { method: 'POST', body: 'customerId,segment,contractState\ncrm-1,silver,active\n', headers: { 'content-type': 'text/csv' } });
+    expect((await api(`/admin/responses/${answer.body.id}`)).body.profile.segment).toBe('gold');
+
+    const customer = (await api('/admin/customers/crm-1')).body;
+    expect(customer.profile).toMatchObject({ segment: 'silver' });
+    expect(customer.responses.map((r: { id: string }) => r.id)).toEqual([answer.body.id]);
+    expect(customer.openCases).toEqual([expect.objectContaining({ id: answer.body.id, owner: 'am-ann@example.com', team: 'key-accounts', severity: 'critical' })]);
+    expect((await api('/admin/customers/nobody')).status).toBe(404);
+  });
+
+  it('lets calls and texts from a profile\'s phone number be answered as that customer', async () => {
+    const { api, runtime } = local;
+    await api('/admin/customers/import', { method: 'POST', body: 'customerId,phone\ncrm-phone,+14155550161\n', headers: { 'content-type': 'text/csv' } });
+    const url = `${runtime.apiUrl}/webhooks/twilio/sms`;
+    const text = (body: string, sid: string) => {
+      const params = { MessageSid: sid, From: '+14155550161', To: runtime.demoPhoneNumber, Body: body };
+      return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(runtime.env.TWILIO_AUTH_TOKEN, url, params) }, body: new URLSearchParams(params).toString() });
+    };
+    await text('8', 'SM00000000000000000000000000000161');
+    await runtime.waitForIdle();
+    const mine = (await api('/admin/responses?surveyId=demo&limit=100')).body.items.filter((r: { contact?: { phone?: string } }) => r.contact?.phone === '+14155550161');
+    expect(mine).toEqual([expect.objectContaining({ customerId: 'crm-phone', channel: 'sms' })]);
+  });
+});
