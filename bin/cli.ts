@@ -14,6 +14,9 @@ Commands:
   responses import FILE --survey ID --channel face-to-face|direct-mail
                                 answers collected offline, from a CSV file of any size (read as a stream,
                                 sent in parts); prints the totals and every rejected row with its reason
+  customers import FILE         CRM profiles (customerId, name, email, phone, segment, lifetimeValue,
+                                contractState, contractEndsAt, lastTransactionAt, lastTransactionAmount,
+                                accountManager) from a CSV of any size; re-imports update
   cases list [--status S] [--owner E] [--team T] [--survey ID] [--touchpoint T] [--severity S] [--limit N]
                                 cases, newest first, one line each
   cases show ID                 one case with its history
@@ -100,7 +103,7 @@ async function main(argv: string[]) {
     return report.failed.length ? 1 : 0;
   }
   if (group === 'cases') return cases(action, positionals[2], values);
-  if (group === 'responses' && action === 'import') return importFile(positionals[2], values);
+  if ((group === 'responses' || group === 'customers') && action === 'import') return importFile(group, positionals[2], values);
   if (group === 'keys' && action === 'create') {
     const tableName = values.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
     const client = new DynamoDBClient(clientConfig);
@@ -118,23 +121,28 @@ type Values = Partial<Record<'channel' | 'api' | 'key' | 'status' | 'owner' | 't
 /** Rows per request: well under the import route's limit. */
 const IMPORT_CHUNK = 1000;
 
-/** Streams a CSV file to the import route in parts, so files of any size go through the same validation. */
-async function importFile(file: string | undefined, values: Values): Promise<number> {
+/** Streams a CSV file to an import route in parts, so files of any size go through the same validation. */
+async function importFile(kind: 'responses' | 'customers', file: string | undefined, values: Values): Promise<number> {
   const api = (values.api ?? process.env.CX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   const key = values.key ?? process.env.CX_API_KEY;
-  if (!file || !values.survey || !values.channel || !key) {
-    console.error(`responses import needs FILE, --survey, --channel and an API key (--key or CX_API_KEY)\n\n${USAGE}`);
+  const ready = kind === 'customers' || (values.survey && values.channel);
+  if (!file || !key || !ready) {
+    console.error(`${kind} import needs FILE${kind === 'responses' ? ', --survey, --channel' : ''} and an API key (--key or CX_API_KEY)\n\n${USAGE}`);
     return 2;
   }
+  const route =
+    kind === 'customers'
+      ? `${api}/admin/customers/import`
+      : `${api}/admin/surveys/${encodeURIComponent(values.survey!)}/responses/import?channel=${encodeURIComponent(values.channel!)}`;
   const { createReadStream } = await import('node:fs');
   const { parse } = await import('csv-parse');
   const parser = createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
   let header: string[] | undefined;
   let batch: { row: number; fields: Record<string, string> }[] = [];
-  const totals = { received: 0, stored: 0, duplicates: 0, rejected: [] as { row: number; field: string; message: string }[] };
+  const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejected: [] as { row: number; field: string; message: string }[] };
   const send = async () => {
     if (!batch.length) return;
-    const res = await fetch(`${api}/admin/surveys/${encodeURIComponent(values.survey!)}/responses/import?channel=${encodeURIComponent(values.channel!)}`, {
+    const res = await fetch(route, {
       method: 'POST',
       headers: { 'x-api-key': key, 'content-type': 'application/json' },
       body: JSON.stringify({ rows: batch }),
@@ -142,8 +150,9 @@ async function importFile(file: string | undefined, values: Values): Promise<num
     const report = (await res.json()) as Record<string, any>;
     if (!res.ok) throw new Error(`${res.status} ${report.error?.message ?? 'import failed'}: ${(report.error?.details ?? []).map((d: { field: string; message: string }) => `${d.field} ${d.message}`).join('; ')}`);
     totals.received += report.received;
-    totals.stored += report.stored;
-    totals.duplicates += report.duplicates;
+    totals.stored += report.stored ?? 0;
+    totals.duplicates += report.duplicates ?? 0;
+    totals.upserted += report.upserted ?? 0;
     totals.rejected.push(...report.rejected);
     process.stderr.write(`\r${totals.received} rows sent…`);
     batch = [];
@@ -163,7 +172,11 @@ async function importFile(file: string | undefined, values: Values): Promise<num
   }
   await send();
   process.stderr.write('\n');
-  console.log(`Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejected.length} rejected.`);
+  console.log(
+    kind === 'customers'
+      ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${totals.rejected.length} rejected.`
+      : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejected.length} rejected.`,
+  );
   for (const r of totals.rejected.sort((a, b) => a.row - b.row)) console.log(`  row ${r.row}  ${r.field}: ${r.message}`);
   return 0;
 }
