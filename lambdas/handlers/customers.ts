@@ -1,32 +1,9 @@
-import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
 import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/customers';
-import { DomainError, notFound, validationError } from '../domain/errors';
+import { notFound } from '../domain/errors';
 import { isWellFormedId } from '../domain/submissions';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
-import { httpHandler, json, mediaType, parseBody, pathParam, rawBody, zodDetails, type HttpEvent } from '../shared/http';
-
-const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
-const JsonRowsSchema = z
-  .object({ rows: z.array(z.object({ row: z.number().int().min(1), fields: z.record(z.string(), z.string().max(4000)) }).strict()).max(MAX_CUSTOMER_ROWS) })
-  .strict();
-
-/** The rows of a CSV (header row first) or of the CLI's JSON parts, each with its line number. */
-function rowsOf(event: HttpEvent): { row: number; fields: Record<string, string> }[] {
-  if (!mediaType(event).startsWith('text/csv')) {
-    const parsed = JsonRowsSchema.safeParse(parseBody(event, MAX_IMPORT_BYTES));
-    if (!parsed.success) throw validationError('the rows are not valid', zodDetails(parsed.error.issues));
-    return parsed.data.rows;
-  }
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(rawBody(event, MAX_IMPORT_BYTES), { bom: true, skip_empty_lines: true, info: true, relax_column_count: true }) as unknown as typeof records;
-  } catch (error) {
-    throw new DomainError(400, 'malformed_csv', 'the CSV cannot be read', [{ field: 'body', message: (error as Error).message.slice(0, 200) }]);
-  }
-  const [header, ...data] = records;
-  return data.map(({ record, info }) => ({ row: info.lines, fields: Object.fromEntries((header?.record ?? []).map((column, i) => [column, record[i] ?? ''])) }));
-}
+import { httpHandler, json, pathParam } from '../shared/http';
+import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
 
 /**
  * `POST /admin/customers/import`: CRM profiles (customers with segment, value, contract state and last
@@ -54,7 +31,7 @@ export const handler = httpHandler(async (event) => {
     });
   }
   const now = new Date();
-  const rows = rowsOf(event);
+  const { rows, misshapen } = importRows(event, MAX_CUSTOMER_ROWS);
   const { profiles, rejected } = customersFromRows(rows, now);
   const phones = phoneStore();
   for (const profile of profiles) {
@@ -62,5 +39,5 @@ export const handler = httpHandler(async (event) => {
     // Calls and texts from this number are then answered as this customer.
     if (profile.phone) await phones.linkCustomer(profile.phone, profile.customerId);
   }
-  return json(200, { received: rows.length, upserted: profiles.length, rejected });
-});
+  return json(200, { received: rows.length + misshapen.length, upserted: profiles.length, rejected: [...rejected, ...misshapen].sort((a, b) => a.row - b.row) });
+}, { maxBodyBytes: MAX_IMPORT_BYTES });

@@ -92,12 +92,26 @@ const errorResponses = (): MiddlewareObj<HttpEvent, HttpResult> => ({
 });
 
 /** The middy stack every HTTP handler shares. */
-export function httpHandler(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+/** Refuses an oversized body with 413 before the handler looks at anything else (tokens, lookups). */
+const bodyLimit = (maxBytes: number): MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: async (request) => {
+    const body = request.event.body;
+    if (!body) return;
+    const bytes = request.event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+    if (bytes > maxBytes) {
+      throw new DomainError(413, 'payload_too_large', `the body must be at most ${maxBytes} bytes`, [{ field: 'body', message: `${bytes} bytes` }]);
+    }
+  },
+});
+
+/** The middy stack every HTTP handler shares. `maxBodyBytes` raises the body limit for import routes. */
+export function httpHandler(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { readonly maxBodyBytes?: number } = {}) {
   return middy(handle)
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(errorResponses());
+    .use(errorResponses())
+    .use(bodyLimit(options.maxBodyBytes ?? MAX_BODY_BYTES));
 }
 
 export function pathParam(event: HttpEvent, name: string): string {
