@@ -14,6 +14,8 @@ Commands:
   responses import FILE --survey ID --channel face-to-face|direct-mail
                                 answers collected offline, from a CSV file of any size (read as a stream,
                                 sent in parts); prints the totals and every rejected row with its reason
+  responses export --survey ID [--format csv|jsonl]
+                                every response of a survey to stdout: RFC 4180 CSV (formula-safe) or JSON Lines
   customers import FILE         CRM profiles (customerId, name, email, phone, segment, lifetimeValue,
                                 contractState, contractEndsAt, lastTransactionAt, lastTransactionAmount,
                                 accountManager) from a CSV of any size; re-imports update
@@ -65,6 +67,7 @@ async function main(argv: string[]) {
       note: { type: 'string' },
       resolution: { type: 'string' },
       channel: { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -104,6 +107,7 @@ async function main(argv: string[]) {
   }
   if (group === 'cases') return cases(action, positionals[2], values);
   if ((group === 'responses' || group === 'customers') && action === 'import') return importFile(group, positionals[2], values);
+  if (group === 'responses' && action === 'export') return exportResponses(values);
   if (group === 'keys' && action === 'create') {
     const tableName = values.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
     const client = new DynamoDBClient(clientConfig);
@@ -116,7 +120,27 @@ async function main(argv: string[]) {
   return 2;
 }
 
-type Values = Partial<Record<'channel' | 'api' | 'key' | 'status' | 'owner' | 'team' | 'survey' | 'touchpoint' | 'severity' | 'limit' | 'note' | 'resolution', string>>;
+type Values = Partial<Record<'format' | 'channel' | 'api' | 'key' | 'status' | 'owner' | 'team' | 'survey' | 'touchpoint' | 'severity' | 'limit' | 'note' | 'resolution', string>>;
+
+/** Follows the export's pages to the end, writing each to stdout as it arrives. */
+async function exportResponses(values: Values): Promise<number> {
+  const api = (values.api ?? process.env.CX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const key = values.key ?? process.env.CX_API_KEY;
+  if (!values.survey || !key) {
+    console.error(`responses export needs --survey and an API key (--key or CX_API_KEY)\n\n${USAGE}`);
+    return 2;
+  }
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ format: values.format ?? 'csv', ...(cursor && { cursor }) });
+    const res: Response = await fetch(`${api}/admin/surveys/${encodeURIComponent(values.survey)}/responses/export?${query}`, { headers: { 'x-api-key': key } });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`${res.status} ${body}`);
+    process.stdout.write(body);
+    cursor = res.headers.get('x-next-cursor');
+  } while (cursor);
+  return 0;
+}
 
 /** Rows per request: well under the import route's limit. */
 const IMPORT_CHUNK = 1000;

@@ -166,6 +166,11 @@ export const handlers = {
     description: 'Lists a survey\'s responses, paginated',
     access: { table: { read: ['SURVEY#'], query: { gsi1: ['SURVEY#'] } } },
   },
+  exportResponses: {
+    entry: 'lambdas/handlers/export-responses.ts',
+    description: 'Exports a survey\'s responses as CSV or JSON Lines, a page at a time',
+    access: { table: { read: ['SURVEY#'], query: { gsi1: ['SURVEY#'] } } },
+  },
   customers: {
     entry: 'lambdas/handlers/customers.ts',
     description: 'Imports CRM customer profiles and reads a customer with their responses and cases',
@@ -303,6 +308,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
   { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
   { method: 'POST', path: '/admin/surveys/{surveyId}/responses/import', handler: 'importResponses', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/surveys/{surveyId}/responses/export', handler: 'exportResponses', auth: 'apiKey' },
   { method: 'POST', path: '/admin/customers/import', handler: 'customers', auth: 'apiKey' },
   { method: 'GET', path: '/admin/customers/{customerId}', handler: 'customers', auth: 'apiKey' },
   { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },

@@ -87,3 +87,27 @@ describe('the CLI import', () => {
     expect((await run()).out).toContain('2500 rows, 0 stored, 2498 already imported, 2 rejected.');
   });
 });
+
+describe('export', () => {
+  it('pages responses out as CSV and JSON Lines through the API and the CLI', async () => {
+    const { execFile } = await import('node:child_process');
+    const surveyId = (await local.api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'export' })) })).body.id as string;
+    const rows = ['id,customerId,nps,comment', ...Array.from({ length: 150 }, (_, i) => `e-${i},c-${i},${i % 11},"=cmd|'/c calc'!A${i}"`)].join('\n');
+    expect((await importCsv(surveyId, 'direct-mail', rows)).body.stored).toBe(150);
+    const first = await fetch(`${local.runtime.apiUrl}/admin/surveys/${surveyId}/responses/export?format=csv`, { headers: { 'x-api-key': local.runtime.adminKey } });
+    expect(first.headers.get('content-type')).toContain('text/csv');
+    const text = await first.text();
+    expect(text.split('\r\n')[0]).toMatch(/^id,submittedAt,channel/);
+    expect(text).toContain(",'=cmd|'/c calc'!A");
+    expect(first.headers.get('x-next-cursor')).toBeTruthy();
+    const cli = (format: string) =>
+      new Promise<string>((resolve) =>
+        execFile(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'responses', 'export', '--survey', surveyId, '--format', format], { env: { ...process.env, CX_API_URL: local.runtime.apiUrl, CX_API_KEY: local.runtime.adminKey }, maxBuffer: 10_000_000 }, (_e, stdout) => resolve(stdout)),
+      );
+    const csv = await cli('csv');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(151);
+    const jsonl = (await cli('jsonl')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(new Set(jsonl.map((r) => r.id)).size).toBe(150);
+    expect((await local.api(`/admin/surveys/${surveyId}/responses/export?format=xml`)).body.error.details[0].field).toBe('format');
+  });
+});
