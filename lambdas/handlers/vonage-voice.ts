@@ -1,20 +1,12 @@
-import type { PhoneInput } from '../domain/phone/answers';
 import { vonageNcco } from '../domain/phone/render';
 import { converse, endCall, stepOf } from '../domain/phone/survey-by-phone';
 import { publicUrl } from '../shared/config';
 import { feedbackStore, phoneStore, replayGuard } from '../shared/dependencies';
 import { httpHandler, json } from '../shared/http';
-import { e164, providerField, verifyVonageRequest } from '../shared/webhooks';
+import { e164, providerField, verifyVonageRequest, vonageInput } from '../shared/webhooks';
 
 const FINAL = new Set(['completed', 'busy', 'failed', 'timeout', 'rejected', 'cancelled', 'unanswered']);
 
-/** The input webhook's answer: keypad digits, else the most confident speech result. */
-function inputOf(body: Record<string, any>): PhoneInput {
-  const digits = typeof body.dtmf?.digits === 'string' && body.dtmf.digits !== '' ? body.dtmf.digits : undefined;
-  const results: { text?: string; confidence?: string | number }[] = Array.isArray(body.speech?.results) ? body.speech.results : [];
-  const best = [...results].sort((a, b) => Number(b.confidence ?? 0) - Number(a.confidence ?? 0))[0]?.text;
-  return { ...(digits && { digits }), ...(best && { speech: best }) };
-}
 
 /**
  * Vonage voice: the answer URL, the input action's eventUrl and the call event URL, all signed. Answer and
@@ -47,7 +39,7 @@ export const handler = httpHandler(async (event) => {
       calledNumber: e164(body.to),
       callerNumber: e164(body.from),
     },
-    kind === 'input' && query.step !== undefined ? { value: inputOf(body), step: query.step, expectedStep: query.step } : undefined,
+    kind === 'input' && query.step !== undefined ? { value: vonageInput(body), step: query.step, expectedStep: query.step } : undefined,
   );
   const eventUrl = state ? `${publicUrl()}/webhooks/vonage/input?step=${stepOf(state.conversation)}` : '';
   return json(200, vonageNcco(state?.survey, state?.turn, { eventUrl, first: state?.started ?? true }));

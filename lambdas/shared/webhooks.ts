@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { DomainError } from '../domain/errors';
+import type { PhoneInput } from '../domain/phone/answers';
 import { externalId } from '../domain/identifiers';
 import type { ReplayGuard } from '../domain/phone/ports';
 import { publicUrl, secretValue } from './config';
@@ -124,4 +125,16 @@ export function customerIdParameter(value: unknown): string | undefined {
   const parsed = externalId(128).safeParse(value);
   if (!parsed.success) throw new DomainError(400, 'validation_failed', 'customerId is not valid', [{ field: 'query.customerId', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
   return parsed.data;
+}
+
+/** The input webhook's answer: keypad digits, else the most confident speech result. */
+export function vonageInput(body: Record<string, any>): PhoneInput {
+  const digits = typeof body.dtmf?.digits === 'string' && body.dtmf.digits !== '' ? body.dtmf.digits : undefined;
+  // Only well-formed results count: anything else in the list is skipped, never dereferenced.
+  const results = (Array.isArray(body.speech?.results) ? body.speech.results : []).filter(
+    (r: unknown): r is { text: string; confidence?: unknown } => typeof r === 'object' && r !== null && typeof (r as { text?: unknown }).text === 'string',
+  );
+  const confidence = (r: { confidence?: unknown }) => (Number.isFinite(Number(r.confidence)) ? Number(r.confidence) : 0);
+  const best = [...results].sort((a, b) => confidence(b) - confidence(a))[0]?.text;
+  return { ...(digits && { digits }), ...(best && { speech: best }) };
 }

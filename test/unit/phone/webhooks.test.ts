@@ -185,3 +185,14 @@ describe('provider identifiers', () => {
     expect(() => customerIdParameter('c-1\nNPS: 10')).toThrow(expect.objectContaining({ status: 400 }));
   });
 });
+
+describe('Vonage input', () => {
+  it('takes keypad digits, else the most confident well-formed speech result, skipping malformed entries (found by the fuzz suite)', () => {
+    const { vonageInput } = jest.requireActual('../../../lambdas/shared/webhooks');
+    expect(vonageInput({ dtmf: { digits: '7' } })).toEqual({ digits: '7' });
+    expect(vonageInput({ speech: { results: [{ text: 'six', confidence: '0.4' }, { text: 'nine', confidence: '0.9' }] } })).toEqual({ speech: 'nine' });
+    expect(vonageInput({ speech: { results: ['', null, 3, { text: 5 }, { text: 'eight', confidence: 'high' }] } })).toEqual({ speech: 'eight' });
+    expect(vonageInput({ speech: { results: ['', null] } })).toEqual({});
+    expect(vonageInput({ speech: 'nine' })).toEqual({});
+  });
+});
