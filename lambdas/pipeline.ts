@@ -7,24 +7,29 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route. `apiKey` routes pass the API-key authorizer first. */
-export type RouteAuth = 'public' | 'apiKey' | 'provider';
+export type RouteAuth = RouteDefinition['auth'];
 
-export interface RouteDefinition {
+/** API-key roles (see lambdas/domain/roles.ts for what each may do). */
+export type ApiKeyRole = 'admin' | 'manager' | 'analyst';
+
+interface RouteBase {
   readonly method: HttpMethod;
   /** API Gateway route path, with `{param}` placeholders. */
   readonly path: string;
   /** Key into {@link handlers}. */
   readonly handler: HandlerName;
-  readonly auth: RouteAuth;
 }
+
+/** Admin routes name the roles that may call them; every handler refuses the others before it runs. */
+export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
 export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
-/** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
-export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'DUE#';
+/** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>`, `APIKEYS` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
+export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'DUE#' | 'APIKEYS';
 
 /**
  * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
@@ -139,6 +144,11 @@ export const handlers = {
     entry: 'lambdas/handlers/authorizer.ts',
     description: 'Checks API keys (stored hashed) for admin routes',
     access: { table: { read: ['APIKEY#'] } },
+  },
+  apiKeys: {
+    entry: 'lambdas/handlers/api-keys.ts',
+    description: 'Creates, lists and revokes API keys (admin, manager with a scope, analyst)',
+    access: { table: { read: ['APIKEY#'], write: ['APIKEY#'], query: { gsi1: ['APIKEYS'] } } },
   },
   createSurvey: {
     entry: 'lambdas/handlers/create-survey.ts',
@@ -298,26 +308,34 @@ export const handlers = {
 } as const satisfies Record<string, HandlerDefinition>;
 export type HandlerName = keyof typeof handlers;
 
+const ADMIN = ['admin'] as const;
+/** Routes that show or act on people's answers, profiles and cases: managers within their scope. */
+const ADMIN_MANAGER = ['admin', 'manager'] as const;
+const EVERY_ROLE = ['admin', 'manager', 'analyst'] as const;
+
 export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'public' },
-  { method: 'POST', path: '/admin/surveys', handler: 'createSurvey', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/surveys/{surveyId}', handler: 'getSurvey', auth: 'apiKey' },
-  { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/responses', handler: 'listResponses', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
-  { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey' },
-  { method: 'POST', path: '/admin/surveys/{surveyId}/responses/import', handler: 'importResponses', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/surveys/{surveyId}/responses/export', handler: 'exportResponses', auth: 'apiKey' },
-  { method: 'POST', path: '/admin/customers/import', handler: 'customers', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/customers/{customerId}', handler: 'customers', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
-  { method: 'PUT', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey' },
+  { method: 'POST', path: '/admin/surveys', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/surveys/{surveyId}', handler: 'getSurvey', auth: 'apiKey', roles: EVERY_ROLE },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
+  { method: 'DELETE', path: '/admin/keys/{keyId}', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/responses', handler: 'listResponses', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/responses/import', handler: 'importResponses', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/surveys/{surveyId}/responses/export', handler: 'exportResponses', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'POST', path: '/admin/customers/import', handler: 'customers', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/customers/{customerId}', handler: 'customers', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey', roles: ADMIN },
+  { method: 'PUT', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey', roles: ADMIN_MANAGER },
   // The earlier name of the case listing, kept for existing integrations.
-  { method: 'GET', path: '/admin/alerts', handler: 'listCases', auth: 'apiKey' },
-  { method: 'GET', path: '/admin/cases/{caseId}', handler: 'getCase', auth: 'apiKey' },
-  { method: 'POST', path: '/admin/cases/{caseId}/actions', handler: 'caseAction', auth: 'apiKey' },
+  { method: 'GET', path: '/admin/alerts', handler: 'listCases', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'GET', path: '/admin/cases/{caseId}', handler: 'getCase', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'POST', path: '/admin/cases/{caseId}/actions', handler: 'caseAction', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
@@ -326,8 +344,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/c/{token}', handler: 'viewCase', auth: 'public' },
   { method: 'POST', path: '/c/{token}', handler: 'viewCase', auth: 'public' },
   { method: 'POST', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
-  { method: 'POST', path: '/admin/surveys/{surveyId}/sms-invitations', handler: 'sendSmsInvitations', auth: 'apiKey' },
-  { method: 'PUT', path: '/admin/phone-numbers/{phoneNumber}', handler: 'routePhoneNumber', auth: 'apiKey' },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/sms-invitations', handler: 'sendSmsInvitations', auth: 'apiKey', roles: ADMIN },
+  { method: 'PUT', path: '/admin/phone-numbers/{phoneNumber}', handler: 'routePhoneNumber', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/webhooks/twilio/voice', handler: 'twilioVoice', auth: 'provider' },
   { method: 'POST', path: '/webhooks/twilio/voice/status', handler: 'twilioVoiceStatus', auth: 'provider' },
   { method: 'POST', path: '/webhooks/twilio/sms', handler: 'twilioSms', auth: 'provider' },

@@ -8,7 +8,8 @@ import { table } from '../pipeline';
 import type { AlertCase, NotificationChannel } from '../domain/alerts';
 import { nextDeadline } from '../domain/cases';
 import { DomainError } from '../domain/errors';
-import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
+import type { KeyScope } from '../domain/roles';
+import type { ApiKeyRecord, CaseFilter, CaseListing, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
 import type { SurveyResponse } from '../domain/response';
 import type { ResponseScores } from '../domain/scoring';
 import type { Survey } from '../domain/survey';
@@ -29,6 +30,8 @@ export const keys = {
   pending: (id: string) => `PENDING#${pendingShard(id)}`,
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
+  /** Every key in one gsi1 partition, by key id: a handful of items, read by admins only. */
+  apiKeys: 'APIKEYS',
   suppression: (key: string) => ({ pk: `SUPPRESS#${key}`, sk: 'META' }),
   contact: (key: string) => ({ pk: `CONTACT#${key}`, sk: 'META' }),
   customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'META' }),
@@ -36,6 +39,23 @@ export const keys = {
   customerEvent: (id: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string) => ({ pk: `CUSTOMER#${id}`, sk: `${kind}#${at}#${itemId}` }),
   fatigueSettings: { pk: 'SETTINGS#contact-fatigue', sk: 'META' },
 };
+
+/**
+ * A manager's cases as a filter: in their surveys/touchpoints (each given dimension must hold), or of their
+ * teams. An empty scope matches nothing.
+ */
+function scopeCondition(scope: KeyScope, names: Record<string, string>, values: Record<string, unknown>): { expression: string; alternatives: number } {
+  const within = (field: 'surveyId' | 'touchpoint' | 'team', list: readonly string[]) => {
+    names[`#scope_${field}`] = field;
+    list.forEach((value, i) => (values[`:scope_${field}${i}`] = value));
+    return `#scope_${field} IN (${list.map((_, i) => `:scope_${field}${i}`).join(', ')})`;
+  };
+  const survey = [scope.surveys && within('surveyId', scope.surveys), scope.touchpoints && within('touchpoint', scope.touchpoints)].filter(Boolean);
+  // DynamoDB refuses redundant parentheses, so they go only where AND sits inside OR.
+  const surveyPart = survey.length > 1 && scope.teams ? `(${survey.join(' AND ')})` : survey.join(' AND ');
+  const alternatives = [surveyPart || undefined, scope.teams && within('team', scope.teams)].filter(Boolean);
+  return alternatives.length ? { expression: alternatives.join(' OR '), alternatives: alternatives.length } : { expression: 'attribute_not_exists(pk)', alternatives: 1 };
+}
 
 /** Unfinished responses spread over this many gsi2 partitions, so ingest never writes one hot index partition. */
 export const PENDING_SHARDS = 8;
@@ -303,7 +323,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
   listDueCases(before: string, limit: number): Promise<string[]> {
     return this.sparseIndexIds('DUE#', 'ALERT#', before, limit);
   }
-  async listCases(filter: CaseFilter, page: PageRequest & { readonly order: 'newest' | 'oldest'; readonly since: Date; readonly now: Date }): Promise<Page<AlertCase>> {
+  async listCases(filter: CaseFilter, page: CaseListing): Promise<Page<AlertCase>> {
     const months = monthsBetween(page.since, page.now);
     if (page.order === 'newest') months.reverse();
     const cursor = decodeCaseCursor(page.cursor, months);
@@ -315,6 +335,10 @@ export class DynamoFeedbackStore implements FeedbackStore {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       conditions.push(`#${field} = :${field}`);
+    }
+    if (page.scope) {
+      const { expression, alternatives } = scopeCondition(page.scope, names, values);
+      conditions.push(alternatives > 1 && conditions.length ? `(${expression})` : expression);
     }
     const items: AlertCase[] = [];
     for (let m = cursor.monthIndex; m < months.length; m++) {
@@ -487,7 +511,39 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   putApiKey(key: ApiKeyRecord) {
-    return this.putNew({ ...keys.apiKey(key.keyHash), entity: 'apiKey', ...key });
+    return this.putNew({ ...keys.apiKey(key.keyHash), entity: 'apiKey', gsi1pk: keys.apiKeys, gsi1sk: key.keyId, ...key });
+  }
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const found: ApiKeyRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.tableName, IndexName: table.indexes[0].name, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': keys.apiKeys }, ExclusiveStartKey: start }),
+      );
+      found.push(...(out.Items ?? []).map((i) => entityOf<ApiKeyRecord>(i) as ApiKeyRecord));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+  async revokeApiKey(keyId: string, now: Date): Promise<ApiKeyRecord | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: table.indexes[0].name, KeyConditionExpression: 'gsi1pk = :p AND gsi1sk = :id', ExpressionAttributeValues: { ':p': keys.apiKeys, ':id': keyId } }),
+    );
+    const found = out.Items?.[0] ? (entityOf<ApiKeyRecord>(out.Items[0]) as ApiKeyRecord) : undefined;
+    if (!found) return undefined;
+    if (found.revokedAt) return found;
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.apiKey(found.keyHash),
+          UpdateExpression: 'SET revokedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':at': now.toISOString() },
+        }),
+      ),
+    );
+    return this.getApiKey(found.keyHash);
   }
   getApiKey(keyHash: string) {
     return this.get<ApiKeyRecord>(keys.apiKey(keyHash));

@@ -1,19 +1,44 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyRecord, FeedbackStore } from './ports';
+import type { KeyScope, Role } from './roles';
 
 export const API_KEY_PREFIX = 'cxk_';
 
 /** Keys are stored only as SHA-256 hashes; a leaked table does not leak usable keys. */
 export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 
+/** The public handle of a key (listing, revoking): the first 16 hex digits of its hash, never the key. */
+export const keyIdOf = (keyHash: string) => keyHash.slice(0, 16);
+
 export const generateApiKey = () => API_KEY_PREFIX + randomBytes(24).toString('base64url');
 
-/** Creates a key record for `key` (generated when not given) and returns the plain key once. */
-export async function createApiKey(store: FeedbackStore, name: string, now: Date, key = generateApiKey()): Promise<{ key: string; record: ApiKeyRecord }> {
-  const record: ApiKeyRecord = { keyHash: hashApiKey(key), name, role: 'admin', createdAt: now.toISOString() };
+export interface ApiKeySpec {
+  readonly name: string;
+  readonly role?: Role;
+  readonly scope?: KeyScope;
+}
+
+/** Creates a key record (a bare name makes an admin key) and returns the plain key once. */
+export async function createApiKey(store: FeedbackStore, spec: string | ApiKeySpec, now: Date, key = generateApiKey()): Promise<{ key: string; record: ApiKeyRecord }> {
+  const { name, role = 'admin', scope } = typeof spec === 'string' ? { name: spec } : spec;
+  const keyHash = hashApiKey(key);
+  const record: ApiKeyRecord = { keyHash, keyId: keyIdOf(keyHash), name, role, ...(scope && { scope }), createdAt: now.toISOString() };
   await store.putApiKey(record);
   return { key, record };
 }
+
+/** What a listing shows of a key: never the hash, from which nothing is gained but a lookup handle. */
+export function describeApiKey(record: ApiKeyRecord) {
+  const { keyHash, ...shown } = record;
+  return { ...shown, keyId: record.keyId ?? keyIdOf(keyHash) };
+}
+
+/** The authorizer context for a key record: the scope travels as JSON text. */
+export const authorizerContextOf = (key: Pick<ApiKeyRecord, 'name' | 'role' | 'scope'>) => ({
+  keyName: key.name,
+  role: key.role,
+  scope: JSON.stringify(key.scope ?? {}),
+});
 
 /** The key from `x-api-key` or `Authorization: Bearer …`. */
 export function presentedKey(headers: Record<string, string | undefined>): string | undefined {
@@ -24,9 +49,11 @@ export function presentedKey(headers: Record<string, string | undefined>): strin
   return bearer?.[1];
 }
 
+/** A revoked key is refused like an unknown one. */
 export async function authorize(store: FeedbackStore, key: string | undefined): Promise<'missing' | 'denied' | ApiKeyRecord> {
   if (!key) return 'missing';
   // Cheap shape check first, so junk never reaches the table.
   if (key.length < 16 || key.length > 200) return 'denied';
-  return (await store.getApiKey(hashApiKey(key))) ?? 'denied';
+  const record = await store.getApiKey(hashApiKey(key));
+  return record && !record.revokedAt ? record : 'denied';
 }

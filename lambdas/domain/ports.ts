@@ -3,6 +3,7 @@ import type { ContactHistory, FatigueRules } from './fatigue';
 import type { CustomerProfile, ProfileSnapshot } from './customers';
 import type { AlertCase, NotificationChannel } from './alerts';
 import type { SurveyResponse } from './response';
+import type { KeyScope, Role } from './roles';
 import type { ResponseScores } from './scoring';
 import type { Survey } from './survey';
 
@@ -32,9 +33,15 @@ export interface Invitation {
 
 export interface ApiKeyRecord {
   readonly keyHash: string;
+  /** Public handle for listing and revoking (a prefix of the hash). */
+  readonly keyId: string;
   readonly name: string;
-  readonly role: 'admin';
+  readonly role: Role;
+  /** A manager's surveys, touchpoints and teams. */
+  readonly scope?: KeyScope;
   readonly createdAt: string;
+  /** Set once revoked; the authorizer refuses the key from then on. */
+  readonly revokedAt?: string;
 }
 
 /** Fields a case listing can be narrowed by (all must match). */
@@ -45,6 +52,15 @@ export interface CaseFilter {
   readonly surveyId?: string;
   readonly touchpoint?: string;
   readonly severity?: string;
+}
+
+/** Order, window and, for a manager, the scope of a case listing. */
+export interface CaseListing extends PageRequest {
+  readonly order: 'newest' | 'oldest';
+  readonly since: Date;
+  readonly now: Date;
+  /** Only cases this scope covers (see `seesCase`). */
+  readonly scope?: KeyScope;
 }
 
 /** What a failed processing attempt left on the response. */
@@ -96,7 +112,7 @@ export interface FeedbackStore {
   /** Writes a person's or the system's change of a case, only if nobody changed it since `expectedVersion`. */
   saveCaseChange(after: AlertCase, expectedVersion: number): Promise<boolean>;
   /** Cases in the window, newest or oldest first, matching every given field. */
-  listCases(filter: CaseFilter, page: PageRequest & { readonly order: 'newest' | 'oldest'; readonly since: Date; readonly now: Date }): Promise<Page<AlertCase>>;
+  listCases(filter: CaseFilter, page: CaseListing): Promise<Page<AlertCase>>;
   /** Ids of unresolved cases whose next deadline is at or before the given ISO time. */
   listDueCases(before: string, limit: number): Promise<string[]>;
 
@@ -130,6 +146,9 @@ export interface FeedbackStore {
 
   putApiKey(key: ApiKeyRecord): Promise<PutOutcome>;
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked; `undefined` when no key has this id. Revoking twice keeps the first time. */
+  revokeApiKey(keyId: string, now: Date): Promise<ApiKeyRecord | undefined>;
 }
 
 export interface EmailMessage {

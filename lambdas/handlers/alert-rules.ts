@@ -1,6 +1,8 @@
 import { AlertRulesRequestSchema, setAlertRules } from '../domain/alert-rules';
 import { notFound, validationError } from '../domain/errors';
 import { loadSurvey } from '../domain/submissions';
+import { seesSurvey } from '../domain/roles';
+import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { header, httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
@@ -10,7 +12,10 @@ import { header, httpHandler, json, parseBody, pathParam, zodDetails } from '../
  */
 export const handler = httpHandler(async (event) => {
   const store = feedbackStore();
-  const survey = await loadSurvey(store, pathParam(event, 'surveyId'));
+  const caller = callerOf(event);
+  const surveyId = pathParam(event, 'surveyId');
+  if (!seesSurvey(caller, surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
+  const survey = await loadSurvey(store, surveyId);
   if (event.requestContext.http.method === 'GET') {
     const raw = event.queryStringParameters?.version;
     if (raw === undefined) return json(200, survey.alertRules ?? { surveyId: survey.id, version: 0, rules: [], thresholds: survey.alert });
@@ -26,7 +31,6 @@ export const handler = httpHandler(async (event) => {
   if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
     throw validationError('If-Match must be the version number of the rules you read', [{ field: 'If-Match', message: 'not a version' }]);
   }
-  const keyName = (event.requestContext as { authorizer?: { lambda?: { keyName?: string } } }).authorizer?.lambda?.keyName ?? 'unknown';
-  const set = await setAlertRules(store, survey, parsed.data.rules, expected, `api-key:${keyName}`, new Date());
+  const set = await setAlertRules(store, survey, parsed.data.rules, expected, `api-key:${caller.keyName}`, new Date());
   return json(200, set, { etag: `"${set.version}"` });
 });

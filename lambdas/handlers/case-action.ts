@@ -1,6 +1,8 @@
 import { actOnCase, CaseActionSchema } from '../domain/cases';
 import { notFound, validationError } from '../domain/errors';
+import { seesCase } from '../domain/roles';
 import { isWellFormedId } from '../domain/submissions';
+import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
@@ -13,7 +15,13 @@ export const handler = httpHandler(async (event) => {
   if (!isWellFormedId(id)) throw notFound('Case', 'caseId');
   const parsed = CaseActionSchema.safeParse(parseBody(event));
   if (!parsed.success) throw validationError('the action is not valid', zodDetails(parsed.error.issues));
-  const keyName = (event.requestContext as { authorizer?: { lambda?: { keyName?: string } } }).authorizer?.lambda?.keyName;
-  const kase = await actOnCase({ store: feedbackStore(), now: new Date() }, id, parsed.data, `api-key:${keyName ?? 'unknown'}`);
+  const caller = callerOf(event);
+  const store = feedbackStore();
+  // A manager acts on the cases of their scope only; others read as absent.
+  if (caller.role !== 'admin') {
+    const current = await store.getAlert(id);
+    if (!current || !seesCase(caller, current)) throw notFound('Case', 'caseId');
+  }
+  const kase = await actOnCase({ store, now: new Date() }, id, parsed.data, `api-key:${caller.keyName}`);
   return json(200, kase);
 });

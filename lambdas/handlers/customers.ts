@@ -1,6 +1,8 @@
 import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/customers';
 import { notFound } from '../domain/errors';
+import { seesCase, seesResponse } from '../domain/roles';
 import { isWellFormedId } from '../domain/submissions';
+import { callerOf } from '../shared/caller';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
@@ -17,15 +19,19 @@ export const handler = httpHandler(async (event) => {
     const profile = id.length <= 128 ? await store.getCustomer(id) : undefined;
     const [responseIds, caseIds] = await Promise.all([store.customerTimeline(id, 'RESPONSE', 20), store.customerTimeline(id, 'CASE', 20)]);
     if (!profile && responseIds.length === 0) throw notFound('Customer', 'customerId');
+    const caller = callerOf(event);
     const [responses, cases] = await Promise.all([
       Promise.all(responseIds.filter(isWellFormedId).map((r) => store.getResponse(r))),
       Promise.all(caseIds.filter(isWellFormedId).map((c) => store.getAlert(c))),
     ]);
-    const known = cases.filter((c) => c !== undefined);
+    // A manager sees a customer through their scope: the profile only if a response or case of theirs is the customer's.
+    const known = cases.filter((c): c is NonNullable<typeof c> => c !== undefined && seesCase(caller, c));
+    const visible = responses.filter((r) => r !== undefined && seesResponse(caller, r));
+    if (caller.role !== 'admin' && known.length === 0 && visible.length === 0) throw notFound('Customer', 'customerId');
     return json(200, {
       customerId: id,
       profile: profile ?? null,
-      responses: responses.filter((r) => r !== undefined),
+      responses: visible,
       openCases: known.filter((c) => c.status !== 'resolved'),
       resolvedCases: known.filter((c) => c.status === 'resolved'),
     });

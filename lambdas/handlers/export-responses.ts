@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { validationError } from '../domain/errors';
 import { responsesCsv, responsesJsonl } from '../domain/export';
+import { seesResponse, seesSurvey } from '../domain/roles';
 import { loadSurvey } from '../domain/submissions';
+import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, pageRequest, pathParam, SECURITY_HEADERS } from '../shared/http';
 
@@ -14,9 +16,14 @@ export const handler = httpHandler(async (event) => {
   const format = z.enum(['csv', 'jsonl']).safeParse(event.queryStringParameters?.format ?? 'csv');
   if (!format.success) throw validationError('format must be csv or jsonl', [{ field: 'format', message: 'csv or jsonl' }]);
   const store = feedbackStore();
-  const survey = await loadSurvey(store, pathParam(event, 'surveyId'));
+  const caller = callerOf(event);
+  const surveyId = pathParam(event, 'surveyId');
+  if (!seesSurvey(caller, surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
+  const survey = await loadSurvey(store, surveyId);
   const page = pageRequest(event);
-  const { items, nextCursor } = await store.listResponses(survey.id, { ...page, limit: event.queryStringParameters?.limit ? page.limit : 100 });
+  const listed = await store.listResponses(survey.id, { ...page, limit: event.queryStringParameters?.limit ? page.limit : 100 });
+  const items = listed.items.filter((r) => seesResponse(caller, r));
+  const nextCursor = listed.nextCursor;
   const body = format.data === 'csv' ? responsesCsv(survey, items, !page.cursor) : responsesJsonl(items);
   return {
     statusCode: 200,

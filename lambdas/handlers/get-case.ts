@@ -1,5 +1,7 @@
 import { notFound } from '../domain/errors';
+import { seesCase } from '../domain/roles';
 import { isWellFormedId } from '../domain/submissions';
+import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 
@@ -8,6 +10,6 @@ export const handler = httpHandler(async (event) => {
   const id = pathParam(event, 'caseId');
   const store = feedbackStore();
   const kase = isWellFormedId(id) ? await store.getAlert(id) : undefined;
-  if (!kase) throw notFound('Case', 'caseId');
+  if (!kase || !seesCase(callerOf(event), kase)) throw notFound('Case', 'caseId');
   return json(200, { ...kase, response: (await store.getResponse(kase.responseId)) ?? null });
 });

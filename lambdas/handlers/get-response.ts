@@ -1,11 +1,14 @@
 import { notFound } from '../domain/errors';
+import { seesResponse } from '../domain/roles';
 import { isWellFormedId } from '../domain/submissions';
+import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 
 export const handler = httpHandler(async (event) => {
   const id = pathParam(event, 'responseId');
   const response = isWellFormedId(id) ? await feedbackStore().getResponse(id) : undefined;
-  if (!response) throw notFound('Response', 'responseId');
+  // Outside the caller's scope reads as absent: a manager learns nothing of other teams' customers.
+  if (!response || !seesResponse(callerOf(event), response)) throw notFound('Response', 'responseId');
   return json(200, response);
 });

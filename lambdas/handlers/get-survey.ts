@@ -1,5 +1,11 @@
+import { seesSurvey } from '../domain/roles';
 import { loadSurvey } from '../domain/submissions';
+import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 
-export const handler = httpHandler(async (event) => json(200, await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'))));
+export const handler = httpHandler(async (event) => {
+  const surveyId = pathParam(event, 'surveyId');
+  if (!seesSurvey(callerOf(event), surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
+  return json(200, await loadSurvey(feedbackStore(), surveyId));
+});

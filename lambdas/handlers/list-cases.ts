@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { SEVERITIES } from '../domain/scoring';
 import { validationError } from '../domain/errors';
 import { externalId } from '../domain/identifiers';
+import { caseScopeOf } from '../domain/roles';
+import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest, zodDetails } from '../shared/http';
 
@@ -28,5 +30,6 @@ export const handler = httpHandler(async (event) => {
   const now = new Date();
   const window = since ? new Date(`${since}T00:00:00Z`) : new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), 1));
   if (window > now) throw validationError('since must not be in the future', [{ field: 'since', message: 'in the future' }]);
-  return json(200, await feedbackStore().listCases(filter, { ...page, order, since: window, now }));
+  const scope = caseScopeOf(callerOf(event));
+  return json(200, await feedbackStore().listCases(filter, { ...page, order, since: window, now, ...(scope && { scope }) }));
 });

@@ -1,12 +1,18 @@
 import { DomainError } from '../domain/errors';
+import { seesResponse, seesSurvey } from '../domain/roles';
 import { loadSurvey } from '../domain/submissions';
+import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest } from '../shared/http';
 
 export const handler = httpHandler(async (event) => {
   const surveyId = event.queryStringParameters?.surveyId;
   if (!surveyId) throw new DomainError(400, 'validation_failed', 'surveyId is required', [{ field: 'surveyId', message: 'is required' }]);
+  const caller = callerOf(event);
+  if (!seesSurvey(caller, surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
   const page = pageRequest(event);
   await loadSurvey(feedbackStore(), surveyId);
-  return json(200, await feedbackStore().listResponses(surveyId, page));
+  const { items, nextCursor } = await feedbackStore().listResponses(surveyId, page);
+  // A manager scoped to touchpoints sees only those; a page may then hold fewer items, the cursor still goes on.
+  return json(200, { items: items.filter((r) => seesResponse(caller, r)), ...(nextCursor && { nextCursor }) });
 });

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { DomainError, type ErrorDetail } from '../domain/errors';
 import { errorPage } from '../domain/html';
 import { prototypeKeyPath } from '../domain/identifiers';
+import { routeRoles } from './caller';
 import { logger, metrics, tracer } from './powertools';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -111,6 +112,7 @@ export function httpHandler(handle: (event: HttpEvent, context: Context) => Prom
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(errorResponses())
+    .use(routeRoles())
     .use(bodyLimit(options.maxBodyBytes ?? MAX_BODY_BYTES));
 }
 

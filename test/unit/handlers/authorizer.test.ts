@@ -31,7 +31,7 @@ describe('API-key authorizer', () => {
   });
 
   it('accepts a known key from x-api-key or Authorization: Bearer', async () => {
-    expect(await handler(event({ 'x-api-key': KEY }), context)).toEqual({ isAuthorized: true, context: { keyName: 'ops', role: 'admin' } });
+    expect(await handler(event({ 'x-api-key': KEY }), context)).toEqual({ isAuthorized: true, context: { keyName: 'ops', role: 'admin', scope: '{}' } });
     expect(await handler(event({ authorization: `Bearer ${KEY}` }), context)).toMatchObject({ isAuthorized: true });
   });
 });

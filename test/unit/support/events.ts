@@ -3,16 +3,19 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import base from '../../fixtures/events/apigw-v2-post.json';
 
 /** An HTTP API (payload 2.0) event from the recorded fixture, adjusted per test. */
-export function httpEvent(method: string, routePath: string, options: { rawPath?: string; body?: string | object; headers?: Record<string, string>; query?: Record<string, string>; pathParameters?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
+export function httpEvent(method: string, routePath: string, options: { rawPath?: string; body?: string | object; headers?: Record<string, string>; query?: Record<string, string>; pathParameters?: Record<string, string>; caller?: { keyName: string; role: string; scope?: object } } = {}): APIGatewayProxyEventV2 {
   const rawPath = options.rawPath ?? routePath;
   const body = typeof options.body === 'object' ? JSON.stringify(options.body) : options.body;
+  // Admin routes always reach the handler with the authorizer's context, as API Gateway passes it.
+  const caller = options.caller ?? (routePath.startsWith('/admin/') ? { keyName: 'unit-admin', role: 'admin' } : undefined);
+  const authorizer = caller && { authorizer: { lambda: { keyName: caller.keyName, role: caller.role, scope: JSON.stringify(caller.scope ?? {}) } } };
   return {
     ...structuredClone(base),
     routeKey: `${method} ${routePath}`,
     rawPath,
     rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
     headers: { ...base.headers, 'content-length': String(Buffer.byteLength(body ?? '')), ...options.headers },
-    requestContext: { ...structuredClone(base.requestContext), routeKey: `${method} ${routePath}`, http: { ...base.requestContext.http, method, path: rawPath } },
+    requestContext: { ...structuredClone(base.requestContext), routeKey: `${method} ${routePath}`, http: { ...base.requestContext.http, method, path: rawPath }, ...authorizer },
     ...(options.query && { queryStringParameters: options.query }),
     ...(options.pathParameters && { pathParameters: options.pathParameters }),
     ...(body !== undefined && { body }),

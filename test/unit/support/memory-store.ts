@@ -3,6 +3,7 @@ import type { AlertRuleSet } from '../../../lambdas/domain/alert-rules';
 import type { ContactHistory, FatigueRules } from '../../../lambdas/domain/fatigue';
 import type { CustomerProfile, ProfileSnapshot } from '../../../lambdas/domain/customers';
 import { nextDeadline } from '../../../lambdas/domain/cases';
+import { seesCase, type KeyScope } from '../../../lambdas/domain/roles';
 import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/response';
 import type { ResponseScores } from '../../../lambdas/domain/scoring';
@@ -94,9 +95,10 @@ export class MemoryStore implements FeedbackStore {
     this.alerts.set(after.id, structuredClone({ ...after, notifications: current.notifications }));
     return true;
   };
-  listCases = (filter: CaseFilter, page: PageRequest & { order: 'newest' | 'oldest' }) => {
+  listCases = (filter: CaseFilter, page: PageRequest & { order: 'newest' | 'oldest'; scope?: KeyScope }) => {
     const matching = [...this.alerts.values()]
       .filter((a) => Object.entries(filter).every(([k, v]) => v === undefined || (a as unknown as Record<string, unknown>)[k] === v))
+      .filter((a) => !page.scope || seesCase({ keyName: 'scope', role: 'manager', scope: page.scope }, a))
       .sort((a, b) => (page.order === 'newest' ? b.createdAt.localeCompare(a.createdAt) : a.createdAt.localeCompare(b.createdAt)));
     return this.page(matching, page);
   };
@@ -154,4 +156,12 @@ export class MemoryStore implements FeedbackStore {
   putFatigueSettings = async (rules: FatigueRules) => void (this.fatigue = rules);
   putApiKey = (k: ApiKeyRecord) => this.putNew(this.apiKeys, k.keyHash, k);
   getApiKey = async (hash: string) => this.apiKeys.get(hash);
+  listApiKeys = async () => [...this.apiKeys.values()];
+  revokeApiKey = async (keyId: string, now: Date) => {
+    const found = [...this.apiKeys.values()].find((k) => k.keyId === keyId);
+    if (!found) return undefined;
+    const revoked = found.revokedAt ? found : { ...found, revokedAt: now.toISOString() };
+    this.apiKeys.set(found.keyHash, revoked);
+    return revoked;
+  };
 }

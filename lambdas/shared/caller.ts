@@ -1,0 +1,54 @@
+import type { MiddlewareObj } from '@middy/core';
+import { z } from 'zod';
+import { DomainError } from '../domain/errors';
+import { KeyScopeSchema, mayCallRoute, ROLES, type Caller } from '../domain/roles';
+import { routes, type ApiKeyRole } from '../pipeline';
+import type { HttpEvent, HttpResult } from './http';
+
+/** What the API-key authorizer hands on: flat strings, since that is what its context carries safely. */
+const AuthorizerContextSchema = z.object({
+  keyName: z.string(),
+  role: z.enum(ROLES),
+  scope: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return KeyScopeSchema.parse(text ? JSON.parse(text) : {});
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'scope is not valid' });
+        return z.NEVER;
+      }
+    }),
+});
+
+/** The caller of an admin route, as the authorizer found them; a request without one is refused. */
+export function callerOf(event: HttpEvent): Caller {
+  const context = (event.requestContext as { authorizer?: { lambda?: unknown } }).authorizer?.lambda;
+  const parsed = AuthorizerContextSchema.safeParse(context);
+  if (!parsed.success) throw new DomainError(403, 'forbidden', 'a valid API key is required', [{ field: 'x-api-key', message: 'missing or not valid' }]);
+  return parsed.data;
+}
+
+const rolesByRoute = new Map<string, readonly ApiKeyRole[]>(routes.flatMap((route) => (route.auth === 'apiKey' ? [[`${route.method} ${route.path}`, route.roles] as const] : [])));
+
+/**
+ * Refuses, before the handler runs, a caller whose role the route does not allow (the routes declare their
+ * roles in the pipeline definition). Scope within a route (which surveys, which cases) is the handler's part.
+ */
+export const routeRoles = (): MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: async (request) => {
+    const allowed = rolesByRoute.get(request.event.routeKey);
+    if (!allowed) return;
+    const caller = callerOf(request.event);
+    if (!mayCallRoute(caller, allowed)) {
+      throw new DomainError(403, 'forbidden', `an ${caller.role} key may not call ${request.event.routeKey}; allowed: ${allowed.join(', ')}`, [
+        { field: 'x-api-key', message: `role ${caller.role} is not allowed here` },
+      ]);
+    }
+  },
+});
+
+/** 403 naming the field for a survey or case the caller's scope does not cover. */
+export const outOfScope = (field: string, what: string) =>
+  new DomainError(403, 'forbidden', `${what} is outside this key's scope`, [{ field, message: 'outside the key\'s scope' }]);
