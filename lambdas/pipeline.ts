@@ -145,6 +145,11 @@ export const handlers = {
     description: 'Checks API keys (stored hashed) for admin routes',
     access: { table: { read: ['APIKEY#'] } },
   },
+  openApi: {
+    entry: 'lambdas/handlers/openapi.ts',
+    description: 'Serves the OpenAPI 3.1 document of the API',
+    access: { links: true },
+  },
   apiKeys: {
     entry: 'lambdas/handlers/api-keys.ts',
     description: 'Creates, lists and revokes API keys (admin, manager with a scope, analyst)',
@@ -315,6 +320,7 @@ const EVERY_ROLE = ['admin', 'manager', 'analyst'] as const;
 
 export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'public' },
+  { method: 'GET', path: '/openapi.json', handler: 'openApi', auth: 'public' },
   { method: 'POST', path: '/admin/surveys', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/surveys/{surveyId}', handler: 'getSurvey', auth: 'apiKey', roles: EVERY_ROLE },
   { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey', roles: ADMIN },

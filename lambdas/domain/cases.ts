@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AlertCase, CaseStatus } from './alerts';
 import { DomainError } from './errors';
 import { externalId } from './identifiers';
+import { SEVERITIES } from './scoring';
 import { escapeHtml } from './html';
 import type { AlertPublisher, EmailMessage, EmailSender, FeedbackStore } from './ports';
 
@@ -179,3 +180,18 @@ export function escalationEmail(kase: AlertCase, to: string, link: string): Emai
   const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><p>${escapeHtml(last?.details ?? '')}</p><p>Owner: ${escapeHtml(kase.owner)} · status ${escapeHtml(kase.status)}</p><p><a href="${escapeHtml(link)}">Open the case</a></p></div>`;
   return { to, subject, text, html };
 }
+
+/** The query of a case listing (`GET /admin/cases`). */
+export const CaseQuerySchema = z
+  .object({
+    status: z.enum(['open', 'acknowledged', 'resolved', 'escalated']).optional(),
+    owner: z.email().optional(),
+    team: externalId(64).optional(),
+    surveyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    touchpoint: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    order: z.enum(['newest', 'oldest']).default('newest'),
+    /** Cases opened from this date on. @default 12 months back */
+    since: z.iso.date().optional(),
+  })
+  .strip();

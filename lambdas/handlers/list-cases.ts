@@ -1,27 +1,10 @@
-import { z } from 'zod';
-import { SEVERITIES } from '../domain/scoring';
 import { validationError } from '../domain/errors';
-import { externalId } from '../domain/identifiers';
+import { CaseQuerySchema } from '../domain/cases';
 import { caseScopeOf } from '../domain/roles';
 import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest, zodDetails } from '../shared/http';
 
-const CaseQuerySchema = z
-  .object({
-    status: z.enum(['open', 'acknowledged', 'resolved', 'escalated']).optional(),
-    owner: z.email().optional(),
-    team: externalId(64).optional(),
-    surveyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-    touchpoint: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/).optional(),
-    severity: z.enum(SEVERITIES).optional(),
-    order: z.enum(['newest', 'oldest']).default('newest'),
-    /** Cases opened from this date on. @default 12 months back */
-    since: z.iso.date().optional(),
-  })
-  .strip();
-
-/** `GET /admin/cases`: cases by the month they opened, newest or oldest first, filtered, paginated. */
 export const handler = httpHandler(async (event) => {
   const page = pageRequest(event);
   const parsed = CaseQuerySchema.safeParse(event.queryStringParameters ?? {});

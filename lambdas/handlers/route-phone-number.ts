@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import { DomainError, validationError } from '../domain/errors';
 import { isE164 } from '../domain/phone/ports';
+import { PhoneRouteSchema } from '../domain/phone/routing';
 import { loadSurvey } from '../domain/submissions';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
-
-const RouteSchema = z.object({ surveyId: z.string().trim().min(1).max(64) }).strict();
 
 /** `PUT /admin/phone-numbers/{phoneNumber}`: calls and texts to this number run the given survey. */
 export const handler = httpHandler(async (event) => {
@@ -13,7 +11,7 @@ export const handler = httpHandler(async (event) => {
   if (!isE164(phoneNumber)) {
     throw new DomainError(400, 'validation_failed', 'phoneNumber must be E.164, e.g. +14155550123 (URL-encode the +)', [{ field: 'phoneNumber', message: 'not E.164' }]);
   }
-  const parsed = RouteSchema.safeParse(parseBody(event));
+  const parsed = PhoneRouteSchema.safeParse(parseBody(event));
   if (!parsed.success) throw validationError('the route is not valid', zodDetails(parsed.error.issues));
   const survey = await loadSurvey(feedbackStore(), parsed.data.surveyId);
   await phoneStore().putRoute({ phoneNumber, surveyId: survey.id });

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { DomainError, type ErrorDetail } from '../domain/errors';
 import { errorPage } from '../domain/html';
 import { prototypeKeyPath } from '../domain/identifiers';
+import { DEFAULT_PAGE_SIZE, PageQuerySchema } from '../domain/paging';
 import { routeRoles } from './caller';
 import { logger, metrics, tracer } from './powertools';
 
@@ -126,11 +127,14 @@ export function pathParam(event: HttpEvent, name: string): string {
 /** `limit` (1–100, default 25) and `cursor` query parameters. */
 export function pageRequest(event: HttpEvent): { limit: number; cursor?: string } {
   const q = event.queryStringParameters ?? {};
-  const limit = q.limit === undefined ? 25 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new DomainError(400, 'validation_failed', 'limit must be a whole number from 1 to 100', [{ field: 'limit', message: 'must be 1–100' }]);
+  const parsed = PageQuerySchema.safeParse({ limit: q.limit, cursor: q.cursor || undefined });
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0].path[0]);
+    const message = field === 'limit' ? 'limit must be a whole number from 1 to 100' : 'cursor is not one this API gave out';
+    throw new DomainError(400, 'validation_failed', message, zodDetails(parsed.error.issues));
   }
-  return q.cursor ? { limit, cursor: q.cursor } : { limit };
+  const limit = parsed.data.limit === undefined ? DEFAULT_PAGE_SIZE : Number(parsed.data.limit);
+  return parsed.data.cursor ? { limit, cursor: parsed.data.cursor } : { limit };
 }
 
 /** Hosted forms name answer fields `answers.<questionId>`; this folds them back into an answers object. */

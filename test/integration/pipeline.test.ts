@@ -44,6 +44,13 @@ describe('HTTP contract', () => {
     expect((await api('/health', { method: 'DELETE', key: null })).status).toBe(404);
   });
 
+  it('serves its OpenAPI 3.1 document without a key, with this server as its base', async () => {
+    const served = await api('/openapi.json', { key: null });
+    expect(served.status).toBe(200);
+    expect(served.body).toMatchObject({ openapi: '3.1.0', servers: [{ url: runtime.apiUrl }] });
+    expect(Object.keys(served.body.paths)).toEqual(expect.arrayContaining(['/responses', '/admin/cases', '/openapi.json']));
+  });
+
   it('refuses admin routes without a key or with a wrong one (403, as API Gateway answers a refusing authorizer), and accepts Bearer', async () => {
     const noKey = await api('/admin/alerts', { key: null });
     expect(noKey.status).toBe(403);

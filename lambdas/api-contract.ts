@@ -1,0 +1,112 @@
+/**
+ * What each route takes and answers, for the OpenAPI document: the request schemas are the very zod schemas
+ * the handlers validate with, so the document cannot drift from what the API accepts. Routes the pipeline
+ * declares but this map does not describe still appear (from the handler's description), and a test
+ * requires every route with a body to be described here.
+ */
+import { z } from 'zod';
+import { AlertRulesRequestSchema, ConditionSchema } from './domain/alert-rules';
+import { CaseActionSchema, CaseQuerySchema } from './domain/cases';
+import { FatigueRulesSchema } from './domain/fatigue';
+import { InvitationRequestSchema } from './domain/invitations';
+import { OFFLINE_CHANNELS } from './domain/offline-import';
+import { PageQuerySchema } from './domain/paging';
+import { SmsInvitationRequestSchema } from './domain/phone/sms-invitations';
+import { PhoneRouteSchema } from './domain/phone/routing';
+import { WebSubmissionSchema } from './domain/response';
+import { NewApiKeySchema } from './domain/roles';
+import { SurveyInputSchema } from './domain/survey';
+import type { HttpMethod } from './pipeline';
+
+export type RouteKey = `${HttpMethod} ${string}`;
+
+export interface RouteContract {
+  readonly summary: string;
+  /** The request body; its media types default to JSON. */
+  readonly body?: { readonly schema: z.ZodType; readonly media?: readonly string[]; readonly description?: string };
+  readonly query?: z.ZodObject;
+  /** The success answer. @default 200 JSON */
+  readonly success?: { readonly status: number; readonly media?: string; readonly description: string };
+}
+
+const JSON_MEDIA = 'application/json';
+const FORM = 'application/x-www-form-urlencoded';
+const CSV = 'text/csv';
+const HTML = 'text/html';
+
+/** Schemas that get a name under components.schemas (and `$ref`s where they are used). */
+export const namedSchemas: Record<string, z.ZodType> = {
+  SurveyInput: SurveyInputSchema,
+  AlertCondition: ConditionSchema,
+  AlertRules: AlertRulesRequestSchema,
+  CaseAction: CaseActionSchema,
+  EmailInvitations: InvitationRequestSchema,
+  SmsInvitations: SmsInvitationRequestSchema,
+  WebSubmission: WebSubmissionSchema,
+  NewApiKey: NewApiKeySchema,
+  FatigueRules: FatigueRulesSchema,
+  PhoneRoute: PhoneRouteSchema,
+};
+
+/** Provider webhooks post their own signed form fields; the signature is what is checked. */
+const providerForm = z.record(z.string(), z.string()).describe("the provider's form fields, as signed");
+const importRows = z.array(z.record(z.string(), z.string())).describe('rows as JSON (the CLI sends these), or the same as text/csv with a header row');
+
+export const contract: Record<RouteKey, RouteContract> = {
+  'GET /health': { summary: 'Liveness probe' },
+  'POST /admin/surveys': { summary: 'Create a survey', body: { schema: SurveyInputSchema }, success: { status: 201, description: 'the survey with its id and formUrl' } },
+  'GET /admin/surveys/{surveyId}': { summary: 'Read a survey' },
+  'POST /admin/surveys/{surveyId}/invitations': {
+    summary: 'E-mail invitations with one-click score links (send an Idempotency-Key; a retry sends nothing twice)',
+    body: { schema: InvitationRequestSchema },
+    success: { status: 202, description: 'a status per contact: sent, already-sent, in-progress, suppressed (with the reason) or failed' },
+  },
+  'POST /admin/surveys/{surveyId}/sms-invitations': { summary: 'Text survey invitations', body: { schema: SmsInvitationRequestSchema }, success: { status: 202, description: 'a status per contact' } },
+  'POST /admin/keys': { summary: 'Create an API key (admin, manager with a scope, analyst)', body: { schema: NewApiKeySchema }, success: { status: 201, description: 'the key, shown once, and its keyId' } },
+  'GET /admin/keys': { summary: 'List API keys (never the key or its hash)' },
+  'DELETE /admin/keys/{keyId}': { summary: 'Revoke an API key' },
+  'GET /admin/responses': { summary: "A survey's responses, newest first", query: PageQuerySchema.extend({ surveyId: z.string().min(1).max(64) }) },
+  'GET /admin/responses/{responseId}': { summary: 'One response with its scores' },
+  'GET /admin/surveys/{surveyId}/alert-rules': { summary: "A survey's alert rules", query: z.object({ version: z.string().regex(/^[1-9][0-9]*$/).optional() }) },
+  'PUT /admin/surveys/{surveyId}/alert-rules': { summary: "Replace a survey's alert rules (If-Match: the version read)", body: { schema: AlertRulesRequestSchema } },
+  'POST /admin/surveys/{surveyId}/responses/import': {
+    summary: 'Import answers collected offline',
+    query: z.object({ channel: z.enum(OFFLINE_CHANNELS) }),
+    body: { schema: importRows, media: [CSV, JSON_MEDIA] },
+    success: { status: 200, description: 'stored, duplicates and each rejected row with its reason' },
+  },
+  'GET /admin/surveys/{surveyId}/responses/export': {
+    summary: "Export a survey's responses, a page at a time (next cursor in x-next-cursor)",
+    query: PageQuerySchema.extend({ format: z.enum(['csv', 'jsonl']).optional() }),
+    success: { status: 200, media: CSV, description: 'RFC 4180 CSV (formula-safe) or JSON Lines (format=jsonl)' },
+  },
+  'POST /admin/customers/import': { summary: 'Import CRM customer profiles (upsert)', body: { schema: importRows, media: [CSV, JSON_MEDIA] } },
+  'GET /admin/customers/{customerId}': { summary: 'A customer: profile, latest responses, cases' },
+  'GET /admin/settings/contact-fatigue': { summary: 'The global contact-fatigue rules' },
+  'PUT /admin/settings/contact-fatigue': { summary: 'Set the global contact-fatigue rules', body: { schema: FatigueRulesSchema } },
+  'GET /admin/cases': { summary: 'Cases, filtered, newest or oldest first', query: PageQuerySchema.extend(CaseQuerySchema.shape) },
+  'GET /admin/alerts': { summary: 'Cases (the earlier name of GET /admin/cases)', query: PageQuerySchema.extend(CaseQuerySchema.shape) },
+  'GET /admin/cases/{caseId}': { summary: 'A case with its history and response' },
+  'POST /admin/cases/{caseId}/actions': { summary: 'Acknowledge, note, assign, resolve or reopen a case (409 when its status does not allow it)', body: { schema: CaseActionSchema } },
+  'PUT /admin/phone-numbers/{phoneNumber}': { summary: 'Route calls and texts to this E.164 number to a survey', body: { schema: PhoneRouteSchema } },
+  'GET /s/{surveyId}': { summary: 'The hosted survey form', success: { status: 200, media: HTML, description: 'an HTML form that works without JavaScript' } },
+  'POST /responses': {
+    summary: 'Submit a response (JSON, or the hosted form)',
+    body: { schema: WebSubmissionSchema, media: [JSON_MEDIA, FORM], description: 'the hosted form posts the same fields, answers as answers.<questionId>' },
+    success: { status: 202, description: 'the response id; stored once per Idempotency-Key' },
+  },
+  'GET /r/{token}': { summary: 'One-click score link from an invitation e-mail (records nothing: scanners follow links)', success: { status: 200, media: HTML, description: 'the confirm page' } },
+  'POST /r/{token}': { summary: 'Confirm the clicked score (and add a comment)', body: { schema: z.record(z.string(), z.string()), media: [FORM] }, success: { status: 200, media: HTML, description: 'the thank-you page' } },
+  'GET /u/{token}': { summary: 'Unsubscribe page', success: { status: 200, media: HTML, description: 'the unsubscribe page' } },
+  'POST /u/{token}': { summary: 'Unsubscribe (RFC 8058 one-click: List-Unsubscribe=One-Click)', body: { schema: z.record(z.string(), z.string()), media: [FORM] }, success: { status: 200, media: HTML, description: 'confirmation' } },
+  'GET /c/{token}': { summary: "The case page for its owner (signed, expiring link)", success: { status: 200, media: HTML, description: 'the case page' } },
+  'POST /c/{token}': { summary: 'Act on the case from its page', body: { schema: CaseActionSchema, media: [FORM] }, success: { status: 200, media: HTML, description: 'the case page after the action' } },
+  'POST /webhooks/twilio/voice': { summary: 'Twilio voice webhook (X-Twilio-Signature)', body: { schema: providerForm, media: [FORM] }, success: { status: 200, media: 'text/xml', description: 'TwiML' } },
+  'POST /webhooks/twilio/voice/status': { summary: 'Twilio call status callback (X-Twilio-Signature)', body: { schema: providerForm, media: [FORM] }, success: { status: 200, media: 'text/xml', description: 'TwiML' } },
+  'POST /webhooks/twilio/sms': { summary: 'Twilio inbound SMS (X-Twilio-Signature)', body: { schema: providerForm, media: [FORM] }, success: { status: 200, media: 'text/xml', description: 'TwiML' } },
+  'GET /webhooks/vonage/answer': { summary: 'Vonage answer webhook (signed JWT; call fields in the query are refused: use POST)' },
+  'POST /webhooks/vonage/answer': { summary: 'Vonage answer webhook (signed JWT)', body: { schema: z.record(z.string(), z.unknown()) }, success: { status: 200, description: 'NCCO' } },
+  'POST /webhooks/vonage/input': { summary: 'Vonage input webhook (signed JWT)', body: { schema: z.record(z.string(), z.unknown()) }, success: { status: 200, description: 'NCCO' } },
+  'POST /webhooks/vonage/event': { summary: 'Vonage event webhook (signed JWT)', body: { schema: z.record(z.string(), z.unknown()) }, success: { status: 200, description: 'NCCO or empty' } },
+  'GET /openapi.json': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
+};

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { contract, namedSchemas, type RouteContract, type RouteKey } from '../api-contract';
+import { handlers, routes, type RouteDefinition } from '../pipeline';
+
+type JsonSchema = Record<string, unknown>;
+export const API_VERSION = '0.1.0';
+
+const ERROR_STATUSES: Record<string, string> = {
+  '400': 'the request is not valid: `error.details` names each field',
+  '403': 'no valid API key, a role this route does not allow, or a bad webhook signature',
+  '404': 'not found (or outside the key\'s scope)',
+  '409': 'the state does not allow this (e.g. a case transition), or a version mismatch',
+  '413': 'the body is too large',
+  '415': 'the media type is not accepted',
+};
+
+/** zod → JSON Schema 2020-12 (what OpenAPI 3.1 uses), as the request side sees it (before defaults and transforms). */
+function componentSchemas(): { schemas: Record<string, JsonSchema>; refFor: (schema: z.ZodType) => JsonSchema } {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(namedSchemas)) registry.add(schema, { id });
+  const converted = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }).schemas as Record<string, JsonSchema>;
+  const schemas = Object.fromEntries(Object.entries(converted).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
+  const ids = new Map(Object.entries(namedSchemas).map(([id, schema]) => [schema, id]));
+  const refFor = (schema: z.ZodType): JsonSchema => {
+    const id = ids.get(schema);
+    if (id) return { $ref: `#/components/schemas/${id}` };
+    const { $schema: _s, ...inline } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    return inline;
+  };
+  return { schemas, refFor };
+}
+
+const operationId = (route: RouteDefinition) =>
+  route.method.toLowerCase() +
+  route.path
+    .split(/[/{}.-]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+
+function operation(route: RouteDefinition, described: RouteContract | undefined, refFor: (schema: z.ZodType) => JsonSchema) {
+  const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const queryParameters = described?.query
+    ? Object.entries(described.query.shape).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: !(schema as z.ZodType).safeParse(undefined).success,
+        schema: refFor(schema as z.ZodType),
+      }))
+    : [];
+  const success = described?.success ?? { status: 200, description: 'OK' };
+  const errors = Object.fromEntries(
+    Object.entries(ERROR_STATUSES)
+      .filter(([status]) => status !== '403' || route.auth !== 'public')
+      .map(([status, description]) => [status, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+  );
+  return {
+    operationId: operationId(route),
+    summary: described?.summary ?? handlers[route.handler].description,
+    tags: [route.path.split('/')[1] === 'admin' ? route.path.split('/')[2] : route.path.split('/')[1]],
+    ...(route.auth === 'apiKey' && { security: [{ apiKey: [] }, { bearer: [] }], 'x-roles': route.roles }),
+    ...(pathParameters.length + queryParameters.length > 0 && { parameters: [...pathParameters, ...queryParameters] }),
+    ...(described?.body && {
+      requestBody: {
+        required: true,
+        ...(described.body.description && { description: described.body.description }),
+        content: Object.fromEntries((described.body.media ?? ['application/json']).map((media) => [media, { schema: refFor(described.body!.schema) }])),
+      },
+    }),
+    responses: {
+      [String(success.status)]: { description: success.description, content: { [success.media ?? 'application/json']: {} } },
+      ...errors,
+    },
+  };
+}
+
+/** The OpenAPI 3.1 document of every route the pipeline declares. */
+export function openApiDocument(serverUrl?: string) {
+  const { schemas, refFor } = componentSchemas();
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path][route.method.toLowerCase()] = operation(route, contract[`${route.method} ${route.path}` as RouteKey], refFor);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'CX feedback pipeline',
+      version: API_VERSION,
+      description: 'Multichannel customer-experience feedback: surveys, responses from every channel, cases and alerts. Errors share one shape: `{"error":{"code","message","details":[{"field","message"}]}}`.',
+    },
+    ...(serverUrl && { servers: [{ url: serverUrl }] }),
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'the same API key as a bearer token' },
+      },
+      schemas: {
+        ...schemas,
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message', 'details'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                details: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}

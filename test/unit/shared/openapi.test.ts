@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { contract } from '../../../lambdas/api-contract';
+import { routes } from '../../../lambdas/pipeline';
+import { openApiDocument } from '../../../lambdas/shared/openapi';
+
+const document = openApiDocument('https://api.example.org');
+type Operation = { operationId: string; requestBody?: { content: Record<string, { schema: unknown }> }; 'x-roles'?: string[]; security?: unknown[]; parameters?: { name: string; in: string; required: boolean }[] };
+const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op: op as Operation })));
+
+describe('the OpenAPI document', () => {
+  it('is valid OpenAPI 3.1 (checked against the specification\'s own schema)', () => {
+    // The validator is an ES module; it runs in its own Node process.
+    const script = `import { Validator } from '@seriousme/openapi-schema-validator';
+      let text = ''; for await (const chunk of process.stdin) text += chunk;
+      const result = await new Validator().validate(JSON.parse(text));
+      process.stdout.write(JSON.stringify({ valid: result.valid, version: new Validator().version, errors: result.errors ?? [] }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(document), encoding: 'utf8', cwd: process.cwd() });
+    const result = JSON.parse(run.stdout || '{}');
+    expect(result.errors).toEqual([]);
+    expect(result).toMatchObject({ valid: true });
+  });
+
+  it('has exactly the routes the pipeline declares, each once, with unique operation ids', () => {
+    expect(operations.map((o) => o.key).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(new Set(operations.map((o) => o.op.operationId)).size).toBe(operations.length);
+  });
+
+  it('describes every route that takes a body with the schema its handler validates with, and marks the API-key routes with their roles', () => {
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      const op = operations.find((o) => o.key === key)!.op;
+      if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
+        expect([key, contract[key as keyof typeof contract]?.body !== undefined]).toEqual([key, true]);
+        expect(Object.keys(op.requestBody!.content).length).toBeGreaterThan(0);
+      }
+      if (route.auth === 'apiKey') expect([key, op['x-roles']]).toEqual([key, route.roles]);
+      else expect(op.security).toBeUndefined();
+      const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name)).toEqual(pathParams);
+    }
+  });
+
+  it('names the request schemas, with the limits the API enforces', () => {
+    const schemas = document.components.schemas as Record<string, { properties?: Record<string, { maxLength?: number; enum?: string[] }> }>;
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['SurveyInput', 'AlertRules', 'AlertCondition', 'CaseAction', 'WebSubmission', 'NewApiKey', 'Error']));
+    expect(schemas.NewApiKey.properties?.role?.enum).toEqual(['admin', 'manager', 'analyst']);
+    const cases = operations.find((o) => o.key === 'GET /admin/cases')!.op;
+    expect(cases.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'status', 'owner', 'order', 'since']));
+  });
+});
