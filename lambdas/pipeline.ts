@@ -242,7 +242,7 @@ export const handlers = {
   emailLink: {
     entry: 'lambdas/handlers/email-link.ts',
     description: 'One-click score links from invitation e-mails',
-    access: { table: { read: ['SURVEY#', 'INVITATION#', 'RESPONSE#'], write: ['RESPONSE#'] }, links: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#', 'RESPONSE#'], write: ['RESPONSE#', 'INVITATION#'] }, links: true, secrets: ['TOKEN_SECRET'] },
   },
   unsubscribe: {
     entry: 'lambdas/handlers/unsubscribe.ts',

@@ -57,6 +57,10 @@ function scopeCondition(scope: KeyScope, names: Record<string, string>, values: 
   return alternatives.length ? { expression: alternatives.join(' OR '), alternatives: alternatives.length } : { expression: 'attribute_not_exists(pk)', alternatives: 1 };
 }
 
+/** DynamoDB keeps the opened scores as a string set; the domain reads a sorted list. */
+const withScoreList = (invitation: Invitation): Invitation =>
+  invitation.openedScores ? { ...invitation, openedScores: [...(invitation.openedScores as Iterable<string>)].sort() } : invitation;
+
 /** Unfinished responses spread over this many gsi2 partitions, so ingest never writes one hot index partition. */
 export const PENDING_SHARDS = 8;
 const pendingShard = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % PENDING_SHARDS;
@@ -413,8 +417,27 @@ export class DynamoFeedbackStore implements FeedbackStore {
   putInvitation(invitation: Invitation) {
     return this.putNew({ ...keys.invitation(invitation.id), entity: 'invitation', ...invitation });
   }
-  getInvitation(id: string) {
-    return this.get<Invitation>(keys.invitation(id), true);
+  async getInvitation(id: string) {
+    const found = await this.get<Invitation>(keys.invitation(id), true);
+    return found && withScoreList(found);
+  }
+  async recordLinkOpened(id: string, score: number | undefined, now: Date): Promise<Invitation | undefined> {
+    let attributes: Item | undefined;
+    const written = await conditionally(
+      this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.invitation(id),
+            UpdateExpression: `SET openedAt = if_not_exists(openedAt, :now) ADD openCount :one${score === undefined ? '' : ', openedScores :score'}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1, ...(score !== undefined && { ':score': new Set([String(score)]) }) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+        .then((out) => (attributes = out.Attributes)),
+    );
+    return written && attributes ? withScoreList(entityOf<Invitation>(attributes) as Invitation) : undefined;
   }
   claimInvitation(id: string, claimant: string, now: Date, leaseMs: number): Promise<boolean> {
     return conditionally(

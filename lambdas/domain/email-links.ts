@@ -1,6 +1,7 @@
 import { DomainError } from './errors';
 import type { FeedbackStore, Invitation } from './ports';
-import { keyedResponseId, loadSurvey } from './submissions';
+import { parseAnswers, type SurveyResponse } from './response';
+import { keyedResponseId, loadSurvey, recordResponse } from './submissions';
 import { headlineQuestion, numericRange, type Question, type Survey } from './survey';
 import { contactFingerprint, verifyLinkToken } from './tokens';
 
@@ -41,4 +42,53 @@ export function linkScore(headline: Question, raw: string | undefined): number |
     ]);
   }
   return score;
+}
+
+/**
+ * Whether the page may confirm the clicked score by itself. A mail scanner follows every link of a message,
+ * so links of several different scores served for one invitation mean a scanner was there (and may run the
+ * page's script too): then only the person's own press of the button records.
+ */
+export const mayConfirmByItself = (invitation: Pick<Invitation, 'openedScores'>) => (invitation.openedScores?.length ?? 0) <= 1;
+
+export type LinkAnswerOutcome = 'created' | 'completed' | 'exists';
+
+/**
+ * Records an answer from a one-click link, once per invitation:
+ * - `confirm` (the page's script, as soon as it is shown): the clicked score alone, as a partial response;
+ * - `complete` (the form's button): every answer; it completes a partial response from the same link
+ *   (a higher revision, so the stream re-scores it), and leaves a complete one unchanged.
+ */
+export async function answerFromLink(
+  store: FeedbackStore,
+  link: ResolvedLink,
+  answers: Record<string, unknown>,
+  mode: 'confirm' | 'complete',
+  now: Date,
+): Promise<LinkAnswerOutcome> {
+  const { survey, invitation, headline, responseId } = link;
+  if (answers[headline.id] === undefined || answers[headline.id] === '') {
+    throw new DomainError(400, 'validation_failed', 'please choose a score', [{ field: `answers.${headline.id}`, message: 'is required' }]);
+  }
+  if (mode === 'confirm' && !mayConfirmByItself(invitation)) {
+    throw new DomainError(409, 'confirm_by_button', 'links of several scores were opened; press the button to send your answer', [{ field: 'confirm', message: 'press the button' }]);
+  }
+  const submission = {
+    surveyId: survey.id,
+    channel: 'email' as const,
+    customerId: invitation.customerId,
+    contact: invitation.contact,
+    attributes: invitation.attributes,
+    invitationId: invitation.id,
+    idempotencyKey: invitation.id,
+  };
+  const existing = await store.getResponse(responseId);
+  if (!existing) {
+    const partial = mode === 'confirm';
+    const { outcome } = await recordResponse(store, { ...submission, answers: partial ? { [headline.id]: answers[headline.id] } : answers, partial }, now, survey);
+    return outcome === 'created' ? 'created' : 'exists';
+  }
+  if (mode === 'confirm' || existing.status !== 'partial') return 'exists';
+  const completed: SurveyResponse = { ...existing, answers: parseAnswers(survey, answers), status: 'complete', revision: existing.revision + 1 };
+  return (await store.saveResponseRevision(completed)) === 'created' ? 'completed' : 'exists';
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ErrorDetail } from './errors';
 import type { Answers } from './response';
 import { numericRange, type Question, type Survey } from './survey';
@@ -11,7 +12,8 @@ fieldset{border:1px solid #ccc;border-radius:.5rem;margin:1rem 0;padding:1rem}le
 .scale{display:flex;flex-wrap:wrap;gap:.25rem}.scale label{display:inline-flex;flex-direction:column;align-items:center;min-width:2.2rem}
 .ends{display:flex;justify-content:space-between;font-size:.85rem;color:#555}textarea{width:100%;min-height:6rem}
 button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:0;background:#1f5fbf;color:#fff;cursor:pointer}
-.error{border-color:#b00020;color:#b00020}`;
+.error{border-color:#b00020;color:#b00020}
+[data-state=saved]{background:#e7f4ea;border-left:4px solid #1e7e34;padding:.5rem .75rem}`;
 
 export function page(title: string, body: string, lang = 'en'): string {
   return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8">
@@ -51,7 +53,17 @@ export interface FormOptions {
   readonly questions: readonly Question[];
   readonly selected?: Answers;
   readonly submitLabel?: string;
+  /** The one-click page: the script posts this one field at once, and the status line then says it is saved. */
+  readonly confirm?: { readonly field: string; readonly value: string };
 }
+
+/**
+ * The one-click page's only script: it records the clicked score as soon as the page shows, so a person who
+ * closes the tab still leaves their answer. Without scripts the button does the same. Static text, allowed
+ * by its hash in the page's CSP; what it posts comes from the form's data attributes.
+ */
+export const CONFIRM_SCRIPT = `(function(){var f=document.querySelector('form[data-confirm-field]');var s=document.getElementById('confirm-status');if(!f||!s||!window.fetch||!window.URLSearchParams)return;var b=new URLSearchParams();b.set(f.getAttribute('data-confirm-field'),f.getAttribute('data-confirm-value'));b.set('confirm','1');fetch(f.getAttribute('action'),{method:'POST',credentials:'omit',headers:{'accept':'application/json','content-type':'application/x-www-form-urlencoded'},body:b.toString()}).then(function(r){if(r.ok){s.textContent=s.getAttribute('data-saved');s.setAttribute('data-state','saved');}}).catch(function(){});})();`;
+export const CONFIRM_SCRIPT_HASH = `sha256-${createHash('sha256').update(CONFIRM_SCRIPT, 'utf8').digest('base64')}`;
 
 export function surveyForm(survey: Pick<Survey, 'name' | 'intro' | 'language'>, options: FormOptions, preface = ''): string {
   const hidden = Object.entries(options.hidden)
@@ -59,10 +71,13 @@ export function surveyForm(survey: Pick<Survey, 'name' | 'intro' | 'language'>, 
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join('');
   const fields = options.questions.map((q) => questionField(q, options.selected?.[q.id])).join('');
+  const confirm = options.confirm ? ` data-confirm-field="${escapeHtml(options.confirm.field)}" data-confirm-value="${escapeHtml(options.confirm.value)}"` : '';
   return page(
     survey.name,
     `<h1>${escapeHtml(survey.name)}</h1>${preface}${survey.intro ? `<p>${escapeHtml(survey.intro)}</p>` : ''}
-<form method="post" action="${escapeHtml(options.action)}">${hidden}${fields}<button type="submit">${escapeHtml(options.submitLabel ?? 'Send')}</button></form>`,
+<form method="post" action="${escapeHtml(options.action)}"${confirm}>${hidden}${fields}<button type="submit">${escapeHtml(options.submitLabel ?? 'Send')}</button></form>${
+      options.confirm ? `<script>${CONFIRM_SCRIPT}</script>` : ''
+    }`,
     survey.language,
   );
 }

@@ -29,6 +29,11 @@ export interface Invitation {
   readonly expiresAt: number;
   /** Set once the invitation went out, so a retried request does not send it again. */
   readonly sentAt?: string;
+  /** First time a one-click link of this invitation was served (by a person or a mail scanner). */
+  readonly openedAt?: string;
+  readonly openCount?: number;
+  /** The distinct scores whose links were served: several at once is a scanner following every link. */
+  readonly openedScores?: readonly string[];
 }
 
 export interface ApiKeyRecord {
@@ -125,6 +130,8 @@ export interface FeedbackStore {
   claimInvitation(id: string, claimant: string, now: Date, leaseMs: number): Promise<boolean>;
   releaseInvitation(id: string, claimant: string): Promise<void>;
   markInvitationSent(id: string, sentAt: string): Promise<void>;
+  /** Notes that a link of the invitation was served (with the score it carries); answers the invitation as it is now. */
+  recordLinkOpened(id: string, score: number | undefined, now: Date): Promise<Invitation | undefined>;
 
   /** A suppression by its keyed hash (see domain/suppression.ts), or undefined. */
   getSuppression(key: string): Promise<{ readonly key: string; readonly since: string; readonly via: string } | undefined>;

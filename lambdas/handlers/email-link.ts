@@ -1,76 +1,67 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { linkScore, resolveLink } from '../domain/email-links';
-import { DomainError } from '../domain/errors';
-import { escapeHtml, surveyForm, thankYouPage } from '../domain/html';
-import { recordResponse } from '../domain/submissions';
+import { answerFromLink, linkScore, mayConfirmByItself, resolveLink } from '../domain/email-links';
+import { CONFIRM_SCRIPT_HASH, escapeHtml, surveyForm, thankYouPage } from '../domain/html';
 import { publicUrl, secretValue } from '../shared/config';
 import { feedbackStore } from '../shared/dependencies';
-import { formAnswers, html, httpHandler, json, parseBody, pathParam, wantsHtml, type HttpEvent } from '../shared/http';
+import { formAnswers, html, htmlWithScripts, httpHandler, json, parseBody, pathParam, wantsHtml } from '../shared/http';
 import { metrics } from '../shared/powertools';
 
 /**
  * One-click links from invitation e-mails.
- * GET only shows the answer page with the clicked score selected; the score is recorded by the page's POST.
- * Mail scanners prefetch every link in a message, so recording on GET would let them vote for the customer.
+ * GET never records an answer: mail scanners prefetch every link in a message. It shows the answer page with
+ * the clicked score selected, notes that the link was opened (the funnel's "opened"), and the page's script
+ * then posts the score by itself (`confirm=1`), unless links of several scores were opened (a scanner). The
+ * button is the no-script path, and also completes the answer with the other questions and the comment.
  */
 export const handler = httpHandler(async (event) => {
   const token = pathParam(event, 'token');
   const now = new Date();
   const store = feedbackStore();
   const link = await resolveLink(store, await secretValue('TOKEN_SECRET'), token, now);
-  const { survey, headline, invitation, responseId } = link;
+  const { survey, headline, responseId } = link;
 
   if (event.requestContext.http.method === 'GET') {
     const score = linkScore(headline, event.queryStringParameters?.score);
-    const existing = await store.getResponse(responseId);
-    if (existing) return html(200, thankYouPage(survey, alreadyAnswered(existing.answers[headline.id])));
-    return html(
-      200,
-      surveyForm(
-        survey,
-        {
-          action: `${publicUrl()}/r/${token}`,
-          hidden: {},
-          // The clicked score first, then the rest of the survey (comment included).
-          questions: [{ ...headline, required: true }, ...survey.questions.filter((q) => q.id !== headline.id)],
-          selected: score === undefined ? {} : { [headline.id]: score },
-          submitLabel: 'Send my answer',
-        },
-        score === undefined ? '' : `<p>You chose <strong>${escapeHtml(score)}</strong>. Press “Send my answer” to record it; you can add a comment first.</p>`,
-      ),
+    const [existing, opened] = await Promise.all([store.getResponse(responseId), store.recordLinkOpened(link.invitation.id, score, now)]);
+    if (existing?.status === 'complete') return html(200, thankYouPage(survey, alreadyAnswered(existing.answers[headline.id])));
+    // A partial answer (the score alone) is completed by the same page, with what was saved selected.
+    const chosen = score ?? (existing?.answers[headline.id] as number | undefined);
+    const selfConfirm = !existing && score !== undefined && mayConfirmByItself(opened ?? link.invitation);
+    const status =
+      chosen === undefined
+        ? ''
+        : existing
+          ? `<p id="confirm-status" role="status" data-state="saved">Your score <strong>${escapeHtml(chosen)}</strong> is saved. Add a comment or answer the other questions if you like, then press “Send my answer”.</p>`
+          : `<p id="confirm-status" role="status" data-saved="Your score ${escapeHtml(chosen)} is saved. Add a comment or answer the other questions if you like, then press “Send my answer”.">You chose <strong>${escapeHtml(chosen)}</strong>. Press “Send my answer” to record it; you can add a comment first.</p>`;
+    const form = surveyForm(
+      survey,
+      {
+        action: `${publicUrl()}/r/${token}`,
+        hidden: {},
+        // The clicked score first, then the rest of the survey (comment included).
+        questions: [{ ...headline, required: true }, ...survey.questions.filter((q) => q.id !== headline.id)],
+        selected: { ...(existing?.answers ?? {}), ...(chosen !== undefined && { [headline.id]: chosen }) },
+        submitLabel: 'Send my answer',
+        ...(selfConfirm && { confirm: { field: `answers.${headline.id}`, value: String(score) } }),
+      },
+      status,
     );
+    return selfConfirm ? htmlWithScripts(200, form, [CONFIRM_SCRIPT_HASH]) : html(200, form);
   }
 
-  const answers = answersFrom(event);
-  if (answers[headline.id] === undefined || answers[headline.id] === '') {
-    throw new DomainError(400, 'validation_failed', 'please choose a score', [{ field: `answers.${headline.id}`, message: 'is required' }]);
-  }
-  const { outcome } = await recordResponse(
-    store,
-    {
-      surveyId: survey.id,
-      channel: 'email',
-      answers,
-      customerId: invitation.customerId,
-      contact: invitation.contact,
-      attributes: invitation.attributes,
-      invitationId: invitation.id,
-      idempotencyKey: invitation.id,
-    },
-    now,
-    survey,
-  );
+  const body = parseBody(event);
+  const mode = body.confirm === '1' || body.confirm === true ? 'confirm' : 'complete';
+  const outcome = await answerFromLink(store, link, answersFrom(body), mode, now);
   if (outcome === 'created') metrics.addMetric('ResponsesReceived', MetricUnit.Count, 1);
   if (wantsHtml(event)) {
-    return html(200, outcome === 'created' ? thankYouPage(survey) : thankYouPage(survey, 'We already had your answer, so nothing was changed.'));
+    return html(200, outcome === 'exists' ? thankYouPage(survey, 'We already had your answer, so nothing was changed.') : thankYouPage(survey));
   }
-  return json(outcome === 'created' ? 202 : 200, { id: responseId, status: outcome === 'created' ? 'accepted' : 'already-answered' });
+  return json(outcome === 'exists' ? 200 : 202, { id: responseId, status: outcome === 'exists' ? 'already-answered' : outcome === 'created' ? 'accepted' : 'completed' });
 });
 
 const alreadyAnswered = (score: unknown) =>
   `We already have your answer${score === undefined ? '' : ` (${score})`}, so nothing was changed.`;
 
-function answersFrom(event: HttpEvent): Record<string, unknown> {
-  const body = parseBody(event);
+function answersFrom(body: Record<string, unknown>): Record<string, unknown> {
   return body.answers && typeof body.answers === 'object' ? (body.answers as Record<string, unknown>) : formAnswers(body);
 }

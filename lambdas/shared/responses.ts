@@ -22,5 +22,12 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 
 export const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({ statusCode, headers: HTML_HEADERS, body });
 
+/** An HTML page that runs the inline scripts of these hashes (and nothing else), posting only to this origin. */
+export const htmlWithScripts = (statusCode: number, body: string, scriptHashes: readonly string[]): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { ...HTML_HEADERS, 'content-security-policy': `${HTML_HEADERS['content-security-policy']}; script-src ${scriptHashes.map((h) => `'${h}'`).join(' ')}; connect-src 'self'` },
+  body,
+});
+
 export const errorBody = (code: string, message: string, details: readonly ErrorDetail[] = []) => ({ error: { code, message, details } });
 

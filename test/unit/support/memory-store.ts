@@ -124,6 +124,15 @@ export class MemoryStore implements FeedbackStore {
   releaseInvitation = async (id: string, claimant: string) => {
     if (this.invitationClaims.get(id)?.by === claimant) this.invitationClaims.delete(id);
   };
+  recordLinkOpened = async (id: string, score: number | undefined, now: Date) => {
+    const found = this.invitations.get(id);
+    if (!found) return undefined;
+    const scores = new Set(found.openedScores ?? []);
+    if (score !== undefined) scores.add(String(score));
+    const opened = { ...found, openedAt: found.openedAt ?? now.toISOString(), openCount: (found.openCount ?? 0) + 1, ...(scores.size && { openedScores: [...scores].sort() }) };
+    this.invitations.set(id, opened);
+    return opened;
+  };
   markInvitationSent = async (id: string, sentAt: string) => {
     this.invitations.set(id, { ...this.invitations.get(id)!, sentAt });
     this.invitationClaims.delete(id);
