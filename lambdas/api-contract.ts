@@ -11,6 +11,7 @@ import { FatigueRulesSchema } from './domain/fatigue';
 import { InvitationRequestSchema } from './domain/invitations';
 import { OFFLINE_CHANNELS } from './domain/offline-import';
 import { PageQuerySchema } from './domain/paging';
+import { AggregateExportQuerySchema, CaseReportQuerySchema, SummaryQuerySchema, TrendQuerySchema } from './domain/reports';
 import { SmsInvitationRequestSchema } from './domain/phone/sms-invitations';
 import { PhoneRouteSchema } from './domain/phone/routing';
 import { WebSubmissionSchema } from './domain/response';
@@ -84,6 +85,14 @@ export const contract: Record<RouteKey, RouteContract> = {
   'GET /admin/customers/{customerId}': { summary: 'A customer: profile, latest responses, cases' },
   'GET /admin/settings/contact-fatigue': { summary: 'The global contact-fatigue rules' },
   'PUT /admin/settings/contact-fatigue': { summary: 'Set the global contact-fatigue rules', body: { schema: FatigueRulesSchema } },
+  'GET /admin/reports/summary': { summary: 'Every figure of a survey over a range (NPS, CSAT, CES with intervals, distributions and extremes, loyalty), optionally grouped', query: SummaryQuerySchema },
+  'GET /admin/reports/trend': { summary: 'A metric per day, week or month with intervals and period-over-period change, overall or per touchpoint or channel', query: TrendQuerySchema },
+  'GET /admin/reports/cases': { summary: 'Case metrics: time to acknowledge and resolve, open cases by age', query: CaseReportQuerySchema },
+  'GET /admin/reports/export': {
+    summary: 'The aggregate cells (every counter) as CSV or JSON Lines',
+    query: AggregateExportQuerySchema,
+    success: { status: 200, media: 'text/csv', description: 'RFC 4180 CSV (formula-safe) or JSON Lines (format=jsonl)' },
+  },
   'GET /admin/cases': { summary: 'Cases, filtered, newest or oldest first', query: PageQuerySchema.extend(CaseQuerySchema.shape) },
   'GET /admin/alerts': { summary: 'Cases (the earlier name of GET /admin/cases)', query: PageQuerySchema.extend(CaseQuerySchema.shape) },
   'GET /admin/cases/{caseId}': { summary: 'A case with its history and response' },

@@ -24,7 +24,7 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -260,6 +260,18 @@ export const handlers = {
     access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
   },
+  aggregateResponses: {
+    entry: 'lambdas/handlers/aggregate-responses.ts',
+    description: 'Stream consumer: keeps the per-day, week and month aggregates of scored responses, once per record',
+    access: { table: { write: ['AGG#', 'AGGDONE#'] } },
+    timeoutSeconds: 60,
+  },
+  reports: {
+    entry: 'lambdas/handlers/reports.ts',
+    description: 'Reports from the aggregates (summary, trend, export) and case metrics',
+    access: { table: { read: ['SURVEY#'], queryItems: ['AGG#'], query: { gsi1: ['CASES#'] } } },
+    timeoutSeconds: 29,
+  },
   sweepPending: {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
@@ -337,6 +349,10 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/customers/{customerId}', handler: 'customers', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey', roles: ADMIN },
   { method: 'PUT', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/reports/summary', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
+  { method: 'GET', path: '/admin/reports/trend', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
+  { method: 'GET', path: '/admin/reports/cases', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
+  { method: 'GET', path: '/admin/reports/export', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
   { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey', roles: ADMIN_MANAGER },
   // The earlier name of the case listing, kept for existing integrations.
   { method: 'GET', path: '/admin/alerts', handler: 'listCases', auth: 'apiKey', roles: ADMIN_MANAGER },
@@ -369,6 +385,8 @@ const responseChanges: FilterPattern = {
 
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
   { name: 'responses', handler: 'processResponses', filters: [responseChanges], batchSize: 10 },
+  // Each batch is applied in transactions of at most 100 items (a marker per record and its summed cells).
+  { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges], batchSize: 12 },
 ];
 
 /** How often the sweeper looks for responses the stream could not finish. */

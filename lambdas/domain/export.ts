@@ -1,5 +1,6 @@
+import { histogramCounter, SEGMENT_COUNTERS } from './aggregates';
 import type { SurveyResponse } from './response';
-import type { Survey } from './survey';
+import { numericRange, type Survey } from './survey';
 
 /**
  * A spreadsheet reads a cell starting with = + - @ (or a tab or carriage return) as a formula; a customer's
@@ -69,3 +70,20 @@ export function responsesCsv(survey: Pick<Survey, 'questions'>, responses: reado
 
 /** JSON Lines: one response per line, as stored. */
 export const responsesJsonl = (responses: readonly SurveyResponse[]) => responses.map((r) => `${JSON.stringify(r)}\n`).join('');
+
+/** Columns of an aggregate export: the cell, then every counter (histograms for the survey's scale questions). */
+export function aggregateColumns(survey: Pick<Survey, 'questions'>): string[] {
+  const histogram = survey.questions.flatMap((q) => {
+    const range = numericRange(q);
+    return range ? Array.from({ length: range.max - range.min + 1 }, (_, i) => histogramCounter(q.id, range.min + i)) : [];
+  });
+  return ['period', 'touchpoint', 'channel', 'responses', 'alerts', 'nps_n', 'nps_promoters', 'nps_passives', 'nps_detractors', 'csat_n', 'csat_top2', 'csat_bottom', 'ces_n', 'ces_sum', 'ces_sumsq', 'ces_high', 'loyalty_n', 'loyalty_sum10', ...SEGMENT_COUNTERS, ...histogram];
+}
+
+/** Aggregate cells as RFC 4180 CSV (header first) or JSON Lines, one row per cell with every counter (0 when absent). */
+export function aggregatesExport(survey: Pick<Survey, 'questions'>, cells: readonly { period: string; touchpoint: string; channel: string; counters: Record<string, number> }[], format: 'csv' | 'jsonl'): string {
+  const columns = aggregateColumns(survey);
+  const rows = cells.map((cell) => Object.fromEntries(columns.map((c) => [c, c === 'period' || c === 'touchpoint' || c === 'channel' ? cell[c] : (cell.counters[c] ?? 0)])));
+  if (format === 'jsonl') return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+  return [columns, ...rows.map((row) => columns.map((c) => row[c]))].map((line) => line.map(csvField).join(',') + '\r\n').join('');
+}

@@ -32,11 +32,13 @@ export async function processResponse(deps: AlertingDeps, survey: Survey, respon
       if (alert !== 'no-alert') await deps.store.addToCustomerTimeline(customerId, 'CASE', response.submittedAt, response.id);
     });
   }
-  const completed = await step('completion', () => deps.store.completeProcessing(response.id, scores, profile));
+  // Whether a case was opened travels with the scores, so the response's stream image says so (aggregates count it).
+  const stored: ResponseScores = alert === 'no-alert' ? scores : { ...scores, caseOpened: true };
+  const completed = await step('completion', () => deps.store.completeProcessing(response.id, stored, profile));
   // For contact-fatigue rules ("answered in the last M days"): the person's every identity.
   const who = { email: response.contact?.email, phone: response.contact?.phone, customerId: response.customerId };
   if (completed) await rememberContact(deps.store, contactKeys(deps.tokenSecret, who), 'answered', response.submittedAt);
-  return { scores, alert, completed };
+  return { scores: stored, alert, completed };
 }
 
 /** What the failure of `error` leaves on the response. */

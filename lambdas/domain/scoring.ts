@@ -15,9 +15,34 @@ export interface ResponseScores {
   /** 0–100 mean of the answered loyalty dimensions (recommend, repurchase, retention). */
   readonly loyaltyIndex?: number;
   readonly loyalty?: Partial<Record<LoyaltyDimension, number>>;
+  /** Where attitude (recommend, repurchase) meets behaviour (reluctance to switch); see {@link loyaltySegment}. */
+  readonly loyaltySegment?: LoyaltySegment;
+  /** Every answer on a numeric scale (NPS, CSAT, CES, rating) by question id: what the histograms count. */
+  readonly ratings?: Record<string, number>;
+  /** Set by processing when the response opened a case. */
+  readonly caseOpened?: boolean;
   readonly severity: Severity;
   /** The response revision these scores were computed from. */
   readonly revision: number;
+}
+
+export const LOYALTY_SEGMENTS = ['loyal', 'accessible', 'trapped', 'at-risk'] as const;
+export type LoyaltySegment = (typeof LOYALTY_SEGMENTS)[number];
+/** On the 0–100 scale of the loyalty dimensions: 70 is a 7 of 0–10, a 3.8 of 1–5. */
+export const LOYALTY_FAVOURABLE = 70;
+
+/**
+ * The loyalty matrix: attitude is the mean of *recommend* and *repurchase* (those answered), behaviour is
+ * *retention* (reluctance to switch). Both at least {@link LOYALTY_FAVOURABLE}: loyal; a good attitude but
+ * ready to switch: accessible (competitors can take them); staying without a good attitude: trapped (they
+ * leave when the barrier falls); neither: at risk. Undefined unless retention and one attitude dimension are answered.
+ */
+export function loyaltySegment(loyalty: Partial<Record<LoyaltyDimension, number>>): LoyaltySegment | undefined {
+  const attitude = [loyalty.recommend, loyalty.repurchase].filter((v): v is number => v !== undefined);
+  if (loyalty.retention === undefined || attitude.length === 0) return undefined;
+  const favourable = attitude.reduce((a, b) => a + b, 0) / attitude.length >= LOYALTY_FAVOURABLE;
+  const staying = loyalty.retention >= LOYALTY_FAVOURABLE;
+  return favourable ? (staying ? 'loyal' : 'accessible') : staying ? 'trapped' : 'at-risk';
 }
 
 export const npsCategory = (v: number): NpsCategory => (v >= 9 ? 'promoter' : v >= 7 ? 'passive' : 'detractor');
@@ -59,6 +84,9 @@ export function scoreResponse(survey: Pick<Survey, 'questions'>, answers: Answer
     const value = normalized(q, answers[q.id]);
     if (dimension && value !== undefined && loyalty[dimension] === undefined) loyalty[dimension] = value;
   }
+  const ratings: Record<string, number> = {};
+  for (const q of survey.questions) if (numericRange(q) && typeof answers[q.id] === 'number') ratings[q.id] = answers[q.id] as number;
+  const segment = loyaltySegment(loyalty);
   const parts = Object.values(loyalty);
   const loyaltyIndex = parts.length ? Math.round((parts.reduce((a, b) => a + b, 0) / parts.length) * 10) / 10 : undefined;
 
@@ -73,6 +101,8 @@ export function scoreResponse(survey: Pick<Survey, 'questions'>, answers: Answer
     ...(csat && { csat: { ...csat, band: csatBand(csat.value) } }),
     ...(ces && { ces: { ...ces, band: cesBand(ces.value) } }),
     ...(loyaltyIndex !== undefined && { loyaltyIndex, loyalty }),
+    ...(segment && { loyaltySegment: segment }),
+    ...(Object.keys(ratings).length > 0 && { ratings }),
     severity,
     revision,
   };

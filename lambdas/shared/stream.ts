@@ -47,6 +47,20 @@ export function streamHandler(handleRecord: (record: DynamoDBRecord) => Promise<
     .use(logMetrics(metrics));
 }
 
+/**
+ * Stream consumer that handles a whole batch at once (e.g. sums per key across records). A failure fails the
+ * batch; the event source mapping retries (and bisects) it, so the handler must be idempotent per record.
+ */
+export function batchStreamHandler(handleBatch: (records: readonly DynamoDBRecord[]) => Promise<void>) {
+  return middy(async (event: DynamoDBStreamEvent) => {
+    await handleBatch(event.Records ?? []);
+    return { batchItemFailures: [] };
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}
+
 /** Surveys change rarely; a consumer reads each at most once a minute. */
 const SURVEY_TTL_MS = 60_000;
 const surveys = new Map<string, { survey: Survey | undefined; at: number }>();

@@ -1,0 +1,142 @@
+import type { SurveyResponse } from './response';
+import { LOYALTY_SEGMENTS, type ResponseScores } from './scoring';
+
+/**
+ * Aggregates are counters per survey × touchpoint × channel × period (day, ISO week, month), kept by the
+ * stream with atomic ADDs. Every counter is a plain number attribute, so an ADD never needs a map to exist:
+ * - `responses`, `alerts` (responses that opened a case);
+ * - NPS: `nps_n`, `nps_promoters`, `nps_passives`, `nps_detractors`;
+ * - CSAT: `csat_n`, `csat_top2` (4–5), `csat_bottom` (1); CES: `ces_n`, `ces_sum`, `ces_sumsq`, `ces_high` (5–7, high effort);
+ * - loyalty: `loyalty_n`, `loyalty_sum10` (index × 10, so sums stay whole numbers), `seg_<segment>`;
+ * - histograms: `h:<questionId>:<value>` for every answer on a numeric scale.
+ * A response counts once it is scored for its current revision; a later revision takes its old counts back.
+ */
+export type Counters = Record<string, number>;
+export type Granularity = 'D' | 'W' | 'M';
+export const GRANULARITIES: readonly Granularity[] = ['D', 'W', 'M'];
+
+export interface AggregateKey {
+  readonly surveyId: string;
+  readonly granularity: Granularity;
+  /** `2026-11-24`, `2026-W48`, `2026-11`. */
+  readonly period: string;
+  readonly touchpoint: string;
+  readonly channel: string;
+}
+
+/** Touchpoint of responses that have none, so every response lands in exactly one cell. */
+export const NO_TOUCHPOINT = '(none)';
+
+export const HISTOGRAM_PREFIX = 'h:';
+export const histogramCounter = (questionId: string, value: number) => `${HISTOGRAM_PREFIX}${questionId}:${value}`;
+
+/** ISO 8601 week of a date (`2026-W48`): weeks start on Monday, week 1 holds the year's first Thursday. */
+export function isoWeek(day: string): string {
+  const DAY = 86_400_000;
+  const mondayBased = (d: Date) => (d.getUTCDay() + 6) % 7;
+  const date = new Date(`${day}T00:00:00Z`);
+  const thursday = new Date(date.getTime() + (3 - mondayBased(date)) * DAY);
+  const january4 = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4));
+  const firstThursday = new Date(january4.getTime() + (3 - mondayBased(january4)) * DAY);
+  const week = 1 + Math.round((thursday.getTime() - firstThursday.getTime()) / (7 * DAY));
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+export function periodOf(granularity: Granularity, day: string): string {
+  if (granularity === 'D') return day;
+  if (granularity === 'M') return day.slice(0, 7);
+  return isoWeek(day);
+}
+
+/** Whether the response's scores belong to its current answers (otherwise its new scores are on their way). */
+const isScored = (response: SurveyResponse): response is SurveyResponse & { scores: ResponseScores } =>
+  response.scores !== undefined && response.scores.revision === response.revision;
+
+/** What one response adds to its cell; nothing until it is scored for its current revision. */
+export function countersOf(response: SurveyResponse | undefined): Counters | undefined {
+  if (!response || !isScored(response)) return undefined;
+  const s = response.scores;
+  const c: Counters = { responses: 1 };
+  if (s.caseOpened) c.alerts = 1;
+  if (s.nps) {
+    c.nps_n = 1;
+    c[`nps_${s.nps.category === 'promoter' ? 'promoters' : s.nps.category === 'passive' ? 'passives' : 'detractors'}`] = 1;
+  }
+  if (s.csat) {
+    c.csat_n = 1;
+    if (s.csat.value >= 4) c.csat_top2 = 1;
+    if (s.csat.value === 1) c.csat_bottom = 1;
+  }
+  if (s.ces) {
+    c.ces_n = 1;
+    c.ces_sum = s.ces.value;
+    c.ces_sumsq = s.ces.value * s.ces.value;
+    if (s.ces.value >= 5) c.ces_high = 1;
+  }
+  if (s.loyaltyIndex !== undefined) {
+    c.loyalty_n = 1;
+    c.loyalty_sum10 = Math.round(s.loyaltyIndex * 10);
+  }
+  if (s.loyaltySegment) c[`seg_${s.loyaltySegment}`] = 1;
+  for (const [questionId, value] of Object.entries(s.ratings ?? {})) c[histogramCounter(questionId, value)] = 1;
+  return c;
+}
+
+const cellOf = (response: SurveyResponse) => ({
+  surveyId: response.surveyId,
+  touchpoint: response.touchpoint || NO_TOUCHPOINT,
+  channel: response.channel,
+  day: response.submittedAt.slice(0, 10),
+});
+
+export const aggregateKeyId = (key: AggregateKey) => `${key.surveyId}|${key.granularity}|${key.period}|${key.touchpoint}|${key.channel}`;
+
+export interface AggregateDelta {
+  readonly key: AggregateKey;
+  readonly counters: Counters;
+}
+
+/**
+ * The change one stream record makes to the aggregates: the new image's counters minus the old image's,
+ * in every period that holds the response. Empty when nothing counted changed (most MODIFY records).
+ */
+export function deltaOf(oldImage: SurveyResponse | undefined, newImage: SurveyResponse | undefined): AggregateDelta[] {
+  const sums = new Map<string, AggregateDelta>();
+  const apply = (image: SurveyResponse | undefined, sign: 1 | -1) => {
+    const counters = countersOf(image);
+    if (!image || !counters) return;
+    const cell = cellOf(image);
+    for (const granularity of GRANULARITIES) {
+      const key: AggregateKey = { surveyId: cell.surveyId, granularity, period: periodOf(granularity, cell.day), touchpoint: cell.touchpoint, channel: cell.channel };
+      const id = aggregateKeyId(key);
+      const into = sums.get(id) ?? { key, counters: {} };
+      for (const [name, value] of Object.entries(counters)) into.counters[name] = (into.counters[name] ?? 0) + sign * value;
+      sums.set(id, into);
+    }
+  };
+  apply(oldImage, -1);
+  apply(newImage, 1);
+  return mergeDeltas([...sums.values()]);
+}
+
+/** Sums deltas per aggregate key and drops counters (and keys) whose change is zero. */
+export function mergeDeltas(deltas: readonly AggregateDelta[]): AggregateDelta[] {
+  const sums = new Map<string, { key: AggregateKey; counters: Counters }>();
+  for (const delta of deltas) {
+    const id = aggregateKeyId(delta.key);
+    const into = sums.get(id) ?? { key: delta.key, counters: {} };
+    for (const [name, value] of Object.entries(delta.counters)) into.counters[name] = (into.counters[name] ?? 0) + value;
+    sums.set(id, into);
+  }
+  return [...sums.values()]
+    .map(({ key, counters }) => ({ key, counters: Object.fromEntries(Object.entries(counters).filter(([, v]) => v !== 0)) }))
+    .filter((d) => Object.keys(d.counters).length > 0);
+}
+
+/** Adds counters (for reports: cells into groups). */
+export function addCounters(into: Counters, more: Counters): Counters {
+  for (const [name, value] of Object.entries(more)) into[name] = (into[name] ?? 0) + value;
+  return into;
+}
+
+export const SEGMENT_COUNTERS = LOYALTY_SEGMENTS.map((s) => `seg_${s}`);

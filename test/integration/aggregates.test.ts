@@ -1,0 +1,180 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { countersOf, deltaOf, mergeDeltas, NO_TOUCHPOINT, periodOf } from '../../lambdas/domain/aggregates';
+import type { SurveyResponse } from '../../lambdas/domain/response';
+import { toLambdaRecord } from '../../local/stream-poller';
+import { eventually, sentEmails, useTestRuntime } from './support';
+
+jest.setTimeout(180_000);
+
+const local = useTestRuntime();
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+const survey = {
+  name: 'Store visit',
+  touchpoint: 'store',
+  ownerEmail: 'lead@example.com',
+  questions: [
+    { id: 'nps', type: 'nps', text: 'Recommend us?', required: true },
+    { id: 'csat', type: 'csat', text: 'Satisfied?' },
+    { id: 'effort', type: 'ces', text: 'Easy?' },
+    { id: 'again', type: 'rating', scale: 5, text: 'Would you buy here again?', dimension: 'repurchase' },
+    { id: 'stay', type: 'rating', scale: 5, text: 'How sure are you to stay with us?', dimension: 'retention' },
+    { id: 'comment', type: 'text', text: 'Why?' },
+  ],
+};
+
+const row = fc.record({
+  nps: fc.integer({ min: 0, max: 10 }),
+  csat: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+  effort: fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
+  again: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+  stay: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+  daysAgo: fc.integer({ min: 0, max: 70 }),
+  touchpoint: fc.constantFrom('store', 'checkout', 'returns', ''),
+});
+
+async function allResponses(surveyId: string): Promise<SurveyResponse[]> {
+  const found: SurveyResponse[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = (await local.api(`/admin/responses?surveyId=${surveyId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body;
+    found.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+}
+
+/** Every stored aggregate item of the survey, read straight from the table. */
+async function storedCells(surveyId: string): Promise<Map<string, Record<string, number>>> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.runtime.dynamodbUrl, region: 'us-east-1', credentials }));
+  const cells = new Map<string, Record<string, number>>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new QueryCommand({ TableName: local.runtime.env.TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AGG#${surveyId}` }, ExclusiveStartKey: start }));
+    for (const item of out.Items ?? []) {
+      const counters = Object.fromEntries(Object.entries(item).filter(([k, v]) => typeof v === 'number' && v !== 0 && !['pk', 'sk'].includes(k))) as Record<string, number>;
+      cells.set(String(item.sk), counters);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return cells;
+}
+
+/** The aggregates recomputed from the raw responses, as they are now. */
+function recomputed(responses: readonly SurveyResponse[]): Map<string, Record<string, number>> {
+  const cells = new Map<string, Record<string, number>>();
+  for (const delta of mergeDeltas(responses.flatMap((r) => deltaOf(undefined, r)))) {
+    cells.set(`${delta.key.granularity}#${delta.key.period}#${delta.key.touchpoint}#${delta.key.channel}`, delta.counters);
+  }
+  return cells;
+}
+
+/** The table's stream records so far, as Lambda would deliver them (for re-delivering a batch). */
+async function streamRecords() {
+  const client = new DynamoDBClient({ endpoint: local.runtime.dynamodbUrl, region: 'us-east-1', credentials });
+  const streams = new DynamoDBStreamsClient({ endpoint: local.runtime.dynamodbUrl, region: 'us-east-1', credentials });
+  const streamArn = (await client.send(new DescribeTableCommand({ TableName: local.runtime.env.TABLE_NAME }))).Table!.LatestStreamArn!;
+  const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription!.Shards ?? [];
+  const records = [];
+  for (const shard of shards) {
+    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    while (iterator) {
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      records.push(...(out.Records ?? []).map((r) => toLambdaRecord(r, streamArn, 'us-east-1')));
+      if (!out.Records?.length) break;
+      iterator = out.NextShardIterator;
+    }
+  }
+  return records;
+}
+
+describe('aggregates kept by the stream', () => {
+  it('equal a recomputation from the raw responses, exactly, after imports, web answers, revisions and a re-delivered batch', async () => {
+    const { api, runtime } = local;
+    const surveyId = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(survey) })).body.id as string;
+
+    // A few hundred offline answers over ten weeks, several touchpoints (and none), some questions skipped.
+    const rows = fc.sample(row, { numRuns: 300, seed: 20261125 });
+    const csv = ['nps,csat,effort,again,stay,touchpoint,submittedAt', ...rows.map((r) => [r.nps, r.csat ?? '', r.effort ?? '', r.again ?? '', r.stay ?? '', r.touchpoint, new Date(Date.now() - r.daysAgo * 86_400_000).toISOString()].join(','))].join('\n');
+    const imported = await api(`/admin/surveys/${surveyId}/responses/import?channel=face-to-face`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
+    expect(imported.body).toMatchObject({ stored: 300, rejected: [] });
+
+    // Web answers today, and e-mail answers that are saved by the one-click page and completed later (revision 2).
+    for (const r of rows.slice(0, 40)) await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId, touchpoint: 'checkout', answers: { nps: r.nps, ...(r.csat && { csat: r.csat }) } }) });
+    const contacts = Array.from({ length: 6 }, (_, i) => ({ email: `agg-${i}@example.com` }));
+    await api(`/admin/surveys/${surveyId}/invitations`, { method: 'POST', body: JSON.stringify({ contacts }) });
+    for (const [i, contact] of contacts.entries()) {
+      const mail = await eventually(async () => (await sentEmails(runtime)).find((m) => m.destination.to.includes(contact.email)), 'an invitation');
+      const link = new URL(/https?:\/\/\S+\/r\/\S+\?score=\d+/.exec(mail.body.text!)![0]);
+      const post = (body: string) => fetch(link.origin + link.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      expect((await post(`answers.nps=${i}&confirm=1`)).status).toBe(202);
+      await runtime.waitForIdle();
+      expect((await post(`answers.nps=${10 - i}&answers.csat=${1 + (i % 5)}&answers.comment=later`)).status).toBe(202);
+    }
+    await runtime.waitForIdle();
+
+    const responses = await allResponses(surveyId);
+    expect(responses).toHaveLength(346);
+    expect(responses.filter((r) => r.revision === 2)).toHaveLength(6);
+    // Every response is scored for its current revision, so each counts.
+    expect(responses.every((r) => countersOf(r) !== undefined)).toBe(true);
+    const expected = recomputed(responses);
+    expect(await storedCells(surveyId)).toEqual(expected);
+
+    // A batch delivered again (the event source mapping retries after a timeout): nothing counts twice.
+    const records = (await streamRecords()).filter((r) => r.dynamodb?.Keys?.pk?.S?.startsWith('RESPONSE#'));
+    expect(records.length).toBeGreaterThan(346);
+    for (let i = 0; i < records.length; i += 50) await runtime.invoke('aggregateResponses', { Records: records.slice(i, i + 50) });
+    expect(await storedCells(surveyId)).toEqual(expected);
+
+    // The summary report reads the same numbers.
+    const from = new Date(Date.now() - 71 * 86_400_000).toISOString().slice(0, 10);
+    const summary = (await api(`/admin/reports/summary?surveyId=${surveyId}&from=${from}&groupBy=touchpoint`)).body;
+    expect(summary.total.responses).toBe(346);
+    const promoters = responses.filter((r) => r.scores?.nps?.category === 'promoter').length;
+    const detractors = responses.filter((r) => r.scores?.nps?.category === 'detractor').length;
+    expect(summary.total.nps).toMatchObject({ n: 346, promoters, detractors, score: Math.round(((promoters - detractors) / 346) * 1000) / 10 });
+    for (const group of summary.groups as { key: string; figures: { responses: number } }[]) {
+      expect([group.key, group.figures.responses]).toEqual([group.key, responses.filter((r) => (r.touchpoint || NO_TOUCHPOINT) === group.key).length]);
+    }
+    expect(summary.groups.map((g: { key: string }) => g.key)).toEqual(expect.arrayContaining(['checkout', 'returns', 'store']));
+    const npsCounts = summary.total.distributions.find((d: { questionId: string }) => d.questionId === 'nps').counts;
+    for (let v = 0; v <= 10; v++) expect([v, npsCounts[v]]).toEqual([v, responses.filter((r) => r.answers.nps === v).length]);
+    const segments = summary.total.loyalty.segments;
+    expect(segments.loyal + segments.accessible + segments.trapped + segments['at-risk']).toBe(responses.filter((r) => r.scores?.loyaltySegment).length);
+
+    // The weekly trend's counts per week equal the responses of those weeks.
+    const trend = (await api(`/admin/reports/trend?surveyId=${surveyId}&from=${from}&granularity=week&metric=responses`)).body;
+    for (const point of trend.series[0].points) {
+      expect([point.period, point.value]).toEqual([point.period, responses.filter((r) => periodOf('W', r.submittedAt.slice(0, 10)) === point.period).length]);
+    }
+
+    // Exports of the same cells: CSV with a header row, one row per cell.
+    const exported = await api(`/admin/reports/export?surveyId=${surveyId}&from=${from}&granularity=month`);
+    const lines = exported.text.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^period,touchpoint,channel,responses,alerts,/);
+    expect(lines).toHaveLength(1 + [...expected.keys()].filter((k) => k.startsWith('M#')).length);
+  });
+
+  it('refuse a bad report query naming the field, and keep a manager to their touchpoints', async () => {
+    const { api } = local;
+    for (const [query, field] of [
+      ['surveyId=demo&from=2026-13-01', 'from'],
+      ['surveyId=demo&groupBy=hour', 'groupBy'],
+      ['surveyId=demo&from=2020-01-01&to=2026-01-01', 'from'],
+      ['surveyId=..', 'surveyId'],
+    ]) {
+      const res = await api(`/admin/reports/summary?${query}`);
+      expect([query, res.status, res.body.error.details[0].field]).toEqual([query, 400, field]);
+    }
+    const key = (await api('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'returns lead', role: 'manager', scope: { touchpoints: ['returns'] } }) })).body.key;
+    const analyst = (await api('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'insights', role: 'analyst' }) })).body.key;
+    const asManager = await api('/admin/reports/summary?surveyId=demo&groupBy=touchpoint', { key });
+    expect(asManager.status).toBe(200);
+    expect(asManager.body.groups.every((g: { key: string }) => g.key === 'returns')).toBe(true);
+    expect((await api('/admin/reports/cases', { key: analyst })).status).toBe(200);
+  });
+});
