@@ -87,3 +87,29 @@ export function verifyCaseLinkToken(secret: string, token: string, now: Date): {
   const fingerprint = raw.o;
   return { caseId: raw.k, ownerMatches: (owner) => ownerFingerprint(owner) === fingerprint };
 }
+
+/** What a dashboard session binds: one API key (by its hash, so the key itself never sits in a cookie), until it expires. */
+export interface SessionClaims {
+  readonly keyHash: string;
+  /** Expiry, seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+const SESSION_DOMAIN = 'dashboard-session.v1.';
+export const SESSION_HOURS = 8;
+
+export function sessionToken(secret: string, claims: SessionClaims): string {
+  const payload = b64url(JSON.stringify({ h: claims.keyHash, e: claims.expiresAt }));
+  return `${payload}.${b64url(sign(secret, SESSION_DOMAIN + payload))}`;
+}
+
+/** The session's claims, or `undefined` when it is forged, malformed or over (the page then asks to sign in). */
+export function verifySessionToken(secret: string, token: string, now: Date): SessionClaims | undefined {
+  try {
+    const raw = signedPayload<{ h: string; e: number }>(secret, token, SESSION_DOMAIN);
+    if (typeof raw.h !== 'string' || !/^[0-9a-f]{64}$/.test(raw.h) || typeof raw.e !== 'number' || raw.e * 1000 <= now.getTime()) return undefined;
+    return { keyHash: raw.h, expiresAt: raw.e };
+  } catch {
+    return undefined;
+  }
+}

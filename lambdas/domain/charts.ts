@@ -1,0 +1,92 @@
+import { escapeHtml } from './html';
+
+/**
+ * Charts as inline SVG, drawn on the server: no script, nothing to download, readable by screen readers
+ * (each chart has a title and description, and its numbers in a table beside it).
+ */
+
+export interface Bar {
+  readonly label: string;
+  readonly count: number;
+  /** Colours the extremes: `low` (e.g. detractors) and `high` (promoters) stand out from the middle. */
+  readonly tone: 'low' | 'mid' | 'high';
+}
+
+const TONES = { low: '#b3261e', mid: '#8a8a8a', high: '#1e7e34' } as const;
+/** Distinct, colour-blind-safe series colours (Okabe–Ito). */
+export const SERIES_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'] as const;
+
+let chartCounter = 0;
+const chartId = (prefix: string) => `${prefix}-${++chartCounter}`;
+
+const dataTable = (caption: string, head: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
+  `<details><summary>${escapeHtml(caption)} as a table</summary><table><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
+    .join('')}</tbody></table></details>`;
+
+/** A distribution as vertical bars, one per answer value, with counts above and the share in the table. */
+export function histogramSvg(title: string, bars: readonly Bar[], description = ''): string {
+  const id = chartId('hist');
+  const width = 36 * bars.length + 20;
+  const height = 140;
+  const total = bars.reduce((sum, b) => sum + b.count, 0);
+  const highest = Math.max(1, ...bars.map((b) => b.count));
+  const drawn = bars
+    .map((bar, i) => {
+      const h = Math.round((bar.count / highest) * 90);
+      const x = 10 + i * 36;
+      return `<rect x="${x}" y="${110 - h}" width="28" height="${h}" fill="${TONES[bar.tone]}"></rect><text x="${x + 14}" y="${104 - h}" text-anchor="middle" font-size="10">${bar.count}</text><text x="${x + 14}" y="126" text-anchor="middle" font-size="11">${escapeHtml(bar.label)}</text>`;
+    })
+    .join('');
+  const summary = `${total} answer${total === 1 ? '' : 's'}: ${bars.map((b) => `${b.label}: ${b.count}`).join(', ')}`;
+  return `<figure class="chart"><svg role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title id="${id}-t">${escapeHtml(title)}</title><desc id="${id}-d">${escapeHtml(description || summary)}</desc>${drawn}</svg><figcaption>${escapeHtml(title)}</figcaption>${dataTable(
+    title,
+    ['Answer', 'Count', 'Share'],
+    bars.map((b) => [b.label, b.count, total ? `${Math.round((b.count / total) * 1000) / 10}%` : '—']),
+  )}</figure>`;
+}
+
+export interface Series {
+  readonly name: string;
+  /** One value per period, `null` where there is no data (the line breaks there). */
+  readonly values: readonly (number | null)[];
+}
+
+/** Lines over periods (e.g. NPS per week per touchpoint), on a fixed scale so that dips read truly. */
+export function lineChartSvg(title: string, periods: readonly string[], series: readonly Series[], scale: { min: number; max: number }, unit = ''): string {
+  const id = chartId('line');
+  const width = Math.max(320, 60 + periods.length * 48);
+  const height = 200;
+  const plot = { left: 40, right: width - 10, top: 10, bottom: 160 };
+  const x = (i: number) => (periods.length <= 1 ? (plot.left + plot.right) / 2 : plot.left + (i * (plot.right - plot.left)) / (periods.length - 1));
+  const y = (v: number) => plot.bottom - ((v - scale.min) / (scale.max - scale.min)) * (plot.bottom - plot.top);
+  const ticks = [scale.min, (scale.min + scale.max) / 2, scale.max]
+    .map((t) => `<line x1="${plot.left}" x2="${plot.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"></line><text x="${plot.left - 4}" y="${y(t) + 4}" text-anchor="end" font-size="10">${t}</text>`)
+    .join('');
+  const labels = periods
+    .map((p, i) => (periods.length <= 12 || i % Math.ceil(periods.length / 12) === 0 ? `<text x="${x(i)}" y="${plot.bottom + 16}" text-anchor="middle" font-size="10">${escapeHtml(p)}</text>` : ''))
+    .join('');
+  const lines = series
+    .map((s, n) => {
+      const colour = SERIES_COLOURS[n % SERIES_COLOURS.length];
+      const segments: string[][] = [[]];
+      s.values.forEach((v, i) => (v === null ? segments.push([]) : segments[segments.length - 1].push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`)));
+      const paths = segments
+        .filter((points) => points.length)
+        .map((points) => (points.length === 1 ? `<circle cx="${points[0].split(',')[0]}" cy="${points[0].split(',')[1]}" r="3" fill="${colour}"></circle>` : `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.join(' ')}"></polyline>`))
+        .join('');
+      return paths;
+    })
+    .join('');
+  const legend = series
+    .map((s, n) => `<li><span class="swatch" style="background:${SERIES_COLOURS[n % SERIES_COLOURS.length]}"></span>${escapeHtml(s.name)}</li>`)
+    .join('');
+  const fmt = (v: number | null) => (v === null ? '—' : `${v}${unit}`);
+  return `<figure class="chart"><svg role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title id="${id}-t">${escapeHtml(title)}</title><desc id="${id}-d">${escapeHtml(
+    series.map((s) => `${s.name}: ${s.values.map(fmt).join(', ')}`).join('; '),
+  )}</desc>${ticks}${labels}${lines}</svg><figcaption>${escapeHtml(title)}</figcaption><ul class="legend">${legend}</ul>${dataTable(
+    title,
+    ['Period', ...series.map((s) => s.name)],
+    periods.map((p, i) => [p, ...series.map((s) => fmt(s.values[i] ?? null))]),
+  )}</figure>`;
+}
