@@ -98,6 +98,9 @@ export const contract: Record<RouteKey, RouteContract> = {
   'GET /admin/cases/{caseId}': { summary: 'A case with its history and response' },
   'POST /admin/cases/{caseId}/actions': { summary: 'Acknowledge, note, assign, resolve or reopen a case (409 when its status does not allow it)', body: { schema: CaseActionSchema } },
   'PUT /admin/phone-numbers/{phoneNumber}': { summary: 'Route calls and texts to this E.164 number to a survey', body: { schema: PhoneRouteSchema } },
+  'GET /dashboard': { summary: 'The dashboard for a signed-in session (else the sign-in page)', query: z.object({ surveyId: z.string().optional(), from: z.iso.date().optional(), to: z.iso.date().optional() }), success: { status: 200, media: HTML, description: 'the dashboard, drawn on the server' } },
+  'POST /dashboard/session': { summary: 'Sign in to the dashboard with an API key (form field apiKey)', body: { schema: z.object({ apiKey: z.string() }), media: [FORM] }, success: { status: 303, media: HTML, description: 'to the dashboard, with an HttpOnly session cookie' } },
+  'POST /dashboard/sign-out': { summary: 'End the dashboard session', body: { schema: z.object({}), media: [FORM] }, success: { status: 303, media: HTML, description: 'to the sign-in page' } },
   'GET /s/{surveyId}': { summary: 'The hosted survey form', success: { status: 200, media: HTML, description: 'an HTML form that works without JavaScript' } },
   'POST /responses': {
     summary: 'Submit a response (JSON, or the hosted form)',

@@ -272,6 +272,12 @@ export const handlers = {
     access: { table: { read: ['SURVEY#'], queryItems: ['AGG#'], query: { gsi1: ['CASES#'] } } },
     timeoutSeconds: 29,
   },
+  dashboard: {
+    entry: 'lambdas/handlers/dashboard.ts',
+    description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates',
+    access: { table: { read: ['APIKEY#', 'SURVEY#'], queryItems: ['AGG#'], query: { gsi1: ['SURVEY#', 'CASES#'] } }, links: true, secrets: ['TOKEN_SECRET'] },
+    timeoutSeconds: 29,
+  },
   sweepPending: {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
@@ -359,6 +365,10 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/cases/{caseId}', handler: 'getCase', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'POST', path: '/admin/cases/{caseId}/actions', handler: 'caseAction', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
+  // The dashboard checks its own session cookie (signed in with an API key), so API Gateway lets it through.
+  { method: 'GET', path: '/dashboard', handler: 'dashboard', auth: 'public' },
+  { method: 'POST', path: '/dashboard/session', handler: 'dashboard', auth: 'public' },
+  { method: 'POST', path: '/dashboard/sign-out', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'GET', path: '/u/{token}', handler: 'unsubscribe', auth: 'public' },

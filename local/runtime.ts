@@ -27,6 +27,8 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /** @default true */
   readonly seedDemo?: boolean;
+  /** Also about 3,000 answers to the demo survey over the last 90 days (once per data directory). @default false */
+  readonly demoHistory?: boolean;
   /** Settings that win over process.env (e.g. SURVEY_ADMIN_KEY, TOKEN_SECRET). */
   readonly env?: Record<string, string>;
   /**
@@ -116,6 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ownerEmail: setting('DEMO_OWNER_EMAIL') ?? 'owner@example.com',
       adminKey: setting('SURVEY_ADMIN_KEY'),
       seedDemo: options.seedDemo ?? true,
+      demoHistory: options.demoHistory ?? false,
       phones: new DynamoPhoneStore(tableName, ownDynamoDb),
     });
 

@@ -2,6 +2,7 @@ import { createApiKey } from '../lambdas/domain/api-keys';
 import type { FeedbackStore } from '../lambdas/domain/ports';
 import type { PhoneStore } from '../lambdas/domain/phone/ports';
 import { createSurvey, SurveyInputSchema, type SurveyInput } from '../lambdas/domain/survey';
+import { demoHistory } from './demo-history';
 
 export const DEMO_SURVEY_ID = 'demo';
 /** Twilio's magic test number; locally, calls and texts to it run the demo survey. */
@@ -21,12 +22,21 @@ export const demoSurvey = (ownerEmail: string): SurveyInput => ({
 });
 
 /** Seeds the demo survey once (a restart keeps it) and an admin key for this run. */
-export async function seed(store: FeedbackStore, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean; phones: PhoneStore }) {
+export async function seed(store: FeedbackStore, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean; demoHistory?: boolean; phones: PhoneStore }) {
   const now = new Date();
   if (options.seedDemo) {
-    await store.putSurvey(createSurvey(SurveyInputSchema.parse(demoSurvey(options.ownerEmail)), DEMO_SURVEY_ID, now));
+    const survey = createSurvey(SurveyInputSchema.parse(demoSurvey(options.ownerEmail)), DEMO_SURVEY_ID, now);
+    await store.putSurvey(survey);
     await options.phones.putRoute({ phoneNumber: DEMO_PHONE_NUMBER, surveyId: DEMO_SURVEY_ID });
+    if (options.demoHistory) await seedHistory(store, (await store.getSurvey(DEMO_SURVEY_ID)) ?? survey, now);
   }
   const { key } = await createApiKey(store, 'local-admin', now, options.adminKey);
   return { adminKey: key };
+}
+
+/** Loads the demo history once: a restart finds its first answer and leaves it as it is. */
+async function seedHistory(store: FeedbackStore, survey: Parameters<typeof demoHistory>[0], now: Date) {
+  const history = demoHistory(survey, now);
+  if (await store.getResponse(history[0].id)) return;
+  for (let i = 0; i < history.length; i += 25) await Promise.all(history.slice(i, i + 25).map((r) => store.putHistoricalResponse(r)));
 }

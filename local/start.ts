@@ -14,7 +14,7 @@ async function main() {
   });
   if (values.help) {
     console.log(`Usage: npm start [-- --in-memory] [--data-dir DIR] [--port N]
-Env: PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SMS_PORT, TWILIO_AUTH_TOKEN, VONAGE_SIGNATURE_SECRET, SURVEY_ADMIN_KEY, TOKEN_SECRET, PUBLIC_URL, SENDER_EMAIL, DEMO_OWNER_EMAIL, LOCAL_DATA_DIR`);
+Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SMS_PORT, TWILIO_AUTH_TOKEN, VONAGE_SIGNATURE_SECRET, SURVEY_ADMIN_KEY, TOKEN_SECRET, PUBLIC_URL, SENDER_EMAIL, DEMO_OWNER_EMAIL, LOCAL_DATA_DIR`);
     return;
   }
   console.log('Starting DynamoDB Local, the SES emulator and the SNS emulator…');
@@ -22,12 +22,15 @@ Env: PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SMS_PORT, TWILIO_AUTH_TOKEN, VONAG
     inMemory: values['in-memory'],
     dataDir: values['data-dir'],
     ports: values.port === undefined ? {} : { api: Number(values.port) },
+    // A newcomer's first look at the dashboard should show something: 90 days of demo answers (DEMO_HISTORY=0 skips them).
+    demoHistory: process.env.DEMO_HISTORY !== '0',
   });
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(22)} ${value}`);
   console.log('\nCX feedback pipeline is running locally.\n');
   line('API', runtime.apiUrl);
   line('Admin key', `${runtime.adminKey}${process.env.SURVEY_ADMIN_KEY ? ' (from SURVEY_ADMIN_KEY)' : ' (generated for this run)'}`);
   line('Demo survey form', `${runtime.apiUrl}/s/${DEMO_SURVEY_ID}`);
+  line('Dashboard', `${runtime.apiUrl}/dashboard (sign in with the admin key)`);
   line('Inbox (sent e-mail)', `${runtime.sesUrl}/`);
   line('DynamoDB Local', `${runtime.dynamodbUrl}${values['in-memory'] ? ' (in memory)' : ''}`);
   line('SNS emulator', `${runtime.snsUrl} (alert topic messages are printed below)`);

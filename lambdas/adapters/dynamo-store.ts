@@ -216,6 +216,10 @@ export class DynamoFeedbackStore implements FeedbackStore {
   putResponse(response: SurveyResponse) {
     return this.putNew(responseItem(response));
   }
+  putHistoricalResponse(response: SurveyResponse) {
+    const { gsi2pk: _pending, gsi2sk: _since, ...item } = responseItem(response);
+    return this.putNew({ ...item, scores: response.scores });
+  }
   async saveResponseRevision(response: SurveyResponse): Promise<PutOutcome> {
     const written = await conditionally(
       this.doc.send(

@@ -1,5 +1,7 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
+import type { CaseMetrics, Summary, Trend } from './reports';
+import type { Survey } from './survey';
 
 /** A proportion or score with its 95% interval and the count behind it. */
 export interface Estimate {
@@ -99,4 +101,86 @@ export function dashboardPage(view: DashboardView, signOutAction: string, selfPa
       : '',
   ];
   return shell(`CX dashboard${view.surveyName ? ` – ${view.surveyName}` : ''}`, header, filter + sections.join(''));
+}
+
+/** What the dashboard shows, from the reports: the same figures the reporting API answers. */
+export function viewOf(input: {
+  readonly signedInAs: DashboardView['signedInAs'];
+  readonly filter: DashboardView['filter'];
+  readonly survey: Pick<Survey, 'name' | 'questions'>;
+  readonly summary: Summary;
+  readonly trends: readonly { readonly title: string; readonly trend: Trend }[];
+  readonly comments?: DashboardView['comments'];
+  readonly openCases?: DashboardView['openCases'];
+  readonly caseMetrics?: CaseMetrics;
+}): DashboardView {
+  const { total } = input.summary;
+  const nps = total.nps;
+  const headline: DashboardView['headline'][number][] = [
+    {
+      label: 'NPS',
+      unit: '',
+      ...(nps && { estimate: { value: nps.score, low: nps.low, high: nps.high, n: nps.n, tooFew: nps.tooFew } }),
+      note: nps ? `${nps.promoters} promoters, ${nps.passives} passives, ${nps.detractors} detractors` : '',
+    },
+    {
+      label: 'CSAT (top-2-box)',
+      unit: '%',
+      ...(total.csat && { estimate: { value: total.csat.top2Box.percent, low: total.csat.top2Box.low, high: total.csat.top2Box.high, n: total.csat.n, tooFew: total.csat.tooFew } }),
+      note: total.csat ? `bottom box ${total.csat.bottomBox.percent}%` : '',
+    },
+    {
+      label: 'CES (mean, 1–7, lower is easier)',
+      unit: '',
+      ...(total.ces && { estimate: { value: total.ces.mean.mean, low: total.ces.mean.low, high: total.ces.mean.high, n: total.ces.n, tooFew: total.ces.tooFew } }),
+      note: total.ces ? `high effort (5–7): ${total.ces.highEffort.percent}%` : '',
+    },
+  ];
+  const questionText = new Map(input.survey.questions.map((q) => [q.id, q.text]));
+  const distributions = total.distributions.map((d) => {
+    const values = Object.keys(d.counts).map(Number);
+    const [min, max] = [Math.min(...values), Math.max(...values)];
+    const tone = (v: number): Bar['tone'] =>
+      d.type === 'nps' ? (v <= 6 ? 'low' : v >= 9 ? 'high' : 'mid') : d.type === 'ces' ? (v === max ? 'low' : v === min ? 'high' : 'mid') : v === min ? 'low' : v === max ? 'high' : 'mid';
+    return {
+      title: `${questionText.get(d.questionId) ?? d.questionId} (n = ${d.n})`,
+      bars: values.map((v) => ({ label: String(v), count: d.counts[String(v)], tone: tone(v) })),
+      extremes: `Lowest answer (${d.extremes.lowest.value}): ${d.extremes.lowest.percent}% · highest (${d.extremes.highest.value}): ${d.extremes.highest.percent}%${d.tooFew ? ' · too few answers to read much into' : ''}`,
+    };
+  });
+  const trends = input.trends.map(({ title, trend }) => ({
+    title,
+    periods: trend.periods,
+    series: trend.series.map((s) => ({ name: s.name, values: s.points.map((p) => p.value) })),
+    scale: trend.metric === 'nps' ? { min: -100, max: 100 } : trend.metric === 'ces' ? { min: 1, max: 7 } : trend.metric === 'responses' ? { min: 0, max: roundUp(trend) } : { min: 0, max: 100 },
+  }));
+  const asked = new Set(input.survey.questions.map((q) => q.type));
+  const metrics = input.caseMetrics;
+  return {
+    signedInAs: input.signedInAs,
+    filter: input.filter,
+    surveyName: input.survey.name,
+    // A figure for each kind of question the survey asks.
+    headline: headline.filter((_, i) => asked.has((['nps', 'csat', 'ces'] as const)[i])),
+    distributions,
+    trends,
+    ...(input.comments && { comments: input.comments }),
+    ...(input.openCases && { openCases: input.openCases }),
+    ...(metrics && {
+      caseMetrics: [
+        { label: 'Cases opened in the period', value: String(metrics.opened) },
+        { label: 'Hours to acknowledge (median)', value: metrics.hoursToAcknowledge.median === null ? '—' : String(metrics.hoursToAcknowledge.median) },
+        { label: 'Hours to resolve (median)', value: metrics.hoursToResolve.median === null ? '—' : String(metrics.hoursToResolve.median) },
+        { label: 'Open for more than 7 days', value: String(metrics.openByAge.over7d) },
+      ],
+    }),
+    ...(total.responses === 0 && { notice: 'No scored responses in this period.' }),
+  };
+}
+
+/** A round top for a count axis: 1, 2 or 5 times a power of ten, at least the highest value. */
+function roundUp(trend: Trend): number {
+  const highest = Math.max(1, ...trend.series.flatMap((s) => s.points.map((p) => p.value ?? 0)));
+  const power = 10 ** Math.floor(Math.log10(highest));
+  return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= highest)!;
 }

@@ -86,6 +86,8 @@ export interface FeedbackStore {
   getSurvey(id: string): Promise<Survey | undefined>;
 
   putResponse(response: SurveyResponse): Promise<PutOutcome>;
+  /** Stores a response that is already scored and needs no processing (history, e.g. the local demo data). */
+  putHistoricalResponse(response: SurveyResponse): Promise<PutOutcome>;
   /**
    * Writes a response that grows over time (a call, an SMS exchange): only a higher revision replaces the
    * stored one, so a retried or late write never goes back. `exists` when nothing was written.

@@ -1,0 +1,115 @@
+import { authorize, hashApiKey } from '../domain/api-keys';
+import { CASE_LINK_DAYS } from '../domain/alerting';
+import { dashboardPage, signInPage, viewOf, type DashboardView } from '../domain/dashboard';
+import { periodsBetween, reportRange, summarize, trendOf, type Cell } from '../domain/reports';
+import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/roles';
+import type { Survey } from '../domain/survey';
+import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/tokens';
+import { publicUrl, secretValue } from '../shared/config';
+import { aggregates, feedbackStore } from '../shared/dependencies';
+import { html, httpHandler, parseBody, type HttpEvent, type HttpResult } from '../shared/http';
+
+const COOKIE = 'cx_dashboard';
+const PATH = '/dashboard';
+
+const cookie = (value: string, maxAgeSeconds: number) =>
+  `${COOKIE}=${value}; Path=${PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${publicUrl().startsWith('https:') ? '; Secure' : ''}`;
+
+const redirect = (location: string, cookies: string[] = []): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, cookies, body: '' });
+
+function sessionCookie(event: HttpEvent): string | undefined {
+  const raw = [...(event.cookies ?? []), ...(event.headers?.cookie ?? '').split(';')].map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`));
+  return raw?.slice(COOKIE.length + 1);
+}
+
+/** The caller of a dashboard request: a valid session whose key still exists and is not revoked. */
+async function sessionCaller(event: HttpEvent, secret: string, now: Date): Promise<Caller | undefined> {
+  const token = sessionCookie(event);
+  const claims = token ? verifySessionToken(secret, token, now) : undefined;
+  if (!claims) return undefined;
+  const key = await feedbackStore().getApiKey(claims.keyHash);
+  return key && !key.revokedAt ? { keyName: key.name, role: key.role, scope: key.scope ?? {} } : undefined;
+}
+
+/**
+ * `GET /dashboard`: the dashboard of a survey and period for a signed-in key (or the sign-in page).
+ * `POST /dashboard/session`: signs in with an API key from a form (never a URL) into an 8-hour HttpOnly
+ * session cookie bound to the key's hash; `POST /dashboard/sign-out` ends it. Pages are drawn on the server.
+ */
+export const handler = httpHandler(async (event) => {
+  const now = new Date();
+  const secret = await secretValue('TOKEN_SECRET');
+  const base = publicUrl();
+  const route = event.routeKey;
+  if (route === 'POST /dashboard/sign-out') return redirect(`${base}${PATH}`, [cookie('', 0)]);
+  if (route === 'POST /dashboard/session') {
+    const key = parseBody(event).apiKey;
+    const found = typeof key === 'string' ? await authorize(feedbackStore(), key.trim()) : 'missing';
+    if (typeof found === 'string') return html(403, signInPage(`${base}${PATH}/session`, 'That key is not valid (or it was revoked).'));
+    const token = sessionToken(secret, { keyHash: hashApiKey(key as string), expiresAt: Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600 });
+    return redirect(`${base}${PATH}`, [cookie(token, SESSION_HOURS * 3600)]);
+  }
+  const caller = await sessionCaller(event, secret, now);
+  if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
+  const q = event.queryStringParameters ?? {};
+  const surveyId = q.surveyId && /^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId) ? q.surveyId : 'demo';
+  const range = reportRange({ from: q.from || undefined, to: q.to || undefined }, now);
+  const filter = { surveyId, from: 'field' in range ? '' : range.from, to: 'field' in range ? '' : range.to };
+  const page = (view: DashboardView) => html(200, dashboardPage(view, `${base}${PATH}/sign-out`, `${base}${PATH}`));
+  const empty = (notice: string): DashboardView => ({ signedInAs: { name: caller.keyName, role: caller.role }, filter, headline: [], distributions: [], trends: [], notice });
+  if ('field' in range) return page(empty(`The period is not valid: ${range.message}.`));
+  if (!seesSurvey(caller, surveyId)) return page(empty(`Survey ${surveyId} is outside this key's scope.`));
+  const survey = await feedbackStore().getSurvey(surveyId);
+  if (!survey) return page(empty(`There is no survey ${surveyId}.`));
+  return page(await dashboardView(caller, survey, range, filter, { secret, base, now }));
+});
+
+async function dashboardView(caller: Caller, survey: Survey, range: { from: string; to: string }, filter: DashboardView['filter'], links: { secret: string; base: string; now: Date }): Promise<DashboardView> {
+  const keep = (cell: Cell) => caller.role !== 'manager' || !caller.scope.touchpoints || caller.scope.touchpoints.includes(cell.touchpoint);
+  const cellsOf = async (granularity: 'D' | 'W') => {
+    const periods = periodsBetween(granularity, range);
+    return (await aggregates().query(survey.id, granularity, periods[0], periods[periods.length - 1])).filter(keep);
+  };
+  const [days, weeks] = await Promise.all([cellsOf('D'), cellsOf('W')]);
+  const seesPeople = caller.role !== 'analyst';
+  const [comments, cases] = seesPeople ? await Promise.all([latestDetractorComments(caller, survey), openCases(caller, survey, links)]) : [undefined, undefined];
+  return viewOf({
+    signedInAs: { name: caller.keyName, role: caller.role },
+    filter,
+    survey,
+    summary: summarize(survey, range, days),
+    trends: [
+      { title: 'NPS per week, by touchpoint', trend: trendOf(survey, range, 'week', 'nps', 'touchpoint', weeks) },
+      { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks) },
+      { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks) },
+    ],
+    ...(comments && { comments }),
+    ...(cases && { openCases: cases }),
+  });
+}
+
+/** The five latest detractors' comments among the survey's latest hundred responses the caller may see. */
+async function latestDetractorComments(caller: Caller, survey: Survey): Promise<NonNullable<DashboardView['comments']>> {
+  const textIds = survey.questions.filter((q) => q.type === 'text').map((q) => q.id);
+  const { items } = await feedbackStore().listResponses(survey.id, { limit: 100 });
+  return items
+    .filter((r) => seesResponse(caller, r) && r.scores?.nps?.category === 'detractor')
+    .flatMap((r) => {
+      const text = textIds.map((id) => r.answers[id]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+      return text ? [{ at: r.submittedAt, score: `NPS ${r.scores!.nps!.value}`, text, channel: r.channel }] : [];
+    })
+    .slice(0, 5);
+}
+
+/** The survey's open cases (newest first, ten), each with a fresh signed link to its case page. */
+async function openCases(caller: Caller, survey: Survey, links: { secret: string; base: string; now: Date }): Promise<NonNullable<DashboardView['openCases']>> {
+  const { items } = await feedbackStore().listCases(
+    { surveyId: survey.id },
+    { limit: 50, order: 'newest', since: new Date(links.now.getTime() - 90 * 86_400_000), now: links.now, ...(caller.role === 'manager' && { scope: caller.scope }) },
+  );
+  const expiresAt = Math.floor(links.now.getTime() / 1000) + CASE_LINK_DAYS * 86400;
+  return items
+    .filter((c) => c.status !== 'resolved' && seesCase(caller, c))
+    .slice(0, 10)
+    .map((c) => ({ id: c.id, severity: c.severity, status: c.status, openedAt: c.createdAt, owner: c.owner, href: `${links.base}/c/${caseLinkToken(links.secret, { caseId: c.id, owner: c.owner, expiresAt })}` }));
+}

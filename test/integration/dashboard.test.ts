@@ -1,0 +1,91 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser';
+import { useTestRuntime } from './support';
+
+jest.setTimeout(180_000);
+
+// The demo history (about 3,000 answers over 90 days with a dip) as `npm start` loads it.
+const local = useTestRuntime({ demoHistory: true });
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await local.runtime.waitForIdle();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signIn(key: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${local.runtime.apiUrl}/dashboard`);
+  await page.fill('#apiKey', key);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  return page;
+}
+
+const figure = async (page: Page, label: string) => (await page.locator('.figure', { hasText: label }).first().textContent()) ?? '';
+
+describe('the dashboard in Chromium, on the demo history', () => {
+  it('signs in with a key kept out of the URL, and shows the numbers the API answers, with rendered charts', async () => {
+    const { api, runtime } = local;
+    const page = await signIn(runtime.adminKey);
+    expect(page.url()).toBe(`${runtime.apiUrl}/dashboard`);
+    expect(page.url()).not.toContain(runtime.adminKey);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'cx_dashboard')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(JSON.stringify(cookies)).not.toContain(runtime.adminKey);
+
+    const summary = (await api('/admin/reports/summary?surveyId=demo')).body;
+    expect(summary.total.responses).toBeGreaterThan(2500);
+    const nps = summary.total.nps;
+    const shown = await figure(page, 'NPS');
+    expect(shown).toContain(`${nps.score}`);
+    expect(shown).toContain(`95% interval ${nps.low} to ${nps.high}`);
+    expect(shown).toContain(`n = ${nps.n}`);
+    expect(shown).toContain(`${nps.promoters} promoters, ${nps.passives} passives, ${nps.detractors} detractors`);
+    const csat = summary.total.csat;
+    expect(await figure(page, 'CSAT')).toContain(`${csat.top2Box.percent}%`);
+
+    // Histograms of NPS and CSAT, and three trend charts, drawn with real size; the NPS bars' counts equal the API's.
+    const charts = page.locator('figure.chart svg');
+    expect(await charts.count()).toBe(5);
+    for (let i = 0; i < 5; i++) {
+      const box = await charts.nth(i).boundingBox();
+      expect(box!.width).toBeGreaterThan(150);
+      expect(box!.height).toBeGreaterThan(100);
+    }
+    const npsCounts = summary.total.distributions.find((d: { questionId: string }) => d.questionId === 'nps').counts;
+    const npsDescription = await page.locator('figure.chart svg desc').first().textContent();
+    for (let v = 0; v <= 10; v++) expect(npsDescription).toContain(`${v}: ${npsCounts[v]}`);
+    expect(await page.locator('polyline').count()).toBeGreaterThanOrEqual(3);
+
+    // The dip is there to see: the weekly trend has a low point well under the first weeks.
+    const trend = (await api('/admin/reports/trend?surveyId=demo&granularity=week&metric=nps')).body.series[0].points.filter((p: { n: number }) => p.n > 50);
+    const values = trend.map((p: { value: number }) => p.value);
+    expect(Math.min(...values)).toBeLessThan(values[0] - 20);
+
+    expect(await page.locator('#s-comments + blockquote, section[aria-labelledby="s-comments"] blockquote').count()).toBeGreaterThan(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'dashboard');
+
+    await Promise.all([page.waitForNavigation(), page.click('header button')]);
+    expect(await page.locator('#apiKey').count()).toBe(1);
+    await page.close();
+  });
+
+  it('an analyst sees the figures but no comments or cases; a wrong key stays on the sign-in page', async () => {
+    const { api } = local;
+    const analyst = (await api('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'insights', role: 'analyst' }) })).body.key;
+    const page = await signIn(analyst);
+    expect(await figure(page, 'NPS')).toContain('95% interval');
+    expect(await page.locator('#s-comments').count()).toBe(0);
+    expect(await page.locator('#s-cases').count()).toBe(0);
+    await page.close();
+
+    const wrong = await signIn('cxk_not-a-key-at-all-000000000000');
+    expect(await wrong.textContent('[role="alert"]')).toContain('not valid');
+    expect(wrong.url()).not.toContain('cxk_');
+    await wrong.close();
+  });
+});
