@@ -11,7 +11,7 @@ import { FatigueRulesSchema } from './domain/fatigue';
 import { InvitationRequestSchema } from './domain/invitations';
 import { OFFLINE_CHANNELS } from './domain/offline-import';
 import { PageQuerySchema } from './domain/paging';
-import { AggregateExportQuerySchema, CaseReportQuerySchema, SummaryQuerySchema, TrendQuerySchema } from './domain/reports';
+import { AggregateExportQuerySchema, CaseReportQuerySchema, FunnelQuerySchema, SummaryQuerySchema, TrendQuerySchema } from './domain/reports';
 import { SmsInvitationRequestSchema } from './domain/phone/sms-invitations';
 import { PhoneRouteSchema } from './domain/phone/routing';
 import { WebSubmissionSchema } from './domain/response';
@@ -87,6 +87,7 @@ export const contract: Record<RouteKey, RouteContract> = {
   'PUT /admin/settings/contact-fatigue': { summary: 'Set the global contact-fatigue rules', body: { schema: FatigueRulesSchema } },
   'GET /admin/reports/summary': { summary: 'Every figure of a survey over a range (NPS, CSAT, CES with intervals, distributions and extremes, loyalty), optionally grouped', query: SummaryQuerySchema },
   'GET /admin/reports/trend': { summary: 'A metric per day, week or month with intervals and period-over-period change, overall or per touchpoint or channel', query: TrendQuerySchema },
+  'GET /admin/reports/funnel': { summary: 'The invitation funnel per channel: invited, one-click page opened, answered, completed, opened without an answer', query: FunnelQuerySchema },
   'GET /admin/reports/cases': { summary: 'Case metrics: time to acknowledge and resolve, open cases by age', query: CaseReportQuerySchema },
   'GET /admin/reports/export': {
     summary: 'The aggregate cells (every counter) as CSV or JSON Lines',

@@ -358,6 +358,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/reports/summary', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
   { method: 'GET', path: '/admin/reports/trend', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
   { method: 'GET', path: '/admin/reports/cases', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
+  { method: 'GET', path: '/admin/reports/funnel', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
   { method: 'GET', path: '/admin/reports/export', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },
   { method: 'GET', path: '/admin/cases', handler: 'listCases', auth: 'apiKey', roles: ADMIN_MANAGER },
   // The earlier name of the case listing, kept for existing integrations.
@@ -393,10 +394,16 @@ const responseChanges: FilterPattern = {
   dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } } },
 };
 
+/** Invitations, for the funnel: sent, and a one-click page served. */
+const invitationChanges: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'INVITATION#' }] } } },
+};
+
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
   { name: 'responses', handler: 'processResponses', filters: [responseChanges], batchSize: 10 },
   // Each batch is applied in transactions of at most 100 items (a marker per record and its summed cells).
-  { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges], batchSize: 12 },
+  { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges, invitationChanges], batchSize: 12 },
 ];
 
 /** How often the sweeper looks for responses the stream could not finish. */

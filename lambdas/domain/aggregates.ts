@@ -1,3 +1,4 @@
+import type { Invitation } from './ports';
 import type { SurveyResponse } from './response';
 import { LOYALTY_SEGMENTS, type ResponseScores } from './scoring';
 
@@ -8,7 +9,9 @@ import { LOYALTY_SEGMENTS, type ResponseScores } from './scoring';
  * - NPS: `nps_n`, `nps_promoters`, `nps_passives`, `nps_detractors`;
  * - CSAT: `csat_n`, `csat_top2` (4–5), `csat_bottom` (1); CES: `ces_n`, `ces_sum`, `ces_sumsq`, `ces_high` (5–7, high effort);
  * - loyalty: `loyalty_n`, `loyalty_sum10` (index × 10, so sums stay whole numbers), `seg_<segment>`;
- * - histograms: `h:<questionId>:<value>` for every answer on a numeric scale.
+ * - histograms: `h:<questionId>:<value>` for every answer on a numeric scale;
+ * - the e-mail funnel: `inv_sent`, `inv_opened` (a one-click page served) from invitations, on the day they
+ *   were created; `inv_answered`, `inv_completed` from responses to an invitation, on the day of the answer.
  * A response counts once it is scored for its current revision; a later revision takes its old counts back.
  */
 export type Counters = Record<string, number>;
@@ -79,7 +82,27 @@ export function countersOf(response: SurveyResponse | undefined): Counters | und
   }
   if (s.loyaltySegment) c[`seg_${s.loyaltySegment}`] = 1;
   for (const [questionId, value] of Object.entries(s.ratings ?? {})) c[histogramCounter(questionId, value)] = 1;
+  if (response.invitationId) {
+    c.inv_answered = 1;
+    if (response.status === 'complete') c.inv_completed = 1;
+  }
   return c;
+}
+
+/** What an invitation adds to the funnel of its cell. */
+export function invitationCountersOf(invitation: Invitation | undefined): Counters | undefined {
+  if (!invitation?.sentAt) return undefined;
+  return { inv_sent: 1, ...(invitation.openedAt && { inv_opened: 1 }) };
+}
+
+const invitationCellOf = (invitation: Invitation) => ({ surveyId: invitation.surveyId, touchpoint: invitation.touchpoint || NO_TOUCHPOINT, channel: invitation.channel, day: invitation.createdAt.slice(0, 10) });
+
+/** The funnel change of one invitation record: its new image's counts minus its old image's. */
+export function invitationDeltaOf(oldImage: Invitation | undefined, newImage: Invitation | undefined): AggregateDelta[] {
+  return signedDeltas([
+    [oldImage && invitationCountersOf(oldImage), oldImage && invitationCellOf(oldImage), -1],
+    [newImage && invitationCountersOf(newImage), newImage && invitationCellOf(newImage), 1],
+  ]);
 }
 
 const cellOf = (response: SurveyResponse) => ({
@@ -101,22 +124,25 @@ export interface AggregateDelta {
  * in every period that holds the response. Empty when nothing counted changed (most MODIFY records).
  */
 export function deltaOf(oldImage: SurveyResponse | undefined, newImage: SurveyResponse | undefined): AggregateDelta[] {
-  const sums = new Map<string, AggregateDelta>();
-  const apply = (image: SurveyResponse | undefined, sign: 1 | -1) => {
-    const counters = countersOf(image);
-    if (!image || !counters) return;
-    const cell = cellOf(image);
+  return signedDeltas([
+    [countersOf(oldImage), oldImage && cellOf(oldImage), -1],
+    [countersOf(newImage), newImage && cellOf(newImage), 1],
+  ]);
+}
+
+type Cell = ReturnType<typeof cellOf>;
+
+/** Counters of a cell, taken back (-1) or added (+1) in every period that holds the day. */
+function signedDeltas(parts: readonly (readonly [Counters | undefined, Cell | undefined, 1 | -1])[]): AggregateDelta[] {
+  const deltas: AggregateDelta[] = [];
+  for (const [counters, cell, sign] of parts) {
+    if (!counters || !cell) continue;
     for (const granularity of GRANULARITIES) {
       const key: AggregateKey = { surveyId: cell.surveyId, granularity, period: periodOf(granularity, cell.day), touchpoint: cell.touchpoint, channel: cell.channel };
-      const id = aggregateKeyId(key);
-      const into = sums.get(id) ?? { key, counters: {} };
-      for (const [name, value] of Object.entries(counters)) into.counters[name] = (into.counters[name] ?? 0) + sign * value;
-      sums.set(id, into);
+      deltas.push({ key, counters: Object.fromEntries(Object.entries(counters).map(([name, value]) => [name, sign * value])) });
     }
-  };
-  apply(oldImage, -1);
-  apply(newImage, 1);
-  return mergeDeltas([...sums.values()]);
+  }
+  return mergeDeltas(deltas);
 }
 
 /** Sums deltas per aggregate key and drops counters (and keys) whose change is zero. */

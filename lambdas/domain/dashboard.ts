@@ -1,6 +1,6 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
-import type { CaseMetrics, Summary, Trend } from './reports';
+import type { CaseMetrics, FunnelStage, Summary, Trend } from './reports';
 import type { Survey } from './survey';
 
 /** A proportion or score with its 95% interval and the count behind it. */
@@ -113,6 +113,7 @@ export function viewOf(input: {
   readonly comments?: DashboardView['comments'];
   readonly openCases?: DashboardView['openCases'];
   readonly caseMetrics?: CaseMetrics;
+  readonly funnel?: readonly FunnelStage[];
 }): DashboardView {
   const { total } = input.summary;
   const nps = total.nps;
@@ -164,6 +165,15 @@ export function viewOf(input: {
     headline: headline.filter((_, i) => asked.has((['nps', 'csat', 'ces'] as const)[i])),
     distributions,
     trends,
+    ...(input.funnel?.length && {
+      funnel: input.funnel.flatMap((f) => [
+        { stage: `Invited (${f.channel})`, count: f.invited },
+        { stage: 'One-click page opened', count: f.opened, note: 'by the person or a mail scanner' },
+        { stage: 'Answered', count: f.answered, note: `response rate ${f.responseRate.percent}% (95% interval ${f.responseRate.low}–${f.responseRate.high}%)` },
+        { stage: 'Completed', count: f.completed },
+        { stage: 'Opened without an answer', count: f.openedWithoutAnswer },
+      ]),
+    }),
     ...(input.comments && { comments: input.comments }),
     ...(input.openCases && { openCases: input.openCases }),
     ...(metrics && {

@@ -97,6 +97,7 @@ export async function sendInvitations(
       contact: { email: contact.email, ...(contact.name && { name: contact.name }) },
       ...(contact.customerId && { customerId: contact.customerId }),
       ...(contact.attributes && { attributes: contact.attributes }),
+      ...(survey.touchpoint && { touchpoint: survey.touchpoint }),
       createdAt: deps.now.toISOString(),
       expiresAt,
     };

@@ -24,6 +24,8 @@ export interface Invitation {
   readonly contact: { readonly email?: string; readonly phone?: string; readonly name?: string };
   readonly customerId?: string;
   readonly attributes?: Record<string, string>;
+  /** The survey's touchpoint when it was sent: the funnel counts the invitation there. */
+  readonly touchpoint?: string;
   readonly createdAt: string;
   /** Seconds since the epoch; the table's TTL removes the invitation afterwards. */
   readonly expiresAt: number;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addCounters, periodOf, type Counters, type Granularity } from './aggregates';
 import type { AlertCase } from './alerts';
 import { CHANNELS } from './response';
-import { figuresOf, npsFigure, wilson, meanFigure, type Figures } from './statistics';
+import { figuresOf, npsFigure, wilson, meanFigure, type Figures, type Proportion } from './statistics';
 import type { Survey } from './survey';
 
 /** The longest range a report reads, in days (about 13 months, for a year over year look). */
@@ -222,4 +222,36 @@ export function caseMetrics(cases: readonly AlertCase[], range: Range, now: Date
     hoursToResolve: { median: median(toResolve), p90: percentile90(toResolve), n: toResolve.length },
     openByAge,
   };
+}
+
+export const FunnelQuerySchema = RangeSchema;
+
+export interface FunnelStage {
+  readonly channel: string;
+  /** Invitations sent in the range. */
+  readonly invited: number;
+  /** Of those, invitations whose one-click page was served (by the person or a mail scanner). */
+  readonly opened: number;
+  /** Responses to an invitation in the range (a saved score counts), and those complete. */
+  readonly answered: number;
+  readonly completed: number;
+  /** Pages served that ended without an answer (opened − answered, not below zero). */
+  readonly openedWithoutAnswer: number;
+  readonly responseRate: Proportion;
+}
+
+/** The invitation funnel per channel of the range's day cells (e-mail: delivery and bounces are not reported by the provider here). */
+export function funnelOf(dayCells: readonly Cell[], range: Range): FunnelStage[] {
+  const byChannel = new Map<string, Counters>();
+  for (const cell of dayCells) {
+    if (cell.period < range.from || cell.period > range.to) continue;
+    byChannel.set(cell.channel, addCounters(byChannel.get(cell.channel) ?? {}, cell.counters));
+  }
+  return [...byChannel.entries()]
+    .filter(([, c]) => (c.inv_sent ?? 0) > 0 || (c.inv_answered ?? 0) > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([channel, c]) => {
+      const [invited, opened, answered, completed] = [c.inv_sent ?? 0, c.inv_opened ?? 0, c.inv_answered ?? 0, c.inv_completed ?? 0];
+      return { channel, invited, opened, answered, completed, openedWithoutAnswer: Math.max(0, opened - answered), responseRate: wilson(Math.min(answered, invited), invited) };
+    });
 }

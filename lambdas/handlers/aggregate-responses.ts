@@ -1,18 +1,21 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { deltaOf } from '../domain/aggregates';
+import { deltaOf, invitationDeltaOf } from '../domain/aggregates';
 import { aggregates } from '../shared/dependencies';
 import { metrics } from '../shared/powertools';
-import { batchStreamHandler, responseImage } from '../shared/stream';
+import { batchStreamHandler, invitationImage, responseImage } from '../shared/stream';
 
 /**
- * Stream consumer: keeps the aggregates. Each record changes them by its new image's counts minus its old
+ * Stream consumer: keeps the aggregates (responses, and the e-mail funnel from invitations). Each record changes them by its new image's counts minus its old
  * image's (late answers and revisions correct themselves), summed per cell across the batch, applied once
  * per record whatever the retries. Deletions (erasure, retention) are not news: aggregates keep their counts.
  */
 export const handler = batchStreamHandler(async (records) => {
   const changes = records
     .filter((record) => record.eventName === 'INSERT' || record.eventName === 'MODIFY')
-    .map((record) => ({ eventId: record.eventID ?? `${record.dynamodb?.SequenceNumber}`, deltas: deltaOf(responseImage(record, 'OldImage'), responseImage(record, 'NewImage')) }))
+    .map((record) => ({
+      eventId: record.eventID ?? `${record.dynamodb?.SequenceNumber}`,
+      deltas: [...deltaOf(responseImage(record, 'OldImage'), responseImage(record, 'NewImage')), ...invitationDeltaOf(invitationImage(record, 'OldImage'), invitationImage(record, 'NewImage'))],
+    }))
     .filter((change) => change.deltas.length > 0);
   if (changes.length === 0) return;
   const applied = await aggregates().apply(changes, new Date());

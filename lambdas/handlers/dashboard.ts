@@ -1,7 +1,7 @@
 import { authorize, hashApiKey } from '../domain/api-keys';
 import { CASE_LINK_DAYS } from '../domain/alerting';
 import { dashboardPage, signInPage, viewOf, type DashboardView } from '../domain/dashboard';
-import { periodsBetween, reportRange, summarize, trendOf, type Cell } from '../domain/reports';
+import { funnelOf, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../domain/reports';
 import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/roles';
 import type { Survey } from '../domain/survey';
 import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/tokens';
@@ -83,6 +83,7 @@ async function dashboardView(caller: Caller, survey: Survey, range: { from: stri
       { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks) },
       { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks) },
     ],
+    funnel: funnelOf(days, range),
     ...(comments && { comments }),
     ...(cases && { openCases: cases }),
   });

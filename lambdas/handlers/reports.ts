@@ -5,6 +5,8 @@ import {
   AggregateExportQuerySchema,
   CaseReportQuerySchema,
   caseMetrics,
+  FunnelQuerySchema,
+  funnelOf,
   GRANULARITY_CODE,
   periodsBetween,
   reportRange,
@@ -69,7 +71,7 @@ async function allCases(caller: Caller, range: Range, surveyId?: string): Promis
 }
 
 /**
- * `GET /admin/reports/summary|trend|export`: figures from the stream-kept aggregates, never from the raw
+ * `GET /admin/reports/summary|trend|funnel|export`: figures from the stream-kept aggregates, never from the raw
  * responses; `GET /admin/reports/cases`: time to acknowledge and resolve, and the open backlog by age.
  */
 export const handler = httpHandler(async (event) => {
@@ -89,6 +91,11 @@ export const handler = httpHandler(async (event) => {
     const query = queryOf(SummaryQuerySchema, event);
     const range = rangeOf(query);
     return json(200, summarize(survey, range, await cellsOf(survey.id, 'D', range, cellsFor(caller, query)), query.groupBy));
+  }
+  if (report === 'funnel') {
+    const query = queryOf(FunnelQuerySchema, event);
+    const range = rangeOf(query);
+    return json(200, { surveyId: survey.id, from: range.from, to: range.to, channels: funnelOf(await cellsOf(survey.id, 'D', range, cellsFor(caller, query)), range) });
   }
   if (report === 'trend') {
     const query = queryOf(TrendQuerySchema, event);

@@ -9,16 +9,22 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { entityOf } from '../adapters/dynamo-table';
 import type { SurveyResponse } from '../domain/response';
 import type { Survey } from '../domain/survey';
-import type { FeedbackStore } from '../domain/ports';
+import type { FeedbackStore, Invitation } from '../domain/ports';
 import { logger, metrics, tracer } from './powertools';
 
-/** A response item from a stream image, or undefined for any other entity. */
-export function responseImage(record: DynamoDBRecord, which: 'NewImage' | 'OldImage'): SurveyResponse | undefined {
+/** The entity of a stream image when it is of this type, else undefined. */
+function imageOf<T>(record: DynamoDBRecord, which: 'NewImage' | 'OldImage', entity: string): T | undefined {
   const image = record.dynamodb?.[which];
   if (!image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>);
-  return item.entity === 'response' ? entityOf<SurveyResponse>(item) : undefined;
+  return item.entity === entity ? entityOf<T>(item) : undefined;
 }
+
+/** A response item from a stream image, or undefined for any other entity. */
+export const responseImage = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage') => imageOf<SurveyResponse>(record, which, 'response');
+
+/** An invitation item from a stream image (its opened scores come as a string set), or undefined. */
+export const invitationImage = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage') => imageOf<Invitation>(record, which, 'invitation');
 
 /**
  * Stream consumer with partial batch failure reporting: a failing record is retried (and bisected) by the

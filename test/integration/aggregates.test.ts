@@ -63,6 +63,17 @@ async function storedCells(surveyId: string): Promise<Map<string, Record<string,
   return cells;
 }
 
+/** The stored cells without the invitations' funnel counters (invitations are not listed through the API). */
+function responseCounters(cells: Map<string, Record<string, number>>) {
+  const out = new Map<string, Record<string, number>>();
+  for (const [key, counters] of cells) {
+    const kept = Object.fromEntries(Object.entries(counters).filter(([name]) => name !== 'inv_sent' && name !== 'inv_opened'));
+    if (Object.keys(kept).length) out.set(key, kept);
+  }
+  return out;
+}
+const invitationsSent = (cells: Map<string, Record<string, number>>) => [...cells].filter(([key]) => key.startsWith('D#')).reduce((sum, [, c]) => sum + (c.inv_sent ?? 0), 0);
+
 /** The aggregates recomputed from the raw responses, as they are now. */
 function recomputed(responses: readonly SurveyResponse[]): Map<string, Record<string, number>> {
   const cells = new Map<string, Record<string, number>>();
@@ -122,13 +133,17 @@ describe('aggregates kept by the stream', () => {
     // Every response is scored for its current revision, so each counts.
     expect(responses.every((r) => countersOf(r) !== undefined)).toBe(true);
     const expected = recomputed(responses);
-    expect(await storedCells(surveyId)).toEqual(expected);
+    const stored = await storedCells(surveyId);
+    expect(responseCounters(stored)).toEqual(expected);
+    expect(invitationsSent(stored)).toBe(6);
 
     // A batch delivered again (the event source mapping retries after a timeout): nothing counts twice.
     const records = (await streamRecords()).filter((r) => r.dynamodb?.Keys?.pk?.S?.startsWith('RESPONSE#'));
     expect(records.length).toBeGreaterThan(346);
     for (let i = 0; i < records.length; i += 50) await runtime.invoke('aggregateResponses', { Records: records.slice(i, i + 50) });
-    expect(await storedCells(surveyId)).toEqual(expected);
+    const again = await storedCells(surveyId);
+    expect(responseCounters(again)).toEqual(expected);
+    expect(invitationsSent(again)).toBe(6);
 
     // The summary report reads the same numbers.
     const from = new Date(Date.now() - 71 * 86_400_000).toISOString().slice(0, 10);
@@ -156,7 +171,11 @@ describe('aggregates kept by the stream', () => {
     const exported = await api(`/admin/reports/export?surveyId=${surveyId}&from=${from}&granularity=month`);
     const lines = exported.text.trim().split('\r\n');
     expect(lines[0]).toMatch(/^period,touchpoint,channel,responses,alerts,/);
-    expect(lines).toHaveLength(1 + [...expected.keys()].filter((k) => k.startsWith('M#')).length);
+    expect(lines).toHaveLength(1 + [...again.keys()].filter((k) => k.startsWith('M#')).length);
+
+    // The funnel: six e-mails sent and answered (saved by the page, then completed); no page was served.
+    const funnel = (await api(`/admin/reports/funnel?surveyId=${surveyId}&from=${from}`)).body;
+    expect(funnel.channels.find((c: { channel: string }) => c.channel === 'email')).toMatchObject({ invited: 6, opened: 0, answered: 6, completed: 6, openedWithoutAnswer: 0 });
   });
 
   it('refuse a bad report query naming the field, and keep a manager to their touchpoints', async () => {

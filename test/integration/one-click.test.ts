@@ -91,4 +91,13 @@ describe('one-click score links in a real browser (Chromium)', () => {
     await screenshot(page, 'hosted-form');
     await page.close();
   });
+
+  it('the funnel counts what happened: a page opened without a script ends without an answer', async () => {
+    const links = await invite('di@example.com', 'oc-di');
+    expect((await fetch(links[5])).status).toBe(200);
+    await local.runtime.waitForIdle();
+    const funnel = (await local.api(`/admin/reports/funnel?surveyId=${surveyId}`)).body;
+    // Ana and Bo completed their answers; Cy's page saved her score by itself (partial); Di's page was served only.
+    expect(funnel.channels).toEqual([expect.objectContaining({ channel: 'email', invited: 4, opened: 4, answered: 3, completed: 2, openedWithoutAnswer: 1 })]);
+  });
 });

@@ -3,7 +3,7 @@ import { addCounters, aggregateKeyId, countersOf, deltaOf, isoWeek, mergeDeltas,
 import type { SurveyResponse } from '../../../lambdas/domain/response';
 import { loyaltySegment, scoreResponse } from '../../../lambdas/domain/scoring';
 import { figuresOf, meanFigure, npsFigure, wilson } from '../../../lambdas/domain/statistics';
-import { caseMetrics, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../lambdas/domain/reports';
+import { caseMetrics, funnelOf, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../lambdas/domain/reports';
 import type { AlertCase } from '../../../lambdas/domain/alerts';
 import { response, survey } from '../support/fixtures';
 
@@ -123,6 +123,17 @@ describe('reports', () => {
     const nps = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'nps', 'touchpoint', cells);
     expect(nps.series.map((x) => x.name)).toEqual(['delivery', 'returns']);
     expect(nps.series[0].points[1]).toMatchObject({ value: null, change: null });
+  });
+
+  it('the funnel: invitations and their answers per channel, clicks without an answer', () => {
+    const funnel = funnelOf(
+      [
+        { period: '2026-10-05', touchpoint: 'delivery', channel: 'email', counters: { inv_sent: 10, inv_opened: 6, inv_answered: 4, inv_completed: 3 } },
+        { period: '2026-10-06', touchpoint: 'delivery', channel: 'web', counters: { responses: 3 } },
+      ],
+      { from: '2026-10-01', to: '2026-10-31' },
+    );
+    expect(funnel).toEqual([{ channel: 'email', invited: 10, opened: 6, answered: 4, completed: 3, openedWithoutAnswer: 2, responseRate: expect.objectContaining({ percent: 40 }) }]);
   });
 
   it('case metrics: times to acknowledge and resolve, open cases by age', () => {
