@@ -1,268 +1,294 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
-import { createApiKey } from '../lambdas/domain/api-keys';
+import { createApiKey, describeApiKey } from '../lambdas/domain/api-keys';
+import { NewApiKeySchema } from '../lambdas/domain/roles';
+import { adminApi, CliError, type ApiOptions } from './cli/api';
+import { csvRows, progress, type Row } from './cli/rows';
 
-const USAGE = `Usage: npm run cli -- <command> [options]
+const program = new Command('cx')
+  .description('Operate the CX feedback pipeline: locally (npm start) or a deployed stack.')
+  .showHelpAfterError()
+  .addHelpText('after', '\nAPI commands take --api/CX_API_URL (default http://127.0.0.1:3000) and --key/CX_API_KEY.\nkeys and replay talk to AWS (or the local emulators with --endpoint).');
 
-Commands:
-  keys create [--name NAME]     create an admin API key; it is printed once and stored only as a hash
-  replay [--older-than SEC]     finish every response whose scoring or alert did not complete (the stream
-                                gave up, a provider was down, the record expired from the stream): runs the
-                                sweeper function now and prints what it did. Default --older-than 0.
-  responses import FILE --survey ID --channel face-to-face|direct-mail
-                                answers collected offline, from a CSV file of any size (read as a stream,
-                                sent in parts); prints the totals and every rejected row with its reason
-  responses export --survey ID [--format csv|jsonl]
-                                every response of a survey to stdout: RFC 4180 CSV (formula-safe) or JSON Lines
-  customers import FILE         CRM profiles (customerId, name, email, phone, segment, lifetimeValue,
-                                contractState, contractEndsAt, lastTransactionAt, lastTransactionAmount,
-                                accountManager) from a CSV of any size; re-imports update
-  cases list [--status S] [--owner E] [--team T] [--survey ID] [--touchpoint T] [--severity S] [--limit N]
-                                cases, newest first, one line each
-  cases show ID                 one case with its history
-  cases ack|note|resolve|reopen ID [--note TEXT] [--resolution CODE]
-                                act on a case (recorded as this API key's action; 409 if not allowed)
+/** Options of every command that calls the admin API. */
+const withApi = (command: Command) =>
+  command.option('--api <url>', 'API base URL (default: $CX_API_URL or http://127.0.0.1:3000)').option('--key <key>', 'API key (default: $CX_API_KEY)');
 
-Options:
-  --table NAME      table name (default: $TABLE_NAME, or "cx-feedback" as the local runtime names it)
-  --endpoint URL    for keys: the DynamoDB endpoint, e.g. http://127.0.0.1:8000 for the local runtime;
-                    for replay: the Lambda endpoint, e.g. http://127.0.0.1:3000 (the local runtime's API)
-                    (default: the SDK's own resolution, i.e. AWS with your credentials)
-  --function NAME   for replay: the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally;
-                    in AWS the stack's SweeperFunctionName output)
-  --region REGION   (default: $AWS_REGION)
-  --api URL         for cases and responses: the API base URL (default: $CX_API_URL, or http://127.0.0.1:3000)
-  --key KEY         for cases and responses: an admin API key (default: $CX_API_KEY)
+/** Options of the commands that talk to AWS directly (DynamoDB or Lambda). */
+const withAws = (command: Command) =>
+  command
+    .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8000 (DynamoDB Local) or http://127.0.0.1:3000 (the local runtime for replay)')
+    .option('--region <region>', 'AWS region (default: $AWS_REGION)');
 
-Examples:
-  npm run cli -- keys create --name ops --endpoint http://127.0.0.1:8000
-  TABLE_NAME=<TableName output of the stack> npm run cli -- keys create --name ops
-  npm run cli -- replay --endpoint http://127.0.0.1:3000
-  npm run cli -- replay --function <SweeperFunctionName output of the stack>
-  CX_API_KEY=<key> npm run cli -- cases list --status open
-  CX_API_KEY=<key> npm run cli -- cases resolve <caseId> --resolution compensated --note "Refunded"`;
-
-async function main(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string', default: 'admin' },
-      table: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      function: { type: 'string' },
-      'older-than': { type: 'string', default: '0' },
-      api: { type: 'string' },
-      key: { type: 'string' },
-      status: { type: 'string' },
-      owner: { type: 'string' },
-      team: { type: 'string' },
-      survey: { type: 'string' },
-      touchpoint: { type: 'string' },
-      severity: { type: 'string' },
-      limit: { type: 'string' },
-      note: { type: 'string' },
-      resolution: { type: 'string' },
-      channel: { type: 'string' },
-      format: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [group, action] = positionals;
-  if (values.help || !group) {
-    console.log(USAGE);
-    return 0;
-  }
+function awsConfig(options: { endpoint?: string; region?: string }) {
   // Emulators and the local runtime accept any credentials; without --endpoint the SDK finds AWS's.
-  const clientConfig = {
-    ...(values.region && { region: values.region }),
-    ...(values.endpoint && {
-      endpoint: values.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
-    }),
+  return {
+    ...(options.region && { region: options.region }),
+    ...(options.endpoint && { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' }),
   };
-  if (group === 'replay') {
-    const olderThanSeconds = Number(values['older-than']);
-    if (!Number.isInteger(olderThanSeconds) || olderThanSeconds < 0) {
-      console.error('--older-than must be a whole number of seconds');
-      return 2;
-    }
-    const functionName = values.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
-    const out = await new LambdaClient(clientConfig).send(
-      new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ olderThanSeconds, limit: 1000 })) }),
-    );
-    const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-    if (out.FunctionError) {
-      console.error(`The sweeper failed: ${payload}`);
-      return 1;
-    }
-    const report = JSON.parse(payload) as { found: number; completed: number; superseded: number; alerts: number; failed: { responseId: string; step: string; message: string }[] };
-    console.log(`Replayed ${report.found} pending response(s): ${report.completed} finished, ${report.alerts} alert(s) sent or resumed, ${report.superseded} superseded by newer answers, ${report.failed.length} still failing.`);
-    for (const f of report.failed) console.log(`  ${f.responseId}  ${f.step}: ${f.message}`);
-    return report.failed.length ? 1 : 0;
-  }
-  if (group === 'cases') return cases(action, positionals[2], values);
-  if ((group === 'responses' || group === 'customers') && action === 'import') return importFile(group, positionals[2], values);
-  if (group === 'responses' && action === 'export') return exportResponses(values);
-  if (group === 'keys' && action === 'create') {
-    const tableName = values.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
-    const client = new DynamoDBClient(clientConfig);
-    const { key, record } = await createApiKey(new DynamoFeedbackStore(tableName, client), values.name!, new Date());
-    console.log(`Created API key "${record.name}" (role ${record.role}) in table ${tableName}.`);
+}
+
+const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number');
+  return n;
+};
+
+// keys ---------------------------------------------------------------------------------------------------
+const keys = program.command('keys').description('API keys, in the table directly (the first key cannot come from the API)');
+const keyStore = (options: { table?: string; endpoint?: string; region?: string }) => {
+  const tableName = options.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
+  return { tableName, store: new DynamoFeedbackStore(tableName, new DynamoDBClient(awsConfig(options))) };
+};
+const withTable = (command: Command) => withAws(command).option('--table <name>', 'table name (default: $TABLE_NAME, or "cx-feedback" as the local runtime names it)');
+
+withTable(keys.command('create').description('create a key; it is printed once and stored only as a hash'))
+  .option('--name <name>', 'who or what uses the key', 'admin')
+  .addOption(new Option('--role <role>', 'what the key may do').choices(['admin', 'manager', 'analyst']).default('admin'))
+  .option('--surveys <ids>', 'manager scope: survey ids, comma-separated', list)
+  .option('--touchpoints <names>', 'manager scope: touchpoints, comma-separated', list)
+  .option('--teams <names>', 'manager scope: teams, comma-separated', list)
+  .action(async (options) => {
+    const scope = { ...(options.surveys && { surveys: options.surveys }), ...(options.touchpoints && { touchpoints: options.touchpoints }), ...(options.teams && { teams: options.teams }) };
+    const parsed = NewApiKeySchema.safeParse({ name: options.name, role: options.role, ...(Object.keys(scope).length && { scope }) });
+    if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'key'}: ${i.message}`).join('; '), 2);
+    const { tableName, store } = keyStore(options);
+    const { key, record } = await createApiKey(store, parsed.data, new Date());
+    console.log(`Created API key "${record.name}" (role ${record.role}, id ${record.keyId}) in table ${tableName}.`);
     console.log(`Key (shown once; only its SHA-256 hash is stored): ${key}`);
-    return 0;
+  });
+
+withTable(keys.command('list').description('list keys: id, name, role, scope, created, revoked')).action(async (options) => {
+  const { store } = keyStore(options);
+  const found = (await store.listApiKeys()).map(describeApiKey).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const k of found) console.log(`${k.keyId}  ${k.role.padEnd(8)} ${k.name}${k.scope ? `  scope ${JSON.stringify(k.scope)}` : ''}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`);
+  console.log(`${found.length} key(s)`);
+});
+
+withTable(keys.command('revoke').description('revoke a key by its id (from keys list); it is refused from the next request on').argument('<keyId>'))
+  .action(async (keyId: string, options) => {
+    if (!/^[0-9a-f]{16}$/.test(keyId)) throw new CliError('keyId is the 16-hex-digit id that keys list shows', 2);
+    const revoked = await keyStore(options).store.revokeApiKey(keyId, new Date());
+    if (!revoked) throw new CliError(`No key with id ${keyId}`);
+    console.log(`Revoked ${keyId} ("${revoked.name}") at ${revoked.revokedAt}.`);
+  });
+
+// surveys ------------------------------------------------------------------------------------------------
+const surveys = program.command('surveys').description('surveys');
+withApi(surveys.command('create').description('create a survey from a JSON or YAML file (the body of POST /admin/surveys)').argument('<file>')).action(async (file: string, options: ApiOptions) => {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new CliError(`Cannot read ${file}`, 2);
+  });
+  let definition: unknown;
+  try {
+    definition = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, 2);
   }
-  console.error(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
-  return 2;
-}
+  const created = await adminApi(options).call('POST', '/admin/surveys', definition);
+  console.log(`Created survey ${created.id} ("${created.name}").\n  Form: ${created.formUrl}`);
+});
 
-type Values = Partial<Record<'format' | 'channel' | 'api' | 'key' | 'status' | 'owner' | 'team' | 'survey' | 'touchpoint' | 'severity' | 'limit' | 'note' | 'resolution', string>>;
+// invitations --------------------------------------------------------------------------------------------
+const INVITATION_BATCH = 100;
+withApi(
+  program
+    .command('invitations')
+    .description('invitations')
+    .command('send')
+    .description('send invitations from a CSV (email: email,name,customerId and attribute columns; sms: phone,customerId); a rerun sends nobody twice')
+    .argument('<file>'),
+)
+  .requiredOption('--survey <id>', 'the survey')
+  .addOption(new Option('--channel <channel>', 'how to invite').choices(['email', 'sms']).default('email'))
+  .option('--campaign <name>', 'names this send for retries (default: a hash of the file, survey and channel)')
+  .action(async (file: string, options: ApiOptions & { survey: string; channel: 'email' | 'sms'; campaign?: string }) => {
+    const api = adminApi(options);
+    const campaign = options.campaign ?? createHash('sha256').update(await readFile(file)).update(`|${options.survey}|${options.channel}`).digest('hex').slice(0, 32);
+    const route = `/admin/surveys/${encodeURIComponent(options.survey)}/${options.channel === 'email' ? 'invitations' : 'sms-invitations'}`;
+    const problems: { row: number; message: string }[] = [];
+    const totals: Record<string, number> = {};
+    const seen = new Set<string>();
+    const shown = progress('rows sent');
+    let sent = 0;
+    const contactOf = ({ fields }: Row) => {
+      if (options.channel === 'sms') return { phone: fields.phone?.trim(), ...(fields.customerId && { customerId: fields.customerId }) };
+      const { email, name, customerId, ...attributes } = fields;
+      const kept = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== ''));
+      return { email: email?.trim(), ...(name && { name }), ...(customerId && { customerId }), ...(Object.keys(kept).length && { attributes: kept }) };
+    };
+    const sendBatch = async (batch: Row[]) => {
+      let rows = batch;
+      for (let attempt = 0; rows.length > 0 && attempt < 2; attempt++) {
+        try {
+          const answer = await api.call<{ invitations: { status: string; reason?: string; error?: string; email?: string; phone?: string }[] }>('POST', route, { contacts: rows.map(contactOf) }, { 'idempotency-key': campaign });
+          answer.invitations.forEach((result, i) => {
+            totals[result.status] = (totals[result.status] ?? 0) + 1;
+            if (result.status !== 'sent' && result.status !== 'already-sent') problems.push({ row: rows[i].row, message: `${result.status}${result.reason ? `: ${result.reason}` : ''}${result.error ? `: ${result.error}` : ''}` });
+          });
+          return;
+        } catch (error) {
+          // A refused row (e.g. a malformed address) is reported by index; the others go again without it.
+          const bad = new Set([...(error as Error).message.matchAll(/contacts\.(\d+)\.(\w+): ([^;)]+)/g)].map((m) => Number(m[1])));
+          if (bad.size === 0) throw error;
+          for (const i of bad) problems.push({ row: rows[i].row, message: `refused: ${[...(error as Error).message.matchAll(new RegExp(`contacts\\.${i}\\.(\\w+): ([^;)]+)`, 'g'))].map((m) => `${m[1]} ${m[2]}`).join(', ')}` });
+          rows = rows.filter((_, i) => !bad.has(i));
+        }
+      }
+    };
+    let batch: Row[] = [];
+    for await (const row of csvRows(file, (line, message) => problems.push({ row: line, message }))) {
+      const id = (options.channel === 'email' ? row.fields.email : row.fields.phone)?.trim().toLowerCase() ?? '';
+      if (seen.has(id)) {
+        problems.push({ row: row.row, message: 'the same contact appears earlier in the file' });
+        continue;
+      }
+      seen.add(id);
+      batch.push(row);
+      if (batch.length === INVITATION_BATCH) {
+        await sendBatch(batch);
+        shown.update((sent += batch.length));
+        batch = [];
+      }
+    }
+    if (batch.length) await sendBatch(batch);
+    shown.done();
+    console.log(`Invitations from ${file}: ${Object.entries(totals).map(([status, n]) => `${n} ${status}`).join(', ') || 'none'}${problems.length ? `; ${problems.length} row(s) not sent:` : '.'}`);
+    for (const p of problems.sort((a, b) => a.row - b.row)) console.log(`  row ${p.row}  ${p.message}`);
+    if (problems.some((p) => /failed/.test(p.message))) process.exitCode = 1;
+  });
 
-/** Follows the export's pages to the end, writing each to stdout as it arrives. */
-async function exportResponses(values: Values): Promise<number> {
-  const api = (values.api ?? process.env.CX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const key = values.key ?? process.env.CX_API_KEY;
-  if (!values.survey || !key) {
-    console.error(`responses export needs --survey and an API key (--key or CX_API_KEY)\n\n${USAGE}`);
-    return 2;
-  }
-  let cursor: string | null = null;
-  do {
-    const query = new URLSearchParams({ format: values.format ?? 'csv', ...(cursor && { cursor }) });
-    const res: Response = await fetch(`${api}/admin/surveys/${encodeURIComponent(values.survey)}/responses/export?${query}`, { headers: { 'x-api-key': key } });
-    const body = await res.text();
-    if (!res.ok) throw new Error(`${res.status} ${body}`);
-    process.stdout.write(body);
-    cursor = res.headers.get('x-next-cursor');
-  } while (cursor);
-  return 0;
-}
+// responses and customers ---------------------------------------------------------------------------------
+const responses = program.command('responses').description('responses');
+withApi(responses.command('import').description('import answers collected offline from a CSV of any size (sent in parts); prints totals and every rejected row').argument('<file>'))
+  .requiredOption('--survey <id>', 'the survey')
+  .addOption(new Option('--channel <channel>', 'where the answers were collected').choices(['face-to-face', 'direct-mail']).makeOptionMandatory())
+  .action((file: string, options: ApiOptions & { survey: string; channel: string }) =>
+    importFile('responses', file, options, `/admin/surveys/${encodeURIComponent(options.survey)}/responses/import?channel=${encodeURIComponent(options.channel)}`),
+  );
+withApi(responses.command('export').description('every response of a survey to stdout: RFC 4180 CSV (formula-safe) or JSON Lines'))
+  .requiredOption('--survey <id>', 'the survey')
+  .addOption(new Option('--format <format>').choices(['csv', 'jsonl']).default('csv'))
+  .action(async (options: ApiOptions & { survey: string; format: string }) => {
+    const api = adminApi(options);
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ format: options.format, ...(cursor && { cursor }) });
+      const res = await api.raw(`/admin/surveys/${encodeURIComponent(options.survey)}/responses/export?${query}`);
+      process.stdout.write(await res.text());
+      cursor = res.headers.get('x-next-cursor');
+    } while (cursor);
+  });
 
-/** Rows per request: well under the import route's limit. */
+const customers = program.command('customers').description('customer profiles from CRM data');
+withApi(
+  customers
+    .command('import')
+    .description('import profiles (customerId, name, email, phone, segment, lifetimeValue, contractState, contractEndsAt, lastTransactionAt, lastTransactionAmount, accountManager) from a CSV of any size; re-imports update')
+    .argument('<file>'),
+).action((file: string, options: ApiOptions) => importFile('customers', file, options, '/admin/customers/import'));
+
+/** Rows per request: well under the import routes' limit. */
 const IMPORT_CHUNK = 1000;
 
 /** Streams a CSV file to an import route in parts, so files of any size go through the same validation. */
-async function importFile(kind: 'responses' | 'customers', file: string | undefined, values: Values): Promise<number> {
-  const api = (values.api ?? process.env.CX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const key = values.key ?? process.env.CX_API_KEY;
-  const ready = kind === 'customers' || (values.survey && values.channel);
-  if (!file || !key || !ready) {
-    console.error(`${kind} import needs FILE${kind === 'responses' ? ', --survey, --channel' : ''} and an API key (--key or CX_API_KEY)\n\n${USAGE}`);
-    return 2;
-  }
-  const route =
-    kind === 'customers'
-      ? `${api}/admin/customers/import`
-      : `${api}/admin/surveys/${encodeURIComponent(values.survey!)}/responses/import?channel=${encodeURIComponent(values.channel!)}`;
-  const { createReadStream } = await import('node:fs');
-  const { parse } = await import('csv-parse');
-  const parser = createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
-  let header: string[] | undefined;
-  let batch: { row: number; fields: Record<string, string> }[] = [];
+async function importFile(kind: 'responses' | 'customers', file: string, options: ApiOptions, route: string) {
+  const api = adminApi(options);
   const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejected: [] as { row: number; field: string; message: string }[] };
+  const shown = progress('rows sent');
+  let batch: Row[] = [];
   const send = async () => {
     if (!batch.length) return;
-    const res = await fetch(route, {
-      method: 'POST',
-      headers: { 'x-api-key': key, 'content-type': 'application/json' },
-      body: JSON.stringify({ rows: batch }),
-    });
-    const report = (await res.json()) as Record<string, any>;
-    if (!res.ok) throw new Error(`${res.status} ${report.error?.message ?? 'import failed'}: ${(report.error?.details ?? []).map((d: { field: string; message: string }) => `${d.field} ${d.message}`).join('; ')}`);
+    const report = await api.call('POST', route, { rows: batch });
     totals.received += report.received;
     totals.stored += report.stored ?? 0;
     totals.duplicates += report.duplicates ?? 0;
     totals.upserted += report.upserted ?? 0;
     totals.rejected.push(...report.rejected);
-    process.stderr.write(`\r${totals.received} rows sent…`);
+    shown.update(totals.received);
     batch = [];
   };
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (!header) {
-      header = record;
-      continue;
-    }
-    if (record.length !== header.length) {
-      totals.received += 1;
-      totals.rejected.push({ row: info.lines, field: 'row', message: `has ${record.length} fields, the header ${header.length}` });
-      continue;
-    }
-    batch.push({ row: info.lines, fields: Object.fromEntries(header.map((column, i) => [column, record[i]])) });
+  for await (const row of csvRows(file, (line, message) => {
+    totals.received += 1;
+    totals.rejected.push({ row: line, field: 'row', message });
+  })) {
+    batch.push(row);
     if (batch.length === IMPORT_CHUNK) await send();
   }
   await send();
-  process.stderr.write('\n');
+  shown.done();
   console.log(
     kind === 'customers'
       ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${totals.rejected.length} rejected.`
       : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejected.length} rejected.`,
   );
   for (const r of totals.rejected.sort((a, b) => a.row - b.row)) console.log(`  row ${r.row}  ${r.field}: ${r.message}`);
-  return 0;
 }
 
-/** The case commands talk to the admin API, locally or in AWS, so they go through the same checks as any client. */
-async function cases(action: string | undefined, id: string | undefined, values: Values): Promise<number> {
-  const api = (values.api ?? process.env.CX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const key = values.key ?? process.env.CX_API_KEY;
-  if (!key) {
-    console.error('An admin API key is needed: --key KEY or CX_API_KEY');
-    return 2;
-  }
-  const call = async (path: string, body?: unknown) => {
-    const res = await fetch(api + path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'x-api-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const payload = (await res.json().catch(() => ({}))) as Record<string, any>;
-    if (!res.ok) {
-      const details = (payload.error?.details ?? []).map((d: { field: string; message: string }) => `${d.field}: ${d.message}`).join('; ');
-      throw new Error(`${res.status} ${payload.error?.message ?? 'request failed'}${details ? ` (${details})` : ''}`);
-    }
-    return payload;
-  };
-  const line = (c: Record<string, any>) => `${c.id}  ${c.status.padEnd(12)} ${c.severity.padEnd(8)} ${c.touchpoint}  ${c.owner}${c.team ? ` (${c.team})` : ''}  opened ${c.createdAt}`;
-  if (action === 'list') {
-    const query = new URLSearchParams(
-      Object.entries({ status: values.status, owner: values.owner, team: values.team, surveyId: values.survey, touchpoint: values.touchpoint, severity: values.severity, limit: values.limit }).filter(
-        (e): e is [string, string] => e[1] !== undefined,
-      ),
-    );
-    const page = await call(`/admin/cases?${query}`);
-    for (const c of page.items) console.log(line(c));
+// cases --------------------------------------------------------------------------------------------------
+const cases = program.command('cases').description('cases opened for bad experiences');
+const caseLine = (c: Record<string, any>) => `${c.id}  ${c.status.padEnd(12)} ${c.severity.padEnd(8)} ${c.touchpoint}  ${c.owner}${c.team ? ` (${c.team})` : ''}  opened ${c.createdAt}`;
+withApi(cases.command('list').description('cases, newest first, one line each'))
+  .option('--status <status>')
+  .option('--owner <email>')
+  .option('--team <team>')
+  .option('--survey <id>')
+  .option('--touchpoint <touchpoint>')
+  .option('--severity <severity>')
+  .option('--limit <n>', '1–100', positiveInt)
+  .action(async (options: ApiOptions & Record<string, string | number | undefined>) => {
+    const filters = { status: options.status, owner: options.owner, team: options.team, surveyId: options.survey, touchpoint: options.touchpoint, severity: options.severity, limit: options.limit };
+    const query = new URLSearchParams(Object.entries(filters).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]])));
+    const page = await adminApi(options).call('GET', `/admin/cases?${query}`);
+    for (const c of page.items) console.log(caseLine(c));
     console.log(`${page.items.length} case(s)${page.nextCursor ? ' (more: narrow the filter or raise --limit)' : ''}`);
-    return 0;
-  }
-  if (!id) {
-    console.error(`cases ${action ?? ''}: which case? Give its id.\n\n${USAGE}`);
-    return 2;
-  }
-  if (action === 'show') {
-    const c = await call(`/admin/cases/${encodeURIComponent(id)}`);
-    console.log(line(c));
-    for (const h of c.history) console.log(`  ${h.at}  ${h.action}${h.details ? `: ${h.details}` : ''} (${h.by})${h.note ? ` — ${h.note}` : ''}`);
-    return 0;
-  }
-  const actions: Record<string, string> = { ack: 'acknowledge', note: 'note', resolve: 'resolve', reopen: 'reopen' };
-  if (!action || !actions[action]) {
-    console.error(`Unknown cases command: ${action ?? ''}\n\n${USAGE}`);
-    return 2;
-  }
-  const body = { action: actions[action], ...(values.note && { note: values.note }), ...(values.resolution && { resolution: values.resolution }) };
-  const c = await call(`/admin/cases/${encodeURIComponent(id)}/actions`, body);
-  console.log(line(c));
-  return 0;
+  });
+withApi(cases.command('show').description('one case with its history').argument('<caseId>')).action(async (id: string, options: ApiOptions) => {
+  const c = await adminApi(options).call('GET', `/admin/cases/${encodeURIComponent(id)}`);
+  console.log(caseLine(c));
+  for (const h of c.history) console.log(`  ${h.at}  ${h.action}${h.details ? `: ${h.details}` : ''} (${h.by})${h.note ? ` — ${h.note}` : ''}`);
+});
+for (const [name, action, description] of [
+  ['ack', 'acknowledge', 'acknowledge a case'],
+  ['note', 'note', 'add a note to a case'],
+  ['resolve', 'resolve', 'resolve a case (--resolution CODE)'],
+  ['reopen', 'reopen', 'reopen a resolved case'],
+] as const) {
+  withApi(cases.command(name).description(`${description}; recorded as this API key's action (409 if its status does not allow it)`).argument('<caseId>'))
+    .option('--note <text>')
+    .option('--resolution <code>')
+    .action(async (id: string, options: ApiOptions & { note?: string; resolution?: string }) => {
+      const body = { action, ...(options.note && { note: options.note }), ...(options.resolution && { resolution: options.resolution }) };
+      console.log(caseLine(await adminApi(options).call('POST', `/admin/cases/${encodeURIComponent(id)}/actions`, body)));
+    });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(`Failed: ${error instanceof Error ? error.message : error}`);
-    process.exit(1);
-  },
-);
+// replay -------------------------------------------------------------------------------------------------
+withAws(
+  program
+    .command('replay')
+    .description('finish every response whose scoring or alert did not complete (the stream gave up, a provider was down, the record expired): runs the sweeper now'),
+)
+  .option('--older-than <seconds>', 'only responses pending at least this long', positiveInt, 0)
+  .option('--function <name>', 'the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally; in AWS the SweeperFunctionName output)')
+  .action(async (options: { olderThan: number; function?: string; endpoint?: string; region?: string }) => {
+    const functionName = options.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
+    const out = await new LambdaClient(awsConfig(options)).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ olderThanSeconds: options.olderThan, limit: 1000 })) }));
+    const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
+    if (out.FunctionError) throw new CliError(`The sweeper failed: ${payload}`);
+    const report = JSON.parse(payload) as { found: number; completed: number; superseded: number; alerts: number; failed: { responseId: string; step: string; message: string }[] };
+    console.log(`Replayed ${report.found} pending response(s): ${report.completed} finished, ${report.alerts} alert(s) sent or resumed, ${report.superseded} superseded by newer answers, ${report.failed.length} still failing.`);
+    for (const f of report.failed) console.log(`  ${f.responseId}  ${f.step}: ${f.message}`);
+    if (report.failed.length) process.exitCode = 1;
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof CliError ? error.message : `Failed: ${error instanceof Error ? error.message : error}`);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
+});
