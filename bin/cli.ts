@@ -194,6 +194,21 @@ withApi(
     .argument('<file>'),
 ).action((file: string, options: ApiOptions) => importFile('customers', file, options, '/admin/customers/import'));
 
+withApi(customers.command('erase').description('erase a customer: profile, responses, cases, invitations, conversations and phone mappings; prints the audit record').argument('<customerId>'))
+  .option('--yes', 'do not ask (for scripts)')
+  .action(async (customerId: string, options: ApiOptions & { yes?: boolean }) => {
+    if (!options.yes) {
+      if (!process.stdin.isTTY) throw new CliError('Erasure cannot be undone: pass --yes to confirm', 2);
+      const { createInterface } = await import('node:readline/promises');
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await prompt.question(`Erase customer ${customerId} and everything they gave us? Type the id to confirm: `);
+      prompt.close();
+      if (answer.trim() !== customerId) throw new CliError('Not confirmed; nothing erased.', 2);
+    }
+    const audit = await adminApi(options).call('DELETE', `/admin/customers/${encodeURIComponent(customerId)}`);
+    console.log(`Erased ${customerId}: ${Object.entries(audit.erased).map(([kind, n]) => `${n} ${kind}`).join(', ')}. Audit ${audit.auditId} (subject ${audit.subject}).`);
+  });
+
 /** Rows per request: well under the import routes' limit. */
 const IMPORT_CHUNK = 1000;
 

@@ -82,6 +82,8 @@ export const contract: Record<RouteKey, RouteContract> = {
     success: { status: 200, media: CSV, description: 'RFC 4180 CSV (formula-safe) or JSON Lines (format=jsonl)' },
   },
   'POST /admin/customers/import': { summary: 'Import CRM customer profiles (upsert)', body: { schema: importRows, media: [CSV, JSON_MEDIA] } },
+  'DELETE /admin/customers/{customerId}': { summary: 'Erase a customer; answers the audit record (what went, by whom, when; the customer as a keyed hash)' },
+  'GET /admin/audit': { summary: 'The erasures of a month', query: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }) },
   'GET /admin/customers/{customerId}': { summary: 'A customer: profile, latest responses, cases' },
   'GET /admin/settings/contact-fatigue': { summary: 'The global contact-fatigue rules' },
   'PUT /admin/settings/contact-fatigue': { summary: 'Set the global contact-fatigue rules', body: { schema: FatigueRulesSchema } },

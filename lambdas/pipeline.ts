@@ -24,7 +24,7 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AUDIT#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -168,7 +168,7 @@ export const handlers = {
   sendInvitations: {
     entry: 'lambdas/handlers/send-invitations.ts',
     description: 'E-mails survey invitations with one-click score links',
-    access: { table: { read: ['SURVEY#', 'INVITATION#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'], write: ['INVITATION#', 'CONTACT#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'], write: ['INVITATION#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 29,
   },
   getResponse: {
@@ -259,6 +259,20 @@ export const handlers = {
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
     access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
+  },
+  erasure: {
+    entry: 'lambdas/handlers/erasure.ts',
+    description: 'Erases a customer (profile, responses, cases, invitations, conversations, phone mappings) and keeps an audit without personal data',
+    access: {
+      table: {
+        read: ['CUSTOMER#', 'RESPONSE#'],
+        write: ['AUDIT#'],
+        queryItems: ['CUSTOMER#', 'AUDIT#'],
+        delete: ['CUSTOMER#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'CONVERSATION#', 'PHONE#', 'CONTACT#'],
+      },
+      secrets: ['TOKEN_SECRET'],
+    },
+    timeoutSeconds: 29,
   },
   aggregateResponses: {
     entry: 'lambdas/handlers/aggregate-responses.ts',
@@ -353,6 +367,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/surveys/{surveyId}/responses/export', handler: 'exportResponses', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'POST', path: '/admin/customers/import', handler: 'customers', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/customers/{customerId}', handler: 'customers', auth: 'apiKey', roles: ADMIN_MANAGER },
+  { method: 'DELETE', path: '/admin/customers/{customerId}', handler: 'erasure', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/audit', handler: 'erasure', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey', roles: ADMIN },
   { method: 'PUT', path: '/admin/settings/contact-fatigue', handler: 'fatigueSettings', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/reports/summary', handler: 'reports', auth: 'apiKey', roles: EVERY_ROLE },

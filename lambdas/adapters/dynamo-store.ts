@@ -9,7 +9,7 @@ import type { AlertCase, NotificationChannel } from '../domain/alerts';
 import { nextDeadline } from '../domain/cases';
 import { DomainError } from '../domain/errors';
 import type { KeyScope } from '../domain/roles';
-import type { ApiKeyRecord, CaseFilter, CaseListing, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
+import type { ApiKeyRecord, CaseFilter, CaseListing, TimelineKind, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
 import type { SurveyResponse } from '../domain/response';
 import type { ResponseScores } from '../domain/scoring';
 import type { Survey } from '../domain/survey';
@@ -36,7 +36,7 @@ export const keys = {
   contact: (key: string) => ({ pk: `CONTACT#${key}`, sk: 'META' }),
   customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'META' }),
   /** A customer's timeline: pointers to their responses and cases, newest last by sort key. */
-  customerEvent: (id: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string) => ({ pk: `CUSTOMER#${id}`, sk: `${kind}#${at}#${itemId}` }),
+  customerEvent: (id: string, kind: TimelineKind, at: string, itemId: string) => ({ pk: `CUSTOMER#${id}`, sk: `${kind}#${at}#${itemId}` }),
   fatigueSettings: { pk: 'SETTINGS#contact-fatigue', sk: 'META' },
 };
 
@@ -496,7 +496,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
   getCustomer(id: string) {
     return this.get<CustomerProfile>(keys.customer(id), true);
   }
-  async addToCustomerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string) {
+  async addToCustomerTimeline(customerId: string, kind: TimelineKind, at: string, itemId: string) {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.customerEvent(customerId, kind, at, itemId), entity: 'customerEvent', kind, at, itemId } }));
   }
   async customerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', limit: number): Promise<string[]> {

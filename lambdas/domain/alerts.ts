@@ -50,6 +50,8 @@ export interface AlertCase {
   readonly version?: number;
   readonly notifications: Readonly<Record<NotificationChannel, NotificationState>>;
   readonly history: readonly CaseEvent[];
+  /** The response's retention (table TTL), when its survey has one. */
+  readonly expiresAt?: number;
 }
 
 /** Which of the survey's thresholds a response crosses. Empty when the experience was fine. */
@@ -126,6 +128,8 @@ export function openCase(survey: Survey, response: SurveyResponse, now: Date): A
     version: 0,
     notifications: { email: 'pending', sns: 'pending' },
     history: [{ at: createdAt, action: 'opened', by: 'system' }],
+    // The case goes with its response when the survey's retention ends.
+    ...(response.expiresAt && { expiresAt: response.expiresAt }),
   };
 }
 

@@ -104,6 +104,8 @@ export async function sendInvitations(
     const claimant = randomUUID();
     try {
       const outcome = await deps.store.putInvitation(invitation);
+      // So that erasing the customer finds the invitations sent to them.
+      if (outcome === 'created' && contact.customerId) await deps.store.addToCustomerTimeline(contact.customerId, 'INVITATION', invitation.createdAt, id);
       const stored = outcome === 'created' ? invitation : await deps.store.getInvitation(id);
       if (stored?.sentAt) {
         results.push({ invitationId: id, email: contact.email, status: 'already-sent' });

@@ -51,6 +51,9 @@ export interface ApiKeyRecord {
   readonly revokedAt?: string;
 }
 
+/** What a customer's timeline points at: their responses, cases, and the invitations sent to them. */
+export type TimelineKind = 'RESPONSE' | 'CASE' | 'INVITATION';
+
 /** Fields a case listing can be narrowed by (all must match). */
 export interface CaseFilter {
   readonly status?: string;
@@ -146,7 +149,7 @@ export interface FeedbackStore {
   putCustomer(profile: CustomerProfile): Promise<void>;
   getCustomer(id: string): Promise<CustomerProfile | undefined>;
   /** Points the customer's timeline at a response or case, so their history reads without scanning. */
-  addToCustomerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string): Promise<void>;
+  addToCustomerTimeline(customerId: string, kind: TimelineKind, at: string, itemId: string): Promise<void>;
   /** Ids of the customer's latest responses or cases, newest first. */
   customerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', limit: number): Promise<string[]>;
   /** One identity's contact history (by its keyed hash), or undefined. */

@@ -25,6 +25,8 @@ export interface SurveyResponse {
   readonly submittedAt: string;
   /** Bumped on every change of `answers`, so scoring never overwrites newer answers with older scores. */
   readonly revision: number;
+  /** Seconds since the epoch: the survey's retention, after which the table's TTL removes the response. */
+  readonly expiresAt?: number;
   readonly invitationId?: string;
   readonly contact?: { readonly email?: string; readonly name?: string; readonly phone?: string };
   readonly attributes?: Record<string, string>;

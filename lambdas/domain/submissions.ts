@@ -2,7 +2,7 @@ import { notFound } from './errors';
 import { idFromKey, newId } from './ids';
 import type { FeedbackStore, PutOutcome } from './ports';
 import { parseAnswers, type Channel, type SurveyResponse } from './response';
-import type { Survey } from './survey';
+import { retentionExpiry, type Survey } from './survey';
 
 export interface Submission {
   readonly surveyId: string;
@@ -56,6 +56,8 @@ export async function recordResponse(
     ...(submission.contact && { contact: submission.contact }),
     ...(submission.attributes && { attributes: submission.attributes }),
   };
-  const outcome = await store.putResponse(response);
-  return { response, outcome, survey: target };
+  const expiresAt = retentionExpiry(target, response.submittedAt);
+  const kept: SurveyResponse = expiresAt ? { ...response, expiresAt } : response;
+  const outcome = await store.putResponse(kept);
+  return { response: kept, outcome, survey: target };
 }

@@ -82,6 +82,8 @@ export const SurveyInputSchema = z
     alert: AlertSettingsSchema.prefault({}),
     /** Contact-fatigue rules of this survey; they win over the global ones field by field. */
     fatigue: FatigueRulesSchema.optional(),
+    /** Days a response (and its case) is kept after it was given; the table's TTL then removes it. */
+    retentionDays: z.number().int().min(1).max(3650).optional(),
     intro: z.string().trim().max(1000).optional(),
     thankYou: z.string().trim().max(1000).optional(),
     /** @default "en" */
@@ -109,6 +111,10 @@ export function createSurvey(input: z.infer<typeof SurveyInputSchema>, id: strin
 }
 
 /** The question an invitation e-mail turns into one-click links: the first NPS or CSAT question. */
+/** When a response given at `submittedAt` expires under the survey's retention (TTL seconds), if it has one. */
+export const retentionExpiry = (survey: Pick<Survey, 'retentionDays'>, submittedAt: string): number | undefined =>
+  survey.retentionDays ? Math.floor(Date.parse(submittedAt) / 1000) + survey.retentionDays * 86_400 : undefined;
+
 export function headlineQuestion(survey: Pick<Survey, 'questions'>): Question | undefined {
   return survey.questions.find((q) => q.type === 'nps' || q.type === 'csat');
 }

@@ -6,6 +6,7 @@ import { DynamoFeedbackStore } from '../adapters/dynamo-store';
 import { DynamoPhoneStore } from '../adapters/dynamo-phone-store';
 import { DynamoReplayGuard } from '../adapters/dynamo-replay-guard';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates';
+import { DynamoErasure } from '../adapters/dynamo-erasure';
 import { documentClient } from '../adapters/dynamo-table';
 import type { PhoneStore, ReplayGuard } from '../domain/phone/ports';
 import { SesEmailSender } from '../adapters/ses-email-sender';
@@ -27,6 +28,7 @@ const dynamoDbClient = once(() => tracer.captureAWSv3Client(new DynamoDBClient({
 export const feedbackStore = once<FeedbackStore>(() => new DynamoFeedbackStore(requireEnv(env.tableName), dynamoDbClient()));
 export const phoneStore = once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), dynamoDbClient()));
 export const aggregates = once(() => new DynamoAggregates(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
+export const erasureStore = once(() => new DynamoErasure(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
 export const replayGuard = once<ReplayGuard>(() => new DynamoReplayGuard(requireEnv(env.tableName), dynamoDbClient()));
 export const emailSender = once<EmailSender>(
   () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({}))),

@@ -75,6 +75,7 @@ describe('the operator CLI', () => {
       ['responses', 'import'],
       ['responses', 'export'],
       ['customers', 'import'],
+      ['customers', 'erase'],
       ['cases', 'list'],
       ['cases', 'show'],
       ['cases', 'ack'],

@@ -1,7 +1,7 @@
 import { keyedResponseId } from '../submissions';
 import type { Answers, Channel, SurveyResponse } from '../response';
 import { parseAnswers } from '../response';
-import type { Question, Survey } from '../survey';
+import { retentionExpiry, type Question, type Survey } from '../survey';
 import { interpretAnswer, leadingNumber, type PhoneInput } from './answers';
 
 /** An IVR call or SMS exchange working through a survey one question at a time. */
@@ -126,5 +126,6 @@ export function responseOf(survey: Survey, c: Conversation, now: Date): SurveyRe
     submittedAt: c.startedAt,
     // One revision per answer given, and one more when it completes: each write supersedes the last.
     revision: Object.keys(answers).length + (complete ? 1 : 0),
+    ...(retentionExpiry(survey, c.startedAt) && { expiresAt: retentionExpiry(survey, c.startedAt) }),
   };
 }

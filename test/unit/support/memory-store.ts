@@ -4,7 +4,7 @@ import type { ContactHistory, FatigueRules } from '../../../lambdas/domain/fatig
 import type { CustomerProfile, ProfileSnapshot } from '../../../lambdas/domain/customers';
 import { nextDeadline } from '../../../lambdas/domain/cases';
 import { seesCase, type KeyScope } from '../../../lambdas/domain/roles';
-import type { ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
+import type { TimelineKind, ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/response';
 import type { ResponseScores } from '../../../lambdas/domain/scoring';
 import type { Survey } from '../../../lambdas/domain/survey';
@@ -146,7 +146,7 @@ export class MemoryStore implements FeedbackStore {
   readonly timeline: { customerId: string; kind: string; at: string; itemId: string }[] = [];
   putCustomer = async (p: CustomerProfile) => void this.customers.set(p.customerId, p);
   getCustomer = async (id: string) => this.customers.get(id);
-  addToCustomerTimeline = async (customerId: string, kind: 'RESPONSE' | 'CASE', at: string, itemId: string) => {
+  addToCustomerTimeline = async (customerId: string, kind: TimelineKind, at: string, itemId: string) => {
     if (!this.timeline.some((t) => t.customerId === customerId && t.kind === kind && t.itemId === itemId)) this.timeline.push({ customerId, kind, at, itemId });
   };
   customerTimeline = async (customerId: string, kind: 'RESPONSE' | 'CASE', limit: number) =>

@@ -1,0 +1,22 @@
+import { validationError } from '../domain/errors';
+import { eraseCustomer } from '../domain/erasure';
+import { callerOf } from '../shared/caller';
+import { secretValue } from '../shared/config';
+import { erasureStore, feedbackStore } from '../shared/dependencies';
+import { httpHandler, json, pathParam } from '../shared/http';
+
+/**
+ * `DELETE /admin/customers/{customerId}`: erases the customer (see `eraseCustomer`) and answers the audit
+ * record, which says what went; `GET /admin/audit?month=yyyy-mm`: the erasures of a month.
+ */
+export const handler = httpHandler(async (event) => {
+  if (event.requestContext.http.method === 'GET') {
+    const month = event.queryStringParameters?.month ?? new Date().toISOString().slice(0, 7);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw validationError('month must be yyyy-mm', [{ field: 'month', message: 'yyyy-mm' }]);
+    return json(200, { month, items: await erasureStore().listAudit(month) });
+  }
+  const customerId = pathParam(event, 'customerId');
+  if (customerId.length > 128) throw validationError('customerId is at most 128 characters', [{ field: 'customerId', message: 'too long' }]);
+  const audit = await eraseCustomer({ store: feedbackStore(), erasure: erasureStore(), tokenSecret: await secretValue('TOKEN_SECRET') }, customerId, `api-key:${callerOf(event).keyName}`, new Date());
+  return json(200, audit);
+});
