@@ -246,6 +246,18 @@ async function importFile(kind: 'responses' | 'customers', file: string, options
   for (const r of totals.rejected.sort((a, b) => a.row - b.row)) console.log(`  row ${r.row}  ${r.field}: ${r.message}`);
 }
 
+// reports ------------------------------------------------------------------------------------------------
+withApi(program.command('reports').description('reports from the aggregates').command('export').description('the aggregate cells of a survey (every counter) to stdout as CSV or JSON Lines'))
+  .requiredOption('--survey <id>', 'the survey')
+  .option('--from <date>', 'first day, yyyy-mm-dd (default: 89 days before --to)')
+  .option('--to <date>', 'last day, yyyy-mm-dd (default: today)')
+  .addOption(new Option('--granularity <g>').choices(['day', 'week', 'month']).default('day'))
+  .addOption(new Option('--format <format>').choices(['csv', 'jsonl']).default('csv'))
+  .action(async (options: ApiOptions & { survey: string; from?: string; to?: string; granularity: string; format: string }) => {
+    const query = new URLSearchParams({ surveyId: options.survey, granularity: options.granularity, format: options.format, ...(options.from && { from: options.from }), ...(options.to && { to: options.to }) });
+    process.stdout.write(await (await adminApi(options).raw(`/admin/reports/export?${query}`)).text());
+  });
+
 // cases --------------------------------------------------------------------------------------------------
 const cases = program.command('cases').description('cases opened for bad experiences');
 const caseLine = (c: Record<string, any>) => `${c.id}  ${c.status.padEnd(12)} ${c.severity.padEnd(8)} ${c.touchpoint}  ${c.owner}${c.team ? ` (${c.team})` : ''}  opened ${c.createdAt}`;

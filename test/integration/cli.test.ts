@@ -38,6 +38,9 @@ describe('the operator CLI', () => {
     expect(first.stdout).toContain('row 5  the same contact appears earlier in the file');
     await eventually(async () => (await sentEmails(local.runtime)).filter((m) => m.destination.to.some((to) => to.startsWith('cli-'))).length === 2, 'two invitations');
 
+    const aggregates = await cx(['reports', 'export', '--survey', 'demo', '--granularity', 'month']);
+    expect(aggregates.stdout.split('\r\n')[0]).toMatch(/^period,touchpoint,channel,responses,alerts,/);
+
     const again = await cx(['invitations', 'send', csv, '--survey', surveyId]);
     expect(again.stdout).toContain('2 already-sent');
     expect(again.stdout).not.toMatch(/\d+ sent/);
@@ -74,6 +77,7 @@ describe('the operator CLI', () => {
       ['invitations', 'send'],
       ['responses', 'import'],
       ['responses', 'export'],
+      ['reports', 'export'],
       ['customers', 'import'],
       ['customers', 'erase'],
       ['cases', 'list'],
