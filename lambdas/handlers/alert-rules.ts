@@ -4,6 +4,7 @@ import { loadSurvey } from '../domain/submissions';
 import { seesSurvey } from '../domain/roles';
 import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
+import { forgetSurvey } from '../shared/survey-cache';
 import { header, httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
 /**
@@ -32,5 +33,6 @@ export const handler = httpHandler(async (event) => {
     throw validationError('If-Match must be the version number of the rules you read', [{ field: 'If-Match', message: 'not a version' }]);
   }
   const set = await setAlertRules(store, survey, parsed.data.rules, expected, `api-key:${caller.keyName}`, new Date());
+  forgetSurvey(survey.id);
   return json(200, set, { etag: `"${set.version}"` });
 });

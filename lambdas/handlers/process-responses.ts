@@ -2,7 +2,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { failureOf, processResponse } from '../domain/processing';
 import { alertingDeps, feedbackStore } from '../shared/dependencies';
 import { logger, metrics } from '../shared/powertools';
-import { cachedSurvey, responseImage, streamHandler } from '../shared/stream';
+import { responseImage, streamHandler } from '../shared/stream';
+import { cachedSurvey } from '../shared/survey-cache';
 
 /**
  * For each new revision of a response: scores, the case and its notifications for a bad experience, then

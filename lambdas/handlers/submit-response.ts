@@ -3,6 +3,7 @@ import { thankYouPage } from '../domain/html';
 import { WebSubmissionSchema } from '../domain/response';
 import { recordResponse } from '../domain/submissions';
 import { feedbackStore } from '../shared/dependencies';
+import { loadCachedSurvey } from '../shared/survey-cache';
 import { formAnswers, html, httpHandler, idempotencyKey, isForm, json, parseBody, zodDetails } from '../shared/http';
 import { metrics } from '../shared/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -23,10 +24,13 @@ export const handler = httpHandler(async (event) => {
     : body;
   const parsed = WebSubmissionSchema.safeParse(input);
   if (!parsed.success) throw validationError('the response is not valid', zodDetails(parsed.error.issues));
+  const store = feedbackStore();
+  // One DynamoDB round trip per answer: the survey comes from the container's cache.
   const { response, outcome, survey } = await recordResponse(
-    feedbackStore(),
+    store,
     { ...parsed.data, channel: 'web', idempotencyKey: idempotencyKey(event, fromForm ? body.idempotencyKey : undefined) },
     new Date(),
+    await loadCachedSurvey(store, parsed.data.surveyId),
   );
   if (outcome === 'created') metrics.addMetric('ResponsesReceived', MetricUnit.Count, 1);
   return fromForm ? html(200, thankYouPage(survey)) : json(202, { id: response.id, status: outcome === 'created' ? 'accepted' : 'duplicate' });

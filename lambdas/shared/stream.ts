@@ -8,8 +8,7 @@ import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { entityOf } from '../adapters/dynamo-table';
 import type { SurveyResponse } from '../domain/response';
-import type { Survey } from '../domain/survey';
-import type { FeedbackStore, Invitation } from '../domain/ports';
+import type { Invitation } from '../domain/ports';
 import { logger, metrics, tracer } from './powertools';
 
 /** The entity of a stream image when it is of this type, else undefined. */
@@ -65,15 +64,4 @@ export function batchStreamHandler(handleBatch: (records: readonly DynamoDBRecor
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
-}
-
-/** Surveys change rarely; a consumer reads each at most once a minute. */
-const SURVEY_TTL_MS = 60_000;
-const surveys = new Map<string, { survey: Survey | undefined; at: number }>();
-export async function cachedSurvey(store: FeedbackStore, id: string): Promise<Survey | undefined> {
-  const hit = surveys.get(id);
-  if (hit && Date.now() - hit.at < SURVEY_TTL_MS) return hit.survey;
-  const survey = await store.getSurvey(id);
-  surveys.set(id, { survey, at: Date.now() });
-  return survey;
 }

@@ -5,17 +5,16 @@ import fc from 'fast-check';
 import { countersOf, deltaOf, mergeDeltas, NO_TOUCHPOINT, periodOf } from '../../lambdas/domain/aggregates';
 import type { SurveyResponse } from '../../lambdas/domain/response';
 import { toLambdaRecord } from '../../local/stream-poller';
-import { eventually, sentEmails, useTestRuntime } from './support';
+import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
 
 jest.setTimeout(180_000);
 
 const local = useTestRuntime();
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-const survey = {
+const survey = surveyInput({
   name: 'Store visit',
   touchpoint: 'store',
-  ownerEmail: 'lead@example.com',
   questions: [
     { id: 'nps', type: 'nps', text: 'Recommend us?', required: true },
     { id: 'csat', type: 'csat', text: 'Satisfied?' },
@@ -24,7 +23,7 @@ const survey = {
     { id: 'stay', type: 'rating', scale: 5, text: 'How sure are you to stay with us?', dimension: 'retention' },
     { id: 'comment', type: 'text', text: 'Why?' },
   ],
-};
+});
 
 const row = fc.record({
   nps: fc.integer({ min: 0, max: 10 }),

@@ -1,0 +1,37 @@
+/**
+ * The bench's load generator, in its own process (so it does not share an event loop with the runtime):
+ * `tsx bench/load.ts '<json>'` runs autocannon for a while at a fixed concurrency and prints requests/s.
+ * Targets: `ingest` (POST /responses) or `putItem` (a raw PutItem on DynamoDB Local, a unique key each).
+ */
+import autocannon, { type Request } from 'autocannon';
+import { randomUUID } from 'node:crypto';
+
+const { target, url, table, connections, seconds } = JSON.parse(process.argv[2]) as { target: 'ingest' | 'putItem'; url: string; table: string; connections: number; seconds: number };
+
+const request: Request =
+  target === 'ingest'
+    ? { method: 'POST' as const, path: '/responses', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ surveyId: 'demo', answers: { nps: 9, comment: 'fine' } }) }
+    : {
+        method: 'POST' as const,
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.PutItem',
+          // DynamoDB Local checks that a signature is there, not what it says.
+          authorization: 'AWS4-HMAC-SHA256 Credential=local/20261125/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        setupRequest: (req: Request) => ({
+          ...req,
+          body: JSON.stringify({
+            TableName: table,
+            Item: { pk: { S: `BENCH#${randomUUID()}` }, sk: { S: 'META' }, answers: { M: { nps: { N: '9' }, comment: { S: 'fine' } } }, submittedAt: { S: new Date().toISOString() } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        }),
+      };
+
+autocannon({ url, connections, duration: seconds, requests: [request] }, (error, result) => {
+  if (error) throw error;
+  const failed = result.non2xx + result.errors + result.timeouts;
+  process.stdout.write(JSON.stringify({ requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, total: result.requests.total, failed }));
+});
