@@ -4,7 +4,7 @@
  * declares but this map does not describe still appear (from the handler's description), and a test
  * requires every route with a body to be described here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlertRulesRequestSchema, ConditionSchema } from './domain/alert-rules';
 import { CaseActionSchema, CaseQuerySchema } from './domain/cases';
 import { FatigueRulesSchema } from './domain/fatigue';

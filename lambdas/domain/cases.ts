@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertCase, CaseStatus } from './alerts';
 import { DomainError } from './errors';
 import { externalId } from './identifiers';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { externalId, hasControlCharacters, prototypeKeyPath } from './identifiers';
 import { isE164 } from './phone/ports';
 

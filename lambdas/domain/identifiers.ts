@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Names that would reach an object's prototype when used as a property key. Untrusted JSON may carry them

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireSomeDelivered, validationError } from './errors';
 import { idFromKey, newId } from './ids';
 import { attributesSchema, externalId, personName } from './identifiers';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `limit` (1–100, default 25) and the opaque `cursor` of every paginated listing. */
 export const PageQuerySchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addCounters, periodOf, type Counters, type Granularity } from './aggregates';
 import type { AlertCase } from './alerts';
 import { CHANNELS } from './response';

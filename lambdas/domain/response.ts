@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationError, type ErrorDetail } from './errors';
 import { attributesSchema, externalId, isSafeKey, safeKey } from './identifiers';
 import { numericRange, type Question, type Survey } from './survey';

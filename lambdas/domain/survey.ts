@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertRuleSet } from './alert-rules';
 import { FatigueRulesSchema } from './fatigue';
 import { isSafeKey } from './identifiers';

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { APIGatewayRequestAuthorizerEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
 import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { authorize, authorizerContextOf, presentedKey } from '../domain/api-keys';
@@ -16,9 +15,8 @@ const REFUSED: Result = { isAuthorized: false, context: {} };
  */
 export const handler = middy(async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
   // An event API Gateway would not send is refused, not thrown on.
-  const parsed = APIGatewayRequestAuthorizerEventV2Schema.safeParse(event);
-  if (!parsed.success) return REFUSED;
-  const outcome = await authorize(feedbackStore(), presentedKey(parsed.data.headers ?? {}));
+  if (!isAuthorizerEvent(event)) return REFUSED;
+  const outcome = await authorize(feedbackStore(), presentedKey(event.headers ?? {}));
   if (outcome === 'missing') return REFUSED;
   if (outcome === 'denied') {
     logger.warn('API key refused', { route: event.routeKey, sourceIp: event.requestContext?.http?.sourceIp });
@@ -26,3 +24,15 @@ export const handler = middy(async (event: APIGatewayRequestAuthorizerEventV2): 
   }
   return { isAuthorized: true, context: authorizerContextOf(outcome) };
 }).use(injectLambdaContext(logger, { resetKeys: true }));
+
+/**
+ * The shape of an HTTP API (payload 2.0) REQUEST authorizer event, as far as this authorizer reads it:
+ * checked by hand, so the authorizer (on every admin call) does not load a schema library.
+ */
+function isAuthorizerEvent(event: unknown): event is APIGatewayRequestAuthorizerEventV2 {
+  if (!event || typeof event !== 'object') return false;
+  const e = event as Record<string, unknown>;
+  const context = e.requestContext as Record<string, unknown> | undefined;
+  const headersOk = e.headers === undefined || (typeof e.headers === 'object' && e.headers !== null && Object.values(e.headers).every((v) => typeof v === 'string'));
+  return e.type === 'REQUEST' && typeof e.routeKey === 'string' && headersOk && typeof context === 'object' && context !== null && typeof context.http === 'object' && context.http !== null;
+}

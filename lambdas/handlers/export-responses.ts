@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationError } from '../domain/errors';
 import { responsesCsv, responsesJsonl } from '../domain/export';
 import { seesResponse, seesSurvey } from '../domain/roles';

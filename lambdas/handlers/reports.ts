@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { validationError } from '../domain/errors';
 import { aggregatesExport } from '../domain/export';
 import {

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sweepPending, type SweepReport } from '../domain/processing';
 import { alertingDeps } from '../shared/dependencies';
 import { logger, metrics } from '../shared/powertools';

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../domain/errors';
 import { KeyScopeSchema, mayCallRoute, ROLES, type Caller } from '../domain/roles';
 import { routes, type ApiKeyRole } from '../pipeline';

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, validationError } from '../domain/errors';
 import { mediaType, parseBody, rawBody, zodDetails, type HttpEvent } from './http';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { contract, namedSchemas, type RouteContract, type RouteKey } from '../api-contract';
 import { handlers, routes, type RouteDefinition } from '../pipeline';
 
