@@ -40,6 +40,10 @@ export interface Range {
 
 /** The range of a report, defaulted and checked; `undefined` fields are reported by name. */
 export function reportRange(query: { from?: string; to?: string }, now: Date): Range | { field: 'from' | 'to'; message: string } {
+  // A real calendar day (2026-02-30 is not), whoever calls: the reports API validates, the dashboard reads raw input.
+  const isDay = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  if (query.to !== undefined && !isDay(query.to)) return { field: 'to', message: 'must be a day, yyyy-mm-dd' };
+  if (query.from !== undefined && !isDay(query.from)) return { field: 'from', message: 'must be a day, yyyy-mm-dd' };
   const to = query.to ?? now.toISOString().slice(0, 10);
   const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 89 * DAY_MS).toISOString().slice(0, 10);
   if (from > to) return { field: 'from', message: 'must not be after to' };

@@ -3,7 +3,8 @@ import { eraseCustomer } from '../domain/erasure';
 import { callerOf } from '../shared/caller';
 import { secretValue } from '../shared/config';
 import { erasureStore, feedbackStore } from '../shared/dependencies';
-import { httpHandler, json, pathParam } from '../shared/http';
+import { httpHandler, json, pathParam, zodDetails } from '../shared/http';
+import { externalId } from '../domain/identifiers';
 
 /**
  * `DELETE /admin/customers/{customerId}`: erases the customer (see `eraseCustomer`) and answers the audit
@@ -15,8 +16,9 @@ export const handler = httpHandler(async (event) => {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw validationError('month must be yyyy-mm', [{ field: 'month', message: 'yyyy-mm' }]);
     return json(200, { month, items: await erasureStore().listAudit(month) });
   }
-  const customerId = pathParam(event, 'customerId');
-  if (customerId.length > 128) throw validationError('customerId is at most 128 characters', [{ field: 'customerId', message: 'too long' }]);
+  const parsed = externalId(128).safeParse(pathParam(event, 'customerId'));
+  if (!parsed.success) throw validationError('customerId is not valid', zodDetails(parsed.error.issues, 'customerId'));
+  const customerId = parsed.data;
   const audit = await eraseCustomer({ store: feedbackStore(), erasure: erasureStore(), tokenSecret: await secretValue('TOKEN_SECRET') }, customerId, `api-key:${callerOf(event).keyName}`, new Date());
   return json(200, audit);
 });

@@ -63,6 +63,9 @@ describe('erasure', () => {
     const audit = (await api('/admin/audit')).body.items;
     expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ auditId: erased.body.auditId, subject: erased.body.subject })]));
 
+    // A hostile id is refused, naming the field.
+    for (const id of ['x%0Ay', '%00']) expect((await api(`/admin/customers/${id}`, { method: 'DELETE' })).body.error.details[0].field).toBe('customerId');
+
     // Erasing again finds nothing left.
     const second = (await api(`/admin/customers/${person.customerId}`, { method: 'DELETE' })).body;
     expect(Object.values(second.erased).every((n) => n === 0)).toBe(true);

@@ -69,6 +69,8 @@ describe('ISO weeks and periods', () => {
     expect(reportRange({}, new Date('2026-11-24T12:00:00Z'))).toEqual({ from: '2026-08-27', to: '2026-11-24' });
     expect(reportRange({ from: '2026-11-25', to: '2026-11-24' }, new Date())).toMatchObject({ field: 'from' });
     expect(reportRange({ from: '2024-01-01', to: '2026-11-24' }, new Date())).toMatchObject({ field: 'from' });
+    expect(reportRange({ from: '2026-02-30' }, new Date())).toMatchObject({ field: 'from' });
+    expect(reportRange({ to: '2026-1-1' }, new Date())).toMatchObject({ field: 'to' });
   });
 });
 
