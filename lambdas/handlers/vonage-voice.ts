@@ -26,7 +26,8 @@ export const handler = httpHandler(async (event) => {
   const kind = event.rawPath.split('/').pop();
 
   if (kind === 'event') {
-    if (uuid && FINAL.has(String(body.status))) await endCall(deps, `voice-vonage#${uuid}`);
+    // Only a string is a status: an object whose toString is not a function must not reach String().
+    if (uuid && typeof body.status === 'string' && FINAL.has(body.status)) await endCall(deps, `voice-vonage#${uuid}`);
     return json(200, { ok: true });
   }
   if (!uuid) return json(200, vonageNcco(undefined, undefined, { eventUrl: '', first: true }));

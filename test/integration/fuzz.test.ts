@@ -568,7 +568,8 @@ describe('fuzz', () => {
           conversation_uuid: fc.oneof(fc.uuid(), anyValue),
           from: fc.oneof(fc.constantFrom('14155550100', '+14155550100'), nastyString, anyValue),
           to: fc.oneof(fc.constant('DEMO'), nastyString, anyValue),
-          status: fc.oneof(fc.constantFrom('started', 'ringing', 'answered', 'completed', 'failed'), anyValue),
+          // Objects whose toString is not a function once gave a 500 (String() on them throws).
+          status: fc.oneof(fc.constantFrom('started', 'ringing', 'answered', 'completed', 'failed'), fc.constant({ toString: 0 }), anyValue),
           dtmf: fc.oneof(fc.record({ digits: fc.oneof(fc.constantFrom('3', '10', '#'), nastyString, anyValue), timed_out: fc.boolean() }, { requiredKeys: [] }), anyValue),
           speech: fc.oneof(fc.record({ results: fc.oneof(fc.array(fc.record({ text: fc.oneof(nastyString, anyValue), confidence: anyValue }, { requiredKeys: [] }), { maxLength: 2 }), anyValue) }, { requiredKeys: [] }), anyValue),
         },
