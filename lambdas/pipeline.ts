@@ -62,6 +62,8 @@ export interface HandlerAccess {
   readonly secrets?: readonly SecretName[];
   /** Sends SMS through Twilio (account SID and sender number come from the stack's settings). */
   readonly sendSms?: boolean;
+  /** Sends invitations through the SES configuration set whose events report deliveries and bounces. */
+  readonly emailEvents?: boolean;
 }
 
 export interface HandlerDefinition {
@@ -168,7 +170,7 @@ export const handlers = {
   sendInvitations: {
     entry: 'lambdas/handlers/send-invitations.ts',
     description: 'E-mails survey invitations with one-click score links',
-    access: { table: { read: ['SURVEY#', 'INVITATION#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'], write: ['INVITATION#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#'], write: ['INVITATION#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, emailEvents: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 29,
   },
   getResponse: {
@@ -273,6 +275,11 @@ export const handlers = {
       secrets: ['TOKEN_SECRET'],
     },
     timeoutSeconds: 29,
+  },
+  emailEvents: {
+    entry: 'lambdas/handlers/email-events.ts',
+    description: 'SES delivery, bounce and complaint events of invitations: the funnel, and bounce suppression',
+    access: { table: { write: ['INVITATION#', 'SUPPRESS#'] }, secrets: ['TOKEN_SECRET'] },
   },
   aggregateResponses: {
     entry: 'lambdas/handlers/aggregate-responses.ts',
@@ -436,9 +443,12 @@ export const invocableHandlers: readonly { readonly handler: HandlerName; readon
   { handler: 'connectSurvey', invokedBy: 'connect.amazonaws.com' },
 ];
 
+/** Handlers of the SES event topic (invitations' deliveries, bounces, complaints). No emulator publishes these locally. */
+export const emailEventHandlers: readonly HandlerName[] = ['emailEvents'];
+
 /** Handlers that serve at least one route, consumer, schedule or direct invocation, plus the authorizer. */
 export function handlersInUse(): HandlerName[] {
-  const names = new Set<HandlerName>(['authorizer']);
+  const names = new Set<HandlerName>(['authorizer', ...emailEventHandlers]);
   for (const invocable of invocableHandlers) names.add(invocable.handler);
   for (const route of routes) names.add(route.handler);
   for (const consumer of streamConsumers) names.add(consumer.handler);
@@ -455,6 +465,7 @@ export const env = {
   twilioAccountSid: 'TWILIO_ACCOUNT_SID',
   twilioFromNumber: 'TWILIO_FROM_NUMBER',
   twilioApiUrl: 'TWILIO_API_URL',
+  emailConfigurationSet: 'EMAIL_CONFIGURATION_SET',
   /** `<NAME>_SECRET_ARN` points at Secrets Manager in AWS; `<NAME>` holds the value locally. */
   secretArnSuffix: '_SECRET_ARN',
 } as const;

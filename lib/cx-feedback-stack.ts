@@ -8,7 +8,8 @@ import { FeedbackMonitoring } from './feedback-monitoring';
 import { FeedbackProcessing } from './feedback-processing';
 import { FeedbackSchedules } from './feedback-schedules';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { invocableHandlers, routes } from '../lambdas/pipeline';
+import { emailEventHandlers, invocableHandlers, routes } from '../lambdas/pipeline';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 
 export interface CxFeedbackStackProps extends StackProps {
   /** Sender of invitations and alert e-mails (an SES identity you can verify): required, never a placeholder. */
@@ -67,6 +68,7 @@ export class CxFeedbackStack extends Stack {
       }
     }
     this.api.addRoutes((name) => this.functions.get(name));
+    for (const name of emailEventHandlers) this.alerting.emailEvents.addSubscription(new subscriptions.LambdaSubscription(this.functions.get(name)));
     this.processing = new FeedbackProcessing(this, 'Processing', { table: this.data.table, key: this.data.key, functionFor: (name) => this.functions.get(name) });
     this.schedules = new FeedbackSchedules(this, 'Schedules', {
       key: this.data.key,

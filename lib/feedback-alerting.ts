@@ -15,6 +15,9 @@ export interface FeedbackAlertingProps {
 export class FeedbackAlerting extends Construct {
   readonly topic: sns.Topic;
   readonly senderEmail: string;
+  /** SES publishes invitations' deliveries, bounces and complaints here (the funnel and bounce suppression). */
+  readonly emailEvents: sns.Topic;
+  readonly configurationSet: ses.ConfigurationSet;
 
   constructor(scope: Construct, id: string, props: FeedbackAlertingProps) {
     super(scope, id);
@@ -25,6 +28,31 @@ export class FeedbackAlerting extends Construct {
     });
     new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(props.senderEmail) });
     this.senderEmail = props.senderEmail;
+
+    this.emailEvents = new sns.Topic(this, 'EmailEventTopic', { displayName: 'CX feedback e-mail events', masterKey: props.key, enforceSSL: true });
+    const stack = Stack.of(this);
+    const fromSes = new iam.ServicePrincipal('ses.amazonaws.com');
+    // SES publishes to the encrypted topic only for this account.
+    this.emailEvents.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [fromSes], actions: ['sns:Publish'], resources: [this.emailEvents.topicArn], conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    );
+    props.key.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [fromSes], actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['*'], conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    );
+    this.configurationSet = new ses.ConfigurationSet(this, 'Invitations', {});
+    this.configurationSet.addEventDestination('ToTopic', {
+      destination: ses.EventDestination.snsTopic(this.emailEvents),
+      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+  }
+
+  /** Sending through the configuration set (its events report deliveries and bounces). */
+  grantConfigurationSet(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ses:SendEmail'],
+      resourceArns: [Arn.format({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }, Stack.of(this))],
+    });
   }
 
   /**

@@ -77,6 +77,7 @@ export class FeedbackFunctions extends Construct {
         ...(access.table && { [env.tableName]: data.table.tableName }),
         ...(access.publishAlerts && { [env.alertTopicArn]: alerting.topic.topicArn }),
         ...(access.sendEmail && { [env.senderEmail]: alerting.senderEmail }),
+        ...(access.emailEvents && { [env.emailConfigurationSet]: alerting.configurationSet.configurationSetName }),
         ...(access.links && { [env.publicUrl]: props.publicUrl }),
         ...Object.fromEntries(secretNames.map((s) => [`${s}${env.secretArnSuffix}`, data.secrets[s].secretArn])),
         ...(access.sendSms && props.twilio && { [env.twilioAccountSid]: props.twilio.accountSid, [env.twilioFromNumber]: props.twilio.fromNumber }),
@@ -85,6 +86,7 @@ export class FeedbackFunctions extends Construct {
 
     if (access.table) this.grantTable(role, access.table, data);
     if (access.sendEmail) alerting.grantSendEmail(role);
+    if (access.emailEvents) alerting.grantConfigurationSet(role);
     if (access.publishAlerts) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [alerting.topic.topicArn] }));
       this.grantKey(role, data, 'sns', ['kms:Decrypt', 'kms:GenerateDataKey*']);

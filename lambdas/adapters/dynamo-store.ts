@@ -469,6 +469,20 @@ export class DynamoFeedbackStore implements FeedbackStore {
       ),
     );
   }
+  recordInvitationEvent(id: string, event: 'deliveredAt' | 'bouncedAt' | 'complainedAt', at: string): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.invitation(id),
+          UpdateExpression: 'SET #event = if_not_exists(#event, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#event': event },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+  }
   async markInvitationSent(id: string, sentAt: string) {
     await this.doc.send(
       new UpdateCommand({

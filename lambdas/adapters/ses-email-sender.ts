@@ -5,6 +5,8 @@ export class SesEmailSender implements EmailSender {
   constructor(
     private readonly from: string,
     private readonly client: SESv2Client = new SESv2Client({}),
+    /** The configuration set whose event destination reports deliveries and bounces (none locally). */
+    private readonly configurationSet?: string,
   ) {}
 
   async send(message: EmailMessage): Promise<void> {
@@ -12,6 +14,7 @@ export class SesEmailSender implements EmailSender {
       new SendEmailCommand({
         FromEmailAddress: this.from,
         Destination: { ToAddresses: [message.to] },
+        ...(this.configurationSet && message.invitationId && { ConfigurationSetName: this.configurationSet, EmailTags: [{ Name: 'invitationId', Value: message.invitationId }] }),
         Content: {
           Simple: {
             Subject: { Data: message.subject, Charset: 'UTF-8' },

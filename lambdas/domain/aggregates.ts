@@ -10,7 +10,8 @@ import { LOYALTY_SEGMENTS, type ResponseScores } from './scoring';
  * - CSAT: `csat_n`, `csat_top2` (4–5), `csat_bottom` (1); CES: `ces_n`, `ces_sum`, `ces_sumsq`, `ces_high` (5–7, high effort);
  * - loyalty: `loyalty_n`, `loyalty_sum10` (index × 10, so sums stay whole numbers), `seg_<segment>`;
  * - histograms: `h:<questionId>:<value>` for every answer on a numeric scale;
- * - the e-mail funnel: `inv_sent`, `inv_opened` (a one-click page served) from invitations, on the day they
+ * - the e-mail funnel: `inv_sent`, `inv_delivered`, `inv_bounced` (as the provider reports), `inv_opened` (a
+ *   one-click page served) from invitations, on the day they
  *   were created; `inv_answered`, `inv_completed` from responses to an invitation, on the day of the answer.
  * A response counts once it is scored for its current revision; a later revision takes its old counts back.
  */
@@ -92,7 +93,7 @@ export function countersOf(response: SurveyResponse | undefined): Counters | und
 /** What an invitation adds to the funnel of its cell. */
 export function invitationCountersOf(invitation: Invitation | undefined): Counters | undefined {
   if (!invitation?.sentAt) return undefined;
-  return { inv_sent: 1, ...(invitation.openedAt && { inv_opened: 1 }) };
+  return { inv_sent: 1, ...(invitation.openedAt && { inv_opened: 1 }), ...(invitation.deliveredAt && { inv_delivered: 1 }), ...(invitation.bouncedAt && { inv_bounced: 1 }) };
 }
 
 const invitationCellOf = (invitation: Invitation) => ({ surveyId: invitation.surveyId, touchpoint: invitation.touchpoint || NO_TOUCHPOINT, channel: invitation.channel, day: invitation.createdAt.slice(0, 10) });

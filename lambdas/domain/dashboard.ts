@@ -168,6 +168,8 @@ export function viewOf(input: {
     ...(input.funnel?.length && {
       funnel: input.funnel.flatMap((f) => [
         { stage: `Invited (${f.channel})`, count: f.invited },
+        { stage: 'Delivered', count: f.delivered, note: 'as the e-mail provider reports it' },
+        { stage: 'Bounced', count: f.bounced, note: 'a permanent bounce also stops mail to the address' },
         { stage: 'One-click page opened', count: f.opened, note: 'by the person or a mail scanner' },
         { stage: 'Answered', count: f.answered, note: `response rate ${f.responseRate.percent}% (95% interval ${f.responseRate.low}–${f.responseRate.high}%)` },
         { stage: 'Completed', count: f.completed },

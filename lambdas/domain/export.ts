@@ -77,7 +77,7 @@ export function aggregateColumns(survey: Pick<Survey, 'questions'>): string[] {
     const range = numericRange(q);
     return range ? Array.from({ length: range.max - range.min + 1 }, (_, i) => histogramCounter(q.id, range.min + i)) : [];
   });
-  return ['period', 'touchpoint', 'channel', 'responses', 'alerts', 'nps_n', 'nps_promoters', 'nps_passives', 'nps_detractors', 'csat_n', 'csat_top2', 'csat_bottom', 'ces_n', 'ces_sum', 'ces_sumsq', 'ces_high', 'loyalty_n', 'loyalty_sum10', ...SEGMENT_COUNTERS, ...histogram];
+  return ['period', 'touchpoint', 'channel', 'responses', 'alerts', 'nps_n', 'nps_promoters', 'nps_passives', 'nps_detractors', 'csat_n', 'csat_top2', 'csat_bottom', 'ces_n', 'ces_sum', 'ces_sumsq', 'ces_high', 'loyalty_n', 'loyalty_sum10', ...SEGMENT_COUNTERS, 'inv_sent', 'inv_delivered', 'inv_bounced', 'inv_opened', 'inv_answered', 'inv_completed', ...histogram];
 }
 
 /** Aggregate cells as RFC 4180 CSV (header first) or JSON Lines, one row per cell with every counter (0 when absent). */

@@ -130,7 +130,7 @@ export async function sendInvitations(
       const link = (score: number) => `${deps.publicUrl}/r/${token}?score=${score}`;
       try {
         const unsubscribe = `${deps.publicUrl}/u/${unsubscribeToken(deps.tokenSecret, who)}`;
-        await deps.email.send(invitationEmail(survey, question, { email: contact.email, name: contact.name }, link, unsubscribe));
+        await deps.email.send({ ...invitationEmail(survey, question, { email: contact.email, name: contact.name }, link, unsubscribe), invitationId: id });
       } catch (error) {
         await deps.store.releaseInvitation(id, claimant).catch(() => undefined);
         throw error;

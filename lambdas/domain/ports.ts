@@ -36,6 +36,10 @@ export interface Invitation {
   readonly openCount?: number;
   /** The distinct scores whose links were served: several at once is a scanner following every link. */
   readonly openedScores?: readonly string[];
+  /** What the e-mail provider reported: delivered to the recipient's server, bounced, or marked as spam. */
+  readonly deliveredAt?: string;
+  readonly bouncedAt?: string;
+  readonly complainedAt?: string;
 }
 
 export interface ApiKeyRecord {
@@ -139,6 +143,8 @@ export interface FeedbackStore {
   markInvitationSent(id: string, sentAt: string): Promise<void>;
   /** Notes that a link of the invitation was served (with the score it carries); answers the invitation as it is now. */
   recordLinkOpened(id: string, score: number | undefined, now: Date): Promise<Invitation | undefined>;
+  /** Notes a provider event on the invitation, the first time only; false when there is no such invitation. */
+  recordInvitationEvent(id: string, event: 'deliveredAt' | 'bouncedAt' | 'complainedAt', at: string): Promise<boolean>;
 
   /** A suppression by its keyed hash (see domain/suppression.ts), or undefined. */
   getSuppression(key: string): Promise<{ readonly key: string; readonly since: string; readonly via: string } | undefined>;
@@ -172,6 +178,8 @@ export interface EmailMessage {
   readonly html: string;
   /** Extra headers, e.g. List-Unsubscribe. */
   readonly headers?: readonly { readonly name: string; readonly value: string }[];
+  /** The invitation it carries: the provider's delivery and bounce events name it, for the funnel. */
+  readonly invitationId?: string;
 }
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;

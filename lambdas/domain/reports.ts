@@ -234,6 +234,9 @@ export interface FunnelStage {
   readonly channel: string;
   /** Invitations sent in the range. */
   readonly invited: number;
+  /** As the e-mail provider reported them (SES events in AWS; none locally). */
+  readonly delivered: number;
+  readonly bounced: number;
   /** Of those, invitations whose one-click page was served (by the person or a mail scanner). */
   readonly opened: number;
   /** Responses to an invitation in the range (a saved score counts), and those complete. */
@@ -244,7 +247,7 @@ export interface FunnelStage {
   readonly responseRate: Proportion;
 }
 
-/** The invitation funnel per channel of the range's day cells (e-mail: delivery and bounces are not reported by the provider here). */
+/** The invitation funnel per channel of the range's day cells. */
 export function funnelOf(dayCells: readonly Cell[], range: Range): FunnelStage[] {
   const byChannel = new Map<string, Counters>();
   for (const cell of dayCells) {
@@ -256,6 +259,6 @@ export function funnelOf(dayCells: readonly Cell[], range: Range): FunnelStage[]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([channel, c]) => {
       const [invited, opened, answered, completed] = [c.inv_sent ?? 0, c.inv_opened ?? 0, c.inv_answered ?? 0, c.inv_completed ?? 0];
-      return { channel, invited, opened, answered, completed, openedWithoutAnswer: Math.max(0, opened - answered), responseRate: wilson(Math.min(answered, invited), invited) };
+      return { channel, invited, delivered: c.inv_delivered ?? 0, bounced: c.inv_bounced ?? 0, opened, answered, completed, openedWithoutAnswer: Math.max(0, opened - answered), responseRate: wilson(Math.min(answered, invited), invited) };
     });
 }

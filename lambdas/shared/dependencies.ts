@@ -31,7 +31,7 @@ export const aggregates = once(() => new DynamoAggregates(documentClient(dynamoD
 export const erasureStore = once(() => new DynamoErasure(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
 export const replayGuard = once<ReplayGuard>(() => new DynamoReplayGuard(requireEnv(env.tableName), dynamoDbClient()));
 export const emailSender = once<EmailSender>(
-  () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({}))),
+  () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({})), process.env[env.emailConfigurationSet]),
 );
 export const alertPublisher = once<AlertPublisher>(
   () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),

@@ -269,6 +269,11 @@ describe('least privilege', () => {
       expect({ name, sends: ses.length > 0 }).toEqual({ name, sends: Boolean(accessOf(name).sendEmail) });
       for (const st of ses) {
         expect(st.Action).toBe('ses:SendEmail');
+        // The identity (sender address only), and for invitations the configuration set that reports their events.
+        if (JSON.stringify(st.Resource).includes(':configuration-set/')) {
+          expect({ name, configurationSet: true }).toEqual({ name, configurationSet: Boolean(accessOf(name).emailEvents) });
+          continue;
+        }
         expect(JSON.stringify(st.Resource)).toContain(':identity/*');
         expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'feedback@shop.example.org' } });
       }
@@ -322,11 +327,24 @@ describe('stream processing', () => {
     const keyArn = { 'Fn::GetAtt': [logicalId(stack.data.key), 'Arn'] };
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn, MessageRetentionPeriod: 14 * 24 * 3600 });
     const topics = Object.values(resources('AWS::SNS::Topic'));
-    expect(topics).toHaveLength(2);
+    // The alert topic, the escalation/operations topic, and SES's e-mail events.
+    expect(topics).toHaveLength(3);
     for (const topic of topics) expect(topic.Properties.KmsMasterKeyId).toEqual(keyArn);
     const denyInsecure = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([denyInsecure]) } });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([denyInsecure]) } });
+  });
+
+  it('sends invitations through a configuration set whose delivery, bounce and complaint events reach the e-mail events function', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ Enabled: true, MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint']), SnsDestination: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [logicalId(stack.functions.get('emailEvents')), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 'sns:Publish' })]) },
+    });
+    const fn = Object.values(resources('AWS::Lambda::Function')).find((f) => f.Properties.Description?.startsWith('E-mails survey invitations'))!;
+    expect(Object.keys(fn.Properties.Environment.Variables)).toContain('EMAIL_CONFIGURATION_SET');
   });
 });
 

@@ -135,7 +135,7 @@ describe('reports', () => {
       ],
       { from: '2026-10-01', to: '2026-10-31' },
     );
-    expect(funnel).toEqual([{ channel: 'email', invited: 10, opened: 6, answered: 4, completed: 3, openedWithoutAnswer: 2, responseRate: expect.objectContaining({ percent: 40 }) }]);
+    expect(funnel).toEqual([{ channel: 'email', invited: 10, delivered: 0, bounced: 0, opened: 6, answered: 4, completed: 3, openedWithoutAnswer: 2, responseRate: expect.objectContaining({ percent: 40 }) }]);
   });
 
   it('case metrics: times to acknowledge and resolve, open cases by age', () => {

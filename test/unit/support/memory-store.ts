@@ -134,6 +134,12 @@ export class MemoryStore implements FeedbackStore {
     this.invitations.set(id, opened);
     return opened;
   };
+  recordInvitationEvent = async (id: string, event: 'deliveredAt' | 'bouncedAt' | 'complainedAt', at: string) => {
+    const found = this.invitations.get(id);
+    if (!found) return false;
+    if (!found[event]) this.invitations.set(id, { ...found, [event]: at });
+    return true;
+  };
   markInvitationSent = async (id: string, sentAt: string) => {
     this.invitations.set(id, { ...this.invitations.get(id)!, sentAt });
     this.invitationClaims.delete(id);
