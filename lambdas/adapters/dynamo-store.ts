@@ -510,8 +510,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
   getCustomer(id: string) {
     return this.get<CustomerProfile>(keys.customer(id), true);
   }
-  async addToCustomerTimeline(customerId: string, kind: TimelineKind, at: string, itemId: string) {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.customerEvent(customerId, kind, at, itemId), entity: 'customerEvent', kind, at, itemId } }));
+  async addToCustomerTimeline(customerId: string, kind: TimelineKind, at: string, itemId: string, expiresAt?: number) {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.customerEvent(customerId, kind, at, itemId), entity: 'customerEvent', kind, at, itemId, ...(expiresAt && { expiresAt }) } }));
   }
   async customerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', limit: number): Promise<string[]> {
     const out = await this.doc.send(

@@ -155,7 +155,8 @@ export interface FeedbackStore {
   putCustomer(profile: CustomerProfile): Promise<void>;
   getCustomer(id: string): Promise<CustomerProfile | undefined>;
   /** Points the customer's timeline at a response or case, so their history reads without scanning. */
-  addToCustomerTimeline(customerId: string, kind: TimelineKind, at: string, itemId: string): Promise<void>;
+  /** A pointer on the customer's timeline; `expiresAt` (TTL) makes it go with what it points at. */
+  addToCustomerTimeline(customerId: string, kind: TimelineKind, at: string, itemId: string, expiresAt?: number): Promise<void>;
   /** Ids of the customer's latest responses or cases, newest first. */
   customerTimeline(customerId: string, kind: 'RESPONSE' | 'CASE', limit: number): Promise<string[]>;
   /** One identity's contact history (by its keyed hash), or undefined. */

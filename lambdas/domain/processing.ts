@@ -28,8 +28,9 @@ export async function processResponse(deps: AlertingDeps, survey: Survey, respon
   if (customerId) {
     // Pointers keyed by the answer time, so a retry writes the same ones.
     await step('timeline', async () => {
-      await deps.store.addToCustomerTimeline(customerId, 'RESPONSE', response.submittedAt, response.id);
-      if (alert !== 'no-alert') await deps.store.addToCustomerTimeline(customerId, 'CASE', response.submittedAt, response.id);
+      // Pointers expire with the response under the survey's retention, so no trace of it outlives it.
+      await deps.store.addToCustomerTimeline(customerId, 'RESPONSE', response.submittedAt, response.id, response.expiresAt);
+      if (alert !== 'no-alert') await deps.store.addToCustomerTimeline(customerId, 'CASE', response.submittedAt, response.id, response.expiresAt);
     });
   }
   // Whether a case was opened travels with the scores, so the response's stream image says so (aggregates count it).

@@ -110,11 +110,11 @@ export function createSurvey(input: z.infer<typeof SurveyInputSchema>, id: strin
   return { ...input, id, createdAt: now.toISOString() };
 }
 
-/** The question an invitation e-mail turns into one-click links: the first NPS or CSAT question. */
 /** When a response given at `submittedAt` expires under the survey's retention (TTL seconds), if it has one. */
 export const retentionExpiry = (survey: Pick<Survey, 'retentionDays'>, submittedAt: string): number | undefined =>
   survey.retentionDays ? Math.floor(Date.parse(submittedAt) / 1000) + survey.retentionDays * 86_400 : undefined;
 
+/** The question an invitation e-mail turns into one-click links: the first NPS or CSAT question. */
 export function headlineQuestion(survey: Pick<Survey, 'questions'>): Question | undefined {
   return survey.questions.find((q) => q.type === 'nps' || q.type === 'csat');
 }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { twilioSignature } from '../../local/signing';
 import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
 
 jest.setTimeout(120_000);
@@ -35,6 +36,10 @@ describe('erasure', () => {
     // A web answer and an SMS invitation (a conversation and a phone mapping).
     await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId, customerId: person.customerId, answers: { nps: 9 } }) });
     await api(`/admin/surveys/${surveyId}/sms-invitations`, { method: 'POST', body: JSON.stringify({ contacts: [{ phone: person.phone, customerId: person.customerId }] }) });
+    // They text STOP too (Twilio's signed webhook).
+    const smsUrl = `${runtime.apiUrl}/webhooks/twilio/sms`;
+    const stop = { MessageSid: 'SM00000000000000000000000000007781', From: person.phone, To: runtime.demoPhoneNumber, Body: 'STOP' };
+    expect((await fetch(smsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(runtime.env.TWILIO_AUTH_TOKEN, smsUrl, stop) }, body: new URLSearchParams(stop).toString() })).status).toBe(200);
     const unsubscribe = /Unsubscribe: (\S+)/.exec(mail.body.text!)![1];
     expect((await fetch(unsubscribe, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
     await runtime.waitForIdle();
@@ -58,6 +63,8 @@ describe('erasure', () => {
     // Still unsubscribed (a keyed hash), still counted (anonymously), and the audit is there.
     const again = await api(`/admin/surveys/${surveyId}/invitations`, { method: 'POST', body: JSON.stringify({ contacts: [{ email: person.email }] }) });
     expect(again.body.invitations[0]).toMatchObject({ status: 'suppressed', reason: 'unsubscribed' });
+    const text = await api(`/admin/surveys/${surveyId}/sms-invitations`, { method: 'POST', body: JSON.stringify({ contacts: [{ phone: person.phone }] }) });
+    expect(text.body.invitations[0]).toMatchObject({ status: 'suppressed' });
     expect((await api(`/admin/reports/summary?surveyId=${surveyId}`)).body.total.responses).toBe(2);
     expect((await api(`/admin/customers/${person.customerId}`)).status).toBe(404);
     const audit = (await api('/admin/audit')).body.items;
