@@ -1,7 +1,7 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
 import type { CaseMetrics, FunnelStage, Summary, Trend } from './reports';
-import type { Survey } from './survey';
+import type { Question, Survey } from './survey';
 
 /** A proportion or score with its 95% interval and the count behind it. */
 export interface Estimate {
@@ -117,26 +117,29 @@ export function viewOf(input: {
 }): DashboardView {
   const { total } = input.summary;
   const nps = total.nps;
-  const headline: DashboardView['headline'][number][] = [
-    {
+  // A figure for each kind of question the survey asks.
+  const asked = new Set(input.survey.questions.map((q) => q.type));
+  const figures: [Question['type'], DashboardView['headline'][number]][] = [
+    ['nps', {
       label: 'NPS',
       unit: '',
       ...(nps && { estimate: { value: nps.score, low: nps.low, high: nps.high, n: nps.n, tooFew: nps.tooFew } }),
       note: nps ? `${nps.promoters} promoters, ${nps.passives} passives, ${nps.detractors} detractors` : '',
-    },
-    {
+    }],
+    ['csat', {
       label: 'CSAT (top-2-box)',
       unit: '%',
       ...(total.csat && { estimate: { value: total.csat.top2Box.percent, low: total.csat.top2Box.low, high: total.csat.top2Box.high, n: total.csat.n, tooFew: total.csat.tooFew } }),
       note: total.csat ? `bottom box ${total.csat.bottomBox.percent}%` : '',
-    },
-    {
+    }],
+    ['ces', {
       label: 'CES (mean, 1–7, lower is easier)',
       unit: '',
       ...(total.ces && { estimate: { value: total.ces.mean.mean, low: total.ces.mean.low, high: total.ces.mean.high, n: total.ces.n, tooFew: total.ces.tooFew } }),
       note: total.ces ? `high effort (5–7): ${total.ces.highEffort.percent}%` : '',
-    },
+    }],
   ];
+  const headline = figures.filter(([type]) => asked.has(type)).map(([, figure]) => figure);
   const questionText = new Map(input.survey.questions.map((q) => [q.id, q.text]));
   const distributions = total.distributions.map((d) => {
     const values = Object.keys(d.counts).map(Number);
@@ -155,14 +158,12 @@ export function viewOf(input: {
     series: trend.series.map((s) => ({ name: s.name, values: s.points.map((p) => p.value) })),
     scale: trend.metric === 'nps' ? { min: -100, max: 100 } : trend.metric === 'ces' ? { min: 1, max: 7 } : trend.metric === 'responses' ? { min: 0, max: roundUp(trend) } : { min: 0, max: 100 },
   }));
-  const asked = new Set(input.survey.questions.map((q) => q.type));
   const metrics = input.caseMetrics;
   return {
     signedInAs: input.signedInAs,
     filter: input.filter,
     surveyName: input.survey.name,
-    // A figure for each kind of question the survey asks.
-    headline: headline.filter((_, i) => asked.has((['nps', 'csat', 'ces'] as const)[i])),
+    headline,
     distributions,
     trends,
     ...(input.funnel?.length && {

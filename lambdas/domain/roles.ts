@@ -79,6 +79,9 @@ export function seesSurvey(caller: Caller, surveyId: string): boolean {
   return caller.scope.surveys ? caller.scope.surveys.includes(surveyId) : true;
 }
 
+/** Whether the caller's reports count a touchpoint's answers: a manager scoped to touchpoints counts only theirs. */
+export const countsTouchpoint = (caller: Caller, touchpoint: string) => caller.role !== 'manager' || !caller.scope.touchpoints || caller.scope.touchpoints.includes(touchpoint);
+
 /** The case-listing restriction that keeps a manager to their cases, applied by the store as a filter. */
 export function caseScopeOf(caller: Caller): KeyScope | undefined {
   return caller.role === 'admin' ? undefined : caller.scope;

@@ -1,12 +1,13 @@
 import { authorize, hashApiKey } from '../domain/api-keys';
 import { CASE_LINK_DAYS } from '../domain/alerting';
 import { dashboardPage, signInPage, viewOf, type DashboardView } from '../domain/dashboard';
-import { funnelOf, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../domain/reports';
+import { funnelOf, reportRange, summarize, trendOf } from '../domain/reports';
 import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/roles';
 import type { Survey } from '../domain/survey';
 import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/tokens';
 import { publicUrl, secretValue } from '../shared/config';
-import { aggregates, feedbackStore } from '../shared/dependencies';
+import { feedbackStore } from '../shared/dependencies';
+import { reportCells } from '../shared/report-cells';
 import { html, httpHandler, parseBody, type HttpEvent, type HttpResult } from '../shared/http';
 
 const COOKIE = 'cx_dashboard';
@@ -65,12 +66,7 @@ export const handler = httpHandler(async (event) => {
 });
 
 async function dashboardView(caller: Caller, survey: Survey, range: { from: string; to: string }, filter: DashboardView['filter'], links: { secret: string; base: string; now: Date }): Promise<DashboardView> {
-  const keep = (cell: Cell) => caller.role !== 'manager' || !caller.scope.touchpoints || caller.scope.touchpoints.includes(cell.touchpoint);
-  const cellsOf = async (granularity: 'D' | 'W') => {
-    const periods = periodsBetween(granularity, range);
-    return (await aggregates().query(survey.id, granularity, periods[0], periods[periods.length - 1])).filter(keep);
-  };
-  const [days, weeks] = await Promise.all([cellsOf('D'), cellsOf('W')]);
+  const [days, weeks] = await Promise.all([reportCells(caller, survey.id, 'D', range), reportCells(caller, survey.id, 'W', range)]);
   const seesPeople = caller.role !== 'analyst';
   const [comments, cases] = seesPeople ? await Promise.all([latestDetractorComments(caller, survey), openCases(caller, survey, links)]) : [undefined, undefined];
   return viewOf({

@@ -8,22 +8,23 @@ import {
   FunnelQuerySchema,
   funnelOf,
   GRANULARITY_CODE,
-  periodsBetween,
   reportRange,
   summarize,
   SummaryQuerySchema,
   trendOf,
   TrendQuerySchema,
-  type Cell,
   type Range,
 } from '../domain/reports';
 import type { AlertCase } from '../domain/alerts';
 import { seesSurvey, type Caller } from '../domain/roles';
 import { loadSurvey } from '../domain/submissions';
-import type { Granularity } from '../domain/aggregates';
 import { callerOf, outOfScope } from '../shared/caller';
-import { aggregates, feedbackStore } from '../shared/dependencies';
+import { feedbackStore } from '../shared/dependencies';
+import { reportCells } from '../shared/report-cells';
 import { httpHandler, json, SECURITY_HEADERS, zodDetails, type HttpEvent } from '../shared/http';
+
+/** The survey every aggregate report names (the rest of the query is checked per report). */
+const ReportSurveySchema = SummaryQuerySchema.pick({ surveyId: true }).loose();
 
 function queryOf<S extends z.ZodType>(schema: S, event: HttpEvent): z.infer<S> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
@@ -35,20 +36,6 @@ function rangeOf(query: { from?: string; to?: string }): Range {
   const range = reportRange(query, new Date());
   if ('field' in range) throw validationError(`the report range is not valid: ${range.message}`, [{ field: range.field, message: range.message }]);
   return range;
-}
-
-/** A manager scoped to touchpoints counts only theirs; the query's own touchpoint and channel narrow further. */
-function cellsFor(caller: Caller, query: { touchpoint?: string; channel?: string }) {
-  return (cell: Cell) =>
-    (!query.touchpoint || cell.touchpoint === query.touchpoint) &&
-    (!query.channel || cell.channel === query.channel) &&
-    (caller.role !== 'manager' || !caller.scope.touchpoints || caller.scope.touchpoints.includes(cell.touchpoint));
-}
-
-async function cellsOf(surveyId: string, granularity: Granularity, range: Range, keep: (cell: Cell) => boolean): Promise<Cell[]> {
-  const periods = periodsBetween(granularity, range);
-  const stored = await aggregates().query(surveyId, granularity, periods[0], periods[periods.length - 1]);
-  return stored.filter(keep);
 }
 
 async function allCases(caller: Caller, range: Range, surveyId?: string): Promise<AlertCase[]> {
@@ -83,32 +70,32 @@ export const handler = httpHandler(async (event) => {
     const range = rangeOf(query);
     return json(200, { ...(query.surveyId && { surveyId: query.surveyId }), ...caseMetrics(await allCases(caller, range, query.surveyId), range, new Date()) });
   }
-  const base = queryOf(SummaryQuerySchema.pick({ surveyId: true }).loose(), event);
+  const base = queryOf(ReportSurveySchema, event);
   if (!seesSurvey(caller, base.surveyId)) throw outOfScope('surveyId', `survey ${base.surveyId}`);
   const survey = await loadSurvey(feedbackStore(), base.surveyId);
 
   if (report === 'summary') {
     const query = queryOf(SummaryQuerySchema, event);
     const range = rangeOf(query);
-    return json(200, summarize(survey, range, await cellsOf(survey.id, 'D', range, cellsFor(caller, query)), query.groupBy));
+    return json(200, summarize(survey, range, await reportCells(caller, survey.id, 'D', range, query), query.groupBy));
   }
   if (report === 'funnel') {
     const query = queryOf(FunnelQuerySchema, event);
     const range = rangeOf(query);
-    return json(200, { surveyId: survey.id, from: range.from, to: range.to, channels: funnelOf(await cellsOf(survey.id, 'D', range, cellsFor(caller, query)), range) });
+    return json(200, { surveyId: survey.id, from: range.from, to: range.to, channels: funnelOf(await reportCells(caller, survey.id, 'D', range, query), range) });
   }
   if (report === 'trend') {
     const query = queryOf(TrendQuerySchema, event);
     const range = rangeOf(query);
     const granularity = query.granularity ?? 'week';
-    const cells = await cellsOf(survey.id, GRANULARITY_CODE[granularity], range, cellsFor(caller, query));
+    const cells = await reportCells(caller, survey.id, GRANULARITY_CODE[granularity], range, query);
     return json(200, trendOf(survey, range, granularity, query.metric ?? 'nps', query.by ?? 'none', cells));
   }
   const query = queryOf(AggregateExportQuerySchema, event);
   const range = rangeOf(query);
   const granularity = query.granularity ?? 'day';
   const format = query.format ?? 'csv';
-  const cells = (await cellsOf(survey.id, GRANULARITY_CODE[granularity], range, cellsFor(caller, query))).sort((a, b) => `${a.period}${a.touchpoint}${a.channel}`.localeCompare(`${b.period}${b.touchpoint}${b.channel}`));
+  const cells = (await reportCells(caller, survey.id, GRANULARITY_CODE[granularity], range, query)).sort((a, b) => `${a.period}${a.touchpoint}${a.channel}`.localeCompare(`${b.period}${b.touchpoint}${b.channel}`));
   return {
     statusCode: 200,
     headers: {

@@ -1,0 +1,16 @@
+import type { Granularity } from '../domain/aggregates';
+import { periodsBetween, type Cell, type Range } from '../domain/reports';
+import { countsTouchpoint, type Caller } from '../domain/roles';
+import { aggregates } from './dependencies';
+
+/**
+ * The aggregate cells of a survey at one granularity, over every period the range touches: those the caller
+ * may count, narrowed to a touchpoint and channel when given. The reports API and the dashboard read these.
+ */
+export async function reportCells(caller: Caller, surveyId: string, granularity: Granularity, range: Range, narrow: { touchpoint?: string; channel?: string } = {}): Promise<Cell[]> {
+  const periods = periodsBetween(granularity, range);
+  const stored = await aggregates().query(surveyId, granularity, periods[0], periods[periods.length - 1]);
+  return stored.filter(
+    (cell) => countsTouchpoint(caller, cell.touchpoint) && (!narrow.touchpoint || cell.touchpoint === narrow.touchpoint) && (!narrow.channel || cell.channel === narrow.channel),
+  );
+}
