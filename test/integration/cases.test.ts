@@ -1,4 +1,4 @@
-import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
+import { eventually, runCli, sentEmails, surveyInput, useTestRuntime } from './support';
 
 jest.setTimeout(120_000);
 
@@ -121,12 +121,8 @@ describe('alert rules as data', () => {
 
 describe('the operator CLI on cases', () => {
   const cli = async (...args: string[]) => {
-    const { execFile } = await import('node:child_process');
-    return new Promise<{ code: number; out: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], { env: { ...process.env, CX_API_URL: local.runtime.apiUrl, CX_API_KEY: local.runtime.adminKey } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
-      );
-    });
+    const { code, stdout, stderr } = await runCli(local.runtime, args);
+    return { code, out: stdout + stderr };
   };
 
   it('lists, shows, acknowledges and resolves a case through the admin API, and reports refusals', async () => {

@@ -1,28 +1,15 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eventually, sentEmails, useTestRuntime } from './support';
+import { eventually, runCli, sentEmails, tempFile, useTestRuntime } from './support';
 
 jest.setTimeout(180_000);
 
 const local = useTestRuntime();
-const dir = mkdtempSync(join(tmpdir(), 'cx-cli-'));
 
-/** Runs the installed-style launcher (bin/cx.js) as a user would, against the local runtime. */
-function cx(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile(process.execPath, ['bin/cx.js', ...args], { env: { ...process.env, CX_API_URL: local.runtime.apiUrl, CX_API_KEY: local.runtime.adminKey, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    ),
-  );
-}
+const cx = (args: string[], env: Record<string, string> = {}) => runCli(local.runtime, args, env);
 
 describe('the operator CLI', () => {
   it('creates a survey from YAML, then sends e-mail invitations from a CSV once, however often it runs', async () => {
-    const yamlFile = join(dir, 'survey.yaml');
-    writeFileSync(
-      yamlFile,
+    const yamlFile = tempFile(
+      'survey.yaml',
       ['name: Pickup point check', 'touchpoint: pickup', 'ownerEmail: lead@example.com', 'questions:', '  - { id: nps, type: nps, text: "How likely are you to recommend us?", required: true }', '  - { id: comment, type: text, text: Why? }', ''].join('\n'),
     );
     const created = await cx(['surveys', 'create', yamlFile]);
@@ -30,8 +17,7 @@ describe('the operator CLI', () => {
     const surveyId = /Created survey (\S+)/.exec(created.stdout)![1];
     expect(created.stdout).toContain(`${local.runtime.apiUrl}/s/${surveyId}`);
 
-    const csv = join(dir, 'contacts.csv');
-    writeFileSync(csv, 'email,name,customerId,plan\ncli-1@example.com,Ann,c-1,gold\ncli-2@example.com,Bo,c-2,\nnot-an-address,Cy,c-3,silver\ncli-1@example.com,Ann again,c-1,gold\n');
+    const csv = tempFile('contacts.csv', 'email,name,customerId,plan\ncli-1@example.com,Ann,c-1,gold\ncli-2@example.com,Bo,c-2,\nnot-an-address,Cy,c-3,silver\ncli-1@example.com,Ann again,c-1,gold\n');
     const first = await cx(['invitations', 'send', csv, '--survey', surveyId]);
     expect(first.stdout).toContain('2 sent');
     expect(first.stdout).toMatch(/row 4 {2}refused: email/);

@@ -1,5 +1,5 @@
 import { twilioSignature } from '../../local/signing';
-import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
+import { eventually, runCli, sentEmails, surveyInput, tempFile, useTestRuntime } from './support';
 
 jest.setTimeout(120_000);
 
@@ -75,19 +75,10 @@ describe('customer profiles from CRM data', () => {
 
 describe('the CLI customer import', () => {
   it('streams a 10,000-row CRM file in parts and reports the bad rows by line', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { execFile } = await import('node:child_process');
     const lines = ['customerId,segment,lifetimeValue,contractState'];
     for (let i = 1; i <= 10_000; i++) lines.push(i % 2500 === 0 ? `big-${i},gold,lots,active` : `big-${i},${i % 3 ? 'silver' : 'gold'},${i},active`);
-    const file = join(mkdtempSync(join(tmpdir(), 'cx-crm-')), 'crm.csv');
-    writeFileSync(file, lines.join('\n'));
-    const out = await new Promise<string>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'customers', 'import', file], { env: { ...process.env, CX_API_URL: local.runtime.apiUrl, CX_API_KEY: local.runtime.adminKey } }, (_e, stdout) =>
-        resolve(stdout),
-      ),
-    );
+    const file = tempFile('crm.csv', lines.join('\n'));
+    const out = (await runCli(local.runtime, ['customers', 'import', file])).stdout;
     expect(out).toContain('10000 rows, 9996 profiles created or updated, 4 rejected.');
     expect(out).toContain('row 2501  lifetimeValue');
     expect((await local.api('/admin/customers/big-9999')).body.profile).toMatchObject({ segment: 'gold', lifetimeValue: 9999 });

@@ -1,4 +1,4 @@
-import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
+import { eventually, runCli, sentEmails, surveyInput, tempFile, useTestRuntime } from './support';
 
 jest.setTimeout(120_000);
 
@@ -64,21 +64,14 @@ describe('offline answers imported from CSV', () => {
 
 describe('the CLI import', () => {
   it('streams a 2,500-row file in parts through the same validation and reports rejected rows with their line', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { execFile } = await import('node:child_process');
     const surveyId = (await local.api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'mailing' })) })).body.id as string;
     const lines = ['id,customerId,nps,comment'];
     for (let i = 1; i <= 2500; i++) lines.push(i % 1000 === 0 ? `m-${i},c-${i},42,bad score` : `m-${i},c-${i},${7 + (i % 4)},"line ${i}"`);
-    const file = join(mkdtempSync(join(tmpdir(), 'cx-import-')), 'mailing.csv');
-    writeFileSync(file, lines.join('\n'));
-    const run = () =>
-      new Promise<{ code: number; out: string }>((resolve) =>
-        execFile(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'responses', 'import', file, '--survey', surveyId, '--channel', 'direct-mail'], { env: { ...process.env, CX_API_URL: local.runtime.apiUrl, CX_API_KEY: local.runtime.adminKey } }, (error, stdout) =>
-          resolve({ code: error ? 1 : 0, out: stdout }),
-        ),
-      );
+    const file = tempFile('mailing.csv', lines.join('\n'));
+    const run = async () => {
+      const { code, stdout } = await runCli(local.runtime, ['responses', 'import', file, '--survey', surveyId, '--channel', 'direct-mail']);
+      return { code, out: stdout };
+    };
     const first = await run();
     expect(first.code).toBe(0);
     expect(first.out).toContain('2500 rows, 2498 stored, 0 already imported, 2 rejected.');
@@ -90,7 +83,6 @@ describe('the CLI import', () => {
 
 describe('export', () => {
   it('pages responses out as CSV and JSON Lines through the API and the CLI', async () => {
-    const { execFile } = await import('node:child_process');
     const surveyId = (await local.api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'export' })) })).body.id as string;
     const rows = ['id,customerId,nps,comment', ...Array.from({ length: 150 }, (_, i) => `e-${i},c-${i},${i % 11},"=cmd|'/c calc'!A${i}"`)].join('\n');
     expect((await importCsv(surveyId, 'direct-mail', rows)).body.stored).toBe(150);
@@ -100,10 +92,7 @@ describe('export', () => {
     expect(text.split('\r\n')[0]).toMatch(/^id,submittedAt,channel/);
     expect(text).toContain(",'=cmd|'/c calc'!A");
     expect(first.headers.get('x-next-cursor')).toBeTruthy();
-    const cli = (format: string) =>
-      new Promise<string>((resolve) =>
-        execFile(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'responses', 'export', '--survey', surveyId, '--format', format], { env: { ...process.env, CX_API_URL: local.runtime.apiUrl, CX_API_KEY: local.runtime.adminKey }, maxBuffer: 10_000_000 }, (_e, stdout) => resolve(stdout)),
-      );
+    const cli = async (format: string) => (await runCli(local.runtime, ['responses', 'export', '--survey', surveyId, '--format', format])).stdout;
     const csv = await cli('csv');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(151);
     const jsonl = (await cli('jsonl')).trimEnd().split('\n').map((l) => JSON.parse(l));

@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ANY_FREE_PORTS } from '../../local/ports';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
 
@@ -82,3 +86,19 @@ export const surveyInput = (overrides: Record<string, unknown> = {}) => ({
   alert: { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 },
   ...overrides,
 });
+
+/** Runs the operator CLI (the `cx` launcher) against a runtime, as a user would; never rejects. */
+export function runCli(runtime: LocalRuntime, args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, ['bin/cx.js', ...args], { env: { ...process.env, CX_API_URL: runtime.apiUrl, CX_API_KEY: runtime.adminKey, ...env }, maxBuffer: 10_000_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+/** A file with this content in a fresh temporary directory. */
+export function tempFile(name: string, content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cx-test-')), name);
+  writeFileSync(file, content);
+  return file;
+}

@@ -1,20 +1,11 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../../lambdas/handlers/connect-survey';
 import { parseConnectEvent } from '../../../lambdas/domain/connect';
 import connectEvent from '../../fixtures/events/connect-contact-flow.json';
-import { survey } from '../support/fixtures';
+import { mockSurveyTable } from '../support/survey-table';
 import { context } from '../support/events';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const stored = { pk: 'SURVEY#srv1', sk: 'META', entity: 'survey', ...survey() };
-
-beforeEach(() => {
-  ddb.reset();
-  ddb.on(GetCommand).resolves({});
-  ddb.on(GetCommand, { Key: { pk: 'SURVEY#srv1', sk: 'META' } }).resolves({ Item: stored });
-  ddb.on(PutCommand).resolves({});
-});
+const ddb = mockSurveyTable();
 
 /** The recorded contact flow event, for survey srv1, changed by `edit`. */
 function event(edit: (e: any) => void = () => undefined): any {

@@ -1,19 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambdas/handlers/submit-response';
-import { survey } from '../support/fixtures';
+import { mockSurveyTable } from '../support/survey-table';
 import { context, httpEvent } from '../support/events';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const stored = { pk: 'SURVEY#srv1', sk: 'META', entity: 'survey', ...survey() };
-
-beforeEach(() => {
-  ddb.reset();
-  ddb.on(GetCommand).resolves({});
-  ddb.on(GetCommand, { Key: { pk: 'SURVEY#srv1', sk: 'META' } }).resolves({ Item: stored });
-  ddb.on(PutCommand).resolves({});
-});
+const ddb = mockSurveyTable();
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   handler(httpEvent('POST', '/responses', { body: typeof body === 'string' ? body : (body as object), headers }), context);
