@@ -14,31 +14,10 @@ import type { SurveyResponse } from '../domain/response';
 import type { ResponseScores } from '../domain/scoring';
 import type { Survey } from '../domain/survey';
 import { conditionally, documentClient, entityOf, type Item } from './dynamo-table';
+import { keys, PENDING_SHARDS } from './dynamo-keys';
 
-/** Key layout of the single table: `<ENTITY>#<id>` / `META`, listings on gsi1. */
-export const keys = {
-  survey: (id: string) => ({ pk: `SURVEY#${id}`, sk: 'META' }),
-  alertRules: (surveyId: string, version: number) => ({ pk: `SURVEY#${surveyId}`, sk: `RULES#${String(version).padStart(6, '0')}` }),
-  response: (id: string) => ({ pk: `RESPONSE#${id}`, sk: 'META' }),
-  responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
-  alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'META' }),
-  /** Cases listed by the month they opened, so no single partition takes every case. */
-  casesOf: (month: string) => `CASES#${month}`,
-  /** Sparse gsi2 partitions of unresolved cases by their next deadline. */
-  due: (id: string) => `DUE#${pendingShard(id)}`,
-  /** Sparse gsi2 partitions of responses whose processing has not finished, spread over a few partitions. */
-  pending: (id: string) => `PENDING#${pendingShard(id)}`,
-  invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
-  apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
-  /** Every key in one gsi1 partition, by key id: a handful of items, read by admins only. */
-  apiKeys: 'APIKEYS',
-  suppression: (key: string) => ({ pk: `SUPPRESS#${key}`, sk: 'META' }),
-  contact: (key: string) => ({ pk: `CONTACT#${key}`, sk: 'META' }),
-  customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'META' }),
-  /** A customer's timeline: pointers to their responses and cases, newest last by sort key. */
-  customerEvent: (id: string, kind: TimelineKind, at: string, itemId: string) => ({ pk: `CUSTOMER#${id}`, sk: `${kind}#${at}#${itemId}` }),
-  fatigueSettings: { pk: 'SETTINGS#contact-fatigue', sk: 'META' },
-};
+export { keys, PENDING_SHARDS } from './dynamo-keys';
+
 
 /**
  * A manager's cases as a filter: in their surveys/touchpoints (each given dimension must hold), or of their
@@ -61,9 +40,6 @@ function scopeCondition(scope: KeyScope, names: Record<string, string>, values: 
 const withScoreList = (invitation: Invitation): Invitation =>
   invitation.openedScores ? { ...invitation, openedScores: [...(invitation.openedScores as Iterable<string>)].sort() } : invitation;
 
-/** Unfinished responses spread over this many gsi2 partitions, so ingest never writes one hot index partition. */
-export const PENDING_SHARDS = 8;
-const pendingShard = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % PENDING_SHARDS;
 
 /**
  * The stored form of a response. Every write of new answers marks it pending (the sparse gsi2 keys) until

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyRecord, FeedbackStore } from './ports';
+import type { ApiKeyLookup, ApiKeyRecord, FeedbackStore } from './ports';
 import type { KeyScope, Role } from './roles';
 
 export const API_KEY_PREFIX = 'cxk_';
@@ -50,7 +50,7 @@ export function presentedKey(headers: Record<string, string | undefined>): strin
 }
 
 /** A revoked key is refused like an unknown one. */
-export async function authorize(store: FeedbackStore, key: string | undefined): Promise<'missing' | 'denied' | ApiKeyRecord> {
+export async function authorize(store: ApiKeyLookup, key: string | undefined): Promise<'missing' | 'denied' | ApiKeyRecord> {
   if (!key) return 'missing';
   // Cheap shape check first, so junk never reaches the table.
   if (key.length < 16 || key.length > 200) return 'denied';

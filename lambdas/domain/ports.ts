@@ -55,6 +55,11 @@ export interface ApiKeyRecord {
   readonly revokedAt?: string;
 }
 
+/** What the authorizer reads: a key by its hash. */
+export interface ApiKeyLookup {
+  getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+}
+
 /** What a customer's timeline points at: their responses, cases, and the invitations sent to them. */
 export type TimelineKind = 'RESPONSE' | 'CASE' | 'INVITATION';
 

@@ -1,13 +1,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoApiKeyLookup } from '../adapters/dynamo-api-key-lookup';
 import { authorize, authorizerContextOf, presentedKey } from '../domain/api-keys';
-import { feedbackStore } from '../shared/dependencies';
-import { logger } from '../shared/powertools';
+import { env } from '../pipeline';
+import { requireEnv } from '../shared/config';
+import { logger } from '../shared/logger';
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<Partial<ReturnType<typeof authorizerContextOf>>>;
 
 const REFUSED: Result = { isAuthorized: false, context: {} };
+
+// Every admin call waits for this function, so it loads only the Logger and one GetItem: no Tracer, no store.
+let keyLookup: DynamoApiKeyLookup | undefined;
+const apiKeys = () => (keyLookup ??= new DynamoApiKeyLookup(requireEnv(env.tableName), new DynamoDBClient({})));
 
 /**
  * HTTP API simple-response authorizer: a missing or unknown key is refused (API Gateway answers 403).
@@ -16,7 +23,7 @@ const REFUSED: Result = { isAuthorized: false, context: {} };
 export const handler = middy(async (event: APIGatewayRequestAuthorizerEventV2): Promise<Result> => {
   // An event API Gateway would not send is refused, not thrown on.
   if (!isAuthorizerEvent(event)) return REFUSED;
-  const outcome = await authorize(feedbackStore(), presentedKey(event.headers ?? {}));
+  const outcome = await authorize(apiKeys(), presentedKey(event.headers ?? {}));
   if (outcome === 'missing') return REFUSED;
   if (outcome === 'denied') {
     logger.warn('API key refused', { route: event.routeKey, sourceIp: event.requestContext?.http?.sourceIp });

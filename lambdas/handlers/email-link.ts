@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { answerFromLink, linkScore, mayConfirmByItself, resolveLink } from '../domain/email-links';
 import { CONFIRM_SCRIPT_HASH, escapeHtml, surveyForm, thankYouPage } from '../domain/html';
-import { publicUrl, secretValue } from '../shared/config';
+import { publicUrl } from '../shared/config';
+import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';
 import { formAnswers, html, htmlWithScripts, httpHandler, json, parseBody, pathParam, wantsHtml } from '../shared/http';
 import { metrics } from '../shared/powertools';

@@ -1,7 +1,7 @@
 import { validationError } from '../domain/errors';
 import { eraseCustomer } from '../domain/erasure';
 import { callerOf } from '../shared/caller';
-import { secretValue } from '../shared/config';
+import { secretValue } from '../shared/secrets';
 import { erasureStore, feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam, zodDetails } from '../shared/http';
 import { externalId } from '../domain/identifiers';

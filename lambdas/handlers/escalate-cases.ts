@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { caseUrl } from '../domain/alerting';
 import { escalateDueCases } from '../domain/cases';
-import { alertingDeps } from '../shared/dependencies';
+import { alertingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
 
 /** Scheduled: escalates unresolved cases past their acknowledge or resolve deadline, once per level. */

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { failureOf, processResponse } from '../domain/processing';
-import { alertingDeps, feedbackStore } from '../shared/dependencies';
+import { feedbackStore } from '../shared/dependencies';
+import { alertingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
 import { responseImage, streamHandler } from '../shared/stream';
 import { cachedSurvey } from '../shared/survey-cache';

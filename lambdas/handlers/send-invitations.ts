@@ -2,8 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { validationError } from '../domain/errors';
 import { InvitationRequestSchema, sendInvitations } from '../domain/invitations';
 import { loadSurvey } from '../domain/submissions';
-import { publicUrl, secretValue } from '../shared/config';
-import { emailSender, feedbackStore } from '../shared/dependencies';
+import { publicUrl } from '../shared/config';
+import { secretValue } from '../shared/secrets';
+import { feedbackStore } from '../shared/dependencies';
+import { emailSender } from '../shared/notifiers';
 import { httpHandler, idempotencyKey, json, parseBody, pathParam, zodDetails } from '../shared/http';
 import { logger, metrics } from '../shared/powertools';
 

@@ -5,7 +5,7 @@ import { loadSurvey } from '../domain/submissions';
 import { fatigued, rememberContact } from '../domain/fatigue';
 import { contactKeys, isSuppressed } from '../domain/suppression';
 import { TwilioSmsSender } from '../adapters/twilio-sms-sender';
-import { secretValue } from '../shared/config';
+import { secretValue } from '../shared/secrets';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler, idempotencyKey, json, parseBody, pathParam, zodDetails } from '../shared/http';
 import { logger } from '../shared/powertools';

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { sweepPending, type SweepReport } from '../domain/processing';
-import { alertingDeps } from '../shared/dependencies';
+import { alertingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
 
 /** Left alone: the stream is normally done within seconds and retries for minutes before giving up. */

@@ -4,7 +4,7 @@ import { smsText, SURVEY_OVER_SMS, twilioSmsTwiml } from '../domain/phone/render
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
-import { secretValue } from '../shared/config';
+import { secretValue } from '../shared/secrets';
 import { contactKeys } from '../domain/suppression';
 import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 

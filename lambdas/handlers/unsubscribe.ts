@@ -1,6 +1,6 @@
 import { escapeHtml, page } from '../domain/html';
 import { verifyUnsubscribeToken } from '../domain/suppression';
-import { secretValue } from '../shared/config';
+import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';
 import { html, httpHandler, isForm, pathParam, rawBody } from '../shared/http';
 

@@ -2,7 +2,7 @@ import { casePage } from '../domain/case-page';
 import { DomainError } from '../domain/errors';
 import { isWellFormedId } from '../domain/submissions';
 import { verifyCaseLinkToken } from '../domain/tokens';
-import { secretValue } from '../shared/config';
+import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';
 import { html, httpHandler, parseBody, pathParam, zodDetails } from '../shared/http';
 import { actOnCase, CaseActionSchema } from '../domain/cases';

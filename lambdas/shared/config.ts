@@ -1,5 +1,4 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { env, type SecretName } from '../pipeline';
+import { env } from '../pipeline';
 
 /** A missing setting is a deployment fault, not the caller's: it surfaces as a 500 and in the logs. */
 export function requireEnv(name: string): string {
@@ -8,19 +7,6 @@ export function requireEnv(name: string): string {
   return value;
 }
 
-/**
- * A secret's value: from Secrets Manager when `<NAME>_SECRET_ARN` is set (in AWS), otherwise from the
- * `<NAME>` variable (the local runtime sets it). Cached for five minutes, so rotation takes effect.
- */
-export async function secretValue(name: SecretName): Promise<string> {
-  const arn = process.env[`${name}${env.secretArnSuffix}`];
-  if (arn) {
-    const value = await getSecret<string>(arn, { maxAge: 300 });
-    if (typeof value === 'string' && value.length > 0) return value;
-    throw new Error(`configuration error: secret ${name} is empty`);
-  }
-  return requireEnv(name);
-}
 
 /** Base URL for links in e-mails and pages, without a trailing slash. */
 export const publicUrl = () => requireEnv(env.publicUrl).replace(/\/+$/, '');

@@ -1,6 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { env } from '../pipeline';
 import { DynamoFeedbackStore } from '../adapters/dynamo-store';
 import { DynamoPhoneStore } from '../adapters/dynamo-phone-store';
@@ -9,15 +7,15 @@ import { DynamoAggregates } from '../adapters/dynamo-aggregates';
 import { DynamoErasure } from '../adapters/dynamo-erasure';
 import { documentClient } from '../adapters/dynamo-table';
 import type { PhoneStore, ReplayGuard } from '../domain/phone/ports';
-import { SesEmailSender } from '../adapters/ses-email-sender';
-import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
-import type { AlertPublisher, EmailSender, FeedbackStore } from '../domain/ports';
-import type { AlertingDeps } from '../domain/alerting';
-import { notificationLeaseMs, publicUrl, requireEnv, secretValue } from './config';
+import type { FeedbackStore } from '../domain/ports';
+import { requireEnv } from './config';
 import { tracer } from './powertools';
 
-/** Built on first use, once per container; endpoints come from the SDK's standard AWS_ENDPOINT_URL_* variables. */
-function once<T>(make: () => T): () => T {
+/**
+ * The DynamoDB adapters, each built on first use, once per container; endpoints come from the SDK's standard
+ * AWS_ENDPOINT_URL_* variables. Senders live in `notifiers.ts`, so handlers that never send load no SES/SNS client.
+ */
+export function once<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
 }
@@ -25,27 +23,9 @@ function once<T>(make: () => T): () => T {
 /** One DynamoDB client per container, shared by every store. */
 const dynamoDbClient = once(() => tracer.captureAWSv3Client(new DynamoDBClient({})));
 
-export const feedbackStore = once<FeedbackStore>(() => new DynamoFeedbackStore(requireEnv(env.tableName), dynamoDbClient()));
-export const phoneStore = once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), dynamoDbClient()));
-export const aggregates = once(() => new DynamoAggregates(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
-export const erasureStore = once(() => new DynamoErasure(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
-export const replayGuard = once<ReplayGuard>(() => new DynamoReplayGuard(requireEnv(env.tableName), dynamoDbClient()));
-export const emailSender = once<EmailSender>(
-  () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({})), process.env[env.emailConfigurationSet]),
-);
-export const alertPublisher = once<AlertPublisher>(
-  () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),
-);
-
-/** What processing a response needs: the store, both notifiers, and the link settings, as of now. */
-export async function alertingDeps(): Promise<AlertingDeps> {
-  return {
-    store: feedbackStore(),
-    email: emailSender(),
-    publisher: alertPublisher(),
-    publicUrl: publicUrl(),
-    tokenSecret: await secretValue('TOKEN_SECRET'),
-    ...(notificationLeaseMs() && { notificationLeaseMs: notificationLeaseMs() }),
-    now: new Date(),
-  };
-}
+// Marked pure, so a bundle keeps only the adapters its handler uses.
+export const feedbackStore = /* @__PURE__ */ once<FeedbackStore>(() => new DynamoFeedbackStore(requireEnv(env.tableName), dynamoDbClient()));
+export const phoneStore = /* @__PURE__ */ once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), dynamoDbClient()));
+export const aggregates = /* @__PURE__ */ once(() => new DynamoAggregates(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
+export const erasureStore = /* @__PURE__ */ once(() => new DynamoErasure(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
+export const replayGuard = /* @__PURE__ */ once<ReplayGuard>(() => new DynamoReplayGuard(requireEnv(env.tableName), dynamoDbClient()));

@@ -1,9 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
+import { logger } from './logger';
+
+export { logger };
 const serviceName = 'cx-feedback';
-export const logger = new Logger({ serviceName });
 
 /**
  * Metrics' own diagnostics go through the Logger. Many invocations rightly record no metric (a health

@@ -4,7 +4,8 @@ import { DomainError } from '../domain/errors';
 import type { PhoneInput } from '../domain/phone/answers';
 import { externalId } from '../domain/identifiers';
 import type { ReplayGuard } from '../domain/phone/ports';
-import { publicUrl, secretValue } from './config';
+import { publicUrl } from './config';
+import { secretValue } from './secrets';
 import { header, rawBody, type HttpEvent, type HttpResult } from './http';
 
 const forbidden = (message: string) => new DomainError(403, 'invalid_signature', message, [{ field: 'signature', message }]);

@@ -1,0 +1,32 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { env } from '../pipeline';
+import { SesEmailSender } from '../adapters/ses-email-sender';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
+import type { AlertingDeps } from '../domain/alerting';
+import type { AlertPublisher, EmailSender } from '../domain/ports';
+import { notificationLeaseMs, publicUrl, requireEnv } from './config';
+import { feedbackStore, once } from './dependencies';
+import { tracer } from './powertools';
+import { secretValue } from './secrets';
+
+/** The SES and SNS senders, built on first use, once per container; only handlers that send import this. */
+export const emailSender = /* @__PURE__ */ once<EmailSender>(
+  () => new SesEmailSender(requireEnv(env.senderEmail), tracer.captureAWSv3Client(new SESv2Client({})), process.env[env.emailConfigurationSet]),
+);
+export const alertPublisher = /* @__PURE__ */ once<AlertPublisher>(
+  () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),
+);
+
+/** What processing a response needs: the store, both notifiers, and the link settings, as of now. */
+export async function alertingDeps(): Promise<AlertingDeps> {
+  return {
+    store: feedbackStore(),
+    email: emailSender(),
+    publisher: alertPublisher(),
+    publicUrl: publicUrl(),
+    tokenSecret: await secretValue('TOKEN_SECRET'),
+    ...(notificationLeaseMs() && { notificationLeaseMs: notificationLeaseMs() }),
+    now: new Date(),
+  };
+}
