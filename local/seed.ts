@@ -38,5 +38,5 @@ export async function seed(store: FeedbackStore, options: { ownerEmail: string; 
 async function seedHistory(store: FeedbackStore, survey: Parameters<typeof demoHistory>[0], now: Date) {
   const history = demoHistory(survey, now);
   if (await store.getResponse(history[0].id)) return;
-  for (let i = 0; i < history.length; i += 25) await Promise.all(history.slice(i, i + 25).map((r) => store.putHistoricalResponse(r)));
+  for (let i = 0; i < history.length; i += 25) await Promise.all(history.slice(i, i + 25).map((r) => store.putResponse(r)));
 }

@@ -42,21 +42,16 @@ const withScoreList = (invitation: Invitation): Invitation =>
 
 
 /**
- * The stored form of a response. Every write of new answers marks it pending (the sparse gsi2 keys) until
+ * The stored form of a response. A write of new answers marks it pending (the sparse gsi2 keys) until
  * processing (scores, alert) completes for that revision: the sweeper finds what the stream could not finish.
+ * A response that already carries the scores of its revision (settled at ingest, history) is stored complete.
  */
 export function responseItem(response: SurveyResponse): Item {
+  const listed = { ...keys.response(response.id), entity: 'response', gsi1pk: keys.responsesOf(response.surveyId), gsi1sk: `${response.submittedAt}#${response.id}` };
+  if (response.scores?.revision === response.revision) return { ...listed, ...response };
   const { scores: _scores, ...unscored } = response;
-  return {
-    ...keys.response(response.id),
-    entity: 'response',
-    gsi1pk: keys.responsesOf(response.surveyId),
-    gsi1sk: `${response.submittedAt}#${response.id}`,
-    gsi2pk: keys.pending(response.id),
-    // When these answers were written (not when the conversation began): the sweeper's age test.
-    gsi2sk: `${new Date().toISOString()}#${response.id}`,
-    ...unscored,
-  };
+  // When these answers were written (not when the conversation began): the sweeper's age test.
+  return { ...listed, gsi2pk: keys.pending(response.id), gsi2sk: `${new Date().toISOString()}#${response.id}`, ...unscored };
 }
 
 /** The deadline index keys of a case: present while it waits on someone, gone once resolved. */
@@ -191,10 +186,6 @@ export class DynamoFeedbackStore implements FeedbackStore {
 
   putResponse(response: SurveyResponse) {
     return this.putNew(responseItem(response));
-  }
-  putHistoricalResponse(response: SurveyResponse) {
-    const { gsi2pk: _pending, gsi2sk: _since, ...item } = responseItem(response);
-    return this.putNew({ ...item, scores: response.scores });
   }
   async saveResponseRevision(response: SurveyResponse): Promise<PutOutcome> {
     const written = await conditionally(

@@ -68,7 +68,6 @@ export function alertReasons(survey: Pick<Survey, 'questions' | 'alert'>, respon
   return reasons;
 }
 
-/** The case to open for a response, or undefined when no threshold is crossed. Pure. */
 /**
  * Why a response needs a case, at what severity at least, and who gets it. A survey's alert rules (stored
  * with it, versioned) replace its thresholds once it has any; every matching rule is a reason, the worst

@@ -99,9 +99,11 @@ export interface FeedbackStore {
   getAlertRules(surveyId: string, version: number): Promise<AlertRuleSet | undefined>;
   getSurvey(id: string): Promise<Survey | undefined>;
 
+  /**
+   * Stores a new response. One that carries the scores of its own revision is stored complete (settled at
+   * ingest, or history); any other waits, pending, for processing.
+   */
   putResponse(response: SurveyResponse): Promise<PutOutcome>;
-  /** Stores a response that is already scored and needs no processing (history, e.g. the local demo data). */
-  putHistoricalResponse(response: SurveyResponse): Promise<PutOutcome>;
   /**
    * Writes a response that grows over time (a call, an SMS exchange): only a higher revision replaces the
    * stored one, so a retried or late write never goes back. `exists` when nothing was written.

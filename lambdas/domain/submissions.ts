@@ -1,7 +1,9 @@
 import { notFound } from './errors';
 import { idFromKey, newId } from './ids';
 import type { FeedbackStore, PutOutcome } from './ports';
-import { parseAnswers, type Channel, type SurveyResponse } from './response';
+import { caseDecision } from './alerts';
+import { commentOf, parseAnswers, type Channel, type SurveyResponse } from './response';
+import { scoreResponse } from './scoring';
 import { retentionExpiry, type Survey } from './survey';
 
 export interface Submission {
@@ -58,6 +60,20 @@ export async function recordResponse(
   };
   const expiresAt = retentionExpiry(target, response.submittedAt);
   const kept: SurveyResponse = expiresAt ? { ...response, expiresAt } : response;
-  const outcome = await store.putResponse(kept);
-  return { response: kept, outcome, survey: target };
+  const stored = settledAtIngest(target, kept) ?? kept;
+  const outcome = await store.putResponse(stored);
+  return { response: stored, outcome, survey: target };
+}
+
+/**
+ * Scores depend only on the answers, so they are computed once, here. A response whose processing would
+ * only score it (no customer to profile or remember, no contact, no case to open under the survey's rules as
+ * this container has them) is stored scored and complete: one write in all, and the stream skips it.
+ * Anything else is stored pending, and the stream does the rest.
+ */
+function settledAtIngest(survey: Survey, response: SurveyResponse): SurveyResponse | undefined {
+  if (response.customerId || response.contact) return undefined;
+  const scores = scoreResponse(survey, response.answers, response.revision);
+  if (caseDecision(survey, response, scores, commentOf(survey, response.answers))) return undefined;
+  return { ...response, scores };
 }

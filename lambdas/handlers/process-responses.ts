@@ -16,7 +16,7 @@ export const handler = streamHandler(async (record) => {
   if (!response) return;
   // Only new answers need work: this consumer's own completion write, or a noted failure, keep the revision.
   if (responseImage(record, 'OldImage')?.revision === response.revision) return;
-  // Already scored for these answers (history stored as such): nothing to do.
+  // Already scored for these answers (settled at ingest, or history): nothing to do.
   if (response.scores?.revision === response.revision) return;
   const store = feedbackStore();
   const survey = await cachedSurvey(store, response.surveyId);

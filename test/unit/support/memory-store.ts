@@ -40,10 +40,9 @@ export class MemoryStore implements FeedbackStore {
     return true;
   };
   getAlertRules = async (surveyId: string, version: number) => this.ruleVersions.get(`${surveyId}/${version}`);
-  putHistoricalResponse = (r: SurveyResponse) => this.putResponse(r);
   putResponse = async (r: SurveyResponse) => {
     const outcome = await this.putNew(this.responses, r.id, r);
-    if (outcome === 'created') this.pending.set(r.id, new Date().toISOString());
+    if (outcome === 'created' && r.scores?.revision !== r.revision) this.pending.set(r.id, new Date().toISOString());
     return outcome;
   };
   saveResponseRevision = async (r: SurveyResponse): Promise<PutOutcome> => {
