@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { validationError, type ErrorDetail } from './errors';
 import { attributesSchema, externalId, isSafeKey, safeKey } from './identifiers';
 import { numericRange, type Question, type Survey } from './survey';
@@ -50,21 +51,17 @@ function coerce(q: Question, raw: unknown): unknown {
   return raw;
 }
 
-function answerSchema(q: Question): z.ZodType<AnswerValue> {
+function answerSchema(q: Question): z.ZodMiniType<AnswerValue> {
   const range = numericRange(q);
   if (range) {
-    return z
-      .number({ error: `must be a whole number from ${range.min} to ${range.max}` })
-      .int(`must be a whole number from ${range.min} to ${range.max}`)
-      .min(range.min, `must be at least ${range.min}`)
-      .max(range.max, `must be at most ${range.max}`);
+    return z.number({ error: `must be a whole number from ${range.min} to ${range.max}` }).check(z.int(`must be a whole number from ${range.min} to ${range.max}`), z.gte(range.min, `must be at least ${range.min}`), z.lte(range.max, `must be at most ${range.max}`));
   }
   if (q.type === 'yesno') return z.boolean({ error: 'must be yes or no (true or false)' });
   if (q.type === 'choice') {
     const ids = (q.options ?? []).map((o) => o.id);
-    return z.string({ error: `must be one of: ${ids.join(', ')}` }).refine((v) => ids.includes(v), `must be one of: ${ids.join(', ')}`);
+    return z.string({ error: `must be one of: ${ids.join(', ')}` }).check(z.refine((v) => ids.includes(v), `must be one of: ${ids.join(', ')}`));
   }
-  return z.string({ error: 'must be text' }).max(TEXT_ANSWER_MAX, `must be at most ${TEXT_ANSWER_MAX} characters`);
+  return z.string({ error: 'must be text' }).check(z.maxLength(TEXT_ANSWER_MAX, `must be at most ${TEXT_ANSWER_MAX} characters`));
 }
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -116,16 +113,12 @@ export function commentOf(survey: Pick<Survey, 'questions'>, answers: Answers): 
 
 /** Optional fields common to every submission route. */
 export const SubmissionMetaSchema = z.object({
-  customerId: externalId(128).optional(),
-  touchpoint: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{0,59}$/)
-    .optional(),
-  attributes: attributesSchema().optional(),
+  customerId: z.optional(externalId(128)),
+  touchpoint: z.optional(z.string().check(z.trim(), z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
+  attributes: z.optional(attributesSchema()),
 });
 
-export const WebSubmissionSchema = SubmissionMetaSchema.extend({
-  surveyId: z.string().trim().min(1).max(64),
+export const WebSubmissionSchema = z.catchall(z.extend(SubmissionMetaSchema, {
+  surveyId: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
   answers: z.record(safeKey(40), z.unknown()),
-}).strict();
+}), z.never());
