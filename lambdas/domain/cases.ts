@@ -184,13 +184,13 @@ export function escalationEmail(kase: AlertCase, to: string, link: string): Emai
 
 /** The query of a case listing (`GET /admin/cases`). */
 export const CaseQuerySchema = z.object({
-    status: z.optional(z.enum(['open', 'acknowledged', 'resolved', 'escalated'])),
-    owner: z.optional(z.email()),
-    team: z.optional(externalId(64)),
-    surveyId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
-    touchpoint: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
-    severity: z.optional(z.enum(SEVERITIES)),
-    order: z._default(z.enum(['newest', 'oldest']), 'newest'),
-    /** Cases opened from this date on. @default 12 months back */
-    since: z.optional(z.iso.date()),
-  });
+  status: z.optional(z.enum(['open', 'acknowledged', 'resolved', 'escalated'])),
+  owner: z.optional(z.email()),
+  team: z.optional(externalId(64)),
+  surveyId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  touchpoint: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
+  severity: z.optional(z.enum(SEVERITIES)),
+  order: z._default(z.enum(['newest', 'oldest']), 'newest'),
+  /** Cases opened from this date on. @default 12 months back */
+  since: z.optional(z.iso.date()),
+});

@@ -21,9 +21,9 @@ export const ConnectSurveyEventSchema = z.object({
       ContactId: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,256}$/, 'must be a contact id (letters, digits, "-", 1–256 characters)')),
       Channel: z.nullish(z.string().check(z.regex(/^[A-Z_]{1,32}$/, 'must be a Connect channel name'))),
       Attributes: z.nullish(z.record(
-          oneLine(128).check(z.minLength(1), z.refine((name) => !RESERVED_NAMES.has(name), 'this name is reserved')),
-          oneLine(512),
-        )),
+        oneLine(128).check(z.minLength(1), z.refine((name) => !RESERVED_NAMES.has(name), 'this name is reserved')),
+        oneLine(512),
+      )),
       CustomerEndpoint: z.nullish(z.object({ Address: z.nullish(oneLine(256)), Type: z.nullish(oneLine(64)) })),
       Queue: z.nullish(z.object({ Name: z.nullish(oneLine(256)) })),
     }),

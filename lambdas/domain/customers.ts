@@ -9,19 +9,19 @@ import { isE164 } from './phone/ports';
  * transaction. Imported from CSV or JSON (re-imports upsert); joined with each new response.
  */
 export const CustomerSchema = z.strictObject({
-    customerId: externalId(128),
-    name: z.optional(personName()),
-    email: z.optional(z.email()),
-    phone: z.optional(z.string().check(z.refine(isE164, 'must be an E.164 number, e.g. +14155550123'))),
-    segment: z.optional(externalId(64)),
-    lifetimeValue: z.optional(z.coerce.number().check(z.gte(0), z.lte(1e12))),
-    contractState: z.optional(z.enum(['active', 'notice-given', 'ended', 'trial', 'none'])),
-    contractEndsAt: z.optional(z.iso.date()),
-    lastTransactionAt: z.optional(z.iso.datetime({ offset: true })),
-    lastTransactionAmount: z.optional(z.coerce.number().check(z.gte(-1e12), z.lte(1e12))),
-    /** Who looks after this customer; alert rules can route cases to them. */
-    accountManager: z.optional(z.email()),
-  });
+  customerId: externalId(128),
+  name: z.optional(personName()),
+  email: z.optional(z.email()),
+  phone: z.optional(z.string().check(z.refine(isE164, 'must be an E.164 number, e.g. +14155550123'))),
+  segment: z.optional(externalId(64)),
+  lifetimeValue: z.optional(z.coerce.number().check(z.gte(0), z.lte(1e12))),
+  contractState: z.optional(z.enum(['active', 'notice-given', 'ended', 'trial', 'none'])),
+  contractEndsAt: z.optional(z.iso.date()),
+  lastTransactionAt: z.optional(z.iso.datetime({ offset: true })),
+  lastTransactionAmount: z.optional(z.coerce.number().check(z.gte(-1e12), z.lte(1e12))),
+  /** Who looks after this customer; alert rules can route cases to them. */
+  accountManager: z.optional(z.email()),
+});
 export type CustomerProfile = z.infer<typeof CustomerSchema> & { readonly updatedAt: string };
 
 /** The profile fields frozen into a response when it is processed: what was true when the customer answered. */

@@ -9,10 +9,10 @@ import type { FeedbackStore } from './ports';
  * values winning field by field.
  */
 export const FatigueRulesSchema = z.strictObject({
-    invitedWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
-    answeredWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
-    maxPerQuarter: z.optional(z.number().check(z.int(), z.gte(1), z.lte(90))),
-  });
+  invitedWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
+  answeredWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
+  maxPerQuarter: z.optional(z.number().check(z.int(), z.gte(1), z.lte(90))),
+});
 export type FatigueRules = z.infer<typeof FatigueRulesSchema>;
 
 /** What the table remembers of one person's contacts, merged over their e-mail, phone and customer id. */

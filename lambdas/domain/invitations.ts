@@ -12,23 +12,23 @@ import { headlineQuestion, type Survey } from './survey';
 import { contactFingerprint, DEFAULT_TOKEN_TTL_DAYS, issueLinkToken } from './tokens';
 
 export const InvitationRequestSchema = z.strictObject({
-    contacts: z.array(
-        z.strictObject({
-            email: z.email(),
-            customerId: z.optional(externalId(128)),
-            name: z.optional(personName()),
-            attributes: z.optional(attributesSchema()),
-          }),
-      ).check(z.minLength(1), z.maxLength(100)),
-    expiresInDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(90)), DEFAULT_TOKEN_TTL_DAYS),
-  }).check(z.superRefine((r, ctx) => {
-    const seen = new Set<string>();
-    r.contacts.forEach((c, i) => {
-      const email = c.email.toLowerCase();
-      if (seen.has(email)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'email'], message: 'appears twice in this request' });
-      seen.add(email);
-    });
-  }));
+  contacts: z.array(
+    z.strictObject({
+      email: z.email(),
+      customerId: z.optional(externalId(128)),
+      name: z.optional(personName()),
+      attributes: z.optional(attributesSchema()),
+    }),
+  ).check(z.minLength(1), z.maxLength(100)),
+  expiresInDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(90)), DEFAULT_TOKEN_TTL_DAYS),
+}).check(z.superRefine((r, ctx) => {
+  const seen = new Set<string>();
+  r.contacts.forEach((c, i) => {
+    const email = c.email.toLowerCase();
+    if (seen.has(email)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'email'], message: 'appears twice in this request' });
+    seen.add(email);
+  });
+}));
 export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
 
 export interface InvitationResult {

@@ -17,24 +17,24 @@ const scopeList = (item: z.ZodMiniType<string>) => z.optional(z.array(item).chec
 
 /** A manager's scope. Every dimension given must match; at least one is required. */
 export const KeyScopeSchema = z.strictObject({
-    surveys: scopeList(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a survey id'))),
-    touchpoints: scopeList(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a touchpoint'))),
-    teams: scopeList(externalId(64)),
-  });
+  surveys: scopeList(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a survey id'))),
+  touchpoints: scopeList(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a touchpoint'))),
+  teams: scopeList(externalId(64)),
+});
 export type KeyScope = z.infer<typeof KeyScopeSchema>;
 
 /** The body of a key creation: a name, a role and, for a manager, the scope. */
 export const NewApiKeySchema = z.strictObject({
-    name: externalId(64),
-    role: z._default(z.enum(ROLES), 'admin'),
-    scope: z.optional(KeyScopeSchema),
-  }).check(z.superRefine((key, ctx) => {
-    const dimensions = key.scope ? Object.values(key.scope).filter((list) => list?.length).length : 0;
-    if (key.role === 'manager' && dimensions === 0) {
-      ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a manager needs a scope: surveys, touchpoints and/or teams' });
-    }
-    if (key.role !== 'manager' && key.scope) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'only a manager key has a scope' });
-  }));
+  name: externalId(64),
+  role: z._default(z.enum(ROLES), 'admin'),
+  scope: z.optional(KeyScopeSchema),
+}).check(z.superRefine((key, ctx) => {
+  const dimensions = key.scope ? Object.values(key.scope).filter((list) => list?.length).length : 0;
+  if (key.role === 'manager' && dimensions === 0) {
+    ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a manager needs a scope: surveys, touchpoints and/or teams' });
+  }
+  if (key.role !== 'manager' && key.scope) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'only a manager key has a scope' });
+}));
 export type NewApiKey = z.infer<typeof NewApiKeySchema>;
 
 /** Who called, as the authorizer found them. */

@@ -12,9 +12,9 @@ import { logger, metrics } from '../shared/powertools';
 const DEFAULT_OLDER_THAN_SECONDS = 600;
 
 const SweepRequestSchema = z.object({
-    olderThanSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(30 * 86400)), DEFAULT_OLDER_THAN_SECONDS),
-    limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 200),
-  });
+  olderThanSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(30 * 86400)), DEFAULT_OLDER_THAN_SECONDS),
+  limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 200),
+});
 
 /**
  * Scheduled sweeper (and `npm run cli -- replay`): finishes responses the stream did not, and reports what

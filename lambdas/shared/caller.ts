@@ -11,13 +11,13 @@ const AuthorizerContextSchema = z.object({
   keyName: z.string(),
   role: z.enum(ROLES),
   scope: z.pipe(z.optional(z.string()), z.transform((text, ctx) => {
-      try {
-        return KeyScopeSchema.parse(text ? JSON.parse(text) : {});
-      } catch {
-        ctx.issues.push({ code: 'custom', message: 'scope is not valid', input: ctx.value });
-        return z.NEVER;
-      }
-    })),
+    try {
+      return KeyScopeSchema.parse(text ? JSON.parse(text) : {});
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'scope is not valid', input: ctx.value });
+      return z.NEVER;
+    }
+  })),
 });
 
 /** The caller of an admin route, as the authorizer found them; a request without one is refused. */

@@ -16,19 +16,19 @@ export interface SmsSender {
 }
 
 export const SmsInvitationRequestSchema = z.strictObject({
-    contacts: z.array(
-        z.strictObject({
-            phone: z.string().check(z.refine(isE164, 'must be an E.164 number, e.g. +14155550123')),
-            customerId: z.optional(externalId(128)),
-          }),
-      ).check(z.minLength(1), z.maxLength(100)),
-  }).check(z.superRefine((r, ctx) => {
-    const seen = new Set<string>();
-    r.contacts.forEach((c, i) => {
-      if (seen.has(c.phone)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'phone'], message: 'appears twice in this request' });
-      seen.add(c.phone);
-    });
-  }));
+  contacts: z.array(
+    z.strictObject({
+      phone: z.string().check(z.refine(isE164, 'must be an E.164 number, e.g. +14155550123')),
+      customerId: z.optional(externalId(128)),
+    }),
+  ).check(z.minLength(1), z.maxLength(100)),
+}).check(z.superRefine((r, ctx) => {
+  const seen = new Set<string>();
+  r.contacts.forEach((c, i) => {
+    if (seen.has(c.phone)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'phone'], message: 'appears twice in this request' });
+    seen.add(c.phone);
+  });
+}));
 export type SmsInvitationRequest = z.infer<typeof SmsInvitationRequestSchema>;
 
 export interface SmsInvitationResult {
