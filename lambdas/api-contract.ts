@@ -4,7 +4,8 @@
  * declares but this map does not describe still appear (from the handler's description), and a test
  * requires every route with a body to be described here.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './shared/zod';
 import { AlertRulesRequestSchema, ConditionSchema } from './domain/alert-rules';
 import { CaseActionSchema, CaseQuerySchema } from './domain/cases';
 import { FatigueRulesSchema } from './domain/fatigue';
@@ -24,8 +25,8 @@ export type RouteKey = `${HttpMethod} ${string}`;
 export interface RouteContract {
   readonly summary: string;
   /** The request body; its media types default to JSON. */
-  readonly body?: { readonly schema: z.ZodType; readonly media?: readonly string[]; readonly description?: string };
-  readonly query?: z.ZodObject;
+  readonly body?: { readonly schema: z.ZodMiniType; readonly media?: readonly string[]; readonly description?: string };
+  readonly query?: z.ZodMiniObject;
   /** The success answer. @default 200 JSON */
   readonly success?: { readonly status: number; readonly media?: string; readonly description: string };
 }
@@ -36,7 +37,7 @@ const CSV = 'text/csv';
 const HTML = 'text/html';
 
 /** Schemas that get a name under components.schemas (and `$ref`s where they are used). */
-export const namedSchemas: Record<string, z.ZodType> = {
+export const namedSchemas: Record<string, z.ZodMiniType> = {
   SurveyInput: SurveyInputSchema,
   AlertCondition: ConditionSchema,
   AlertRules: AlertRulesRequestSchema,
@@ -50,8 +51,8 @@ export const namedSchemas: Record<string, z.ZodType> = {
 };
 
 /** Provider webhooks post their own signed form fields; the signature is what is checked. */
-const providerForm = z.record(z.string(), z.string()).describe("the provider's form fields, as signed");
-const importRows = z.array(z.record(z.string(), z.string())).describe('rows as JSON (the CLI sends these), or the same as text/csv with a header row');
+const providerForm = z.record(z.string(), z.string()).check(z.describe("the provider's form fields, as signed"));
+const importRows = z.array(z.record(z.string(), z.string())).check(z.describe('rows as JSON (the CLI sends these), or the same as text/csv with a header row'));
 
 export const contract: Record<RouteKey, RouteContract> = {
   'GET /health': { summary: 'Liveness probe' },
@@ -66,9 +67,9 @@ export const contract: Record<RouteKey, RouteContract> = {
   'POST /admin/keys': { summary: 'Create an API key (admin, manager with a scope, analyst)', body: { schema: NewApiKeySchema }, success: { status: 201, description: 'the key, shown once, and its keyId' } },
   'GET /admin/keys': { summary: 'List API keys (never the key or its hash)' },
   'DELETE /admin/keys/{keyId}': { summary: 'Revoke an API key' },
-  'GET /admin/responses': { summary: "A survey's responses, newest first", query: PageQuerySchema.extend({ surveyId: z.string().min(1).max(64) }) },
+  'GET /admin/responses': { summary: "A survey's responses, newest first", query: z.extend(PageQuerySchema, { surveyId: z.string().check(z.minLength(1), z.maxLength(64)) }) },
   'GET /admin/responses/{responseId}': { summary: 'One response with its scores' },
-  'GET /admin/surveys/{surveyId}/alert-rules': { summary: "A survey's alert rules", query: z.object({ version: z.string().regex(/^[1-9][0-9]*$/).optional() }) },
+  'GET /admin/surveys/{surveyId}/alert-rules': { summary: "A survey's alert rules", query: z.object({ version: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))) }) },
   'PUT /admin/surveys/{surveyId}/alert-rules': { summary: "Replace a survey's alert rules (If-Match: the version read)", body: { schema: AlertRulesRequestSchema } },
   'POST /admin/surveys/{surveyId}/responses/import': {
     summary: 'Import answers collected offline',
@@ -78,12 +79,12 @@ export const contract: Record<RouteKey, RouteContract> = {
   },
   'GET /admin/surveys/{surveyId}/responses/export': {
     summary: "Export a survey's responses, a page at a time (next cursor in x-next-cursor)",
-    query: PageQuerySchema.extend({ format: z.enum(['csv', 'jsonl']).optional() }),
+    query: z.extend(PageQuerySchema, { format: z.optional(z.enum(['csv', 'jsonl'])) }),
     success: { status: 200, media: CSV, description: 'RFC 4180 CSV (formula-safe) or JSON Lines (format=jsonl)' },
   },
   'POST /admin/customers/import': { summary: 'Import CRM customer profiles (upsert)', body: { schema: importRows, media: [CSV, JSON_MEDIA] } },
   'DELETE /admin/customers/{customerId}': { summary: 'Erase a customer; answers the audit record (what went, by whom, when; the customer as a keyed hash)' },
-  'GET /admin/audit': { summary: 'The erasures of a month', query: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }) },
+  'GET /admin/audit': { summary: 'The erasures of a month', query: z.object({ month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/))) }) },
   'GET /admin/customers/{customerId}': { summary: 'A customer: profile, latest responses, cases' },
   'GET /admin/settings/contact-fatigue': { summary: 'The global contact-fatigue rules' },
   'PUT /admin/settings/contact-fatigue': { summary: 'Set the global contact-fatigue rules', body: { schema: FatigueRulesSchema } },
@@ -96,12 +97,12 @@ export const contract: Record<RouteKey, RouteContract> = {
     query: AggregateExportQuerySchema,
     success: { status: 200, media: 'text/csv', description: 'RFC 4180 CSV (formula-safe) or JSON Lines (format=jsonl)' },
   },
-  'GET /admin/cases': { summary: 'Cases, filtered, newest or oldest first', query: PageQuerySchema.extend(CaseQuerySchema.shape) },
-  'GET /admin/alerts': { summary: 'Cases (the earlier name of GET /admin/cases)', query: PageQuerySchema.extend(CaseQuerySchema.shape) },
+  'GET /admin/cases': { summary: 'Cases, filtered, newest or oldest first', query: z.extend(PageQuerySchema, CaseQuerySchema.shape) },
+  'GET /admin/alerts': { summary: 'Cases (the earlier name of GET /admin/cases)', query: z.extend(PageQuerySchema, CaseQuerySchema.shape) },
   'GET /admin/cases/{caseId}': { summary: 'A case with its history and response' },
   'POST /admin/cases/{caseId}/actions': { summary: 'Acknowledge, note, assign, resolve or reopen a case (409 when its status does not allow it)', body: { schema: CaseActionSchema } },
   'PUT /admin/phone-numbers/{phoneNumber}': { summary: 'Route calls and texts to this E.164 number to a survey', body: { schema: PhoneRouteSchema } },
-  'GET /dashboard': { summary: 'The dashboard for a signed-in session (else the sign-in page)', query: z.object({ surveyId: z.string().optional(), from: z.iso.date().optional(), to: z.iso.date().optional() }), success: { status: 200, media: HTML, description: 'the dashboard, drawn on the server' } },
+  'GET /dashboard': { summary: 'The dashboard for a signed-in session (else the sign-in page)', query: z.object({ surveyId: z.optional(z.string()), from: z.optional(z.iso.date()), to: z.optional(z.iso.date()) }), success: { status: 200, media: HTML, description: 'the dashboard, drawn on the server' } },
   'POST /dashboard/session': { summary: 'Sign in to the dashboard with an API key (form field apiKey)', body: { schema: z.object({ apiKey: z.string() }), media: [FORM] }, success: { status: 303, media: HTML, description: 'to the dashboard, with an HttpOnly session cookie' } },
   'POST /dashboard/sign-out': { summary: 'End the dashboard session', body: { schema: z.object({}), media: [FORM] }, success: { status: 303, media: HTML, description: 'to the sign-in page' } },
   'GET /s/{surveyId}': { summary: 'The hosted survey form', success: { status: 200, media: HTML, description: 'an HTML form that works without JavaScript' } },

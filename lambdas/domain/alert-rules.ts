@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { DomainError } from './errors';
 import { externalId, safeKey } from './identifiers';
 import type { FeedbackStore } from './ports';
@@ -20,55 +21,44 @@ export type Condition =
   | { readonly not: Condition }
   | { readonly field: string; readonly op: (typeof OPERATORS)[number]; readonly value: string | number | boolean | readonly (string | number)[] };
 
-const scalar = z.union([z.string().max(200), z.number(), z.boolean()]);
-export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+const scalar = z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]);
+export const ConditionSchema: z.ZodMiniType<Condition> = z.lazy(() =>
   z.union([
-    z.object({ all: z.array(ConditionSchema).min(1).max(20) }).strict(),
-    z.object({ any: z.array(ConditionSchema).min(1).max(20) }).strict(),
-    z.object({ not: ConditionSchema }).strict(),
-    z
-      .object({
-        field: z.string().regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, answers.<id>, attributes.<name> or profile.<CRM field>'),
-        op: z.enum(OPERATORS),
-        value: z.union([scalar, z.array(z.union([z.string().max(200), z.number()])).min(1).max(50)]),
-      })
-      .strict()
-      .refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list; the other operators one value' }),
+    z.strictObject({ all: z.array(ConditionSchema).check(z.minLength(1), z.maxLength(20)) }),
+    z.strictObject({ any: z.array(ConditionSchema).check(z.minLength(1), z.maxLength(20)) }),
+    z.strictObject({ not: ConditionSchema }),
+    z.strictObject({
+      field: z.string().check(z.regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, answers.<id>, attributes.<name> or profile.<CRM field>')),
+      op: z.enum(OPERATORS),
+      value: z.union([scalar, z.array(z.union([z.string().check(z.maxLength(200)), z.number()])).check(z.minLength(1), z.maxLength(50))]),
+    }).check(z.refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list; the other operators one value' })),
   ]),
 );
 
-export const AlertRuleSchema = z
-  .object({
-    id: safeKey(40),
-    name: z.string().trim().min(1).max(200).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'one line'),
-    when: ConditionSchema,
-    /** The case is at least this severe when the rule matches. @default medium */
-    severity: z.enum(SEVERITIES).default('medium'),
-    /** Who gets the case when this rule matches (the first matching rule that routes decides). */
-    routeTo: z
-      .object({
-        owner: z.email().optional(),
-        team: externalId(64).optional(),
-        /** The customer's account manager from their CRM profile; falls back to `owner`, then the survey owner. */
-        profileField: z.literal('accountManager').optional(),
-      })
-      .strict()
-      .optional(),
-    enabled: z.boolean().default(true),
-  })
-  .strict();
+export const AlertRuleSchema = z.strictObject({
+  id: safeKey(40),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'one line')),
+  when: ConditionSchema,
+  /** The case is at least this severe when the rule matches. @default medium */
+  severity: z._default(z.enum(SEVERITIES), 'medium'),
+  /** Who gets the case when this rule matches (the first matching rule that routes decides). */
+  routeTo: z.optional(z.strictObject({
+    owner: z.optional(z.email()),
+    team: z.optional(externalId(64)),
+    /** The customer's account manager from their CRM profile; falls back to `owner`, then the survey owner. */
+    profileField: z.optional(z.literal('accountManager')),
+  })),
+  enabled: z._default(z.boolean(), true),
+});
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
-export const AlertRulesRequestSchema = z
-  .object({ rules: z.array(AlertRuleSchema).max(50) })
-  .strict()
-  .superRefine((r, ctx) => {
-    const seen = new Set<string>();
-    r.rules.forEach((rule, i) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
-      seen.add(rule.id);
-    });
+export const AlertRulesRequestSchema = z.strictObject({ rules: z.array(AlertRuleSchema).check(z.maxLength(50)) }).check(z.superRefine((r, ctx) => {
+  const seen = new Set<string>();
+  r.rules.forEach((rule, i) => {
+    if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
+    seen.add(rule.id);
   });
+}));
 
 /** What rules are evaluated against: one response with its scores. */
 export type RuleContext = Pick<SurveyResponse, 'answers' | 'touchpoint' | 'channel' | 'attributes' | 'profile'> & { readonly scores: ResponseScores; readonly comment?: string };

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import type { AlertCase, CaseStatus } from './alerts';
 import { DomainError } from './errors';
 import { externalId } from './identifiers';
@@ -10,15 +11,15 @@ import type { AlertPublisher, EmailMessage, EmailSender, FeedbackStore } from '.
 export const RESOLUTION_CODES = ['resolved-with-customer', 'compensated', 'process-fixed', 'no-action-needed', 'could-not-reach', 'duplicate'] as const;
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
-const noteText = z.string().trim().min(1).max(2000);
+const noteText = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
 
 /** What a person can do to a case; each becomes an event in its history. */
 export const CaseActionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('acknowledge'), note: noteText.optional() }).strict(),
-  z.object({ action: z.literal('note'), note: noteText }).strict(),
-  z.object({ action: z.literal('assign'), owner: z.email(), team: externalId(64).optional(), note: noteText.optional() }).strict(),
-  z.object({ action: z.literal('resolve'), resolution: z.enum(RESOLUTION_CODES), note: noteText.optional() }).strict(),
-  z.object({ action: z.literal('reopen'), note: noteText.optional() }).strict(),
+  z.strictObject({ action: z.literal('acknowledge'), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('note'), note: noteText }),
+  z.strictObject({ action: z.literal('assign'), owner: z.email(), team: z.optional(externalId(64)), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('resolve'), resolution: z.enum(RESOLUTION_CODES), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('reopen'), note: z.optional(noteText) }),
 ]);
 export type CaseAction = z.infer<typeof CaseActionSchema>;
 
@@ -182,16 +183,14 @@ export function escalationEmail(kase: AlertCase, to: string, link: string): Emai
 }
 
 /** The query of a case listing (`GET /admin/cases`). */
-export const CaseQuerySchema = z
-  .object({
-    status: z.enum(['open', 'acknowledged', 'resolved', 'escalated']).optional(),
-    owner: z.email().optional(),
-    team: externalId(64).optional(),
-    surveyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-    touchpoint: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/).optional(),
-    severity: z.enum(SEVERITIES).optional(),
-    order: z.enum(['newest', 'oldest']).default('newest'),
-    /** Cases opened from this date on. @default 12 months back */
-    since: z.iso.date().optional(),
-  })
-  .strip();
+export const CaseQuerySchema = z.object({
+  status: z.optional(z.enum(['open', 'acknowledged', 'resolved', 'escalated'])),
+  owner: z.optional(z.email()),
+  team: z.optional(externalId(64)),
+  surveyId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  touchpoint: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
+  severity: z.optional(z.enum(SEVERITIES)),
+  order: z._default(z.enum(['newest', 'oldest']), 'newest'),
+  /** Cases opened from this date on. @default 12 months back */
+  since: z.optional(z.iso.date()),
+});

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { externalId, hasControlCharacters, prototypeKeyPath } from './identifiers';
 import { isE164 } from './phone/ports';
 
@@ -9,35 +10,27 @@ import { isE164 } from './phone/ports';
  */
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const oneLine = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks');
+  z.string().check(z.maxLength(max), z.refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks'));
 /** Connect passes an unset parameter or attribute as "" (or null): treated as absent. */
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
+const optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(z.transform<unknown, unknown>((value) => (value === '' || value === null ? undefined : value)), z.optional(schema) as z.ZodMiniType<z.output<T> | undefined>);
 
 export const ConnectSurveyEventSchema = z.object({
   Details: z.object({
     ContactData: z.object({
-      ContactId: z.string().regex(/^[A-Za-z0-9_.:-]{1,256}$/, 'must be a contact id (letters, digits, "-", 1–256 characters)'),
-      Channel: z.string().regex(/^[A-Z_]{1,32}$/, 'must be a Connect channel name').nullish(),
-      Attributes: z
-        .record(
-          oneLine(128)
-            .min(1)
-            .refine((name) => !RESERVED_NAMES.has(name), 'this name is reserved'),
-          oneLine(512),
-        )
-        .nullish(),
-      CustomerEndpoint: z.object({ Address: oneLine(256).nullish(), Type: oneLine(64).nullish() }).nullish(),
-      Queue: z.object({ Name: oneLine(256).nullish() }).nullish(),
+      ContactId: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,256}$/, 'must be a contact id (letters, digits, "-", 1–256 characters)')),
+      Channel: z.nullish(z.string().check(z.regex(/^[A-Z_]{1,32}$/, 'must be a Connect channel name'))),
+      Attributes: z.nullish(z.record(
+        oneLine(128).check(z.minLength(1), z.refine((name) => !RESERVED_NAMES.has(name), 'this name is reserved')),
+        oneLine(512),
+      )),
+      CustomerEndpoint: z.nullish(z.object({ Address: z.nullish(oneLine(256)), Type: z.nullish(oneLine(64)) })),
+      Queue: z.nullish(z.object({ Name: z.nullish(oneLine(256)) })),
     }),
     Parameters: z.object({
-      surveyId: z
-        .string({ error: (issue) => (issue.input === undefined ? 'the Lambda block needs a surveyId parameter' : undefined) })
-        .regex(/^[A-Za-z0-9_-]{1,64}$/, 'use the survey id: 1–64 letters, digits, "_" or "-"'),
+      surveyId: z.string({ error: (issue) => (issue.input === undefined ? 'the Lambda block needs a surveyId parameter' : undefined) }).check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'use the survey id: 1–64 letters, digits, "_" or "-"')),
       customerId: optional(externalId(128)),
-      answerPrefix: optional(z.string().regex(/^[A-Za-z0-9_.:-]{1,32}$/, 'use 1–32 letters, digits, "_", "-", "." or ":"')),
+      answerPrefix: optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,32}$/, 'use 1–32 letters, digits, "_", "-", "." or ":"'))),
       partial: optional(z.enum(['true', 'false'])),
     }),
   }),

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { DomainError } from './errors';
 import { externalId, personName } from './identifiers';
 import { isE164 } from './phone/ports';
@@ -7,22 +8,20 @@ import { isE164 } from './phone/ports';
  * A customer as the CRM knows them: who they are, their segment and value, their contract and their last
  * transaction. Imported from CSV or JSON (re-imports upsert); joined with each new response.
  */
-export const CustomerSchema = z
-  .object({
-    customerId: externalId(128),
-    name: personName().optional(),
-    email: z.email().optional(),
-    phone: z.string().refine(isE164, 'must be an E.164 number, e.g. +14155550123').optional(),
-    segment: externalId(64).optional(),
-    lifetimeValue: z.coerce.number().min(0).max(1e12).optional(),
-    contractState: z.enum(['active', 'notice-given', 'ended', 'trial', 'none']).optional(),
-    contractEndsAt: z.iso.date().optional(),
-    lastTransactionAt: z.iso.datetime({ offset: true }).optional(),
-    lastTransactionAmount: z.coerce.number().min(-1e12).max(1e12).optional(),
-    /** Who looks after this customer; alert rules can route cases to them. */
-    accountManager: z.email().optional(),
-  })
-  .strict();
+export const CustomerSchema = z.strictObject({
+  customerId: externalId(128),
+  name: z.optional(personName()),
+  email: z.optional(z.email()),
+  phone: z.optional(z.string().check(z.refine(isE164, 'must be an E.164 number, e.g. +14155550123'))),
+  segment: z.optional(externalId(64)),
+  lifetimeValue: z.optional(z.coerce.number().check(z.gte(0), z.lte(1e12))),
+  contractState: z.optional(z.enum(['active', 'notice-given', 'ended', 'trial', 'none'])),
+  contractEndsAt: z.optional(z.iso.date()),
+  lastTransactionAt: z.optional(z.iso.datetime({ offset: true })),
+  lastTransactionAmount: z.optional(z.coerce.number().check(z.gte(-1e12), z.lte(1e12))),
+  /** Who looks after this customer; alert rules can route cases to them. */
+  accountManager: z.optional(z.email()),
+});
 export type CustomerProfile = z.infer<typeof CustomerSchema> & { readonly updatedAt: string };
 
 /** The profile fields frozen into a response when it is processed: what was true when the customer answered. */

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import type { FeedbackStore } from './ports';
 import { contactKeys } from './suppression';
 
@@ -8,10 +9,10 @@ import { contactKeys } from './suppression';
  */
 export const SesEventSchema = z.looseObject({
   eventType: z.string(),
-  mail: z.looseObject({ tags: z.record(z.string(), z.array(z.string())).optional() }),
-  delivery: z.looseObject({ timestamp: z.string().optional() }).optional(),
-  bounce: z.looseObject({ bounceType: z.string().optional(), timestamp: z.string().optional(), bouncedRecipients: z.array(z.looseObject({ emailAddress: z.string() })).optional() }).optional(),
-  complaint: z.looseObject({ timestamp: z.string().optional(), complainedRecipients: z.array(z.looseObject({ emailAddress: z.string() })).optional() }).optional(),
+  mail: z.looseObject({ tags: z.optional(z.record(z.string(), z.array(z.string()))) }),
+  delivery: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+  bounce: z.optional(z.looseObject({ bounceType: z.optional(z.string()), timestamp: z.optional(z.string()), bouncedRecipients: z.optional(z.array(z.looseObject({ emailAddress: z.string() }))) })),
+  complaint: z.optional(z.looseObject({ timestamp: z.optional(z.string()), complainedRecipients: z.optional(z.array(z.looseObject({ emailAddress: z.string() }))) })),
 });
 
 export type EmailEventOutcome = 'delivered' | 'bounced' | 'complained' | 'ignored';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import type { FeedbackStore } from './ports';
 
 /**
@@ -7,13 +8,11 @@ import type { FeedbackStore } from './ports';
  * invitations in the last 90 days. Set globally (admin API) and per survey (`fatigue`), the survey's own
  * values winning field by field.
  */
-export const FatigueRulesSchema = z
-  .object({
-    invitedWithinDays: z.number().int().min(1).max(365).optional(),
-    answeredWithinDays: z.number().int().min(1).max(365).optional(),
-    maxPerQuarter: z.number().int().min(1).max(90).optional(),
-  })
-  .strict();
+export const FatigueRulesSchema = z.strictObject({
+  invitedWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
+  answeredWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
+  maxPerQuarter: z.optional(z.number().check(z.int(), z.gte(1), z.lte(90))),
+});
 export type FatigueRules = z.infer<typeof FatigueRulesSchema>;
 
 /** What the table remembers of one person's contacts, merged over their e-mail, phone and customer id. */

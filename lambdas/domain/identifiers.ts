@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 
 /**
  * Names that would reach an object's prototype when used as a property key. Untrusted JSON may carry them
@@ -34,38 +35,22 @@ const safeKeyPattern = (max: number) => {
 
 /** A key of an untrusted map: 1–`max` letters, digits, "_", "-", ".", ":"; never a prototype name. */
 export const safeKey = (max = 64) =>
-  z
-    .string()
-    .regex(safeKeyPattern(max), `use 1–${max} letters, digits, "_", "-", "." or ":"`)
-    .refine((key) => !PROTOTYPE_KEYS.has(key), 'this name is reserved');
+  z.string().check(z.regex(safeKeyPattern(max), `use 1–${max} letters, digits, "_", "-", "." or ":"`), z.refine((key) => !PROTOTYPE_KEYS.has(key), 'this name is reserved'));
 
 /** The same rule as `safeKey`, without building a schema: it runs for every answer of every response. */
 export const isSafeKey = (key: string, max = 64) => safeKeyPattern(max).test(key) && !PROTOTYPE_KEYS.has(key);
 
 /** An identifier from outside (customer id, contact id): one line, no control characters, 1–`max` characters. */
 export const externalId = (max = 128) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks');
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks'));
 
 /** A person's name as it appears in a greeting line. */
 export const personName = () =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks');
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks'));
 
 /** Free-form attributes a caller attaches (e.g. order number, store): safe keys, one-line values. */
 export const attributesSchema = () =>
   z.record(
     safeKey(64),
-    z
-      .string()
-      .max(512)
-      .refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks'),
+    z.string().check(z.maxLength(512), z.refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks')),
   );

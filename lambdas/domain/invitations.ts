@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { requireSomeDelivered, validationError } from './errors';
 import { idFromKey, newId } from './ids';
 import { attributesSchema, externalId, personName } from './identifiers';
@@ -10,32 +11,24 @@ import type { EmailSender, FeedbackStore, Invitation } from './ports';
 import { headlineQuestion, type Survey } from './survey';
 import { contactFingerprint, DEFAULT_TOKEN_TTL_DAYS, issueLinkToken } from './tokens';
 
-export const InvitationRequestSchema = z
-  .object({
-    contacts: z
-      .array(
-        z
-          .object({
-            email: z.email(),
-            customerId: externalId(128).optional(),
-            name: personName().optional(),
-            attributes: attributesSchema().optional(),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(100),
-    expiresInDays: z.number().int().min(1).max(90).default(DEFAULT_TOKEN_TTL_DAYS),
-  })
-  .strict()
-  .superRefine((r, ctx) => {
-    const seen = new Set<string>();
-    r.contacts.forEach((c, i) => {
-      const email = c.email.toLowerCase();
-      if (seen.has(email)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'email'], message: 'appears twice in this request' });
-      seen.add(email);
-    });
+export const InvitationRequestSchema = z.strictObject({
+  contacts: z.array(
+    z.strictObject({
+      email: z.email(),
+      customerId: z.optional(externalId(128)),
+      name: z.optional(personName()),
+      attributes: z.optional(attributesSchema()),
+    }),
+  ).check(z.minLength(1), z.maxLength(100)),
+  expiresInDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(90)), DEFAULT_TOKEN_TTL_DAYS),
+}).check(z.superRefine((r, ctx) => {
+  const seen = new Set<string>();
+  r.contacts.forEach((c, i) => {
+    const email = c.email.toLowerCase();
+    if (seen.has(email)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'email'], message: 'appears twice in this request' });
+    seen.add(email);
   });
+}));
 export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
 
 export interface InvitationResult {

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { DomainError, type ErrorDetail } from './errors';
 import { idFromKey } from './ids';
 import { isSafeKey } from './identifiers';
@@ -23,10 +24,10 @@ export interface ImportReport {
   readonly rejected: readonly { readonly row: number; readonly field: string; readonly message: string }[];
 }
 
-const RowMetaSchema = SubmissionMetaSchema.pick({ customerId: true, touchpoint: true }).extend({
-  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'use 1–64 letters, digits or _.:-').optional(),
-  submittedAt: z.iso.datetime({ offset: true }).optional(),
-  mode: z.enum(['tablet', 'kiosk', 'paper', 'mail']).optional(),
+const RowMetaSchema = z.extend(z.pick(SubmissionMetaSchema, { customerId: true, touchpoint: true }), {
+  id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'use 1–64 letters, digits or _.:-'))),
+  submittedAt: z.optional(z.iso.datetime({ offset: true })),
+  mode: z.optional(z.enum(['tablet', 'kiosk', 'paper', 'mail'])),
 });
 
 /** Refuses a file whose columns are neither questions of the survey nor the known ones, before any row. */

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { addCounters, periodOf, type Counters, type Granularity } from './aggregates';
 import type { AlertCase } from './alerts';
 import { CHANNELS } from './response';
@@ -9,27 +10,27 @@ import type { Survey } from './survey';
 export const MAX_REPORT_DAYS = 400;
 const DAY_MS = 86_400_000;
 
-const surveyId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a survey id');
-const touchpoint = z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a touchpoint');
+const surveyId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a survey id'));
+const touchpoint = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a touchpoint'));
 
 const RangeSchema = z.object({
   surveyId,
   /** First day, inclusive (UTC). @default 89 days before `to` */
-  from: z.iso.date().optional(),
+  from: z.optional(z.iso.date()),
   /** Last day, inclusive (UTC). @default today */
-  to: z.iso.date().optional(),
-  touchpoint: touchpoint.optional(),
-  channel: z.enum(CHANNELS).optional(),
+  to: z.optional(z.iso.date()),
+  touchpoint: z.optional(touchpoint),
+  channel: z.optional(z.enum(CHANNELS)),
 });
 
-export const SummaryQuerySchema = RangeSchema.extend({ groupBy: z.enum(['touchpoint', 'channel', 'day', 'week', 'month']).optional() });
-export const TrendQuerySchema = RangeSchema.extend({
-  granularity: z.enum(['day', 'week', 'month']).optional(),
-  metric: z.enum(['nps', 'csat', 'ces', 'loyalty', 'responses']).optional(),
-  by: z.enum(['none', 'touchpoint', 'channel']).optional(),
+export const SummaryQuerySchema = z.extend(RangeSchema, { groupBy: z.optional(z.enum(['touchpoint', 'channel', 'day', 'week', 'month'])) });
+export const TrendQuerySchema = z.extend(RangeSchema, {
+  granularity: z.optional(z.enum(['day', 'week', 'month'])),
+  metric: z.optional(z.enum(['nps', 'csat', 'ces', 'loyalty', 'responses'])),
+  by: z.optional(z.enum(['none', 'touchpoint', 'channel'])),
 });
-export const AggregateExportQuerySchema = RangeSchema.extend({ granularity: z.enum(['day', 'week', 'month']).optional(), format: z.enum(['csv', 'jsonl']).optional() });
-export const CaseReportQuerySchema = z.object({ surveyId: surveyId.optional(), from: z.iso.date().optional(), to: z.iso.date().optional() });
+export const AggregateExportQuerySchema = z.extend(RangeSchema, { granularity: z.optional(z.enum(['day', 'week', 'month'])), format: z.optional(z.enum(['csv', 'jsonl'])) });
+export const CaseReportQuerySchema = z.object({ surveyId: z.optional(surveyId), from: z.optional(z.iso.date()), to: z.optional(z.iso.date()) });
 
 export const GRANULARITY_CODE: Record<'day' | 'week' | 'month', Granularity> = { day: 'D', week: 'W', month: 'M' };
 

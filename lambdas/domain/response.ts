@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { validationError, type ErrorDetail } from './errors';
 import { attributesSchema, externalId, isSafeKey, safeKey } from './identifiers';
 import { numericRange, type Question, type Survey } from './survey';
@@ -119,16 +120,12 @@ export function commentOf(survey: Pick<Survey, 'questions'>, answers: Answers): 
 
 /** Optional fields common to every submission route. */
 export const SubmissionMetaSchema = z.object({
-  customerId: externalId(128).optional(),
-  touchpoint: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{0,59}$/)
-    .optional(),
-  attributes: attributesSchema().optional(),
+  customerId: z.optional(externalId(128)),
+  touchpoint: z.optional(z.string().check(z.trim(), z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
+  attributes: z.optional(attributesSchema()),
 });
 
-export const WebSubmissionSchema = SubmissionMetaSchema.extend({
-  surveyId: z.string().trim().min(1).max(64),
+export const WebSubmissionSchema = z.catchall(z.extend(SubmissionMetaSchema, {
+  surveyId: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
   answers: z.record(safeKey(40), z.unknown()),
-}).strict();
+}), z.never());

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import type { ApiKeyRole } from '../pipeline';
 import { externalId } from './identifiers';
 
@@ -12,33 +13,28 @@ import { externalId } from './identifiers';
 export const ROLES = ['admin', 'manager', 'analyst'] as const satisfies readonly ApiKeyRole[];
 export type Role = ApiKeyRole;
 
-const scopeList = (item: z.ZodType<string>) => z.array(item).min(1).max(100).optional();
+const scopeList = (item: z.ZodMiniType<string>) => z.optional(z.array(item).check(z.minLength(1), z.maxLength(100)));
 
 /** A manager's scope. Every dimension given must match; at least one is required. */
-export const KeyScopeSchema = z
-  .object({
-    surveys: scopeList(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a survey id')),
-    touchpoints: scopeList(z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a touchpoint')),
-    teams: scopeList(externalId(64)),
-  })
-  .strict();
+export const KeyScopeSchema = z.strictObject({
+  surveys: scopeList(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a survey id'))),
+  touchpoints: scopeList(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a touchpoint'))),
+  teams: scopeList(externalId(64)),
+});
 export type KeyScope = z.infer<typeof KeyScopeSchema>;
 
 /** The body of a key creation: a name, a role and, for a manager, the scope. */
-export const NewApiKeySchema = z
-  .object({
-    name: externalId(64),
-    role: z.enum(ROLES).default('admin'),
-    scope: KeyScopeSchema.optional(),
-  })
-  .strict()
-  .superRefine((key, ctx) => {
-    const dimensions = key.scope ? Object.values(key.scope).filter((list) => list?.length).length : 0;
-    if (key.role === 'manager' && dimensions === 0) {
-      ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a manager needs a scope: surveys, touchpoints and/or teams' });
-    }
-    if (key.role !== 'manager' && key.scope) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'only a manager key has a scope' });
-  });
+export const NewApiKeySchema = z.strictObject({
+  name: externalId(64),
+  role: z._default(z.enum(ROLES), 'admin'),
+  scope: z.optional(KeyScopeSchema),
+}).check(z.superRefine((key, ctx) => {
+  const dimensions = key.scope ? Object.values(key.scope).filter((list) => list?.length).length : 0;
+  if (key.role === 'manager' && dimensions === 0) {
+    ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a manager needs a scope: surveys, touchpoints and/or teams' });
+  }
+  if (key.role !== 'manager' && key.scope) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'only a manager key has a scope' });
+}));
 export type NewApiKey = z.infer<typeof NewApiKeySchema>;
 
 /** Who called, as the authorizer found them. */

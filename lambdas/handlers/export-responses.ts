@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { validationError } from '../domain/errors';
 import { responsesCsv, responsesJsonl } from '../domain/export';
 import { seesResponse, seesSurvey } from '../domain/roles';

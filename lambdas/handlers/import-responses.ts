@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { validationError } from '../domain/errors';
 import { checkColumns, importResponses, MAX_IMPORT_ROWS, OFFLINE_CHANNELS } from '../domain/offline-import';
 import { loadSurvey } from '../domain/submissions';

@@ -1,4 +1,5 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { validationError } from '../domain/errors';
 import { aggregatesExport } from '../domain/export';
 import {
@@ -24,9 +25,9 @@ import { reportCells } from '../shared/report-cells';
 import { httpHandler, json, SECURITY_HEADERS, zodDetails, type HttpEvent } from '../shared/http';
 
 /** The survey every aggregate report names (the rest of the query is checked per report). */
-const ReportSurveySchema = SummaryQuerySchema.pick({ surveyId: true }).loose();
+const ReportSurveySchema = z.catchall(z.pick(SummaryQuerySchema, { surveyId: true }), z.unknown());
 
-function queryOf<S extends z.ZodType>(schema: S, event: HttpEvent): z.infer<S> {
+function queryOf<S extends z.ZodMiniType>(schema: S, event: HttpEvent): z.infer<S> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw validationError('the report query is not valid', zodDetails(parsed.error.issues));
   return parsed.data;

@@ -2,7 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { sweepPending, type SweepReport } from '../domain/processing';
 import { alertingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
@@ -10,12 +11,10 @@ import { logger, metrics } from '../shared/powertools';
 /** Left alone: the stream is normally done within seconds and retries for minutes before giving up. */
 const DEFAULT_OLDER_THAN_SECONDS = 600;
 
-const SweepRequestSchema = z
-  .object({
-    olderThanSeconds: z.number().int().min(0).max(30 * 86400).default(DEFAULT_OLDER_THAN_SECONDS),
-    limit: z.number().int().min(1).max(1000).default(200),
-  })
-  .strip();
+const SweepRequestSchema = z.object({
+  olderThanSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(30 * 86400)), DEFAULT_OLDER_THAN_SECONDS),
+  limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 200),
+});
 
 /**
  * Scheduled sweeper (and `npm run cli -- replay`): finishes responses the stream did not, and reports what

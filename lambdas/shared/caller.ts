@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod';
 import { DomainError } from '../domain/errors';
 import { KeyScopeSchema, mayCallRoute, ROLES, type Caller } from '../domain/roles';
 import { routes, type ApiKeyRole } from '../pipeline';
@@ -9,17 +10,14 @@ import type { HttpEvent, HttpResult } from './http';
 const AuthorizerContextSchema = z.object({
   keyName: z.string(),
   role: z.enum(ROLES),
-  scope: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      try {
-        return KeyScopeSchema.parse(text ? JSON.parse(text) : {});
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'scope is not valid' });
-        return z.NEVER;
-      }
-    }),
+  scope: z.pipe(z.optional(z.string()), z.transform((text, ctx) => {
+    try {
+      return KeyScopeSchema.parse(text ? JSON.parse(text) : {});
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'scope is not valid', input: ctx.value });
+      return z.NEVER;
+    }
+  })),
 });
 
 /** The caller of an admin route, as the authorizer found them; a request without one is refused. */

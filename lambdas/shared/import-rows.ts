@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod';
 import { DomainError, validationError } from '../domain/errors';
 import { mediaType, parseBody, rawBody, zodDetails, type HttpEvent } from './http';
 
@@ -20,10 +21,7 @@ export interface ImportRows {
  */
 export function importRows(event: HttpEvent, maxRows: number): ImportRows {
   if (!mediaType(event).startsWith('text/csv')) {
-    const parsed = z
-      .object({ rows: z.array(z.object({ row: z.number().int().min(1), fields: z.record(z.string(), z.string().max(4000)) }).strict()).max(maxRows) })
-      .strict()
-      .safeParse(parseBody(event, MAX_IMPORT_BYTES));
+    const parsed = z.strictObject({ rows: z.array(z.strictObject({ row: z.number().check(z.int(), z.gte(1)), fields: z.record(z.string(), z.string().check(z.maxLength(4000))) })).check(z.maxLength(maxRows)) }).safeParse(parseBody(event, MAX_IMPORT_BYTES));
     if (!parsed.success) throw validationError('the rows are not valid', zodDetails(parsed.error.issues));
     return { columns: [...new Set(parsed.data.rows.flatMap((r) => Object.keys(r.fields)))], rows: parsed.data.rows, misshapen: [] };
   }

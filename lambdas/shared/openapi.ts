@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod';
 import { contract, namedSchemas, type RouteContract, type RouteKey } from '../api-contract';
 import { handlers, routes, type RouteDefinition } from '../pipeline';
 
@@ -15,13 +16,13 @@ const ERROR_STATUSES: Record<string, string> = {
 };
 
 /** zod → JSON Schema 2020-12 (what OpenAPI 3.1 uses), as the request side sees it (before defaults and transforms). */
-function componentSchemas(): { schemas: Record<string, JsonSchema>; refFor: (schema: z.ZodType) => JsonSchema } {
+function componentSchemas(): { schemas: Record<string, JsonSchema>; refFor: (schema: z.ZodMiniType) => JsonSchema } {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(namedSchemas)) registry.add(schema, { id });
   const converted = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }).schemas as Record<string, JsonSchema>;
   const schemas = Object.fromEntries(Object.entries(converted).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
   const ids = new Map(Object.entries(namedSchemas).map(([id, schema]) => [schema, id]));
-  const refFor = (schema: z.ZodType): JsonSchema => {
+  const refFor = (schema: z.ZodMiniType): JsonSchema => {
     const id = ids.get(schema);
     if (id) return { $ref: `#/components/schemas/${id}` };
     const { $schema: _s, ...inline } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -38,14 +39,14 @@ const operationId = (route: RouteDefinition) =>
     .map((part) => part[0].toUpperCase() + part.slice(1))
     .join('');
 
-function operation(route: RouteDefinition, described: RouteContract | undefined, refFor: (schema: z.ZodType) => JsonSchema) {
+function operation(route: RouteDefinition, described: RouteContract | undefined, refFor: (schema: z.ZodMiniType) => JsonSchema) {
   const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
   const queryParameters = described?.query
     ? Object.entries(described.query.shape).map(([name, schema]) => ({
         name,
         in: 'query',
-        required: !(schema as z.ZodType).safeParse(undefined).success,
-        schema: refFor(schema as z.ZodType),
+        required: !(schema as z.ZodMiniType).safeParse(undefined).success,
+        schema: refFor(schema as z.ZodMiniType),
       }))
     : [];
   const success = described?.success ?? { status: 200, description: 'OK' };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/zod';
 import { requireSomeDelivered } from '../errors';
 import { idFromKey, newId } from '../ids';
 import { externalId } from '../identifiers';
@@ -14,28 +15,20 @@ export interface SmsSender {
   send(to: string, body: string): Promise<string>;
 }
 
-export const SmsInvitationRequestSchema = z
-  .object({
-    contacts: z
-      .array(
-        z
-          .object({
-            phone: z.string().refine(isE164, 'must be an E.164 number, e.g. +14155550123'),
-            customerId: externalId(128).optional(),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(100),
-  })
-  .strict()
-  .superRefine((r, ctx) => {
-    const seen = new Set<string>();
-    r.contacts.forEach((c, i) => {
-      if (seen.has(c.phone)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'phone'], message: 'appears twice in this request' });
-      seen.add(c.phone);
-    });
+export const SmsInvitationRequestSchema = z.strictObject({
+  contacts: z.array(
+    z.strictObject({
+      phone: z.string().check(z.refine(isE164, 'must be an E.164 number, e.g. +14155550123')),
+      customerId: z.optional(externalId(128)),
+    }),
+  ).check(z.minLength(1), z.maxLength(100)),
+}).check(z.superRefine((r, ctx) => {
+  const seen = new Set<string>();
+  r.contacts.forEach((c, i) => {
+    if (seen.has(c.phone)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'phone'], message: 'appears twice in this request' });
+    seen.add(c.phone);
   });
+}));
 export type SmsInvitationRequest = z.infer<typeof SmsInvitationRequestSchema>;
 
 export interface SmsInvitationResult {
