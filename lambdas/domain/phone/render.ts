@@ -1,8 +1,7 @@
-import MessagingResponse from 'twilio/lib/twiml/MessagingResponse';
-import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import type { Survey } from '../survey';
 import { promptFor } from './answers';
 import type { Turn } from './conversation';
+import { twimlDocument } from './twiml';
 
 const SORRY = "Sorry, I didn't get that.";
 const greeting = (survey: Survey) => `Thank you for calling. ${survey.intro ?? 'Please answer a few short questions about your experience.'}`;
@@ -15,39 +14,29 @@ const voiceText = (survey: Survey, turn: Extract<Turn, { kind: 'ask' }>, first: 
 
 /** TwiML for the next IVR step: ask with <Gather> (keypad and speech), or thank and hang up. */
 export function twilioVoiceTwiml(survey: Survey | undefined, turn: Turn | undefined, options: { actionUrl: string; first: boolean }): string {
-  const twiml = new VoiceResponse();
-  if (!survey || !turn) {
-    twiml.say(NO_SURVEY);
-    twiml.hangup();
-    return twiml.toString();
-  }
-  if (turn.kind === 'done') {
-    twiml.say(GOODBYE);
-    twiml.hangup();
-    return twiml.toString();
-  }
+  if (!survey || !turn) return twimlDocument([{ verb: 'Say', content: NO_SURVEY }, { verb: 'Hangup' }]);
+  if (turn.kind === 'done') return twimlDocument([{ verb: 'Say', content: GOODBYE }, { verb: 'Hangup' }]);
   const freeText = turn.question.type === 'text';
-  const gather = twiml.gather({
+  const gather = {
     input: freeText ? ['speech'] : ['dtmf', 'speech'],
     action: options.actionUrl,
     method: 'POST',
     timeout: 6,
     speechTimeout: 'auto',
-    language: (survey.language === 'en' ? 'en-US' : survey.language) as never,
+    language: survey.language === 'en' ? 'en-US' : survey.language,
     actionOnEmptyResult: true,
     ...(!freeText && { finishOnKey: '#', hints: NUMBER_HINTS }),
-  });
-  gather.say(voiceText(survey, turn, options.first));
-  // No input at all: Twilio falls through to here; count it as a failed attempt.
-  twiml.redirect({ method: 'POST' }, options.actionUrl);
-  return twiml.toString();
+  };
+  return twimlDocument([
+    { verb: 'Gather', attributes: gather, content: [{ verb: 'Say', content: voiceText(survey, turn, options.first) }] },
+    // No input at all: Twilio falls through to here; count it as a failed attempt.
+    { verb: 'Redirect', attributes: { method: 'POST' }, content: options.actionUrl },
+  ]);
 }
 
 /** TwiML reply to a text message. */
 export function twilioSmsTwiml(text: string | undefined): string {
-  const twiml = new MessagingResponse();
-  if (text) twiml.message(text);
-  return twiml.toString();
+  return twimlDocument(text ? [{ verb: 'Message', content: text }] : []);
 }
 
 /** The answer to a text sent after the survey ended: nothing is recorded. */
