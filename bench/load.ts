@@ -1,12 +1,21 @@
 /**
  * The bench's load generator, in its own process (so it does not share an event loop with the runtime):
  * `tsx bench/load.ts '<json>'` runs autocannon for a while at a fixed concurrency and prints requests/s.
- * Targets: `ingest` (POST /responses) or `putItem` (a raw PutItem on DynamoDB Local, a unique key each).
+ * Targets: `ingest` (POST /responses) or `putItem` (a raw PutItem of the same item on DynamoDB Local, a unique
+ * key each). Prints its own CPU time too, so the bench can say where the machine's CPU went.
  */
 import autocannon, { type Request } from 'autocannon';
 import { randomUUID } from 'node:crypto';
 
-const { target, url, table, connections, seconds } = JSON.parse(process.argv[2]) as { target: 'ingest' | 'putItem'; url: string; table: string; connections: number; seconds: number };
+const { target, url, table, connections, seconds, item } = JSON.parse(process.argv[2]) as {
+  target: 'ingest' | 'putItem';
+  url: string;
+  table: string;
+  connections: number;
+  seconds: number;
+  /** The item ingest stores (DynamoDB JSON): the raw side writes the same, under a fresh key each time. */
+  item: Record<string, unknown>;
+};
 
 const request: Request =
   target === 'ingest'
@@ -24,7 +33,7 @@ const request: Request =
           ...req,
           body: JSON.stringify({
             TableName: table,
-            Item: { pk: { S: `BENCH#${randomUUID()}` }, sk: { S: 'META' }, answers: { M: { nps: { N: '9' }, comment: { S: 'fine' } } }, submittedAt: { S: new Date().toISOString() } },
+            Item: { ...item, pk: { S: `RESPONSE#${randomUUID()}` } },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         }),
@@ -33,5 +42,8 @@ const request: Request =
 autocannon({ url, connections, duration: seconds, requests: [request] }, (error, result) => {
   if (error) throw error;
   const failed = result.non2xx + result.errors + result.timeouts;
-  process.stdout.write(JSON.stringify({ requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, total: result.requests.total, failed }));
+  const cpu = process.cpuUsage();
+  process.stdout.write(
+    JSON.stringify({ requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, total: result.requests.total, failed, cpuMs: (cpu.user + cpu.system) / 1000 }),
+  );
 });

@@ -1,25 +1,17 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { BUNDLING, NODE_OPTIONS } from './bundling';
 import type { FeedbackAlerting } from './feedback-alerting';
 import type { FeedbackData } from './feedback-data';
 import { env, handlers, handlersInUse, type HandlerAccess, type HandlerDefinition, type HandlerName, type TableAccess } from '../lambdas/pipeline';
 
 const ROOT = join(__dirname, '..');
 
-/** esbuild options shared with `npm run bench`, so measured bundle sizes are the deployed ones. */
-export const BUNDLING = {
-  minify: true,
-  sourceMap: true,
-  target: 'node24',
-  format: OutputFormat.CJS,
-  // The Node.js runtime provides the AWS SDK v3.
-  externalModules: ['@aws-sdk/*'],
-} as const;
 
 export interface FeedbackFunctionsProps {
   readonly data: FeedbackData;
@@ -68,10 +60,10 @@ export class FeedbackFunctions extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup,
-      bundling: { ...BUNDLING, externalModules: [...BUNDLING.externalModules] },
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
       // Only the variables this handler reads.
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: 'cx-feedback',
         POWERTOOLS_METRICS_NAMESPACE: 'CxFeedback',
         ...(access.table && { [env.tableName]: data.table.tableName }),

@@ -24,9 +24,12 @@ export interface StreamPollerOptions {
   /** Where pointers to records that exhausted their retries go (the local stand-in for the SQS on-failure destination). */
   readonly deadLetterFile?: string;
   readonly log: (message: string) => void;
-  /** @default 250 */
+  /** Pause between passes over the shards (unless one has a backlog), as Lambda polls a few times a second. @default 250 */
   readonly idleDelayMs?: number;
 }
+
+/** GetRecords page size; a full page means the shard has a backlog. */
+const RECORDS_PER_READ = 100;
 
 const base64 = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value);
 
@@ -116,17 +119,16 @@ export class StreamPoller {
 
   private async run(): Promise<void> {
     while (this.running) {
-      let delivered = 0;
+      let pass = { delivered: 0, backlog: false };
       try {
-        delivered = await this.pass();
+        pass = await this.pass();
       } catch (error) {
         this.options.log(`stream poller: ${(error as Error).message}`);
       }
-      if (delivered === 0) {
-        const waiters = this.idleWaiters.splice(0);
-        waiters.forEach((w) => w());
-        await new Promise((r) => setTimeout(r, this.options.idleDelayMs ?? 250));
-      }
+      if (pass.delivered === 0) this.idleWaiters.splice(0).forEach((w) => w());
+      // As Lambda's event source mapping polls each shard a few times a second, records arriving meanwhile
+      // go out as one batch; only a backlog (a full page) is read again at once.
+      if (!pass.backlog) await new Promise((r) => setTimeout(r, this.options.idleDelayMs ?? 250));
     }
     this.idleWaiters.splice(0).forEach((w) => w());
   }
@@ -157,15 +159,16 @@ export class StreamPoller {
     return out.ShardIterator;
   }
 
-  /** One pass over all shards; returns how many records were delivered. */
-  private async pass(): Promise<number> {
+  /** One pass over all shards: how many records were delivered, and whether a shard had more than a page. */
+  private async pass(): Promise<{ delivered: number; backlog: boolean }> {
     let delivered = 0;
+    let backlog = false;
     for (const shardId of await this.shardIds()) {
       const iterator = await this.iterator(shardId);
       if (!iterator) continue;
       let out;
       try {
-        out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: RECORDS_PER_READ }));
       } catch (error) {
         if (error instanceof ExpiredIteratorException) {
           this.iterators.delete(shardId);
@@ -174,6 +177,7 @@ export class StreamPoller {
         throw error;
       }
       const records = (out.Records ?? []).map((r) => toLambdaRecord(r, this.options.streamArn, this.options.region));
+      if (records.length === RECORDS_PER_READ) backlog = true;
       if (records.length) {
         for (const consumer of this.options.consumers) await this.deliver(consumer, records, shardId);
         this.checkpoint(shardId, records[records.length - 1].dynamodb!.SequenceNumber!);
@@ -185,7 +189,7 @@ export class StreamPoller {
         this.closedShards.add(shardId);
       }
     }
-    return delivered;
+    return { delivered, backlog };
   }
 
   private checkpoint(shardId: string, sequenceNumber: string) {
