@@ -13,7 +13,8 @@
  *   detractor (which opens a case and notifies);
  * - bundles: each handler as the stack bundles it (bytes, module load ms as the median of fresh processes),
  *   and the same handler as CommonJS importing the runtime's SDK, for comparison;
- * - peakRssMb: the bench process's peak resident memory (the local runtime runs in it);
+ * - peakRssMb: the bench process's peak resident memory (the local runtime runs in it); peakRssMbByHandler:
+ *   deployed bundles run in processes of their own under their largest case (see bench/memory.ts);
  * - targets: each target of the issue, true when it holds in this run.
  * Absolute numbers depend on the machine; ratios within one run are what to compare between commits.
  */
@@ -29,6 +30,7 @@ import { promisify } from 'node:util';
 import { ANY_FREE_PORTS } from '../local/ports';
 import { startLocalRuntime } from '../local/runtime';
 import { measureBundles } from './bundles';
+import { measurePeakMemory } from './memory';
 
 const ROOT = resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -216,6 +218,7 @@ async function main() {
     const concurrent = await throughput(runtime.apiUrl, runtime.dynamodbUrl, table, item, () => runtime.waitForIdle());
     await runtime.waitForIdle();
     const bundles = await measureBundles(Number(process.env.BENCH_LOADS ?? 5));
+    const peakRssMbByHandler = await measurePeakMemory({ ...runtime.env });
     const ingestSummary = summary(ingest);
     const rawSummary = summary(raw);
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -237,6 +240,8 @@ async function main() {
       dynamoDbPerResponse: await dynamoDbPerResponse(),
       bundles,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      // Each measured handler's deployed bundle in a process of its own, under its largest case: the memory sizes.
+      peakRssMbByHandler,
       targets: {
         'ingestOverRawPutItemP50 <= 1.25': ratio(ingestSummary.p50Ms, rawSummary.p50Ms) <= 1.25,
         'throughput ratio at 20 >= 0.8': at20.ratio >= 0.8,

@@ -71,7 +71,11 @@ export interface HandlerDefinition {
   readonly entry: string;
   readonly description: string;
   readonly access: HandlerAccess;
-  /** @default 256 */
+  /**
+   * From `npm run bench` (`peakRssMbByHandler`): 256 MB holds every measured HTTP handler (ingest peaks at
+   * about 80 MB, the largest CRM import at about 125 MB) and gives the caller twice the CPU share of 128 MB;
+   * stream consumers, which nobody waits on, peak under 80 MB and take 128 MB. @default 256
+   */
   readonly memoryMb?: number;
   /** @default 10 */
   readonly timeoutSeconds?: number;
@@ -261,6 +265,7 @@ export const handlers = {
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
     access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
+    memoryMb: 128,
   },
   erasure: {
     entry: 'lambdas/handlers/erasure.ts',
@@ -286,6 +291,7 @@ export const handlers = {
     description: 'Stream consumer: keeps the per-day, week and month aggregates of scored responses, once per record',
     access: { table: { write: ['AGG#', 'AGGDONE#'] } },
     timeoutSeconds: 60,
+    memoryMb: 128,
   },
   reports: {
     entry: 'lambdas/handlers/reports.ts',
