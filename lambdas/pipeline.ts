@@ -429,8 +429,17 @@ const invitationChanges: FilterPattern = {
   dynamodb: { Keys: { pk: { S: [{ prefix: 'INVITATION#' }] } } },
 };
 
+/**
+ * Responses with work left: the pending mark (gsi2) is on the new image. What ingest settled itself (scored,
+ * nothing pending) and the processing's own completion writes never invoke the processing consumer.
+ */
+const pendingResponses: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } }, NewImage: { gsi2pk: { S: [{ exists: true }] } } },
+};
+
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
-  { name: 'responses', handler: 'processResponses', filters: [responseChanges], batchSize: 10 },
+  { name: 'responses', handler: 'processResponses', filters: [pendingResponses], batchSize: 10 },
   // Each batch is applied in transactions of at most 100 items (a marker per record and its summed cells).
   { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges, invitationChanges], batchSize: 12 },
 ];

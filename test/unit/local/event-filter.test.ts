@@ -4,14 +4,21 @@ import { matchesAnyFilter, matchesFilter } from '../../../local/event-filter';
 const record = (eventName: string, pk: string) => ({ eventName, dynamodb: { Keys: { pk: { S: pk }, sk: { S: 'META' } } } });
 
 describe('event filters', () => {
-  it('pass response inserts and modifications to both consumers, and nothing else', () => {
+  it('pass pending response inserts and modifications to both consumers, and nothing else', () => {
+    const pending = (name: string) => ({ ...record(name, 'RESPONSE#r1'), dynamodb: { ...record(name, 'RESPONSE#r1').dynamodb, NewImage: { gsi2pk: { S: 'PENDING#3' } } } });
     for (const consumer of streamConsumers) {
-      expect(matchesAnyFilter(record('INSERT', 'RESPONSE#r1'), consumer.filters)).toBe(true);
-      expect(matchesAnyFilter(record('MODIFY', 'RESPONSE#r1'), consumer.filters)).toBe(true);
+      expect(matchesAnyFilter(pending('INSERT'), consumer.filters)).toBe(true);
+      expect(matchesAnyFilter(pending('MODIFY'), consumer.filters)).toBe(true);
       expect(matchesAnyFilter(record('REMOVE', 'RESPONSE#r1'), consumer.filters)).toBe(false);
       expect(matchesAnyFilter(record('INSERT', 'ALERT#r1'), consumer.filters)).toBe(false);
       expect(matchesAnyFilter(record('INSERT', 'SURVEY#s1'), consumer.filters)).toBe(false);
     }
+  });
+
+  it('keep settled responses (scored at ingest, or completed) from the processing consumer, not from the aggregates', () => {
+    const settled = record('INSERT', 'RESPONSE#r1');
+    expect(matchesAnyFilter(settled, streamConsumers.find((c) => c.handler === 'processResponses')!.filters)).toBe(false);
+    expect(matchesAnyFilter(settled, streamConsumers.find((c) => c.handler === 'aggregateResponses')!.filters)).toBe(true);
   });
 
   it('support literals, prefix and exists', () => {
