@@ -21,6 +21,7 @@ new CxFeedbackStack(app, 'CxFeedback', {
   publicUrl: context('publicUrl'),
   opsEmail: context('opsEmail'),
   connectInstanceArn: context('connectInstanceArn'),
+  tracing: context('tracing') === 'active',
   twilio: context('twilioAccountSid') && context('twilioFromNumber') ? { accountSid: context('twilioAccountSid')!, fromNumber: context('twilioFromNumber')! } : undefined,
 });
 

@@ -26,6 +26,12 @@ export interface CxFeedbackStackProps extends StackProps {
   readonly twilio?: { readonly accountSid: string; readonly fromNumber: string };
   /** Amazon Connect instance whose contact flows may invoke the survey function. @default no Connect permission */
   readonly connectInstanceArn?: string;
+  /**
+   * X-Ray active tracing of every function. Lambda samples the first invocation each second and 5 % of the
+   * rest, and cannot be told otherwise: at survey traffic nearly every invocation becomes a trace ($5 per
+   * million), more than the rest of the per-response cost (docs/cost.md). @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /** Why `senderEmail` cannot be used (missing, malformed, or the example.com placeholder), or undefined when it can. */
@@ -56,7 +62,7 @@ export class CxFeedbackStack extends Stack {
     this.data = new FeedbackData(this, 'Data', { deletionProtection: props.deletionProtection });
     this.alerting = new FeedbackAlerting(this, 'Alerting', { key: this.data.key, senderEmail: props.senderEmail });
     this.api = new FeedbackApi(this, 'Api', { key: this.data.key, corsOrigins: props.corsOrigins });
-    this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url, twilio: props.twilio });
+    this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url, twilio: props.twilio, tracing: props.tracing });
     if (props.connectInstanceArn) {
       for (const { handler, invokedBy } of invocableHandlers) {
         // Only this instance's contact flows may invoke it.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BUNDLING, NODE_OPTIONS } from './bundling';
 import type { FeedbackAlerting } from './feedback-alerting';
 import type { FeedbackData } from './feedback-data';
-import { env, handlers, handlersInUse, type HandlerAccess, type HandlerDefinition, type HandlerName, type TableAccess } from '../lambdas/pipeline';
+import { env, handlers, handlersInUse, streamConsumers, type HandlerAccess, type HandlerDefinition, type HandlerName, type TableAccess } from '../lambdas/pipeline';
 
 const ROOT = join(__dirname, '..');
 
@@ -20,6 +20,8 @@ export interface FeedbackFunctionsProps {
   readonly publicUrl: string;
   /** Twilio account and sender number, for the handlers that send SMS. @default SMS sending answers 409 "not configured" */
   readonly twilio?: { readonly accountSid: string; readonly fromNumber: string };
+  /** X-Ray active tracing (see CxFeedbackStackProps.tracing). @default false */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export class FeedbackFunctions extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: definition.memoryMb ?? 256,
       timeout: Duration.seconds(definition.timeoutSeconds ?? 10),
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       role,
       logGroup,
       bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
@@ -66,6 +68,8 @@ export class FeedbackFunctions extends Construct {
         NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: 'cx-feedback',
         POWERTOOLS_METRICS_NAMESPACE: 'CxFeedback',
+        // Without active tracing there is no segment to add to: the Tracer stays quiet.
+        ...(!props.tracing && { POWERTOOLS_TRACE_ENABLED: 'false' }),
         ...(access.table && { [env.tableName]: data.table.tableName }),
         ...(access.publishAlerts && { [env.alertTopicArn]: alerting.topic.topicArn }),
         ...(access.sendEmail && { [env.senderEmail]: alerting.senderEmail }),
@@ -91,7 +95,8 @@ export class FeedbackFunctions extends Construct {
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       const acknowledge = (finding: string, reason: string) => Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
-      acknowledge('Resource::*', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
+      if (props.tracing) acknowledge('Resource::*', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
+      else if (streamConsumers.some((c) => c.handler === name)) acknowledge('Resource::*', 'dynamodb:ListStreams, which the stream trigger needs, supports no resource-level permissions');
       if (access.sendEmail) {
         acknowledge('Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*', 'SES checks the recipient identity in the sandbox; ses:FromAddress pins the sender address');
       }

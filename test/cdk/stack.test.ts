@@ -113,11 +113,13 @@ describe('API', () => {
 });
 
 describe('functions', () => {
-  it('creates one Node.js 24 arm64 traced function per handler in use', () => {
+  it('creates one Node.js 24 arm64 function per handler in use, untraced unless asked', () => {
     const functions = Object.values(resources('AWS::Lambda::Function'));
     expect(functions).toHaveLength(handlersInUse().length);
     for (const fn of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties.TracingConfig).toBeUndefined();
+      expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_TRACE_ENABLED: 'false' });
       expect(fn.Properties.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps' });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
@@ -136,7 +138,7 @@ describe('functions', () => {
       });
     }
     expect(Object.keys(template.toJSON().Resources[logicalId(stack.functions.get('health'))].Properties.Environment.Variables).sort()).toEqual(
-      ['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'],
+      ['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_TRACE_ENABLED'],
     );
   });
 
@@ -457,11 +459,21 @@ describe('monitoring', () => {
 });
 
 describe('cdk-nag', () => {
-  it('passes the AWS Solutions rules with every acknowledgement justified', () => {
-    const app = newApp();
-    new CxFeedbackStack(app, 'Nagged', { senderEmail: 'feedback@shop.example.org' });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    expect(() => app.synth()).not.toThrow();
+  it('passes the AWS Solutions rules with every acknowledgement justified, with tracing off and on', () => {
+    for (const tracing of [false, true]) {
+      const app = newApp();
+      new CxFeedbackStack(app, 'Nagged', { senderEmail: 'feedback@shop.example.org', tracing });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      expect(() => app.synth()).not.toThrow();
+    }
+  });
+
+  it('traces every function with X-Ray when asked (-c tracing=active)', () => {
+    const { template: traced } = synthesize({ tracing: true });
+    for (const fn of Object.values(traced.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();
+    }
   });
 
   it('fails synth on an unacknowledged finding (the checks are live)', () => {
