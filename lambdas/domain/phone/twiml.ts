@@ -11,8 +11,9 @@ export interface TwimlElement {
   readonly content?: string | readonly TwimlElement[];
 }
 
-// XML 1.0 has no place for most C0 controls; they are dropped rather than sent as a document Twilio refuses.
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// XML 1.0 has no place for most C0 controls, U+FFFE/U+FFFF or a lone surrogate: they are dropped rather than
+// sent as a document Twilio refuses (its own builder throws on them).
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const escapeText = (text: string) => text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
 const escapeAttribute = (text: string) =>
   text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;').replace(/\r/g, '&#xD;');

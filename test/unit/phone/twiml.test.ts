@@ -36,5 +36,9 @@ describe('TwiML writer: the same document as Twilio\'s helper library', () => {
 
   it('drops characters XML cannot carry instead of writing a document Twilio refuses', () => {
     expect(twimlDocument([{ verb: 'Message', content: 'a\u0000b\u001bc' }])).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>abc</Message></Response>');
+    // A lone surrogate goes; a surrogate pair (an emoji) stays.
+    expect(twimlDocument([{ verb: 'Say', attributes: { action: 'x\ud800y' }, content: '\udc00ok \u{1F600}\ud83d' }])).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say action="xy">ok \u{1F600}</Say></Response>',
+    );
   });
 });

@@ -49,7 +49,9 @@ export class MemoryStore implements FeedbackStore {
     const current = this.responses.get(r.id);
     if (current && current.revision >= r.revision) return 'exists';
     this.responses.set(r.id, structuredClone(r));
-    this.pending.set(r.id, new Date().toISOString());
+    // As the table stores it: pending unless it carries the scores of its own revision.
+    if (r.scores?.revision !== r.revision) this.pending.set(r.id, new Date().toISOString());
+    else this.pending.delete(r.id);
     return 'created';
   };
   getResponse = async (id: string) => this.responses.get(id);
