@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context } from 'aws-lambda';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { env as envNames, handlers, schedules, streamConsumers, type HandlerName } from '../lambdas/pipeline';
 import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
@@ -152,17 +153,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       server.listen(ports.api, setting('HOST') ?? '127.0.0.1', () => resolveListen());
     });
 
-    const poller = new StreamPoller({
-      client: new DynamoDBStreamsClient({}),
-      streamArn,
-      region: runtimeEnv.AWS_REGION,
-      consumers: streamConsumers,
-      invoke: (consumer, event) => invoke(consumer.handler, event) as never,
-      checkpointFile: dataDir && join(dataDir, 'stream-checkpoints.json'),
-      deadLetterFile: dataDir ? join(dataDir, 'dead-letters.jsonl') : undefined,
-      log,
+    // One poller per consumer, as each consumer has its own event source mapping in AWS: a consumer working
+    // through a backlog (the aggregates after the demo history) never holds up another (an alert).
+    const streams = new DynamoDBStreamsClient({});
+    const pollers = streamConsumers.map((consumer) => {
+      const poller = new StreamPoller({
+        client: streams,
+        streamArn,
+        region: runtimeEnv.AWS_REGION,
+        consumers: [consumer],
+        invoke: (c, event) => invoke(c.handler, event) as never,
+        checkpointFile: dataDir && checkpointFileOf(dataDir, consumer.name),
+        deadLetterFile: dataDir ? join(dataDir, 'dead-letters.jsonl') : undefined,
+        log,
+      });
+      poller.start();
+      return poller;
     });
-    poller.start();
+    const deliveredSoFar = () => pollers.reduce((n, p) => n + p.delivered, 0);
+    /** Every poller idle with nothing delivered meanwhile: one consumer's writes (a case) may feed another. */
+    const waitForIdle = async () => {
+      for (;;) {
+        const before = deliveredSoFar();
+        await Promise.all(pollers.map((p) => p.waitForIdle()));
+        if (deliveredSoFar() === before) return;
+      }
+    };
 
     // EventBridge Scheduler's stand-in: each scheduled handler on its own timer, never two runs at once.
     const timers = schedules.map((schedule) => {
@@ -196,7 +212,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       env: runtimeEnv,
       published: () => tap.published(),
       invoke,
-      waitForIdle: () => poller.waitForIdle(),
+      waitForIdle,
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -205,7 +221,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           server.close(() => r());
           server.closeAllConnections();
         });
-        await poller.stop();
+        await Promise.all(pollers.map((p) => p.stop()));
         await stopEmulators();
       },
     };
@@ -213,4 +229,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopEmulators();
     throw error;
   }
+}
+
+/** A consumer's stream checkpoints; a data directory from before per-consumer polling starts from the shared file. */
+function checkpointFileOf(dataDir: string, consumer: string): string {
+  const file = join(dataDir, `stream-checkpoints-${consumer}.json`);
+  const shared = join(dataDir, 'stream-checkpoints.json');
+  if (!existsSync(file) && existsSync(shared)) copyFileSync(shared, file);
+  return file;
 }

@@ -95,6 +95,8 @@ export class StreamPoller {
   private running = false;
   private loop?: Promise<void>;
   private idleWaiters: (() => void)[] = [];
+  /** Records delivered since start, so a caller can tell whether pollers side by side have settled. */
+  delivered = 0;
 
   constructor(private readonly options: StreamPollerOptions) {
     if (options.checkpointFile && existsSync(options.checkpointFile)) {
@@ -182,6 +184,7 @@ export class StreamPoller {
         for (const consumer of this.options.consumers) await this.deliver(consumer, records, shardId);
         this.checkpoint(shardId, records[records.length - 1].dynamodb!.SequenceNumber!);
         delivered += records.length;
+        this.delivered += records.length;
       }
       if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);
       else {
