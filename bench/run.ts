@@ -18,8 +18,7 @@
  * - targets: each target of the issue, true when it holds in this run.
  * Absolute numbers depend on the machine; ratios within one run are what to compare between commits.
  */
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -30,7 +29,7 @@ import { promisify } from 'node:util';
 import { ANY_FREE_PORTS } from '../local/ports';
 import { startLocalRuntime } from '../local/runtime';
 import { measureBundles } from './bundles';
-import { measurePeakMemory } from './memory';
+import { apiEvent, measurePeakMemory } from './memory';
 
 const ROOT = resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -168,20 +167,9 @@ async function main() {
     for (let i = 0; i < 20; i++) await post(`${runtime.apiUrl}/responses`, promoter);
     // The raw side writes exactly the item ingest stores, so the ratio is the path's overhead alone.
     const { id: sampleId } = JSON.parse((await post(`${runtime.apiUrl}/responses`, promoter)).body) as { id: string };
-    const { DynamoDBDocumentClient, GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    const stored = (await DynamoDBDocumentClient.from(ddb).send(new GetCommand({ TableName: table, Key: { pk: `RESPONSE#${sampleId}`, sk: 'META' } }))).Item;
-    if (!stored) throw new Error('the sample response was not stored');
-    const item = marshall(stored, { removeUndefinedValues: true });
-    const apiEvent = () => ({
-      version: '2.0',
-      routeKey: 'POST /responses',
-      rawPath: '/responses',
-      rawQueryString: '',
-      headers: { 'content-type': 'application/json' },
-      requestContext: { http: { method: 'POST', path: '/responses', sourceIp: '127.0.0.1' }, requestId: randomUUID(), routeKey: 'POST /responses', stage: '$default', timeEpoch: Date.now() },
-      body: promoter,
-      isBase64Encoded: false,
-    });
+    const item = (await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `RESPONSE#${sampleId}` }, sk: { S: 'META' } } }))).Item;
+    if (!item) throw new Error('the sample response was not stored');
+    const answerEvent = () => apiEvent({ method: 'POST', path: '/responses', body: promoter, contentType: 'application/json' });
 
     // Interleaved, so machine noise hits every side alike.
     const raw: number[] = [];
@@ -196,7 +184,7 @@ async function main() {
           if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
         }),
       );
-      handlerOnly.push(await timed(() => runtime.invoke('submitResponse', apiEvent())));
+      handlerOnly.push(await timed(() => runtime.invoke('submitResponse', answerEvent())));
       bareHttp.push(await timed(() => post(echo.url, promoter)));
     }
 

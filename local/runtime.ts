@@ -161,7 +161,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         client: streams,
         streamArn,
         region: runtimeEnv.AWS_REGION,
-        consumers: [consumer],
+        consumer,
         invoke: (c, event) => invoke(c.handler, event) as never,
         checkpointFile: dataDir && checkpointFileOf(dataDir, consumer.name),
         deadLetterFile: dataDir ? join(dataDir, 'dead-letters.jsonl') : undefined,

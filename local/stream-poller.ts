@@ -17,7 +17,8 @@ export interface StreamPollerOptions {
   readonly client: DynamoDBStreamsClient;
   readonly streamArn: string;
   readonly region: string;
-  readonly consumers: readonly StreamConsumerDefinition[];
+  /** The one consumer this poller feeds: each has its own event source mapping, so its own poller. */
+  readonly consumer: StreamConsumerDefinition;
   readonly invoke: ConsumerInvoker;
   /** Where shard checkpoints persist between runs; in memory when absent. */
   readonly checkpointFile?: string;
@@ -83,9 +84,9 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string, region: 
 }
 
 /**
- * Reads the table's stream shard by shard and invokes each consumer like an event source mapping does:
+ * Reads the table's stream shard by shard and invokes its consumer like an event source mapping does:
  * filtered, batched, with partial batch failures retried from the first failed record, bounded retries,
- * and a dead-letter file for records that never succeed. A shard's checkpoint advances only after every
+ * and a dead-letter file for records that never succeed. A shard's checkpoint advances only after the
  * consumer has handled its records.
  */
 export class StreamPoller {
@@ -181,7 +182,7 @@ export class StreamPoller {
       const records = (out.Records ?? []).map((r) => toLambdaRecord(r, this.options.streamArn, this.options.region));
       if (records.length === RECORDS_PER_READ) backlog = true;
       if (records.length) {
-        for (const consumer of this.options.consumers) await this.deliver(consumer, records, shardId);
+        await this.deliver(this.options.consumer, records, shardId);
         this.checkpoint(shardId, records[records.length - 1].dynamodb!.SequenceNumber!);
         delivered += records.length;
         this.delivered += records.length;

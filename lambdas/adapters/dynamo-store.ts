@@ -18,7 +18,6 @@ import { keys, PENDING_SHARDS } from './dynamo-keys';
 
 export { keys, PENDING_SHARDS } from './dynamo-keys';
 
-
 /**
  * A manager's cases as a filter: in their surveys/touchpoints (each given dimension must hold), or of their
  * teams. An empty scope matches nothing.
@@ -39,7 +38,6 @@ function scopeCondition(scope: KeyScope, names: Record<string, string>, values: 
 /** DynamoDB keeps the opened scores as a string set; the domain reads a sorted list. */
 const withScoreList = (invitation: Invitation): Invitation =>
   invitation.openedScores ? { ...invitation, openedScores: [...(invitation.openedScores as Iterable<string>)].sort() } : invitation;
-
 
 /**
  * The stored form of a response. A write of new answers marks it pending (the sparse gsi2 keys) until

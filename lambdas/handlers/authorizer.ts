@@ -7,14 +7,14 @@ import { authorize, authorizerContextOf, presentedKey } from '../domain/api-keys
 import { env } from '../pipeline';
 import { requireEnv } from '../shared/config';
 import { logger } from '../shared/logger';
+import { once } from '../shared/once';
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<Partial<ReturnType<typeof authorizerContextOf>>>;
 
 const REFUSED: Result = { isAuthorized: false, context: {} };
 
 // Every admin call waits for this function, so it loads only the Logger and one GetItem: no Tracer, no store.
-let keyLookup: DynamoApiKeyLookup | undefined;
-const apiKeys = () => (keyLookup ??= new DynamoApiKeyLookup(requireEnv(env.tableName), new DynamoDBClient({})));
+const apiKeys = once(() => new DynamoApiKeyLookup(requireEnv(env.tableName), new DynamoDBClient({})));
 
 /**
  * HTTP API simple-response authorizer: a missing or unknown key is refused (API Gateway answers 403).

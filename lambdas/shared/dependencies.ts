@@ -9,16 +9,13 @@ import { documentClient } from '../adapters/dynamo-table';
 import type { PhoneStore, ReplayGuard } from '../domain/phone/ports';
 import type { FeedbackStore } from '../domain/ports';
 import { requireEnv } from './config';
+import { once } from './once';
 import { tracer } from './powertools';
 
-/**
+/*
  * The DynamoDB adapters, each built on first use, once per container; endpoints come from the SDK's standard
  * AWS_ENDPOINT_URL_* variables. Senders live in `notifiers.ts`, so handlers that never send load no SES/SNS client.
  */
-export function once<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
 
 /** One DynamoDB client per container, shared by every store. */
 const dynamoDbClient = once(() => tracer.captureAWSv3Client(new DynamoDBClient({})));

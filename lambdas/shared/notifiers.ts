@@ -6,7 +6,8 @@ import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import type { AlertingDeps } from '../domain/alerting';
 import type { AlertPublisher, EmailSender } from '../domain/ports';
 import { notificationLeaseMs, publicUrl, requireEnv } from './config';
-import { feedbackStore, once } from './dependencies';
+import { feedbackStore } from './dependencies';
+import { once } from './once';
 import { tracer } from './powertools';
 import { secretValue } from './secrets';
 
