@@ -4,7 +4,7 @@ import { WebSubmissionSchema } from '../domain/response';
 import { recordResponse } from '../domain/submissions';
 import { feedbackStore } from '../shared/dependencies';
 import { loadCachedSurvey } from '../shared/survey-cache';
-import { formAnswers, html, httpHandler, idempotencyKey, isForm, json, parseBody, zodDetails } from '../shared/http';
+import { formAnswers, html, httpHandler, idempotencyKey, isForm, json, parseBody, refuseReservedKeys, zodDetails } from '../shared/http';
 import { metrics } from '../shared/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
@@ -22,6 +22,8 @@ export const handler = httpHandler(async (event) => {
         answers: formAnswers(body),
       }
     : body;
+  // A form field `answers.__proto__` becomes such a key only once folded, and the schema would drop it unseen.
+  if (fromForm) refuseReservedKeys(input);
   const parsed = WebSubmissionSchema.safeParse(input);
   if (!parsed.success) throw validationError('the response is not valid', zodDetails(parsed.error.issues));
   const store = feedbackStore();

@@ -61,9 +61,14 @@ export function parseBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): Record<s
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DomainError(400, 'validation_failed', 'the body must be a JSON object', [{ field: 'body', message: 'must be an object' }]);
   }
-  const reserved = prototypeKeyPath(parsed);
-  if (reserved) throw new DomainError(400, 'validation_failed', 'the body uses a reserved name as a key', [{ field: reserved, message: 'this name is reserved' }]);
+  refuseReservedKeys(parsed);
   return parsed as Record<string, unknown>;
+}
+
+/** 400 naming the first key anywhere in `value` that names a prototype: validators would drop it silently. */
+export function refuseReservedKeys(value: unknown): void {
+  const reserved = prototypeKeyPath(value);
+  if (reserved) throw new DomainError(400, 'validation_failed', 'the body uses a reserved name as a key', [{ field: reserved, message: 'this name is reserved' }]);
 }
 
 /** zod issues → our details: dotted field path + message. */

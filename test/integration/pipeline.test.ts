@@ -93,6 +93,10 @@ describe('hostile input at the edge', () => {
     }
     const answerKey = await respond('{"surveyId":"' + surveyId + '","answers":{"nps":1,"__proto__":{"nps":10}}}');
     expect(answerKey.body.error.details[0].field).toBe('answers.__proto__');
+    // The hosted form's fields fold into answers: a field `answers.__proto__` is refused too, not dropped unseen.
+    const formKey = await api('/responses', { method: 'POST', key: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `surveyId=${surveyId}&answers.nps=9&answers.__proto__=1` });
+    expect(formKey.status).toBe(400);
+    expect(formKey.body.error.details[0].field).toBe('answers.__proto__');
     const survey = await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ questions: [{ id: 'constructor', type: 'nps', text: 'Q' }] })) });
     expect(survey.status).toBe(400);
     expect(survey.body.error.details[0].field).toBe('questions.0.id');
