@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
-import { createApiKey, describeApiKey } from '../lambdas/domain/api-keys';
-import { NewApiKeySchema } from '../lambdas/domain/roles';
+import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys';
+import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
 import { csvRows, progress, type Row } from './cli/rows';
 

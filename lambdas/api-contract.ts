@@ -6,18 +6,18 @@
  */
 import * as z from 'zod/mini';
 import './shared/zod';
-import { AlertRulesRequestSchema, ConditionSchema } from './domain/alert-rules';
-import { CaseActionSchema, CaseQuerySchema } from './domain/cases';
-import { FatigueRulesSchema } from './domain/fatigue';
-import { InvitationRequestSchema } from './domain/invitations';
-import { OFFLINE_CHANNELS } from './domain/offline-import';
-import { PageQuerySchema } from './domain/paging';
-import { AggregateExportQuerySchema, CaseReportQuerySchema, FunnelQuerySchema, SummaryQuerySchema, TrendQuerySchema } from './domain/reports';
-import { SmsInvitationRequestSchema } from './domain/phone/sms-invitations';
-import { PhoneRouteSchema } from './domain/phone/routing';
-import { WebSubmissionSchema } from './domain/response';
-import { NewApiKeySchema } from './domain/roles';
-import { SurveyInputSchema } from './domain/survey';
+import { AlertRulesRequestSchema, ConditionSchema } from './domain/loop/alert-rules';
+import { CaseActionSchema, CaseQuerySchema } from './domain/loop/cases';
+import { FatigueRulesSchema } from './domain/outreach/fatigue';
+import { InvitationRequestSchema } from './domain/outreach/invitations';
+import { OFFLINE_CHANNELS } from './domain/intake/offline-import';
+import { PageQuerySchema } from './domain/kernel/paging';
+import { AggregateExportQuerySchema, CaseReportQuerySchema, FunnelQuerySchema, SummaryQuerySchema, TrendQuerySchema } from './domain/insight/reports';
+import { SmsInvitationRequestSchema } from './domain/outreach/phone/sms-invitations';
+import { PhoneRouteSchema } from './domain/outreach/phone/routing';
+import { WebSubmissionSchema } from './domain/surveys/response';
+import { NewApiKeySchema } from './domain/people/roles';
+import { SurveyInputSchema } from './domain/surveys/survey';
 import type { HttpMethod } from './pipeline';
 
 export type RouteKey = `${HttpMethod} ${string}`;

@@ -9,7 +9,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Who may call a route. `apiKey` routes pass the API-key authorizer first. */
 export type RouteAuth = RouteDefinition['auth'];
 
-/** API-key roles (see lambdas/domain/roles.ts for what each may do). */
+/** API-key roles (see lambdas/domain/people/roles.ts for what each may do). */
 export type ApiKeyRole = 'admin' | 'manager' | 'analyst';
 
 interface RouteBase {

@@ -1,7 +1,7 @@
-import { idFromKey } from '../lambdas/domain/ids';
-import type { Channel, SurveyResponse } from '../lambdas/domain/response';
-import { scoreResponse } from '../lambdas/domain/scoring';
-import type { Survey } from '../lambdas/domain/survey';
+import { idFromKey } from '../lambdas/domain/kernel/ids';
+import type { Channel, SurveyResponse } from '../lambdas/domain/surveys/response';
+import { scoreResponse } from '../lambdas/domain/scoring/scoring';
+import type { Survey } from '../lambdas/domain/surveys/survey';
 
 /** How many days of answers the demo history spans, and roughly how many answers a day it holds. */
 export const DEMO_HISTORY_DAYS = 90;

@@ -1,7 +1,7 @@
-import { createApiKey } from '../lambdas/domain/api-keys';
+import { createApiKey } from '../lambdas/domain/people/api-keys';
 import type { FeedbackStore } from '../lambdas/domain/ports';
-import type { PhoneStore } from '../lambdas/domain/phone/ports';
-import { createSurvey, SurveyInputSchema, type SurveyInput } from '../lambdas/domain/survey';
+import type { PhoneStore } from '../lambdas/domain/outreach/phone/ports';
+import { createSurvey, SurveyInputSchema, type SurveyInput } from '../lambdas/domain/surveys/survey';
 import { demoHistory } from './demo-history';
 
 export const DEMO_SURVEY_ID = 'demo';

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { aggregateKeyId, mergeDeltas, type AggregateDelta, type AggregateKey, type Counters, type Granularity } from '../domain/aggregates';
+import { aggregateKeyId, mergeDeltas, type AggregateDelta, type AggregateKey, type Counters, type Granularity } from '../domain/insight/aggregates';
 import type { Item } from './dynamo-table';
 
 /** One stream record's change to the aggregates, applied once whatever the retries. */

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ErasureAudit, ErasureStore } from '../domain/erasure';
+import type { ErasureAudit, ErasureStore } from '../domain/people/erasure';
 
 /** Erasure's deletes, and its audit trail by month (`AUDIT#<yyyy-mm>`). */
 export class DynamoErasure implements ErasureStore {

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SurveyResponse } from '../domain/response';
+import type { SurveyResponse } from '../domain/surveys/response';
 import { responseItem } from './dynamo-store';
-import type { Conversation } from '../domain/phone/conversation';
-import type { PhoneContact, PhoneRoute, PhoneStore } from '../domain/phone/ports';
+import type { Conversation } from '../domain/outreach/phone/conversation';
+import type { PhoneContact, PhoneRoute, PhoneStore } from '../domain/outreach/phone/ports';
 import { conditionally, documentClient, entityOf } from './dynamo-table';
 
 const keys = {

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ReplayGuard } from '../domain/phone/ports';
+import type { ReplayGuard } from '../domain/outreach/phone/ports';
 import { conditionally, documentClient } from './dynamo-table';
 
 /**

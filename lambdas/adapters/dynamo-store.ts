@@ -1,18 +1,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AlertRuleSet } from '../domain/alert-rules';
-import type { ContactHistory, FatigueRules } from '../domain/fatigue';
-import type { CustomerProfile, ProfileSnapshot } from '../domain/customers';
+import type { AlertRuleSet } from '../domain/loop/alert-rules';
+import type { ContactHistory, FatigueRules } from '../domain/outreach/fatigue';
+import type { CustomerProfile, ProfileSnapshot } from '../domain/people/customers';
 import { table } from '../pipeline';
-import type { AlertCase, NotificationChannel } from '../domain/alerts';
-import { nextDeadline } from '../domain/cases';
-import { DomainError } from '../domain/errors';
-import type { KeyScope } from '../domain/roles';
+import type { AlertCase, NotificationChannel } from '../domain/loop/alerts';
+import { nextDeadline } from '../domain/loop/cases';
+import { DomainError } from '../domain/kernel/errors';
+import type { KeyScope } from '../domain/people/roles';
 import type { ApiKeyRecord, CaseFilter, CaseListing, TimelineKind, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../domain/ports';
-import type { SurveyResponse } from '../domain/response';
-import type { ResponseScores } from '../domain/scoring';
-import type { Survey } from '../domain/survey';
+import type { SurveyResponse } from '../domain/surveys/response';
+import type { ResponseScores } from '../domain/scoring/scoring';
+import type { Survey } from '../domain/surveys/survey';
 import { conditionally, documentClient, entityOf, type Item } from './dynamo-table';
 import { keys, PENDING_SHARDS } from './dynamo-keys';
 

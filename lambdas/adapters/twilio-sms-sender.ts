@@ -1,4 +1,4 @@
-import type { SmsSender } from '../domain/phone/sms-invitations';
+import type { SmsSender } from '../domain/outreach/phone/sms-invitations';
 
 /**
  * Sends SMS through Twilio's Messages API. The base URL is configurable so the local runtime can point it

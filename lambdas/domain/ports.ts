@@ -1,11 +1,11 @@
-import type { AlertRuleSet } from './alert-rules';
-import type { ContactHistory, FatigueRules } from './fatigue';
-import type { CustomerProfile, ProfileSnapshot } from './customers';
-import type { AlertCase, NotificationChannel } from './alerts';
-import type { SurveyResponse } from './response';
-import type { KeyScope, Role } from './roles';
-import type { ResponseScores } from './scoring';
-import type { Survey } from './survey';
+import type { AlertRuleSet } from './loop/alert-rules';
+import type { ContactHistory, FatigueRules } from './outreach/fatigue';
+import type { CustomerProfile, ProfileSnapshot } from './people/customers';
+import type { AlertCase, NotificationChannel } from './loop/alerts';
+import type { SurveyResponse } from './surveys/response';
+import type { KeyScope, Role } from './people/roles';
+import type { ResponseScores } from './scoring/scoring';
+import type { Survey } from './surveys/survey';
 
 export interface Page<T> {
   readonly items: T[];
@@ -153,7 +153,7 @@ export interface FeedbackStore {
   /** Notes a provider event on the invitation, the first time only; false when there is no such invitation. */
   recordInvitationEvent(id: string, event: 'deliveredAt' | 'bouncedAt' | 'complainedAt', at: string): Promise<boolean>;
 
-  /** A suppression by its keyed hash (see domain/suppression.ts), or undefined. */
+  /** A suppression by its keyed hash (see domain/outreach/suppression.ts), or undefined. */
   getSuppression(key: string): Promise<{ readonly key: string; readonly since: string; readonly via: string } | undefined>;
   putSuppression(key: string, since: string, via: string): Promise<void>;
   deleteSuppression(key: string): Promise<void>;

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { deltaOf, invitationDeltaOf } from '../domain/aggregates';
+import { deltaOf, invitationDeltaOf } from '../domain/insight/aggregates';
 import { aggregates } from '../shared/dependencies';
 import { metrics } from '../shared/powertools';
 import { batchStreamHandler, invitationImage, responseImage } from '../shared/stream';

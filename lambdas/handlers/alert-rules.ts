@@ -1,7 +1,7 @@
-import { AlertRulesRequestSchema, setAlertRules } from '../domain/alert-rules';
-import { notFound, validationError } from '../domain/errors';
-import { loadSurvey } from '../domain/submissions';
-import { seesSurvey } from '../domain/roles';
+import { AlertRulesRequestSchema, setAlertRules } from '../domain/loop/alert-rules';
+import { notFound, validationError } from '../domain/kernel/errors';
+import { loadSurvey } from '../domain/intake/submissions';
+import { seesSurvey } from '../domain/people/roles';
 import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { forgetSurvey } from '../shared/survey-cache';

@@ -1,6 +1,6 @@
-import { createApiKey, describeApiKey } from '../domain/api-keys';
-import { notFound, validationError } from '../domain/errors';
-import { NewApiKeySchema } from '../domain/roles';
+import { createApiKey, describeApiKey } from '../domain/people/api-keys';
+import { notFound, validationError } from '../domain/kernel/errors';
+import { NewApiKeySchema } from '../domain/people/roles';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoApiKeyLookup } from '../adapters/dynamo-api-key-lookup';
-import { authorize, authorizerContextOf, presentedKey } from '../domain/api-keys';
+import { authorize, authorizerContextOf, presentedKey } from '../domain/people/api-keys';
 import { env } from '../pipeline';
 import { requireEnv } from '../shared/config';
 import { logger } from '../shared/logger';

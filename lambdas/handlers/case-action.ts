@@ -1,7 +1,7 @@
-import { actOnCase, CaseActionSchema } from '../domain/cases';
-import { notFound, validationError } from '../domain/errors';
-import { seesCase } from '../domain/roles';
-import { isWellFormedId } from '../domain/submissions';
+import { actOnCase, CaseActionSchema } from '../domain/loop/cases';
+import { notFound, validationError } from '../domain/kernel/errors';
+import { seesCase } from '../domain/people/roles';
+import { isWellFormedId } from '../domain/intake/submissions';
 import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';

@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowResult } from 'aws-lambda';
-import { DomainError } from '../domain/errors';
-import { alertReasons } from '../domain/alerts';
-import { parseConnectEvent } from '../domain/connect';
-import { scoreResponse } from '../domain/scoring';
-import { recordResponse } from '../domain/submissions';
+import { DomainError } from '../domain/kernel/errors';
+import { alertReasons } from '../domain/loop/alerts';
+import { parseConnectEvent } from '../domain/intake/connect';
+import { scoreResponse } from '../domain/scoring/scoring';
+import { recordResponse } from '../domain/intake/submissions';
 import { feedbackStore } from '../shared/dependencies';
 import { logger } from '../shared/powertools';
 

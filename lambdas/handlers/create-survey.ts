@@ -1,6 +1,6 @@
-import { validationError } from '../domain/errors';
-import { newId } from '../domain/ids';
-import { createSurvey, SurveyInputSchema } from '../domain/survey';
+import { validationError } from '../domain/kernel/errors';
+import { newId } from '../domain/kernel/ids';
+import { createSurvey, SurveyInputSchema } from '../domain/surveys/survey';
 import { feedbackStore } from '../shared/dependencies';
 import { publicUrl } from '../shared/config';
 import { httpHandler, json, parseBody, zodDetails } from '../shared/http';

@@ -1,7 +1,7 @@
-import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/customers';
-import { notFound } from '../domain/errors';
-import { seesCase, seesResponse } from '../domain/roles';
-import { isWellFormedId } from '../domain/submissions';
+import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/people/customers';
+import { notFound } from '../domain/kernel/errors';
+import { seesCase, seesResponse } from '../domain/people/roles';
+import { isWellFormedId } from '../domain/intake/submissions';
 import { callerOf } from '../shared/caller';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';

@@ -1,10 +1,10 @@
-import { authorize, hashApiKey } from '../domain/api-keys';
-import { CASE_LINK_DAYS } from '../domain/alerting';
-import { dashboardPage, signInPage, viewOf, type DashboardView } from '../domain/dashboard';
-import { funnelOf, reportRange, summarize, trendOf } from '../domain/reports';
-import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/roles';
-import type { Survey } from '../domain/survey';
-import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/tokens';
+import { authorize, hashApiKey } from '../domain/people/api-keys';
+import { CASE_LINK_DAYS } from '../domain/loop/alerting';
+import { dashboardPage, signInPage, viewOf, type DashboardView } from '../views/dashboard';
+import { funnelOf, reportRange, summarize, trendOf } from '../domain/insight/reports';
+import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/people/roles';
+import type { Survey } from '../domain/surveys/survey';
+import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';

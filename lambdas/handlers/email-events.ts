@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
-import { applyEmailEvent } from '../domain/email-events';
+import { applyEmailEvent } from '../domain/outreach/email-events';
 import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';
 import { logger } from '../shared/powertools';

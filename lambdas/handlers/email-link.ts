@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { answerFromLink, linkScore, mayConfirmByItself, resolveLink } from '../domain/email-links';
-import { CONFIRM_SCRIPT_HASH, escapeHtml, surveyForm, thankYouPage } from '../domain/html';
+import { answerFromLink, linkScore, mayConfirmByItself, resolveLink } from '../domain/outreach/email-links';
+import { CONFIRM_SCRIPT_HASH, escapeHtml, surveyForm, thankYouPage } from '../views/html';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';

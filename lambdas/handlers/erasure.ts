@@ -1,10 +1,10 @@
-import { validationError } from '../domain/errors';
-import { eraseCustomer } from '../domain/erasure';
+import { validationError } from '../domain/kernel/errors';
+import { eraseCustomer } from '../domain/people/erasure';
 import { callerOf } from '../shared/caller';
 import { secretValue } from '../shared/secrets';
 import { erasureStore, feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam, zodDetails } from '../shared/http';
-import { externalId } from '../domain/identifiers';
+import { externalId } from '../domain/kernel/identifiers';
 
 /**
  * `DELETE /admin/customers/{customerId}`: erases the customer (see `eraseCustomer`) and answers the audit

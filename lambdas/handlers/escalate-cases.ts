@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { caseUrl } from '../domain/alerting';
-import { escalateDueCases } from '../domain/cases';
+import { caseUrl } from '../domain/loop/alerting';
+import { escalateDueCases } from '../domain/loop/cases';
 import { alertingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
 

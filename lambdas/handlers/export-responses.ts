@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
-import { validationError } from '../domain/errors';
-import { responsesCsv, responsesJsonl } from '../domain/export';
-import { seesResponse, seesSurvey } from '../domain/roles';
-import { loadSurvey } from '../domain/submissions';
+import { validationError } from '../domain/kernel/errors';
+import { responsesCsv, responsesJsonl } from '../domain/insight/export';
+import { seesResponse, seesSurvey } from '../domain/people/roles';
+import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, pageRequest, pathParam, SECURITY_HEADERS } from '../shared/http';

@@ -1,5 +1,5 @@
-import { FatigueRulesSchema } from '../domain/fatigue';
-import { validationError } from '../domain/errors';
+import { FatigueRulesSchema } from '../domain/outreach/fatigue';
+import { validationError } from '../domain/kernel/errors';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, zodDetails } from '../shared/http';
 

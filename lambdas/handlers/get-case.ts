@@ -1,6 +1,6 @@
-import { notFound } from '../domain/errors';
-import { seesCase } from '../domain/roles';
-import { isWellFormedId } from '../domain/submissions';
+import { notFound } from '../domain/kernel/errors';
+import { seesCase } from '../domain/people/roles';
+import { isWellFormedId } from '../domain/intake/submissions';
 import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';

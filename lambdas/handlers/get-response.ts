@@ -1,6 +1,6 @@
-import { notFound } from '../domain/errors';
-import { seesResponse } from '../domain/roles';
-import { isWellFormedId } from '../domain/submissions';
+import { notFound } from '../domain/kernel/errors';
+import { seesResponse } from '../domain/people/roles';
+import { isWellFormedId } from '../domain/intake/submissions';
 import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';

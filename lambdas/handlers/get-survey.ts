@@ -1,5 +1,5 @@
-import { seesSurvey } from '../domain/roles';
-import { loadSurvey } from '../domain/submissions';
+import { seesSurvey } from '../domain/people/roles';
+import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';

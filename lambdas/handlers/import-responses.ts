@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
-import { validationError } from '../domain/errors';
-import { checkColumns, importResponses, MAX_IMPORT_ROWS, OFFLINE_CHANNELS } from '../domain/offline-import';
-import { loadSurvey } from '../domain/submissions';
+import { validationError } from '../domain/kernel/errors';
+import { checkColumns, importResponses, MAX_IMPORT_ROWS, OFFLINE_CHANNELS } from '../domain/intake/offline-import';
+import { loadSurvey } from '../domain/intake/submissions';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';

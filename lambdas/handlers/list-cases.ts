@@ -1,6 +1,6 @@
-import { validationError } from '../domain/errors';
-import { CaseQuerySchema } from '../domain/cases';
-import { caseScopeOf } from '../domain/roles';
+import { validationError } from '../domain/kernel/errors';
+import { CaseQuerySchema } from '../domain/loop/cases';
+import { caseScopeOf } from '../domain/people/roles';
 import { callerOf } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest, zodDetails } from '../shared/http';

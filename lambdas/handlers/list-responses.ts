@@ -1,6 +1,6 @@
-import { DomainError } from '../domain/errors';
-import { seesResponse, seesSurvey } from '../domain/roles';
-import { loadSurvey } from '../domain/submissions';
+import { DomainError } from '../domain/kernel/errors';
+import { seesResponse, seesSurvey } from '../domain/people/roles';
+import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest } from '../shared/http';

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { failureOf, processResponse } from '../domain/processing';
+import { failureOf, processResponse } from '../domain/loop/processing';
 import { feedbackStore } from '../shared/dependencies';
 import { alertingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
-import { validationError } from '../domain/errors';
-import { aggregatesExport } from '../domain/export';
+import { validationError } from '../domain/kernel/errors';
+import { aggregatesExport } from '../domain/insight/export';
 import {
   AggregateExportQuerySchema,
   CaseReportQuerySchema,
@@ -15,10 +15,10 @@ import {
   trendOf,
   TrendQuerySchema,
   type Range,
-} from '../domain/reports';
-import type { AlertCase } from '../domain/alerts';
-import { seesSurvey, type Caller } from '../domain/roles';
-import { loadSurvey } from '../domain/submissions';
+} from '../domain/insight/reports';
+import type { AlertCase } from '../domain/loop/alerts';
+import { seesSurvey, type Caller } from '../domain/people/roles';
+import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
 import { feedbackStore } from '../shared/dependencies';
 import { reportCells } from '../shared/report-cells';

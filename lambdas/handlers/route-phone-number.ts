@@ -1,7 +1,7 @@
-import { DomainError, validationError } from '../domain/errors';
-import { isE164 } from '../domain/phone/ports';
-import { PhoneRouteSchema } from '../domain/phone/routing';
-import { loadSurvey } from '../domain/submissions';
+import { DomainError, validationError } from '../domain/kernel/errors';
+import { isE164 } from '../domain/outreach/phone/ports';
+import { PhoneRouteSchema } from '../domain/outreach/phone/routing';
+import { loadSurvey } from '../domain/intake/submissions';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { validationError } from '../domain/errors';
-import { InvitationRequestSchema, sendInvitations } from '../domain/invitations';
-import { loadSurvey } from '../domain/submissions';
+import { validationError } from '../domain/kernel/errors';
+import { InvitationRequestSchema, sendInvitations } from '../domain/outreach/invitations';
+import { loadSurvey } from '../domain/intake/submissions';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';

@@ -1,9 +1,9 @@
 import { env } from '../pipeline';
-import { DomainError, validationError } from '../domain/errors';
-import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/phone/sms-invitations';
-import { loadSurvey } from '../domain/submissions';
-import { fatigued, rememberContact } from '../domain/fatigue';
-import { contactKeys, isSuppressed } from '../domain/suppression';
+import { DomainError, validationError } from '../domain/kernel/errors';
+import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/outreach/phone/sms-invitations';
+import { loadSurvey } from '../domain/intake/submissions';
+import { fatigued, rememberContact } from '../domain/outreach/fatigue';
+import { contactKeys, isSuppressed } from '../domain/outreach/suppression';
 import { TwilioSmsSender } from '../adapters/twilio-sms-sender';
 import { secretValue } from '../shared/secrets';
 import { feedbackStore, phoneStore } from '../shared/dependencies';

@@ -1,7 +1,7 @@
-import { validationError } from '../domain/errors';
-import { thankYouPage } from '../domain/html';
-import { WebSubmissionSchema } from '../domain/response';
-import { recordResponse } from '../domain/submissions';
+import { validationError } from '../domain/kernel/errors';
+import { thankYouPage } from '../views/html';
+import { WebSubmissionSchema } from '../domain/surveys/response';
+import { recordResponse } from '../domain/intake/submissions';
 import { feedbackStore } from '../shared/dependencies';
 import { loadCachedSurvey } from '../shared/survey-cache';
 import { formAnswers, html, httpHandler, idempotencyKey, isForm, json, parseBody, refuseReservedKeys, zodDetails } from '../shared/http';

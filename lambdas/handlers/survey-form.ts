@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { surveyForm } from '../domain/html';
-import { loadSurvey } from '../domain/submissions';
+import { surveyForm } from '../views/html';
+import { loadSurvey } from '../domain/intake/submissions';
 import { publicUrl } from '../shared/config';
 import { feedbackStore } from '../shared/dependencies';
 import { html, httpHandler, pathParam } from '../shared/http';

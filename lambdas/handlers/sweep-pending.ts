@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import '../shared/zod';
-import { sweepPending, type SweepReport } from '../domain/processing';
+import { sweepPending, type SweepReport } from '../domain/loop/processing';
 import { alertingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
 

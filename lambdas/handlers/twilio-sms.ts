@@ -1,11 +1,11 @@
-import { smsCommand } from '../domain/phone/answers';
-import { endCall, converse } from '../domain/phone/survey-by-phone';
-import { smsText, SURVEY_OVER_SMS, twilioSmsTwiml } from '../domain/phone/render';
+import { smsCommand } from '../domain/outreach/phone/answers';
+import { endCall, converse } from '../domain/outreach/phone/survey-by-phone';
+import { smsText, SURVEY_OVER_SMS, twilioSmsTwiml } from '../views/phone';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { secretValue } from '../shared/secrets';
-import { contactKeys } from '../domain/suppression';
+import { contactKeys } from '../domain/outreach/suppression';
 import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
 /**

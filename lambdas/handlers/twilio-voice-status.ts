@@ -1,4 +1,4 @@
-import { endCall } from '../domain/phone/survey-by-phone';
+import { endCall } from '../domain/outreach/phone/survey-by-phone';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';

@@ -1,5 +1,5 @@
-import { converse, stepOf } from '../domain/phone/survey-by-phone';
-import { twilioVoiceTwiml } from '../domain/phone/render';
+import { converse, stepOf } from '../domain/outreach/phone/survey-by-phone';
+import { twilioVoiceTwiml } from '../views/phone';
 import { publicUrl } from '../shared/config';
 import { feedbackStore, phoneStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';

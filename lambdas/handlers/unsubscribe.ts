@@ -1,5 +1,5 @@
-import { escapeHtml, page } from '../domain/html';
-import { verifyUnsubscribeToken } from '../domain/suppression';
+import { escapeHtml, page } from '../views/html';
+import { verifyUnsubscribeToken } from '../domain/outreach/suppression';
 import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';
 import { html, httpHandler, isForm, pathParam, rawBody } from '../shared/http';

@@ -1,12 +1,12 @@
-import { casePage } from '../domain/case-page';
-import { DomainError } from '../domain/errors';
-import { isWellFormedId } from '../domain/submissions';
-import { verifyCaseLinkToken } from '../domain/tokens';
+import { casePage } from '../views/case-page';
+import { DomainError } from '../domain/kernel/errors';
+import { isWellFormedId } from '../domain/intake/submissions';
+import { verifyCaseLinkToken } from '../domain/kernel/tokens';
 import { secretValue } from '../shared/secrets';
 import { feedbackStore } from '../shared/dependencies';
 import { html, httpHandler, parseBody, pathParam, zodDetails } from '../shared/http';
-import { actOnCase, CaseActionSchema } from '../domain/cases';
-import { validationError } from '../domain/errors';
+import { actOnCase, CaseActionSchema } from '../domain/loop/cases';
+import { validationError } from '../domain/kernel/errors';
 
 const notThisCase = () => new DomainError(404, 'not_found', 'this case does not exist', [{ field: 'token', message: 'no such case for this owner' }]);
 

@@ -1,5 +1,5 @@
-import { vonageNcco } from '../domain/phone/render';
-import { converse, endCall, stepOf } from '../domain/phone/survey-by-phone';
+import { vonageNcco } from '../views/phone';
+import { converse, endCall, stepOf } from '../domain/outreach/phone/survey-by-phone';
 import { publicUrl } from '../shared/config';
 import { feedbackStore, phoneStore, replayGuard } from '../shared/dependencies';
 import { httpHandler, json } from '../shared/http';

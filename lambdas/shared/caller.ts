@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import * as z from 'zod/mini';
 import './zod';
-import { DomainError } from '../domain/errors';
-import { KeyScopeSchema, mayCallRoute, ROLES, type Caller } from '../domain/roles';
+import { DomainError } from '../domain/kernel/errors';
+import { KeyScopeSchema, mayCallRoute, ROLES, type Caller } from '../domain/people/roles';
 import { routes, type ApiKeyRole } from '../pipeline';
 import type { HttpEvent, HttpResult } from './http';
 

@@ -6,7 +6,7 @@ import { DynamoReplayGuard } from '../adapters/dynamo-replay-guard';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates';
 import { DynamoErasure } from '../adapters/dynamo-erasure';
 import { documentClient } from '../adapters/dynamo-table';
-import type { PhoneStore, ReplayGuard } from '../domain/phone/ports';
+import type { PhoneStore, ReplayGuard } from '../domain/outreach/phone/ports';
 import type { FeedbackStore } from '../domain/ports';
 import { requireEnv } from './config';
 import { once } from './once';

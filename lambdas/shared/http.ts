@@ -3,10 +3,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DomainError, type ErrorDetail } from '../domain/errors';
-import { errorPage } from '../domain/html';
-import { prototypeKeyPath } from '../domain/identifiers';
-import { DEFAULT_PAGE_SIZE, PageQuerySchema } from '../domain/paging';
+import { DomainError, type ErrorDetail } from '../domain/kernel/errors';
+import { errorPage } from '../views/html';
+import { prototypeKeyPath } from '../domain/kernel/identifiers';
+import { DEFAULT_PAGE_SIZE, PageQuerySchema } from '../domain/kernel/paging';
 import { routeRoles } from './caller';
 import { logger, metrics, tracer } from './powertools';
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod/mini';
 import './zod';
-import { DomainError, validationError } from '../domain/errors';
+import { DomainError, validationError } from '../domain/kernel/errors';
 import { mediaType, parseBody, rawBody, zodDetails, type HttpEvent } from './http';
 
 /** Large enough for an import part of a couple of thousand rows; the HTTP API itself accepts 10 MB. */

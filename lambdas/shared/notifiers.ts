@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { env } from '../pipeline';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
-import type { AlertingDeps } from '../domain/alerting';
+import type { AlertingDeps } from '../domain/loop/alerting';
 import type { AlertPublisher, EmailSender } from '../domain/ports';
 import { notificationLeaseMs, publicUrl, requireEnv } from './config';
 import { feedbackStore } from './dependencies';

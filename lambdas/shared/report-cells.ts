@@ -1,6 +1,6 @@
-import type { Granularity } from '../domain/aggregates';
-import { periodsBetween, type Cell, type Range } from '../domain/reports';
-import { countsTouchpoint, type Caller } from '../domain/roles';
+import type { Granularity } from '../domain/insight/aggregates';
+import { periodsBetween, type Cell, type Range } from '../domain/insight/reports';
+import { countsTouchpoint, type Caller } from '../domain/people/roles';
 import { aggregates } from './dependencies';
 
 /**

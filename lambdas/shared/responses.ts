@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ErrorDetail } from '../domain/errors';
+import type { ErrorDetail } from '../domain/kernel/errors';
 
 /** HTTP results in the API's shapes. No Powertools or SDK here: the local runtime's own server uses them too. */
 export const SECURITY_HEADERS = {

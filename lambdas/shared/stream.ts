@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { entityOf } from '../adapters/dynamo-table';
-import type { SurveyResponse } from '../domain/response';
+import type { SurveyResponse } from '../domain/surveys/response';
 import type { Invitation } from '../domain/ports';
 import { logger, metrics, tracer } from './powertools';
 

@@ -1,6 +1,6 @@
 import type { FeedbackStore } from '../domain/ports';
-import { isWellFormedId, loadSurvey } from '../domain/submissions';
-import type { Survey } from '../domain/survey';
+import { isWellFormedId, loadSurvey } from '../domain/intake/submissions';
+import type { Survey } from '../domain/surveys/survey';
 
 /**
  * Surveys change rarely (alert rules), and every answer needs its survey: hot paths (ingest, the stream)

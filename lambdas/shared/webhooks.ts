@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
-import { DomainError } from '../domain/errors';
-import type { PhoneInput } from '../domain/phone/answers';
-import { externalId } from '../domain/identifiers';
-import type { ReplayGuard } from '../domain/phone/ports';
+import { DomainError } from '../domain/kernel/errors';
+import type { PhoneInput } from '../domain/outreach/phone/answers';
+import { externalId } from '../domain/kernel/identifiers';
+import type { ReplayGuard } from '../domain/outreach/phone/ports';
 import { publicUrl } from './config';
 import { secretValue } from './secrets';
 import { header, rawBody, type HttpEvent, type HttpResult } from './http';

@@ -2,8 +2,8 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { countersOf, deltaOf, mergeDeltas, NO_TOUCHPOINT, periodOf } from '../../lambdas/domain/aggregates';
-import type { SurveyResponse } from '../../lambdas/domain/response';
+import { countersOf, deltaOf, mergeDeltas, NO_TOUCHPOINT, periodOf } from '../../lambdas/domain/insight/aggregates';
+import type { SurveyResponse } from '../../lambdas/domain/surveys/response';
 import { toLambdaRecord } from '../../local/stream-poller';
 import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
 

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import type { LocalRuntime } from '../../local/runtime';
 import { twilioSignature, vonageJwt } from '../../local/signing';
-import { caseLinkToken } from '../../lambdas/domain/tokens';
+import { caseLinkToken } from '../../lambdas/domain/kernel/tokens';
 import { apiClient, eventually, sentEmails, startTestRuntime, surveyInput } from './support';
 
 jest.setTimeout(300_000);

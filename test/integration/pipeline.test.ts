@@ -5,7 +5,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { LocalRuntime } from '../../local/runtime';
 import { lambdaContext } from '../../local/apigw';
 import { toLambdaRecord } from '../../local/stream-poller';
-import { issueLinkToken } from '../../lambdas/domain/tokens';
+import { issueLinkToken } from '../../lambdas/domain/kernel/tokens';
 import { apiClient, eventually, sentEmails, startTestRuntime, surveyInput, type ApiClient } from './support';
 
 jest.setTimeout(120_000);

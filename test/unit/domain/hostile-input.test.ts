@@ -1,9 +1,9 @@
-import { openCase } from '../../../lambdas/domain/alerts';
-import { InvitationRequestSchema } from '../../../lambdas/domain/invitations';
-import { alertEmail } from '../../../lambdas/domain/messages';
-import { parseAnswers, WebSubmissionSchema } from '../../../lambdas/domain/response';
-import { SurveyInputSchema } from '../../../lambdas/domain/survey';
-import { DomainError } from '../../../lambdas/domain/errors';
+import { openCase } from '../../../lambdas/domain/loop/alerts';
+import { InvitationRequestSchema } from '../../../lambdas/domain/outreach/invitations';
+import { alertEmail } from '../../../lambdas/views/messages';
+import { parseAnswers, WebSubmissionSchema } from '../../../lambdas/domain/surveys/response';
+import { SurveyInputSchema } from '../../../lambdas/domain/surveys/survey';
+import { DomainError } from '../../../lambdas/domain/kernel/errors';
 import { formAnswers, parseBody } from '../../../lambdas/shared/http';
 import { NOW, response, survey } from '../support/fixtures';
 

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { hashApiKey } from '../../../lambdas/domain/api-keys';
+import { hashApiKey } from '../../../lambdas/domain/people/api-keys';
 import { handler } from '../../../lambdas/handlers/authorizer';
 import { context } from '../support/events';
 

@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../../lambdas/handlers/connect-survey';
-import { parseConnectEvent } from '../../../lambdas/domain/connect';
+import { parseConnectEvent } from '../../../lambdas/domain/intake/connect';
 import connectEvent from '../../fixtures/events/connect-contact-flow.json';
 import { mockSurveyTable } from '../support/survey-table';
 import { context } from '../support/events';

@@ -3,7 +3,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { openCase } from '../../../lambdas/domain/alerts';
+import { openCase } from '../../../lambdas/domain/loop/alerts';
 import { handler as processResponses } from '../../../lambdas/handlers/process-responses';
 import { NOW, response, survey } from '../support/fixtures';
 import { context, streamEvent } from '../support/events';

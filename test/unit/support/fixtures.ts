@@ -1,5 +1,5 @@
-import type { SurveyResponse } from '../../../lambdas/domain/response';
-import { createSurvey, SurveyInputSchema, type Survey, type SurveyInput } from '../../../lambdas/domain/survey';
+import type { SurveyResponse } from '../../../lambdas/domain/surveys/response';
+import { createSurvey, SurveyInputSchema, type Survey, type SurveyInput } from '../../../lambdas/domain/surveys/survey';
 
 export const NOW = new Date('2026-11-24T12:00:00Z');
 

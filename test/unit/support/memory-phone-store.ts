@@ -1,6 +1,6 @@
-import type { Conversation } from '../../../lambdas/domain/phone/conversation';
-import type { PhoneContact, PhoneRoute, PhoneStore } from '../../../lambdas/domain/phone/ports';
-import type { SurveyResponse } from '../../../lambdas/domain/response';
+import type { Conversation } from '../../../lambdas/domain/outreach/phone/conversation';
+import type { PhoneContact, PhoneRoute, PhoneStore } from '../../../lambdas/domain/outreach/phone/ports';
+import type { SurveyResponse } from '../../../lambdas/domain/surveys/response';
 import type { MemoryStore } from './memory-store';
 
 /** In-memory PhoneStore with the DynamoDB store's conditions; turns write responses into a MemoryStore. */

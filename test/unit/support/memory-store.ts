@@ -1,13 +1,13 @@
-import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/alerts';
-import type { AlertRuleSet } from '../../../lambdas/domain/alert-rules';
-import type { ContactHistory, FatigueRules } from '../../../lambdas/domain/fatigue';
-import type { CustomerProfile, ProfileSnapshot } from '../../../lambdas/domain/customers';
-import { nextDeadline } from '../../../lambdas/domain/cases';
-import { seesCase, type KeyScope } from '../../../lambdas/domain/roles';
+import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/loop/alerts';
+import type { AlertRuleSet } from '../../../lambdas/domain/loop/alert-rules';
+import type { ContactHistory, FatigueRules } from '../../../lambdas/domain/outreach/fatigue';
+import type { CustomerProfile, ProfileSnapshot } from '../../../lambdas/domain/people/customers';
+import { nextDeadline } from '../../../lambdas/domain/loop/cases';
+import { seesCase, type KeyScope } from '../../../lambdas/domain/people/roles';
 import type { TimelineKind, ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
-import type { SurveyResponse } from '../../../lambdas/domain/response';
-import type { ResponseScores } from '../../../lambdas/domain/scoring';
-import type { Survey } from '../../../lambdas/domain/survey';
+import type { SurveyResponse } from '../../../lambdas/domain/surveys/response';
+import type { ResponseScores } from '../../../lambdas/domain/scoring/scoring';
+import type { Survey } from '../../../lambdas/domain/surveys/survey';
 
 /** In-memory FeedbackStore for domain unit tests: same conditional-put semantics as the DynamoDB store. */
 export class MemoryStore implements FeedbackStore {

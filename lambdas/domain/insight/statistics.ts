@@ -1,0 +1,143 @@
+import { HISTOGRAM_PREFIX, SEGMENT_COUNTERS, type Counters } from './aggregates';
+import { numericRange, type Survey } from '../surveys/survey';
+
+/**
+ * Figures from aggregate counters. Methods (stated in README):
+ * - proportions (CSAT top-2-box, bottom box, CES high-effort share): Wilson score interval, 95%;
+ * - NPS: promoters − detractors in points, with a 95% normal interval from the variance of the per-response
+ *   variable (+1 promoter, 0 passive, −1 detractor): var = p + d − (p − d)², margin = 1.96·√(var / n)·100;
+ * - CES mean: 95% normal interval from the sample variance (sum and sum of squares are counted);
+ * - below {@link TOO_FEW} answers a figure carries `tooFew: true`: it is shown, but barely means anything.
+ */
+export const TOO_FEW = 30;
+const Z95 = 1.959964;
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+export interface Proportion {
+  readonly percent: number;
+  readonly low: number;
+  readonly high: number;
+  readonly count: number;
+  readonly n: number;
+}
+
+export function wilson(count: number, n: number): Proportion {
+  if (n <= 0) return { percent: 0, low: 0, high: 0, count, n };
+  const p = count / n;
+  const centre = p + (Z95 * Z95) / (2 * n);
+  const spread = Z95 * Math.sqrt((p * (1 - p)) / n + (Z95 * Z95) / (4 * n * n));
+  const denominator = 1 + (Z95 * Z95) / n;
+  return { percent: round1(p * 100), low: round1(((centre - spread) / denominator) * 100), high: round1(((centre + spread) / denominator) * 100), count, n };
+}
+
+export interface NpsFigure {
+  readonly score: number;
+  readonly low: number;
+  readonly high: number;
+  readonly marginOfError: number;
+  readonly promoters: number;
+  readonly passives: number;
+  readonly detractors: number;
+  readonly n: number;
+  readonly tooFew: boolean;
+}
+
+export function npsFigure(promoters: number, passives: number, detractors: number): NpsFigure | undefined {
+  const n = promoters + passives + detractors;
+  if (n === 0) return undefined;
+  const p = promoters / n;
+  const d = detractors / n;
+  const score = (p - d) * 100;
+  const margin = Z95 * Math.sqrt(Math.max(0, p + d - (p - d) ** 2) / n) * 100;
+  return {
+    score: round1(score),
+    low: round1(Math.max(-100, score - margin)),
+    high: round1(Math.min(100, score + margin)),
+    marginOfError: round1(margin),
+    promoters,
+    passives,
+    detractors,
+    n,
+    tooFew: n < TOO_FEW,
+  };
+}
+
+export interface MeanFigure {
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
+  readonly n: number;
+}
+
+export function meanFigure(sum: number, sumOfSquares: number, n: number): MeanFigure | undefined {
+  if (n === 0) return undefined;
+  const mean = sum / n;
+  const variance = n > 1 ? Math.max(0, (sumOfSquares - (sum * sum) / n) / (n - 1)) : 0;
+  const margin = Z95 * Math.sqrt(variance / n);
+  return { mean: Math.round(mean * 100) / 100, low: Math.round((mean - margin) * 100) / 100, high: Math.round((mean + margin) * 100) / 100, n };
+}
+
+/** One question's answers: the count of every value on its scale, and the share at each end. */
+export interface Distribution {
+  readonly questionId: string;
+  readonly type: string;
+  readonly n: number;
+  readonly counts: Record<string, number>;
+  /** Share answering the very lowest and the very highest value of the scale. */
+  readonly extremes: { readonly lowest: Proportion & { readonly value: number }; readonly highest: Proportion & { readonly value: number } };
+  readonly tooFew: boolean;
+}
+
+export function distributionsOf(counters: Counters, survey: Pick<Survey, 'questions'>): Distribution[] {
+  const out: Distribution[] = [];
+  for (const q of survey.questions) {
+    const range = numericRange(q);
+    if (!range) continue;
+    const counts: Record<string, number> = {};
+    for (let v = range.min; v <= range.max; v++) counts[String(v)] = counters[`${HISTOGRAM_PREFIX}${q.id}:${v}`] ?? 0;
+    const n = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (n === 0) continue;
+    out.push({
+      questionId: q.id,
+      type: q.type,
+      n,
+      counts,
+      extremes: { lowest: { ...wilson(counts[String(range.min)], n), value: range.min }, highest: { ...wilson(counts[String(range.max)], n), value: range.max } },
+      tooFew: n < TOO_FEW,
+    });
+  }
+  return out;
+}
+
+export interface Figures {
+  readonly responses: number;
+  readonly alerts: number;
+  readonly nps?: NpsFigure;
+  readonly csat?: { readonly n: number; readonly top2Box: Proportion; readonly bottomBox: Proportion; readonly tooFew: boolean };
+  readonly ces?: { readonly n: number; readonly mean: MeanFigure; readonly highEffort: Proportion; readonly tooFew: boolean };
+  readonly loyalty?: { readonly n: number; readonly meanIndex: number; readonly segments: Record<string, number> };
+  readonly distributions: Distribution[];
+  readonly tooFew: boolean;
+}
+
+/** Every figure of a selection, from its summed counters; distributions always beside any mean. */
+export function figuresOf(c: Counters, survey: Pick<Survey, 'questions'>): Figures {
+  const get = (name: string) => c[name] ?? 0;
+  const nps = npsFigure(get('nps_promoters'), get('nps_passives'), get('nps_detractors'));
+  const csatN = get('csat_n');
+  const cesN = get('ces_n');
+  const loyaltyN = get('loyalty_n');
+  const cesMean = meanFigure(get('ces_sum'), get('ces_sumsq'), cesN);
+  return {
+    responses: get('responses'),
+    alerts: get('alerts'),
+    ...(nps && { nps }),
+    ...(csatN > 0 && { csat: { n: csatN, top2Box: wilson(get('csat_top2'), csatN), bottomBox: wilson(get('csat_bottom'), csatN), tooFew: csatN < TOO_FEW } }),
+    ...(cesN > 0 && cesMean && { ces: { n: cesN, mean: cesMean, highEffort: wilson(get('ces_high'), cesN), tooFew: cesN < TOO_FEW } }),
+    ...(loyaltyN > 0 && {
+      loyalty: { n: loyaltyN, meanIndex: round1(get('loyalty_sum10') / 10 / loyaltyN), segments: Object.fromEntries(SEGMENT_COUNTERS.map((s) => [s.slice('seg_'.length), get(s)])) },
+    }),
+    distributions: distributionsOf(c, survey),
+    tooFew: get('responses') < TOO_FEW,
+  };
+}

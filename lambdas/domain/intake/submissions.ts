@@ -1,0 +1,79 @@
+import { notFound } from '../kernel/errors';
+import { idFromKey, newId } from '../kernel/ids';
+import type { FeedbackStore, PutOutcome } from '../ports';
+import { caseDecision } from '../loop/alerts';
+import { commentOf, parseAnswers, type Channel, type SurveyResponse } from '../surveys/response';
+import { scoreResponse } from '../scoring/scoring';
+import { retentionExpiry, type Survey } from '../surveys/survey';
+
+export interface Submission {
+  readonly surveyId: string;
+  readonly channel: Channel;
+  readonly answers: unknown;
+  readonly customerId?: string;
+  readonly touchpoint?: string;
+  readonly attributes?: Record<string, string>;
+  readonly contact?: SurveyResponse['contact'];
+  readonly invitationId?: string;
+  /** Names the submission across retries: the same key always yields the same response id. */
+  readonly idempotencyKey?: string;
+  readonly partial?: boolean;
+  /** When the customer answered, if not now (answers collected offline and imported later). */
+  readonly submittedAt?: string;
+}
+
+/** The id a keyed submission gets: retries with the same key land on the same response. */
+export const keyedResponseId = (channel: Channel, surveyId: string, key: string) => idFromKey(channel, surveyId, key);
+
+/** Ids this service issues; anything else cannot name a stored item, so it is not looked up. */
+export const isWellFormedId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);
+
+export async function loadSurvey(store: FeedbackStore, surveyId: string): Promise<Survey> {
+  const survey = isWellFormedId(surveyId) ? await store.getSurvey(surveyId) : undefined;
+  if (!survey) throw notFound('Survey', 'surveyId');
+  return survey;
+}
+
+/** Validates a submission against its survey and stores it once. Used by every channel. */
+export async function recordResponse(
+  store: FeedbackStore,
+  submission: Submission,
+  now: Date,
+  survey?: Survey,
+): Promise<{ response: SurveyResponse; outcome: PutOutcome; survey: Survey }> {
+  const target = survey ?? (await loadSurvey(store, submission.surveyId));
+  const answers = parseAnswers(target, submission.answers, { partial: submission.partial });
+  const id = submission.idempotencyKey ? keyedResponseId(submission.channel, target.id, submission.idempotencyKey) : newId(now);
+  const response: SurveyResponse = {
+    id,
+    surveyId: target.id,
+    channel: submission.channel,
+    touchpoint: submission.touchpoint ?? target.touchpoint,
+    ...(submission.customerId && { customerId: submission.customerId }),
+    answers,
+    status: submission.partial ? 'partial' : 'complete',
+    submittedAt: submission.submittedAt ?? now.toISOString(),
+    revision: 1,
+    ...(submission.invitationId && { invitationId: submission.invitationId }),
+    ...(submission.contact && { contact: submission.contact }),
+    ...(submission.attributes && { attributes: submission.attributes }),
+  };
+  const expiresAt = retentionExpiry(target, response.submittedAt);
+  const kept: SurveyResponse = expiresAt ? { ...response, expiresAt } : response;
+  const stored = settledAtIngest(target, kept) ?? kept;
+  const outcome = await store.putResponse(stored);
+  return { response: stored, outcome, survey: target };
+}
+
+/**
+ * Scores depend only on the answers, so they are computed once, here. A response whose processing would
+ * only score it (no customer to profile or remember, no contact, no case to open under the survey's rules as
+ * this container has them) is stored scored and complete: one write in all, and the stream skips it.
+ * Anything else is stored pending, and the stream does the rest.
+ */
+function settledAtIngest(survey: Survey, response: SurveyResponse): SurveyResponse | undefined {
+  if (response.customerId || response.contact) return undefined;
+  const scores = scoreResponse(survey, response.answers, response.revision);
+  if (caseDecision(survey, response, scores, commentOf(survey, response.answers))) return undefined;
+  return { ...response, scores };
+}

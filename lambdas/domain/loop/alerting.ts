@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { alertEmail } from '../../views/messages';
+import { alertMessage, openCase, type AlertCase, type NotificationChannel } from './alerts';
+import type { AlertPublisher, EmailSender, FeedbackStore } from '../ports';
+import type { SurveyResponse } from '../surveys/response';
+import { step } from './processing-steps';
+import type { Survey } from '../surveys/survey';
+import { caseLinkToken } from '../kernel/tokens';
+
+export interface AlertingDeps {
+  readonly store: FeedbackStore;
+  readonly email: EmailSender;
+  readonly publisher: AlertPublisher;
+  readonly publicUrl: string;
+  /** Signs the case link in the owner's e-mail. */
+  readonly tokenSecret: string;
+  /** How long a claim on a notification holds. @default NOTIFICATION_LEASE_MS */
+  readonly notificationLeaseMs?: number;
+  /** First pause between attempts to record a sent notification (doubling). @default 250 */
+  readonly markRetryDelayMs?: number;
+  readonly now: Date;
+}
+
+export type AlertOutcome = 'no-alert' | 'opened' | 'resumed' | 'already-notified';
+
+/** How long a claim on a notification holds by default: longer than any send takes, short enough to recover a crash. */
+export const NOTIFICATION_LEASE_MS = 2 * 60_000;
+
+/** How long the owner's case link stays valid. */
+export const CASE_LINK_DAYS = 30;
+
+/** Thrown when another worker holds the claim on a notification: retry later, never send beside it. */
+export class NotificationInProgress extends Error {
+  constructor(alertId: string, channel: NotificationChannel) {
+    super(`the ${channel} notification of case ${alertId} is being sent by another worker`);
+    this.name = 'NotificationInProgress';
+  }
+}
+
+/**
+ * Records a notification as sent, trying hard: between the provider accepting it and this write lies the one
+ * window in which a stopped worker makes the notification go out twice (after the claim's lease).
+ */
+async function markSent(deps: AlertingDeps, alertId: string, channel: NotificationChannel): Promise<void> {
+  const first = deps.markRetryDelayMs ?? 250;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.store.markAlertNotified(alertId, channel);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, first * 2 ** attempt));
+    }
+  }
+}
+
+/** A signed, expiring link to the case that its owner can open without an API key. */
+export function caseUrl(deps: Pick<AlertingDeps, 'publicUrl' | 'tokenSecret' | 'now'>, alert: Pick<AlertCase, 'id' | 'owner'>): string {
+  const expiresAt = Math.floor(deps.now.getTime() / 1000) + CASE_LINK_DAYS * 86400;
+  return `${deps.publicUrl}/c/${caseLinkToken(deps.tokenSecret, { caseId: alert.id, owner: alert.owner, expiresAt })}`;
+}
+
+/**
+ * Opens a case for a bad experience and notifies the owner (e-mail) and integrations (SNS).
+ * The case is written conditionally before anything is sent; each notification is claimed before it is sent
+ * and marked once sent. So retries, the sweeper and the stream working on the same response at once neither
+ * open a second case nor notify twice — except when a worker stops between the provider accepting a message
+ * and the mark being written: after the claim lapses, that one notification is sent again.
+ */
+export async function alertOnResponse(deps: AlertingDeps, survey: Survey, response: SurveyResponse): Promise<AlertOutcome> {
+  const candidate = openCase(survey, response, deps.now);
+  if (!candidate) return 'no-alert';
+  const outcome = await step('case', () => deps.store.putAlert(candidate));
+  const alert: AlertCase | undefined = outcome === 'created' ? candidate : await step('case', () => deps.store.getAlert(candidate.id));
+  if (!alert) throw new Error(`alert ${candidate.id} vanished between write and read`);
+  const link = caseUrl(deps, alert);
+  // Integrations get the admin API's address of the response; only the owner's e-mail carries the signed link.
+  const responseUrl = `${deps.publicUrl}/admin/responses/${encodeURIComponent(response.id)}`;
+  // Names this attempt's claims; the store grants a claimant its own claim again.
+  const claimant = randomUUID();
+  const notify = async (channel: NotificationChannel, send: () => Promise<void>): Promise<boolean> => {
+    if (alert.notifications[channel] === 'sent') return false;
+    const release = () => deps.store.releaseAlertNotification(alert.id, channel, claimant).catch(() => undefined);
+    return step(channel, async () => {
+      let claimed: boolean;
+      try {
+        claimed = await deps.store.claimAlertNotification(alert.id, channel, claimant, deps.now, deps.notificationLeaseMs ?? NOTIFICATION_LEASE_MS);
+      } catch (error) {
+        // The claim may have been written before the failure: give it back rather than wait for the lease.
+        await release();
+        throw error;
+      }
+      if (!claimed) {
+        const current = await deps.store.getAlert(alert.id);
+        if (current?.notifications[channel] === 'sent') return false;
+        throw new NotificationInProgress(alert.id, channel);
+      }
+      try {
+        await send();
+      } catch (error) {
+        // Nothing went out: let the next attempt send at once instead of waiting for the lease to lapse.
+        await release();
+        throw error;
+      }
+      await markSent(deps, alert.id, channel);
+      return true;
+    });
+  };
+  const emailed = await notify('email', () => deps.email.send(alertEmail(alert, link)));
+  const published = await notify('sns', () =>
+    deps.publisher.publish(alertMessage(alert, responseUrl), {
+      severity: alert.severity,
+      touchpoint: alert.touchpoint,
+      channel: alert.channel,
+      surveyId: alert.surveyId,
+    }),
+  );
+  if (outcome === 'created') return 'opened';
+  return emailed || published ? 'resumed' : 'already-notified';
+}

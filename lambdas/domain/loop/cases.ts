@@ -1,0 +1,196 @@
+import * as z from 'zod/mini';
+import '../../shared/zod';
+import type { AlertCase, CaseStatus } from './alerts';
+import { DomainError } from '../kernel/errors';
+import { externalId } from '../kernel/identifiers';
+import { SEVERITIES } from '../scoring/scoring';
+import { escapeHtml } from '../../views/html';
+import type { AlertPublisher, EmailMessage, EmailSender, FeedbackStore } from '../ports';
+
+/** Why a case was closed, for reports on what the loop fixes. */
+export const RESOLUTION_CODES = ['resolved-with-customer', 'compensated', 'process-fixed', 'no-action-needed', 'could-not-reach', 'duplicate'] as const;
+export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
+
+const noteText = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
+
+/** What a person can do to a case; each becomes an event in its history. */
+export const CaseActionSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('acknowledge'), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('note'), note: noteText }),
+  z.strictObject({ action: z.literal('assign'), owner: z.email(), team: z.optional(externalId(64)), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('resolve'), resolution: z.enum(RESOLUTION_CODES), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('reopen'), note: z.optional(noteText) }),
+]);
+export type CaseAction = z.infer<typeof CaseActionSchema>;
+
+/** From which statuses each action may be taken; anything else is a conflict (409). */
+const ALLOWED_FROM: Record<CaseAction['action'], readonly CaseStatus[]> = {
+  acknowledge: ['open', 'escalated'],
+  note: ['open', 'acknowledged', 'escalated', 'resolved'],
+  assign: ['open', 'acknowledged', 'escalated'],
+  resolve: ['open', 'acknowledged', 'escalated'],
+  reopen: ['resolved'],
+};
+
+const conflict = (kase: AlertCase, action: string) =>
+  new DomainError(409, 'illegal_transition', `a case that is ${kase.status} cannot be given "${action}"`, [
+    { field: 'action', message: `not allowed while the case is ${kase.status}` },
+  ]);
+
+/**
+ * The case after a person's action, with the event appended (who, when, what). Pure; illegal transitions
+ * throw a 409. Acknowledging or resolving also ends the SLA clock that was running.
+ */
+export function applyCaseAction(kase: AlertCase, action: CaseAction, by: string, now: Date): AlertCase {
+  if (!ALLOWED_FROM[action.action].includes(kase.status)) throw conflict(kase, action.action);
+  const at = now.toISOString();
+  const event = { at, action: action.action, by, ...('note' in action && action.note && { note: action.note }) };
+  const history = [...kase.history, event];
+  switch (action.action) {
+    case 'acknowledge':
+      return { ...kase, status: 'acknowledged', acknowledgedAt: at, history };
+    case 'note':
+      return { ...kase, history };
+    case 'assign':
+      return {
+        ...kase,
+        owner: action.owner,
+        ...(action.team && { team: action.team }),
+        history: [...kase.history, { ...event, details: `to ${action.owner}${action.team ? ` (${action.team})` : ''}` }],
+      };
+    case 'resolve':
+      return { ...kase, status: 'resolved', resolvedAt: at, resolution: action.resolution, history: [...kase.history, { ...event, details: action.resolution }] };
+    case 'reopen': {
+      const { resolvedAt: _resolvedAt, resolution: _resolution, ...open } = kase;
+      return { ...open, status: 'open', history };
+    }
+  }
+}
+
+/** The next deadline the case is waiting on, or undefined once resolved. */
+export function nextDeadline(kase: Pick<AlertCase, 'status' | 'acknowledgeBy' | 'dueAt' | 'escalationLevel' | 'pendingNotice' | 'createdAt'>): { level: number; at: string } | undefined {
+  // An escalation whose notice did not go out is due at once, whatever happened to the case since.
+  if (kase.pendingNotice) return { level: kase.pendingNotice, at: kase.createdAt };
+  if (kase.status === 'resolved') return undefined;
+  const level = kase.escalationLevel ?? 0;
+  if (level < 1 && kase.status !== 'acknowledged' && kase.acknowledgeBy) return { level: 1, at: kase.acknowledgeBy };
+  if (level < 2) return { level: 2, at: kase.dueAt };
+  return undefined;
+}
+
+/**
+ * The escalation a case is due for at `now`, or undefined: level 1 when nobody acknowledged it in time,
+ * level 2 when it is not resolved in time. Each level happens once.
+ */
+export function dueEscalation(kase: AlertCase, now: Date): { level: 1 | 2; reason: string } | undefined {
+  if (kase.pendingNotice) return undefined;
+  const deadline = nextDeadline(kase);
+  if (!deadline || deadline.at > now.toISOString()) return undefined;
+  return deadline.level === 1
+    ? { level: 1, reason: `not acknowledged by ${deadline.at}` }
+    : { level: 2, reason: `not resolved by ${deadline.at}` };
+}
+
+/** The case after the system escalated it: status escalated, the level recorded once, an event in the history. */
+export function escalate(kase: AlertCase, escalation: { level: 1 | 2; reason: string }, to: string, now: Date): AlertCase {
+  return {
+    ...kase,
+    status: 'escalated',
+    escalationLevel: escalation.level,
+    pendingNotice: escalation.level,
+    history: [...kase.history, { at: now.toISOString(), action: 'escalated', by: 'system', details: `level ${escalation.level} to ${to}: ${escalation.reason}` }],
+  };
+}
+
+export interface CaseDeps {
+  readonly store: FeedbackStore;
+  readonly now: Date;
+}
+
+const notFoundCase = () => new DomainError(404, 'not_found', 'case was not found', [{ field: 'caseId', message: 'no case with this id' }]);
+
+/**
+ * Applies a person's action to the stored case. The write is conditional on the version read, so two
+ * people acting at once never lose an event: the later one is re-applied to the fresh case (and refused
+ * with 409 if it no longer applies).
+ */
+export async function actOnCase(deps: CaseDeps, id: string, action: CaseAction, by: string): Promise<AlertCase> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const kase = await deps.store.getAlert(id);
+    if (!kase) throw notFoundCase();
+    const after = applyCaseAction(kase, action, by, deps.now);
+    const version = kase.version ?? 0;
+    if (await deps.store.saveCaseChange({ ...after, version: version + 1 }, version)) return { ...after, version: version + 1 };
+  }
+  throw new DomainError(409, 'concurrent_change', 'the case changed while this was saved; reload it and try again', [{ field: 'caseId', message: 'changed meanwhile' }]);
+}
+
+export interface EscalationDeps extends CaseDeps {
+  readonly email: EmailSender;
+  readonly publisher: AlertPublisher;
+  /** Signed case link for whoever receives the notice. */
+  readonly caseLink: (kase: AlertCase, recipient: string) => string;
+}
+
+/**
+ * Escalates every unresolved case past its deadline, once per level: the level is recorded with a
+ * conditional write, then the notice goes out (e-mail to the survey's escalation contact, or the owner,
+ * and a `cx.case.escalated` message on the alert topic), then the notice is marked sent. A notice that
+ * failed is retried by the next sweep.
+ */
+export async function escalateDueCases(deps: EscalationDeps, limit = 200): Promise<{ escalated: number; notices: number; failed: string[] }> {
+  let escalated = 0;
+  let notices = 0;
+  const failed: string[] = [];
+  for (const id of await deps.store.listDueCases(deps.now.toISOString(), limit)) {
+    try {
+      let kase = await deps.store.getAlert(id);
+      if (!kase) continue;
+      if (!kase.pendingNotice) {
+        const due = dueEscalation(kase, deps.now);
+        if (!due) continue;
+        const to = kase.escalateTo ?? kase.owner;
+        const version = kase.version ?? 0;
+        const after = { ...escalate(kase, due, to, deps.now), version: version + 1 };
+        if (!(await deps.store.saveCaseChange(after, version))) continue;
+        kase = after;
+        escalated += 1;
+      }
+      const to = kase.escalateTo ?? kase.owner;
+      await deps.email.send(escalationEmail(kase, to, deps.caseLink(kase, to)));
+      await deps.publisher.publish(
+        { type: 'cx.case.escalated', version: 1, caseId: kase.id, level: kase.pendingNotice, status: kase.status, owner: kase.owner, escalatedTo: to, severity: kase.severity, surveyId: kase.surveyId, touchpoint: kase.touchpoint, dueAt: kase.dueAt },
+        { severity: kase.severity, touchpoint: kase.touchpoint, channel: kase.channel, surveyId: kase.surveyId },
+      );
+      const version = kase.version ?? 0;
+      const { pendingNotice: _sent, ...noticeSent } = kase;
+      await deps.store.saveCaseChange({ ...noticeSent, version: version + 1 }, version);
+      notices += 1;
+    } catch {
+      failed.push(id);
+    }
+  }
+  return { escalated, notices, failed };
+}
+
+/** The notice of an escalation: which case, why, and the signed link to act on it. */
+export function escalationEmail(kase: AlertCase, to: string, link: string): EmailMessage {
+  const last = [...kase.history].reverse().find((h) => h.action === 'escalated');
+  const subject = `[ESCALATED L${kase.pendingNotice ?? kase.escalationLevel}] ${kase.severity} case at ${kase.touchpoint}: ${kase.surveyName}`;
+  const text = `Case ${kase.id} was escalated: ${last?.details ?? ''}\nOwner: ${kase.owner}\nStatus: ${kase.status}\nOpened: ${kase.createdAt}\n\nOpen the case: ${link}\n`;
+  const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><p>${escapeHtml(last?.details ?? '')}</p><p>Owner: ${escapeHtml(kase.owner)} · status ${escapeHtml(kase.status)}</p><p><a href="${escapeHtml(link)}">Open the case</a></p></div>`;
+  return { to, subject, text, html };
+}
+
+/** The query of a case listing (`GET /admin/cases`). */
+export const CaseQuerySchema = z.object({
+  status: z.optional(z.enum(['open', 'acknowledged', 'resolved', 'escalated'])),
+  owner: z.optional(z.email()),
+  team: z.optional(externalId(64)),
+  surveyId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  touchpoint: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
+  severity: z.optional(z.enum(SEVERITIES)),
+  order: z._default(z.enum(['newest', 'oldest']), 'newest'),
+  /** Cases opened from this date on. @default 12 months back */
+  since: z.optional(z.iso.date()),
+});

@@ -1,0 +1,199 @@
+import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
+import { escapeHtml } from './html';
+import type { CaseMetrics, FunnelStage, Summary, Trend } from '../domain/insight/reports';
+import type { Question, Survey } from '../domain/surveys/survey';
+
+/** A proportion or score with its 95% interval and the count behind it. */
+export interface Estimate {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+  readonly n: number;
+  /** Below the threshold of responses: shown, but flagged as too few to read much into. */
+  readonly tooFew: boolean;
+}
+
+export interface DashboardView {
+  readonly signedInAs: { readonly name: string; readonly role: string };
+  readonly filter: { readonly surveyId: string; readonly from: string; readonly to: string };
+  readonly surveyName?: string;
+  readonly headline: readonly { readonly label: string; readonly unit: string; readonly estimate?: Estimate; readonly note: string }[];
+  readonly distributions: readonly { readonly title: string; readonly bars: readonly Bar[]; readonly extremes: string }[];
+  readonly trends: readonly { readonly title: string; readonly periods: readonly string[]; readonly series: readonly Series[]; readonly scale: { min: number; max: number } }[];
+  readonly funnel?: readonly { readonly stage: string; readonly count: number; readonly note?: string }[];
+  /** Only for roles that see people: the latest comments of detractors, and open cases. */
+  readonly comments?: readonly { readonly at: string; readonly score: string; readonly text: string; readonly channel: string }[];
+  readonly openCases?: readonly { readonly id: string; readonly severity: string; readonly status: string; readonly openedAt: string; readonly owner: string; readonly href: string }[];
+  readonly caseMetrics?: readonly { readonly label: string; readonly value: string }[];
+  readonly notice?: string;
+}
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line-height:1.45}header{background:#1f3b5c;color:#fff;padding:.75rem 1.25rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header h1{font-size:1.2rem;margin:0 auto 0 0}header form{margin:0}header button{background:#fff;color:#1f3b5c;border:0;border-radius:.3rem;padding:.35rem .8rem;cursor:pointer}
+main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1.1rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
+.filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
+.filter button,.signin button{font-size:1rem;padding:.4rem 1rem;border:0;border-radius:.3rem;background:#1f5fbf;color:#fff;cursor:pointer}
+.figures{display:flex;gap:1rem;flex-wrap:wrap}.figure{border:1px solid #ccc;border-radius:.5rem;padding:.75rem 1rem;min-width:12rem}.figure .value{font-size:2rem;font-weight:700}
+.figure .few{color:#8a4b00;font-weight:600}.charts{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}figure.chart{margin:0}figcaption{font-weight:600;font-size:.9rem}
+.legend{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap;font-size:.85rem}.swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
+table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}.extremes{font-size:.9rem;margin:.25rem 0 0}
+.notice{background:#fff4e5;border-left:4px solid #8a4b00;padding:.5rem .75rem}blockquote{margin:.25rem 0 .75rem;padding-left:.75rem;border-left:3px solid #b3261e}`;
+
+function shell(title: string, header: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${header}<main>${body}</main></body></html>`;
+}
+
+/** The sign-in page: the API key goes in a POST body, never in a URL, and comes back as an HttpOnly session cookie. */
+export function signInPage(action: string, problem?: string): string {
+  return shell(
+    'Sign in – CX dashboard',
+    '<header><h1>CX dashboard</h1></header>',
+    `<h2>Sign in</h2>${problem ? `<p class="notice" role="alert">${escapeHtml(problem)}</p>` : ''}<form class="signin" method="post" action="${escapeHtml(action)}"><p><label for="apiKey">API key</label><br><input id="apiKey" name="apiKey" type="password" autocomplete="off" required size="48"></p><p><button type="submit">Sign in</button></p></form><p>An admin, manager or analyst key. The session lasts 8 hours; the key itself is not kept in your browser.</p>`,
+  );
+}
+
+const pct = (v: number) => `${Math.round(v * 10) / 10}`;
+
+function headlineFigure(item: DashboardView['headline'][number]): string {
+  const e = item.estimate;
+  if (!e) return `<div class="figure"><div>${escapeHtml(item.label)}</div><div class="value">—</div><div>no answers in this period</div></div>`;
+  return `<div class="figure"><div>${escapeHtml(item.label)}</div><div class="value">${escapeHtml(pct(e.value))}${escapeHtml(item.unit)}</div><div>95% interval ${escapeHtml(pct(e.low))} to ${escapeHtml(pct(e.high))}${escapeHtml(item.unit)} · n = ${e.n}</div>${
+    e.tooFew ? '<div class="few">Too few responses to read much into</div>' : ''
+  }<div>${escapeHtml(item.note)}</div></div>`;
+}
+
+export function dashboardPage(view: DashboardView, signOutAction: string, selfPath: string): string {
+  const header = `<header><h1>CX dashboard${view.surveyName ? ` – ${escapeHtml(view.surveyName)}` : ''}</h1><span>${escapeHtml(view.signedInAs.name)} (${escapeHtml(view.signedInAs.role)})</span><form method="post" action="${escapeHtml(signOutAction)}"><button type="submit">Sign out</button></form></header>`;
+  const filter = `<form class="filter" method="get" action="${escapeHtml(selfPath)}"><label>Survey <input name="surveyId" value="${escapeHtml(view.filter.surveyId)}" required></label><label>From <input type="date" name="from" value="${escapeHtml(view.filter.from)}"></label><label>To <input type="date" name="to" value="${escapeHtml(view.filter.to)}"></label><button type="submit">Show</button></form>`;
+  const sections = [
+    view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : '',
+    `<section aria-labelledby="s-figures"><h2 id="s-figures">Scores, with their intervals</h2><div class="figures">${view.headline.map(headlineFigure).join('')}</div></section>`,
+    view.distributions.length
+      ? `<section aria-labelledby="s-dist"><h2 id="s-dist">Distributions and extremes</h2><div class="charts">${view.distributions
+          .map((d) => `<div>${histogramSvg(d.title, d.bars)}<p class="extremes">${escapeHtml(d.extremes)}</p></div>`)
+          .join('')}</div></section>`
+      : '',
+    view.trends.length
+      ? `<section aria-labelledby="s-trends"><h2 id="s-trends">Trends</h2><div class="charts">${view.trends.map((t) => lineChartSvg(t.title, t.periods, t.series, t.scale)).join('')}</div></section>`
+      : '',
+    view.funnel
+      ? `<section aria-labelledby="s-funnel"><h2 id="s-funnel">Response funnel</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Count</th><th scope="col">Note</th></tr></thead><tbody>${view.funnel
+          .map((f) => `<tr><th scope="row">${escapeHtml(f.stage)}</th><td>${f.count}</td><td>${escapeHtml(f.note ?? '')}</td></tr>`)
+          .join('')}</tbody></table></section>`
+      : '',
+    view.comments
+      ? `<section aria-labelledby="s-comments"><h2 id="s-comments">Latest detractor comments</h2>${
+          view.comments.length
+            ? view.comments.map((c) => `<p><strong>${escapeHtml(c.score)}</strong> · ${escapeHtml(c.channel)} · ${escapeHtml(c.at.slice(0, 16).replace('T', ' '))}</p><blockquote>${escapeHtml(c.text)}</blockquote>`).join('')
+            : '<p>None in this period.</p>'
+        }</section>`
+      : '',
+    view.openCases
+      ? `<section aria-labelledby="s-cases"><h2 id="s-cases">Open cases</h2>${
+          view.caseMetrics?.length ? `<ul>${view.caseMetrics.map((m) => `<li>${escapeHtml(m.label)}: <strong>${escapeHtml(m.value)}</strong></li>`).join('')}</ul>` : ''
+        }${
+          view.openCases.length
+            ? `<table><thead><tr><th scope="col">Case</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Owner</th></tr></thead><tbody>${view.openCases
+                .map((c) => `<tr><th scope="row"><a href="${escapeHtml(c.href)}">${escapeHtml(c.id.slice(0, 12))}…</a></th><td>${escapeHtml(c.severity)}</td><td>${escapeHtml(c.status)}</td><td>${escapeHtml(c.openedAt.slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.owner)}</td></tr>`)
+                .join('')}</tbody></table>`
+            : '<p>No open cases.</p>'
+        }</section>`
+      : '',
+  ];
+  return shell(`CX dashboard${view.surveyName ? ` – ${view.surveyName}` : ''}`, header, filter + sections.join(''));
+}
+
+/** What the dashboard shows, from the reports: the same figures the reporting API answers. */
+export function viewOf(input: {
+  readonly signedInAs: DashboardView['signedInAs'];
+  readonly filter: DashboardView['filter'];
+  readonly survey: Pick<Survey, 'name' | 'questions'>;
+  readonly summary: Summary;
+  readonly trends: readonly { readonly title: string; readonly trend: Trend }[];
+  readonly comments?: DashboardView['comments'];
+  readonly openCases?: DashboardView['openCases'];
+  readonly caseMetrics?: CaseMetrics;
+  readonly funnel?: readonly FunnelStage[];
+}): DashboardView {
+  const { total } = input.summary;
+  const nps = total.nps;
+  // A figure for each kind of question the survey asks.
+  const asked = new Set(input.survey.questions.map((q) => q.type));
+  const figures: [Question['type'], DashboardView['headline'][number]][] = [
+    ['nps', {
+      label: 'NPS',
+      unit: '',
+      ...(nps && { estimate: { value: nps.score, low: nps.low, high: nps.high, n: nps.n, tooFew: nps.tooFew } }),
+      note: nps ? `${nps.promoters} promoters, ${nps.passives} passives, ${nps.detractors} detractors` : '',
+    }],
+    ['csat', {
+      label: 'CSAT (top-2-box)',
+      unit: '%',
+      ...(total.csat && { estimate: { value: total.csat.top2Box.percent, low: total.csat.top2Box.low, high: total.csat.top2Box.high, n: total.csat.n, tooFew: total.csat.tooFew } }),
+      note: total.csat ? `bottom box ${total.csat.bottomBox.percent}%` : '',
+    }],
+    ['ces', {
+      label: 'CES (mean, 1–7, lower is easier)',
+      unit: '',
+      ...(total.ces && { estimate: { value: total.ces.mean.mean, low: total.ces.mean.low, high: total.ces.mean.high, n: total.ces.n, tooFew: total.ces.tooFew } }),
+      note: total.ces ? `high effort (5–7): ${total.ces.highEffort.percent}%` : '',
+    }],
+  ];
+  const headline = figures.filter(([type]) => asked.has(type)).map(([, figure]) => figure);
+  const questionText = new Map(input.survey.questions.map((q) => [q.id, q.text]));
+  const distributions = total.distributions.map((d) => {
+    const values = Object.keys(d.counts).map(Number);
+    const [min, max] = [Math.min(...values), Math.max(...values)];
+    const tone = (v: number): Bar['tone'] =>
+      d.type === 'nps' ? (v <= 6 ? 'low' : v >= 9 ? 'high' : 'mid') : d.type === 'ces' ? (v === max ? 'low' : v === min ? 'high' : 'mid') : v === min ? 'low' : v === max ? 'high' : 'mid';
+    return {
+      title: `${questionText.get(d.questionId) ?? d.questionId} (n = ${d.n})`,
+      bars: values.map((v) => ({ label: String(v), count: d.counts[String(v)], tone: tone(v) })),
+      extremes: `Lowest answer (${d.extremes.lowest.value}): ${d.extremes.lowest.percent}% · highest (${d.extremes.highest.value}): ${d.extremes.highest.percent}%${d.tooFew ? ' · too few answers to read much into' : ''}`,
+    };
+  });
+  const trends = input.trends.map(({ title, trend }) => ({
+    title,
+    periods: trend.periods,
+    series: trend.series.map((s) => ({ name: s.name, values: s.points.map((p) => p.value) })),
+    scale: trend.metric === 'nps' ? { min: -100, max: 100 } : trend.metric === 'ces' ? { min: 1, max: 7 } : trend.metric === 'responses' ? { min: 0, max: roundUp(trend) } : { min: 0, max: 100 },
+  }));
+  const metrics = input.caseMetrics;
+  return {
+    signedInAs: input.signedInAs,
+    filter: input.filter,
+    surveyName: input.survey.name,
+    headline,
+    distributions,
+    trends,
+    ...(input.funnel?.length && {
+      funnel: input.funnel.flatMap((f) => [
+        { stage: `Invited (${f.channel})`, count: f.invited },
+        { stage: 'Delivered', count: f.delivered, note: 'as the e-mail provider reports it' },
+        { stage: 'Bounced', count: f.bounced, note: 'a permanent bounce also stops mail to the address' },
+        { stage: 'One-click page opened', count: f.opened, note: 'by the person or a mail scanner' },
+        { stage: 'Answered', count: f.answered, note: `response rate ${f.responseRate.percent}% (95% interval ${f.responseRate.low}–${f.responseRate.high}%)` },
+        { stage: 'Completed', count: f.completed },
+        { stage: 'Opened without an answer', count: f.openedWithoutAnswer },
+      ]),
+    }),
+    ...(input.comments && { comments: input.comments }),
+    ...(input.openCases && { openCases: input.openCases }),
+    ...(metrics && {
+      caseMetrics: [
+        { label: 'Cases opened in the period', value: String(metrics.opened) },
+        { label: 'Hours to acknowledge (median)', value: metrics.hoursToAcknowledge.median === null ? '—' : String(metrics.hoursToAcknowledge.median) },
+        { label: 'Hours to resolve (median)', value: metrics.hoursToResolve.median === null ? '—' : String(metrics.hoursToResolve.median) },
+        { label: 'Open for more than 7 days', value: String(metrics.openByAge.over7d) },
+      ],
+    }),
+    ...(total.responses === 0 && { notice: 'No scored responses in this period.' }),
+  };
+}
+
+/** A round top for a count axis: 1, 2 or 5 times a power of ten, at least the highest value. */
+function roundUp(trend: Trend): number {
+  const highest = Math.max(1, ...trend.series.flatMap((s) => s.points.map((p) => p.value ?? 0)));
+  const power = 10 ** Math.floor(Math.log10(highest));
+  return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= highest)!;
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { ErrorDetail } from '../domain/kernel/errors';
+import type { Answers } from '../domain/surveys/response';
+import { numericRange, type Question, type Survey } from '../domain/surveys/survey';
+
+/** Escapes text for HTML content and attribute values. */
+export const escapeHtml = (value: unknown): string =>
+  String(value).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+fieldset{border:1px solid #ccc;border-radius:.5rem;margin:1rem 0;padding:1rem}legend{font-weight:600;padding:0 .25rem}
+.scale{display:flex;flex-wrap:wrap;gap:.25rem}.scale label{display:inline-flex;flex-direction:column;align-items:center;min-width:2.2rem}
+.ends{display:flex;justify-content:space-between;font-size:.85rem;color:#555}textarea{width:100%;min-height:6rem}
+button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:0;background:#1f5fbf;color:#fff;cursor:pointer}
+.error{border-color:#b00020;color:#b00020}
+[data-state=saved]{background:#e7f4ea;border-left:4px solid #1e7e34;padding:.5rem .75rem}`;
+
+export function page(title: string, body: string, lang = 'en'): string {
+  return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`;
+}
+
+export const SCALE_ENDS: Partial<Record<Question['type'], [string, string]>> = {
+  nps: ['Not at all likely', 'Extremely likely'],
+  csat: ['Very dissatisfied', 'Very satisfied'],
+  ces: ['Very easy', 'Very difficult'],
+  rating: ['Poor', 'Excellent'],
+};
+
+function questionField(q: Question, selected: unknown): string {
+  const name = `answers.${q.id}`;
+  const req = q.required ? ' required' : '';
+  const legend = `<legend id="q-${escapeHtml(q.id)}">${escapeHtml(q.text)}${q.required ? ' <span aria-hidden="true">*</span>' : ''}</legend>`;
+  const radio = (value: string, label: string, i: number) =>
+    `<label><input type="radio" name="${escapeHtml(name)}" value="${escapeHtml(value)}"${String(selected) === value ? ' checked' : ''}${i === 0 ? req : ''}> ${escapeHtml(label)}</label>`;
+  const range = numericRange(q);
+  if (range) {
+    const values = Array.from({ length: range.max - range.min + 1 }, (_, i) => range.min + i);
+    const [low, high] = SCALE_ENDS[q.type] ?? ['', ''];
+    return `<fieldset>${legend}<div class="scale" role="radiogroup" aria-labelledby="q-${escapeHtml(q.id)}">${values
+      .map((v, i) => radio(String(v), String(v), i))
+      .join('')}</div><div class="ends"><span>${escapeHtml(low)}</span><span>${escapeHtml(high)}</span></div></fieldset>`;
+  }
+  if (q.type === 'yesno') return `<fieldset>${legend}${radio('yes', 'Yes', 0)} ${radio('no', 'No', 1)}</fieldset>`;
+  if (q.type === 'choice') return `<fieldset>${legend}${(q.options ?? []).map((o, i) => radio(o.id, o.label, i) + '<br>').join('')}</fieldset>`;
+  return `<fieldset>${legend}<textarea name="${escapeHtml(name)}" aria-labelledby="q-${escapeHtml(q.id)}" maxlength="2000"${req}>${escapeHtml(selected ?? '')}</textarea></fieldset>`;
+}
+
+export interface FormOptions {
+  readonly action: string;
+  readonly hidden: Record<string, string | undefined>;
+  readonly questions: readonly Question[];
+  readonly selected?: Answers;
+  readonly submitLabel?: string;
+  /** The one-click page: the script posts this one field at once, and the status line then says it is saved. */
+  readonly confirm?: { readonly field: string; readonly value: string };
+}
+
+/**
+ * The one-click page's only script: it records the clicked score as soon as the page shows, so a person who
+ * closes the tab still leaves their answer. Without scripts the button does the same. Static text, allowed
+ * by its hash in the page's CSP; what it posts comes from the form's data attributes.
+ */
+export const CONFIRM_SCRIPT = `(function(){var f=document.querySelector('form[data-confirm-field]');var s=document.getElementById('confirm-status');if(!f||!s||!window.fetch||!window.URLSearchParams)return;var b=new URLSearchParams();b.set(f.getAttribute('data-confirm-field'),f.getAttribute('data-confirm-value'));b.set('confirm','1');fetch(f.getAttribute('action'),{method:'POST',credentials:'omit',headers:{'accept':'application/json','content-type':'application/x-www-form-urlencoded'},body:b.toString()}).then(function(r){if(r.ok){s.textContent=s.getAttribute('data-saved');s.setAttribute('data-state','saved');}}).catch(function(){});})();`;
+export const CONFIRM_SCRIPT_HASH = `sha256-${createHash('sha256').update(CONFIRM_SCRIPT, 'utf8').digest('base64')}`;
+
+export function surveyForm(survey: Pick<Survey, 'name' | 'intro' | 'language'>, options: FormOptions, preface = ''): string {
+  const hidden = Object.entries(options.hidden)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+    .join('');
+  const fields = options.questions.map((q) => questionField(q, options.selected?.[q.id])).join('');
+  const confirm = options.confirm ? ` data-confirm-field="${escapeHtml(options.confirm.field)}" data-confirm-value="${escapeHtml(options.confirm.value)}"` : '';
+  return page(
+    survey.name,
+    `<h1>${escapeHtml(survey.name)}</h1>${preface}${survey.intro ? `<p>${escapeHtml(survey.intro)}</p>` : ''}
+<form method="post" action="${escapeHtml(options.action)}"${confirm}>${hidden}${fields}<button type="submit">${escapeHtml(options.submitLabel ?? 'Send')}</button></form>${
+      options.confirm ? `<script>${CONFIRM_SCRIPT}</script>` : ''
+    }`,
+    survey.language,
+  );
+}
+
+export const thankYouPage = (survey: Pick<Survey, 'thankYou' | 'language'>, note = '') =>
+  page('Thank you', `<h1>Thank you!</h1><p>${escapeHtml(survey.thankYou ?? 'Your feedback has been received. It helps us do better.')}</p>${note ? `<p>${escapeHtml(note)}</p>` : ''}`, survey.language);
+
+export const errorPage = (message: string, details: readonly ErrorDetail[]) =>
+  page(
+    'Something is not right',
+    `<h1>Something is not right</h1><p class="error" role="alert">${escapeHtml(message)}</p>${
+      details.length ? `<ul>${details.map((d) => `<li><strong>${escapeHtml(d.field)}</strong>: ${escapeHtml(d.message)}</li>`).join('')}</ul>` : ''
+    }<p>Please go back and try again.</p>`,
+  );

@@ -1,0 +1,74 @@
+import type { AlertCase } from '../domain/loop/alerts';
+import { escapeHtml, SCALE_ENDS } from './html';
+import type { EmailMessage } from '../domain/ports';
+import { SCALES, type Question, type Survey } from '../domain/surveys/survey';
+
+/** The invitation e-mail: the headline question as a row of one-click score links. */
+export function invitationEmail(
+  survey: Pick<Survey, 'name' | 'intro'>,
+  question: Question,
+  to: { email: string; name?: string },
+  linkFor: (score: number) => string,
+  unsubscribeUrl: string,
+): EmailMessage {
+  const range = question.type === 'nps' ? SCALES.nps : SCALES.csat;
+  const scores = Array.from({ length: range.max - range.min + 1 }, (_, i) => range.min + i);
+  const [low, high] = SCALE_ENDS[question.type] ?? ['', ''];
+  const greeting = to.name ? `Hello ${to.name},` : 'Hello,';
+  const cells = scores
+    .map(
+      (s) =>
+        `<td style="padding:2px"><a href="${escapeHtml(linkFor(s))}" style="display:inline-block;min-width:28px;padding:8px 4px;text-align:center;border:1px solid #1f5fbf;border-radius:4px;color:#1f5fbf;text-decoration:none;font-family:sans-serif">${s}</a></td>`,
+    )
+    .join('');
+  const html = `<div style="font-family:sans-serif;max-width:600px"><p>${escapeHtml(greeting)}</p>${
+    survey.intro ? `<p>${escapeHtml(survey.intro)}</p>` : ''
+  }<p><strong>${escapeHtml(question.text)}</strong></p><table role="presentation"><tr>${cells}</tr></table>
+<table role="presentation" width="100%"><tr><td style="font-size:12px;color:#555">${escapeHtml(low)}</td><td style="font-size:12px;color:#555;text-align:right">${escapeHtml(high)}</td></tr></table>
+<p style="font-size:12px;color:#555">Choose a number to answer; you can add a comment on the next page.</p>
+<p style="font-size:11px;color:#777">Don't want these surveys? <a href="${escapeHtml(unsubscribeUrl)}" style="color:#777">Unsubscribe</a>.</p></div>`;
+  const text = `${greeting}\n\n${survey.intro ? survey.intro + '\n\n' : ''}${question.text}\n(${range.min} = ${low}, ${range.max} = ${high})\n\n${scores
+    .map((s) => `${s}: ${linkFor(s)}`)
+    .join('\n')}\n\nDon't want these surveys? Unsubscribe: ${unsubscribeUrl}\n`;
+  // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" to the URL.
+  const headers = [
+    { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
+    { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+  ];
+  return { to: to.email, subject: survey.name, text, html, headers };
+}
+
+/** A field value on one line: whatever it holds, it cannot start a line of its own. */
+const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+
+/**
+ * Customer free text in a plain-text e-mail: between rulers, every line quoted with "> ", so nothing the
+ * customer wrote can pass for a field or a link of the message itself.
+ */
+export function quotedBlock(title: string, text: string | undefined): string {
+  const ruler = '-'.repeat(60);
+  const lines = (text ?? '(none)').split(/\r\n|[\n\r\u2028\u2029]/).map((line) => `> ${oneLine(line)}`);
+  return `${title}:\n${ruler}\n${lines.join('\n')}\n${ruler}\n`;
+}
+
+/** The e-mail that tells a case's owner about a bad experience, with the signed link to the case. */
+export function alertEmail(alert: AlertCase, caseUrl: string): EmailMessage {
+  const rows: [string, string][] = [
+    ['Severity', alert.severity],
+    ['Survey', alert.surveyName],
+    ['Touchpoint', alert.touchpoint],
+    ['Channel', alert.channel],
+    ['Customer', alert.customerId ?? 'anonymous'],
+    ...(alert.scores.nps ? [['NPS', `${alert.scores.nps.value} (${alert.scores.nps.category})`] as [string, string]] : []),
+    ...(alert.scores.csat ? [['CSAT', `${alert.scores.csat.value} (${alert.scores.csat.band})`] as [string, string]] : []),
+    ...(alert.scores.ces ? [['Effort (CES)', `${alert.scores.ces.value} (${alert.scores.ces.band})`] as [string, string]] : []),
+    ['Why', alert.reasons.join('; ')],
+    ['Respond by', alert.dueAt],
+  ];
+  const subject = `[${alert.severity.toUpperCase()}] Bad experience at ${alert.touchpoint}: ${alert.surveyName}`;
+  const text = `${rows.map(([k, v]) => `${k}: ${oneLine(v)}`).join('\n')}\n\n${quotedBlock('Comment, as the customer wrote it', alert.comment)}\nOpen the case: ${caseUrl}\nCase: ${alert.id}\n`;
+  const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><table cellpadding="4">${rows
+    .map(([k, v]) => `<tr><th align="left" valign="top">${escapeHtml(k)}</th><td style="white-space:pre-wrap">${escapeHtml(v)}</td></tr>`)
+    .join('')}</table><h3>Comment, as the customer wrote it</h3><blockquote style="white-space:pre-wrap;border-left:4px solid #1f5fbf;margin:0;padding:4px 12px">${escapeHtml(alert.comment ?? '(none)')}</blockquote><p><a href="${escapeHtml(caseUrl)}">Open the case</a> · case ${escapeHtml(alert.id)}</p></div>`;
+  return { to: alert.owner, subject, text, html };
+}

@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { addCounters, aggregateKeyId, countersOf, deltaOf, isoWeek, mergeDeltas, type AggregateDelta } from '../../../../lambdas/domain/insight/aggregates';
+import type { SurveyResponse } from '../../../../lambdas/domain/surveys/response';
+import { loyaltySegment, scoreResponse } from '../../../../lambdas/domain/scoring/scoring';
+import { figuresOf, meanFigure, npsFigure, wilson } from '../../../../lambdas/domain/insight/statistics';
+import { caseMetrics, funnelOf, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../../lambdas/domain/insight/reports';
+import type { AlertCase } from '../../../../lambdas/domain/loop/alerts';
+import { response, survey } from '../../support/fixtures';
+
+const s = survey();
+const scored = (answers: SurveyResponse['answers'], overrides: Partial<SurveyResponse> = {}): SurveyResponse => {
+  const base = response(answers, overrides);
+  return { ...base, scores: scoreResponse(s, base.answers, base.revision) };
+};
+const arbitraryResponse = fc
+  .record({
+    nps: fc.integer({ min: 0, max: 10 }),
+    csat: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+    effort: fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
+    day: fc.integer({ min: 1, max: 28 }),
+    touchpoint: fc.constantFrom('delivery', 'returns'),
+    channel: fc.constantFrom('web', 'email', 'sms') as fc.Arbitrary<SurveyResponse['channel']>,
+  })
+  .map((r) =>
+    scored(
+      { nps: r.nps, ...(r.csat !== undefined && { csat: r.csat }), ...(r.effort !== undefined && { effort: r.effort }) },
+      { submittedAt: `2026-10-${String(r.day).padStart(2, '0')}T10:00:00Z`, touchpoint: r.touchpoint, channel: r.channel },
+    ),
+  );
+
+const total = (deltas: readonly AggregateDelta[], granularity = 'D') => deltas.filter((d) => d.key.granularity === granularity).reduce((c, d) => addCounters(c, d.counters), {} as Record<string, number>);
+
+describe('aggregate deltas', () => {
+  it('count a scored response once per day, week and month; nothing before it is scored for its revision', () => {
+    const r = scored({ nps: 3, csat: 5, effort: 6 });
+    expect(deltaOf(undefined, r).map((d) => `${d.key.granularity} ${d.key.period}`)).toEqual(['D 2026-11-24', 'W 2026-W48', 'M 2026-11']);
+    expect(countersOf(r)).toMatchObject({ responses: 1, nps_n: 1, nps_detractors: 1, csat_n: 1, csat_top2: 1, ces_n: 1, ces_sum: 6, ces_sumsq: 36, ces_high: 1, 'h:nps:3': 1, 'h:csat:5': 1, 'h:effort:6': 1 });
+    expect(deltaOf(undefined, { ...r, revision: 2 })).toEqual([]);
+    expect(deltaOf(undefined, response({ nps: 3 }))).toEqual([]);
+  });
+
+  it('a revision takes the old counts back and adds the new ones; an unchanged count makes no delta', () => {
+    const first = scored({ nps: 3 });
+    const revised = { ...scored({ nps: 9 }, { revision: 2 }) };
+    expect(total(deltaOf(first, revised))).toEqual({ nps_detractors: -1, nps_promoters: 1, 'h:nps:3': -1, 'h:nps:9': 1, loyalty_sum10: 600 });
+    expect(deltaOf(first, { ...first, processingFailure: { step: 'email', message: 'x', at: '' } } as SurveyResponse)).toEqual([]);
+  });
+
+  it('any history of images sums to the counts of the last one, in any batching (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(arbitraryResponse, { nil: undefined }), { minLength: 1, maxLength: 6 }), (images) => {
+        const deltas = images.flatMap((image, i) => deltaOf(i === 0 ? undefined : images[i - 1], image));
+        const last = images[images.length - 1];
+        const expected = last ? deltaOf(undefined, last) : [];
+        const sorted = (list: AggregateDelta[]) => list.sort((a, b) => aggregateKeyId(a.key).localeCompare(aggregateKeyId(b.key)));
+        expect(sorted(mergeDeltas(deltas))).toEqual(sorted(mergeDeltas(expected)));
+      }),
+    );
+  });
+});
+
+describe('ISO weeks and periods', () => {
+  it('follow ISO 8601 at year ends', () => {
+    expect(['2021-01-03', '2021-01-04', '2024-12-30', '2027-01-01'].map(isoWeek)).toEqual(['2020-W53', '2021-W01', '2025-W01', '2026-W53']);
+    expect(periodsBetween('W', { from: '2026-11-01', to: '2026-11-24' })).toEqual(['2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48']);
+  });
+
+  it('default to the last 90 days, refuse a reversed or over-long range naming the field', () => {
+    expect(reportRange({}, new Date('2026-11-24T12:00:00Z'))).toEqual({ from: '2026-08-27', to: '2026-11-24' });
+    expect(reportRange({ from: '2026-11-25', to: '2026-11-24' }, new Date())).toMatchObject({ field: 'from' });
+    expect(reportRange({ from: '2024-01-01', to: '2026-11-24' }, new Date())).toMatchObject({ field: 'from' });
+    expect(reportRange({ from: '2026-02-30' }, new Date())).toMatchObject({ field: 'from' });
+    expect(reportRange({ to: '2026-1-1' }, new Date())).toMatchObject({ field: 'to' });
+  });
+});
+
+describe('statistics against known values', () => {
+  it('Wilson interval', () => {
+    // 8 of 10: p = 0.8, 95% Wilson interval 0.4902–0.9433 (Newcombe 1998, and any statistics package).
+    expect(wilson(8, 10)).toEqual({ percent: 80, low: 49, high: 94.3, count: 8, n: 10 });
+    expect(wilson(0, 20)).toMatchObject({ percent: 0, low: 0, high: 16.1 });
+  });
+
+  it('NPS with its margin of error', () => {
+    // 50 promoters, 30 passives, 20 detractors: NPS 30; var = .5 + .2 − .3² = .61; margin = 1.96·√(.61/100)·100 = 15.3.
+    expect(npsFigure(50, 30, 20)).toEqual({ score: 30, low: 14.7, high: 45.3, marginOfError: 15.3, promoters: 50, passives: 30, detractors: 20, n: 100, tooFew: false });
+    expect(npsFigure(1, 0, 0)).toMatchObject({ score: 100, low: 100, high: 100, tooFew: true });
+    expect(npsFigure(0, 0, 0)).toBeUndefined();
+  });
+
+  it('mean with its interval from the sum and the sum of squares', () => {
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sample sd 2.138; 1.96·2.138/√8 = 1.48.
+    const values = [2, 4, 4, 4, 5, 5, 7, 9];
+    expect(meanFigure(values.reduce((a, b) => a + b), values.reduce((a, b) => a + b * b, 0), values.length)).toEqual({ mean: 5, low: 3.52, high: 6.48, n: 8 });
+  });
+
+  it('the loyalty matrix', () => {
+    expect(loyaltySegment({ recommend: 90, repurchase: 80, retention: 90 })).toBe('loyal');
+    expect(loyaltySegment({ recommend: 90, retention: 20 })).toBe('accessible');
+    expect(loyaltySegment({ recommend: 10, repurchase: 30, retention: 100 })).toBe('trapped');
+    expect(loyaltySegment({ recommend: 10, retention: 10 })).toBe('at-risk');
+    expect(loyaltySegment({ recommend: 90 })).toBeUndefined();
+  });
+});
+
+describe('reports', () => {
+  const cells: Cell[] = [
+    { period: '2026-10-05', touchpoint: 'delivery', channel: 'web', counters: { responses: 2, nps_promoters: 1, nps_detractors: 1, 'h:nps:10': 1, 'h:nps:0': 1 } },
+    { period: '2026-10-20', touchpoint: 'returns', channel: 'email', counters: { responses: 1, nps_passives: 1, 'h:nps:7': 1 } },
+  ];
+  it('summarize the range with the NPS of the selection, distributions and extremes, grouped', () => {
+    const summary = summarize(s, { from: '2026-10-01', to: '2026-10-31' }, cells, 'touchpoint');
+    expect(summary.total).toMatchObject({ responses: 3, nps: { score: 0, n: 3, tooFew: true }, tooFew: true });
+    const nps = summary.total.distributions.find((d) => d.questionId === 'nps')!;
+    expect(nps.counts).toMatchObject({ '0': 1, '7': 1, '10': 1, '5': 0 });
+    expect(nps.extremes.lowest).toMatchObject({ value: 0, count: 1, percent: 33.3 });
+    expect(summary.groups.map((g) => `${g.key}:${g.figures.responses}`)).toEqual(['delivery:2', 'returns:1']);
+    expect(figuresOf({}, s)).toMatchObject({ responses: 0, distributions: [] });
+  });
+
+  it('trend per period with the change from the one before, null where there is no data', () => {
+    const trend = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'responses', 'none', cells);
+    expect(trend.periods).toHaveLength(16);
+    expect(trend.series[0].points[0]).toMatchObject({ period: '2026-10-05', value: 2, change: null });
+    const nps = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'nps', 'touchpoint', cells);
+    expect(nps.series.map((x) => x.name)).toEqual(['delivery', 'returns']);
+    expect(nps.series[0].points[1]).toMatchObject({ value: null, change: null });
+  });
+
+  it('the funnel: invitations and their answers per channel, clicks without an answer', () => {
+    const funnel = funnelOf(
+      [
+        { period: '2026-10-05', touchpoint: 'delivery', channel: 'email', counters: { inv_sent: 10, inv_opened: 6, inv_answered: 4, inv_completed: 3 } },
+        { period: '2026-10-06', touchpoint: 'delivery', channel: 'web', counters: { responses: 3 } },
+      ],
+      { from: '2026-10-01', to: '2026-10-31' },
+    );
+    expect(funnel).toEqual([{ channel: 'email', invited: 10, delivered: 0, bounced: 0, opened: 6, answered: 4, completed: 3, openedWithoutAnswer: 2, responseRate: expect.objectContaining({ percent: 40 }) }]);
+  });
+
+  it('case metrics: times to acknowledge and resolve, open cases by age', () => {
+    const c = (createdAt: string, more: Partial<AlertCase>) => ({ createdAt, status: 'open', ...more }) as AlertCase;
+    const metrics = caseMetrics(
+      [c('2026-11-20T00:00:00Z', { acknowledgedAt: '2026-11-20T02:00:00Z', status: 'resolved', resolvedAt: '2026-11-21T00:00:00Z' }), c('2026-11-23T00:00:00Z', { acknowledgedAt: '2026-11-23T06:00:00Z', status: 'acknowledged' }), c('2026-11-10T00:00:00Z', {})],
+      { from: '2026-11-01', to: '2026-11-24' },
+      new Date('2026-11-24T12:00:00Z'),
+    );
+    expect(metrics).toMatchObject({ opened: 3, acknowledged: 2, resolved: 1, hoursToAcknowledge: { median: 2, p90: 6, n: 2 }, hoursToResolve: { median: 24, n: 1 }, openByAge: { '1to3d': 1, over7d: 1 } });
+  });
+});

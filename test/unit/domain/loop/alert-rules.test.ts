@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { AlertRulesRequestSchema, ConditionSchema, holds, setAlertRules, type Condition, type RuleContext } from '../../../../lambdas/domain/loop/alert-rules';
+import { openCase } from '../../../../lambdas/domain/loop/alerts';
+import { scoreResponse } from '../../../../lambdas/domain/scoring/scoring';
+import { MemoryStore } from '../../support/memory-store';
+import { NOW, response, survey } from '../../support/fixtures';
+
+const context = fc.record({
+  nps: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+  segment: fc.option(fc.constantFrom('gold', 'silver'), { nil: undefined }),
+  comment: fc.option(fc.constantFrom('I will cancel', 'fine', ''), { nil: undefined }),
+  channel: fc.constantFrom('web', 'sms', 'email'),
+}).map(
+  (c): RuleContext => ({
+    answers: c.nps === undefined ? {} : { nps: c.nps },
+    touchpoint: 'delivery',
+    channel: c.channel as RuleContext['channel'],
+    ...(c.segment && { attributes: { segment: c.segment } }),
+    ...(c.comment !== undefined && { comment: c.comment }),
+    scores: scoreResponse(survey(), c.nps === undefined ? {} : { nps: c.nps }, 1),
+  }),
+);
+const leaf: fc.Arbitrary<Condition> = fc.oneof(
+  fc.record({ field: fc.constant('nps'), op: fc.constantFrom('lt', 'lte', 'gt', 'gte', 'eq', 'neq'), value: fc.integer({ min: 0, max: 10 }) }),
+  fc.record({ field: fc.constant('attributes.segment'), op: fc.constantFrom('eq', 'neq'), value: fc.constantFrom('gold', 'silver') }),
+  fc.record({ field: fc.constant('comment'), op: fc.constant('contains'), value: fc.constantFrom('cancel', 'CANCEL', 'x') }),
+  fc.record({ field: fc.constant('channel'), op: fc.constant('in'), value: fc.constant(['sms', 'email']) }),
+) as fc.Arbitrary<Condition>;
+const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
+  c: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.record({ all: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }), fc.record({ any: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }), fc.record({ not: tie('c') })),
+})).c;
+
+describe('rule evaluation (properties)', () => {
+  it('every generated condition is valid; not inverts; all and any of one are that one; all implies any', () => {
+    fc.assert(
+      fc.property(condition, context, (c, ctx) => {
+        expect(ConditionSchema.safeParse(c).success).toBe(true);
+        expect(holds({ not: c }, ctx)).toBe(!holds(c, ctx));
+        expect(holds({ all: [c] }, ctx)).toBe(holds(c, ctx));
+        expect(holds({ any: [c] }, ctx)).toBe(holds(c, ctx));
+        if (holds({ all: [c, { not: c }] }, ctx)) throw new Error('a condition and its negation both held');
+        expect(holds({ any: [c, { not: c }] }, ctx)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('"nps lte N" matches exactly the answers the NPS threshold alerted on', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 }), (value, threshold) => {
+        const ctx = { answers: { nps: value }, touchpoint: 't', channel: 'web' as const, scores: scoreResponse(survey(), { nps: value }, 1) };
+        expect(holds({ field: 'nps', op: 'lte', value: threshold }, ctx)).toBe(value <= threshold);
+      }),
+    );
+  });
+
+  it('a missing value never matches a comparison', () => {
+    const ctx = { answers: {}, touchpoint: 't', channel: 'web' as const, scores: scoreResponse(survey(), {}, 1) };
+    for (const op of ['lt', 'lte', 'gt', 'gte', 'eq', 'neq', 'contains'] as const) expect(holds({ field: 'nps', op, value: 5 }, ctx)).toBe(false);
+    expect(holds({ field: 'attributes.__proto__', op: 'eq', value: 'x' }, ctx)).toBe(false);
+  });
+
+  it('refuses unknown fields, a list for a single-value operator, and duplicate rule ids', () => {
+    expect(ConditionSchema.safeParse({ field: 'password', op: 'eq', value: 1 }).success).toBe(false);
+    expect(ConditionSchema.safeParse({ field: 'nps', op: 'lte', value: [1, 2] }).success).toBe(false);
+    expect(ConditionSchema.safeParse({ field: 'channel', op: 'in', value: 'sms' }).success).toBe(false);
+    const rule = { id: 'r', name: 'R', when: { field: 'nps', op: 'lte', value: 6 } };
+    expect(AlertRulesRequestSchema.safeParse({ rules: [rule, rule] }).error!.issues[0].path).toEqual(['rules', 1, 'id']);
+  });
+});
+
+describe('cases from rules', () => {
+  const rules = AlertRulesRequestSchema.parse({
+    rules: [
+      { id: 'gold-detractor', name: 'Gold detractor', when: { all: [{ field: 'nps', op: 'lte', value: 6 }, { field: 'attributes.segment', op: 'eq', value: 'gold' }] }, severity: 'high', routeTo: { owner: 'key-accounts@example.com', team: 'key-accounts' } },
+      { id: 'churn-word', name: 'Mentions cancelling', when: { field: 'comment', op: 'contains', value: 'cancel' }, severity: 'critical', routeTo: { team: 'retention' } },
+      { id: 'off', name: 'Disabled', when: { field: 'nps', op: 'gte', value: 0 }, enabled: false },
+    ],
+  }).rules;
+  const withRules = () => ({ ...survey(), alertRules: { surveyId: 'srv1', version: 1, rules, updatedAt: NOW.toISOString(), updatedBy: 't' } });
+
+  it('opens one case with every matched reason, the worst severity and the first routing', () => {
+    const kase = openCase(withRules(), response({ nps: 3, comment: 'I will CANCEL my contract' }, { attributes: { segment: 'gold' } }), NOW)!;
+    expect(kase.reasons).toEqual(['Gold detractor: nps <= 6 and attributes.segment = "gold"', 'Mentions cancelling: comment contains "cancel"']);
+    expect(kase).toMatchObject({ severity: 'critical', owner: 'key-accounts@example.com', team: 'key-accounts' });
+  });
+
+  it('replaces the thresholds: a promoter who mentions cancelling opens a case; a silver detractor does not', () => {
+    expect(openCase(withRules(), response({ nps: 9, comment: 'great, but I may cancel' }), NOW)).toMatchObject({ team: 'retention', owner: 'lead@example.com', severity: 'critical' });
+    expect(openCase(withRules(), response({ nps: 2 }, { attributes: { segment: 'silver' } }), NOW)).toBeUndefined();
+    expect(openCase(survey(), response({ nps: 2 }), NOW)).toBeDefined();
+  });
+
+  it('versions every change and refuses a stale or missing If-Match', async () => {
+    const store = new MemoryStore();
+    await store.putSurvey(survey());
+    const first = await setAlertRules(store, (await store.getSurvey('srv1'))!, rules, undefined, 'a', NOW);
+    expect(first.version).toBe(1);
+    await expect(setAlertRules(store, (await store.getSurvey('srv1'))!, [], undefined, 'b', NOW)).rejects.toMatchObject({ status: 428 });
+    await expect(setAlertRules(store, (await store.getSurvey('srv1'))!, [], 0, 'b', NOW)).rejects.toMatchObject({ status: 409 });
+    expect((await setAlertRules(store, (await store.getSurvey('srv1'))!, [], 1, 'b', NOW)).version).toBe(2);
+    expect(await store.getAlertRules('srv1', 1)).toMatchObject({ rules: [{ id: 'gold-detractor' }, { id: 'churn-word' }, { id: 'off' }] });
+  });
+});

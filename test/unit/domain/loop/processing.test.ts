@@ -1,0 +1,66 @@
+import { processResponse, sweepPending } from '../../../../lambdas/domain/loop/processing';
+import type { EmailMessage } from '../../../../lambdas/domain/ports';
+import { MemoryStore } from '../../support/memory-store';
+import { response, survey } from '../../support/fixtures';
+
+function setup() {
+  const store = new MemoryStore();
+  const mails: EmailMessage[] = [];
+  const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
+  const publisher = { publish: jest.fn(async () => undefined) };
+  const later = (minutes: number) => ({ store, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 's', now: new Date(Date.now() + minutes * 60_000) });
+  return { store, mails, email, publisher, later };
+}
+
+describe('processResponse', () => {
+  it('scores once, alerts, and ends the pending state in one write', async () => {
+    const { store, mails, later } = setup();
+    await store.putSurvey(survey());
+    await store.putResponse(response({ nps: 2 }));
+    const result = await processResponse(later(0), survey(), response({ nps: 2 }));
+    expect(result).toMatchObject({ alert: 'opened', completed: true, scores: { severity: 'critical', revision: 1 } });
+    expect(store.responses.get('resp1')!.scores).toEqual(result.scores);
+    expect(store.pending.size).toBe(0);
+    expect(mails).toHaveLength(1);
+  });
+
+  it('leaves a superseded revision to its own processing', async () => {
+    const { store, later } = setup();
+    await store.saveResponseRevision(response({ nps: 9 }, { revision: 2 }));
+    expect((await processResponse(later(0), survey(), response({ nps: 9 }, { revision: 1 }))).completed).toBe(false);
+    expect(store.pending.has('resp1')).toBe(true);
+  });
+});
+
+describe('sweepPending', () => {
+  it('finishes what the stream gave up on, reports what still fails and why, and leaves recent work to the stream', async () => {
+    const { store, mails, email, later } = setup();
+    await store.putSurvey(survey());
+    await store.putResponse(response({ nps: 1 }, { id: 'r-bad' }));
+    await store.putResponse(response({ nps: 10 }, { id: 'r-good' }));
+
+    // Too recent: the stream is still on it.
+    expect(await sweepPending(later(1), { olderThanMs: 10 * 60_000, limit: 100 })).toMatchObject({ found: 0 });
+
+    // SES is down: the promoter is finished, the detractor stays pending with the failed step noted.
+    email.send.mockRejectedValue(new Error('SES unavailable'));
+    const first = await sweepPending(later(11), { olderThanMs: 10 * 60_000, limit: 100 });
+    expect(first).toMatchObject({ found: 2, completed: 1, failed: [{ responseId: 'r-bad', step: 'email', message: expect.stringContaining('SES unavailable') }] });
+    expect(store.failures.get('r-bad')).toMatchObject({ step: 'email' });
+    expect([...store.pending.keys()]).toEqual(['r-bad']);
+
+    // SES is back: the next sweep sends the alert once and nothing is left.
+    email.send.mockImplementation(async (m: EmailMessage) => void mails.push(m));
+    expect(await sweepPending(later(16), { olderThanMs: 10 * 60_000, limit: 100 })).toMatchObject({ found: 1, completed: 1, alerts: 1, failed: [] });
+    expect(mails).toHaveLength(1);
+    expect(store.pending.size).toBe(0);
+    expect(store.failures.size).toBe(0);
+    expect(await sweepPending(later(30), { olderThanMs: 0, limit: 100 })).toMatchObject({ found: 0 });
+  });
+
+  it('reports a response whose survey is gone instead of failing the sweep', async () => {
+    const { store, later } = setup();
+    await store.putResponse(response({ nps: 1 }, { id: 'r-orphan', surveyId: 'gone' }));
+    expect(await sweepPending(later(20), { olderThanMs: 0, limit: 10 })).toMatchObject({ found: 1, failed: [{ responseId: 'r-orphan', step: 'survey' }] });
+  });
+});

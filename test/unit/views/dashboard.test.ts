@@ -1,0 +1,67 @@
+import { histogramSvg, lineChartSvg } from '../../../lambdas/views/charts';
+import { dashboardPage, signInPage } from '../../../lambdas/views/dashboard';
+import { sessionToken, verifySessionToken } from '../../../lambdas/domain/kernel/tokens';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const HASH = 'a'.repeat(64);
+
+describe('dashboard sessions', () => {
+  it('bind a key hash until they expire; forged, foreign or expired ones read as signed out', () => {
+    const token = sessionToken('secret', { keyHash: HASH, expiresAt: NOW.getTime() / 1000 + 60 });
+    expect(verifySessionToken('secret', token, NOW)).toEqual({ keyHash: HASH, expiresAt: NOW.getTime() / 1000 + 60 });
+    expect(verifySessionToken('other', token, NOW)).toBeUndefined();
+    expect(verifySessionToken('secret', token, new Date(NOW.getTime() + 61_000))).toBeUndefined();
+    expect(verifySessionToken('secret', `x${token}`, NOW)).toBeUndefined();
+    expect(verifySessionToken('secret', 'garbage', NOW)).toBeUndefined();
+  });
+});
+
+describe('charts', () => {
+  it('draw a histogram with a title, a description and the numbers in a table, extremes coloured', () => {
+    const svg = histogramSvg('NPS answers', [
+      { label: '0', count: 3, tone: 'low' },
+      { label: '5', count: 1, tone: 'mid' },
+      { label: '10', count: 6, tone: 'high' },
+    ]);
+    expect(svg).toMatch(/<svg role="img" aria-labelledby="hist-\d+-t hist-\d+-d"/);
+    expect(svg).toContain('10 answers: 0: 3, 5: 1, 10: 6');
+    expect(svg).toContain('<td>60%</td>');
+    expect(svg.match(/<rect /g)).toHaveLength(3);
+    expect(svg).toContain('#b3261e');
+  });
+
+  it('draw lines that break where a period has no data, on a fixed scale', () => {
+    const svg = lineChartSvg('NPS per week', ['W1', 'W2', 'W3', 'W4'], [{ name: 'web <b>', values: [10, null, 30, 40] }], { min: -100, max: 100 });
+    expect(svg.match(/<polyline /g)).toHaveLength(1);
+    expect(svg.match(/<circle /g)).toHaveLength(1);
+    expect(svg).toContain('web &#60;b&#62;');
+    expect(svg).not.toContain('<b>');
+  });
+});
+
+describe('pages', () => {
+  it('the sign-in page posts the key, never puts it in a URL', () => {
+    const page = signInPage('/dashboard/session');
+    expect(page).toContain('method="post" action="/dashboard/session"');
+    expect(page).toContain('type="password"');
+  });
+
+  it('escape everything people wrote, and flag too few responses', () => {
+    const page = dashboardPage(
+      {
+        signedInAs: { name: 'ops', role: 'admin' },
+        filter: { surveyId: 'demo', from: '2026-09-01', to: '2026-11-24' },
+        headline: [{ label: 'NPS', unit: '', estimate: { value: 12.5, low: -20, high: 45, n: 8, tooFew: true }, note: 'promoters − detractors' }],
+        distributions: [],
+        trends: [],
+        comments: [{ at: NOW.toISOString(), score: 'NPS 1', text: '<script>alert(1)</script>', channel: 'web' }],
+      },
+      '/dashboard/sign-out',
+      '/dashboard',
+    );
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(page).toContain('Too few responses');
+    expect(page).toContain('95% interval -20 to 45');
+  });
+});
