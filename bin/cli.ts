@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
+import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
 import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys';
 import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
@@ -44,7 +44,7 @@ const positiveInt = (value: string) => {
 const keys = program.command('keys').description('API keys, in the table directly (the first key cannot come from the API)');
 const keyStore = (options: { table?: string; endpoint?: string; region?: string }) => {
   const tableName = options.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
-  return { tableName, store: new DynamoFeedbackStore(tableName, new DynamoDBClient(awsConfig(options))) };
+  return { tableName, store: new DynamoApiKeyStore(tableName, new DynamoDBClient(awsConfig(options))) };
 };
 const withTable = (command: Command) => withAws(command).option('--table <name>', 'table name (default: $TABLE_NAME, or "cx-feedback" as the local runtime names it)');
 

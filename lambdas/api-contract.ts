@@ -5,10 +5,10 @@
  * requires every route with a body to be described here.
  */
 import * as z from 'zod/mini';
-import './shared/zod';
-import { AlertRulesRequestSchema, ConditionSchema } from './domain/loop/alert-rules';
+import './domain/kernel/zod';
+import { AlertRulesRequestSchema, ConditionSchema } from './domain/surveys/alert-rules';
 import { CaseActionSchema, CaseQuerySchema } from './domain/loop/cases';
-import { FatigueRulesSchema } from './domain/outreach/fatigue';
+import { FatigueRulesSchema } from './domain/surveys/survey';
 import { InvitationRequestSchema } from './domain/outreach/invitations';
 import { OFFLINE_CHANNELS } from './domain/intake/offline-import';
 import { PageQuerySchema } from './domain/kernel/paging';

@@ -4,8 +4,10 @@ import type { Context } from 'aws-lambda';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { env as envNames, handlers, schedules, streamConsumers, type HandlerName } from '../lambdas/pipeline';
-import { DynamoFeedbackStore } from '../lambdas/adapters/dynamo-store';
-import { DynamoPhoneStore } from '../lambdas/adapters/dynamo-phone-store';
+import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
+import { DynamoResponseStore } from '../lambdas/adapters/dynamodb/responses';
+import { DynamoSurveyStore } from '../lambdas/adapters/dynamodb/surveys';
+import { DynamoPhoneStore } from '../lambdas/adapters/dynamodb/phone';
 import { lambdaContext } from './apigw';
 import { startDynamoDbLocal, startSesEmulator, startSnsEmulator, type Emulator } from './emulators';
 import { runtimeEnvironment } from './environment';
@@ -115,7 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     emulators.push({ name: 'SNS tap', port: ports.sns, url: sns.url, stop: tap.stop });
     process.env[envNames.alertTopicArn] = runtimeEnv[envNames.alertTopicArn] = tap.topicArn;
 
-    const { adminKey } = await seed(new DynamoFeedbackStore(tableName, ownDynamoDb), {
+    const { adminKey } = await seed({ surveys: new DynamoSurveyStore(tableName, ownDynamoDb), responses: new DynamoResponseStore(tableName, ownDynamoDb), apiKeys: new DynamoApiKeyStore(tableName, ownDynamoDb) }, {
       ownerEmail: setting('DEMO_OWNER_EMAIL') ?? 'owner@example.com',
       adminKey: setting('SURVEY_ADMIN_KEY'),
       seedDemo: options.seedDemo ?? true,

@@ -1,5 +1,6 @@
 import { createApiKey } from '../lambdas/domain/people/api-keys';
-import type { FeedbackStore } from '../lambdas/domain/ports';
+import type { ApiKeyStore } from '../lambdas/domain/people/ports';
+import type { ResponseStore, SurveyStore } from '../lambdas/domain/surveys/ports';
 import type { PhoneStore } from '../lambdas/domain/outreach/phone/ports';
 import { createSurvey, SurveyInputSchema, type SurveyInput } from '../lambdas/domain/surveys/survey';
 import { demoHistory } from './demo-history';
@@ -22,20 +23,27 @@ export const demoSurvey = (ownerEmail: string): SurveyInput => ({
 });
 
 /** Seeds the demo survey once (a restart keeps it) and an admin key for this run. */
-export async function seed(store: FeedbackStore, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean; demoHistory?: boolean; phones: PhoneStore }) {
+/** What the seed writes: the demo survey and its history, the admin key, the demo phone number. */
+export interface SeedStores {
+  readonly surveys: SurveyStore;
+  readonly responses: ResponseStore;
+  readonly apiKeys: ApiKeyStore;
+}
+
+export async function seed(stores: SeedStores, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean; demoHistory?: boolean; phones: PhoneStore }) {
   const now = new Date();
   if (options.seedDemo) {
     const survey = createSurvey(SurveyInputSchema.parse(demoSurvey(options.ownerEmail)), DEMO_SURVEY_ID, now);
-    await store.putSurvey(survey);
+    await stores.surveys.putSurvey(survey);
     await options.phones.putRoute({ phoneNumber: DEMO_PHONE_NUMBER, surveyId: DEMO_SURVEY_ID });
-    if (options.demoHistory) await seedHistory(store, (await store.getSurvey(DEMO_SURVEY_ID)) ?? survey, now);
+    if (options.demoHistory) await seedHistory(stores.responses, (await stores.surveys.getSurvey(DEMO_SURVEY_ID)) ?? survey, now);
   }
-  const { key } = await createApiKey(store, 'local-admin', now, options.adminKey);
+  const { key } = await createApiKey(stores.apiKeys, 'local-admin', now, options.adminKey);
   return { adminKey: key };
 }
 
 /** Loads the demo history once: a restart finds its first answer and leaves it as it is. */
-async function seedHistory(store: FeedbackStore, survey: Parameters<typeof demoHistory>[0], now: Date) {
+async function seedHistory(store: ResponseStore, survey: Parameters<typeof demoHistory>[0], now: Date) {
   const history = demoHistory(survey, now);
   if (await store.getResponse(history[0].id)) return;
   for (let i = 0; i < history.length; i += 25) await Promise.all(history.slice(i, i + 25).map((r) => store.putResponse(r)));

@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { EmailMessage, EmailSender } from '../domain/ports';
+import type { EmailMessage, EmailSender } from '../domain/kernel/senders';
 
 export class SesEmailSender implements EmailSender {
   constructor(

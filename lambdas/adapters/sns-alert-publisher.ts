@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { AlertPublisher } from '../domain/ports';
+import type { AlertPublisher } from '../domain/kernel/senders';
 
 export class SnsAlertPublisher implements AlertPublisher {
   constructor(

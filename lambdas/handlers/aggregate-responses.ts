@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deltaOf, invitationDeltaOf } from '../domain/insight/aggregates';
-import { aggregates } from '../shared/dependencies';
+import { aggregateStore } from '../shared/dependencies';
 import { metrics } from '../shared/powertools';
 import { batchStreamHandler, invitationImage, responseImage } from '../shared/stream';
 
@@ -18,6 +18,6 @@ export const handler = batchStreamHandler(async (records) => {
     }))
     .filter((change) => change.deltas.length > 0);
   if (changes.length === 0) return;
-  const applied = await aggregates().apply(changes, new Date());
+  const applied = await aggregateStore().apply(changes, new Date());
   metrics.addMetric('AggregateRecordsApplied', MetricUnit.Count, applied);
 });

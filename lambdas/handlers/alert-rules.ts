@@ -1,9 +1,10 @@
-import { AlertRulesRequestSchema, setAlertRules } from '../domain/loop/alert-rules';
+import { setAlertRules } from '../domain/loop/alert-rules';
+import { AlertRulesRequestSchema } from '../domain/surveys/alert-rules';
 import { notFound, validationError } from '../domain/kernel/errors';
 import { loadSurvey } from '../domain/intake/submissions';
 import { seesSurvey } from '../domain/people/roles';
 import { callerOf, outOfScope } from '../shared/caller';
-import { feedbackStore } from '../shared/dependencies';
+import { surveyStore } from '../shared/dependencies';
 import { forgetSurvey } from '../shared/survey-cache';
 import { header, httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
@@ -12,7 +13,7 @@ import { header, httpHandler, json, parseBody, pathParam, zodDetails } from '../
  * `{"rules": [...]}` and `If-Match: <version read>`. Consumers see a change within a minute (survey cache).
  */
 export const handler = httpHandler(async (event) => {
-  const store = feedbackStore();
+  const store = surveyStore();
   const caller = callerOf(event);
   const surveyId = pathParam(event, 'surveyId');
   if (!seesSurvey(caller, surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);

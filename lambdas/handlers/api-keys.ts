@@ -1,7 +1,7 @@
 import { createApiKey, describeApiKey } from '../domain/people/api-keys';
 import { notFound, validationError } from '../domain/kernel/errors';
 import { NewApiKeySchema } from '../domain/people/roles';
-import { feedbackStore } from '../shared/dependencies';
+import { apiKeyStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
 /**
@@ -9,7 +9,7 @@ import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/h
  * `GET /admin/keys` lists them, `DELETE /admin/keys/{keyId}` revokes one at once (the authorizer caches nothing).
  */
 export const handler = httpHandler(async (event) => {
-  const store = feedbackStore();
+  const store = apiKeyStore();
   const method = event.requestContext.http.method;
   if (method === 'GET') {
     const keys = await store.listApiKeys();

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoApiKeyLookup } from '../adapters/dynamo-api-key-lookup';
+import { DynamoApiKeyLookup } from '../adapters/dynamodb/api-key-lookup';
 import { authorize, authorizerContextOf, presentedKey } from '../domain/people/api-keys';
 import { env } from '../pipeline';
 import { requireEnv } from '../shared/config';

@@ -1,9 +1,9 @@
 import { actOnCase, CaseActionSchema } from '../domain/loop/cases';
 import { notFound, validationError } from '../domain/kernel/errors';
 import { seesCase } from '../domain/people/roles';
-import { isWellFormedId } from '../domain/intake/submissions';
+import { isWellFormedId } from '../domain/kernel/ids';
 import { callerOf } from '../shared/caller';
-import { feedbackStore } from '../shared/dependencies';
+import { caseStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
 /**
@@ -16,12 +16,12 @@ export const handler = httpHandler(async (event) => {
   const parsed = CaseActionSchema.safeParse(parseBody(event));
   if (!parsed.success) throw validationError('the action is not valid', zodDetails(parsed.error.issues));
   const caller = callerOf(event);
-  const store = feedbackStore();
+  const cases = caseStore();
   // A manager acts on the cases of their scope only; others read as absent.
   if (caller.role !== 'admin') {
-    const current = await store.getAlert(id);
+    const current = await cases.getAlert(id);
     if (!current || !seesCase(caller, current)) throw notFound('Case', 'caseId');
   }
-  const kase = await actOnCase({ store, now: new Date() }, id, parsed.data, `api-key:${caller.keyName}`);
+  const kase = await actOnCase({ cases, now: new Date() }, id, parsed.data, `api-key:${caller.keyName}`);
   return json(200, kase);
 });

@@ -6,7 +6,7 @@ import { alertReasons } from '../domain/loop/alerts';
 import { parseConnectEvent } from '../domain/intake/connect';
 import { scoreResponse } from '../domain/scoring/scoring';
 import { recordResponse } from '../domain/intake/submissions';
-import { feedbackStore } from '../shared/dependencies';
+import { responseStore, surveyStore } from '../shared/dependencies';
 import { logger } from '../shared/powertools';
 
 /**
@@ -25,7 +25,7 @@ export const handler = middy(async (event: unknown): Promise<ConnectContactFlowR
   const { input } = parsed;
   try {
     const { response, survey } = await recordResponse(
-      feedbackStore(),
+      { surveys: surveyStore(), responses: responseStore() },
       {
         surveyId: input.surveyId,
         channel: 'connect',

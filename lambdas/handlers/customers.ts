@@ -1,9 +1,9 @@
 import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/people/customers';
 import { notFound } from '../domain/kernel/errors';
 import { seesCase, seesResponse } from '../domain/people/roles';
-import { isWellFormedId } from '../domain/intake/submissions';
+import { isWellFormedId } from '../domain/kernel/ids';
 import { callerOf } from '../shared/caller';
-import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { caseStore, customerStore, phoneStore, responseStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
 
@@ -13,16 +13,16 @@ import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
  * `GET /admin/customers/{customerId}`: the profile, the latest responses and the customer's cases.
  */
 export const handler = httpHandler(async (event) => {
-  const store = feedbackStore();
+  const customers = customerStore();
   if (event.requestContext.http.method === 'GET') {
     const id = pathParam(event, 'customerId');
-    const profile = id.length <= 128 ? await store.getCustomer(id) : undefined;
-    const [responseIds, caseIds] = await Promise.all([store.customerTimeline(id, 'RESPONSE', 20), store.customerTimeline(id, 'CASE', 20)]);
+    const profile = id.length <= 128 ? await customers.getCustomer(id) : undefined;
+    const [responseIds, caseIds] = await Promise.all([customers.customerTimeline(id, 'RESPONSE', 20), customers.customerTimeline(id, 'CASE', 20)]);
     if (!profile && responseIds.length === 0) throw notFound('Customer', 'customerId');
     const caller = callerOf(event);
     const [responses, cases] = await Promise.all([
-      Promise.all(responseIds.filter(isWellFormedId).map((r) => store.getResponse(r))),
-      Promise.all(caseIds.filter(isWellFormedId).map((c) => store.getAlert(c))),
+      Promise.all(responseIds.filter(isWellFormedId).map((r) => responseStore().getResponse(r))),
+      Promise.all(caseIds.filter(isWellFormedId).map((c) => caseStore().getAlert(c))),
     ]);
     // A manager sees a customer through their scope: the profile only if a response or case of theirs is the customer's.
     const known = cases.filter((c): c is NonNullable<typeof c> => c !== undefined && seesCase(caller, c));
@@ -41,7 +41,7 @@ export const handler = httpHandler(async (event) => {
   const { profiles, rejected } = customersFromRows(rows, now);
   const phones = phoneStore();
   for (const profile of profiles) {
-    await store.putCustomer(profile);
+    await customers.putCustomer(profile);
     // Calls and texts from this number are then answered as this customer.
     if (profile.phone) await phones.linkCustomer(profile.phone, profile.customerId);
   }

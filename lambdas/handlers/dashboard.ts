@@ -7,7 +7,7 @@ import type { Survey } from '../domain/surveys/survey';
 import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
-import { feedbackStore } from '../shared/dependencies';
+import { apiKeyLookup, caseStore, responseStore, surveyStore } from '../shared/dependencies';
 import { reportCells } from '../shared/report-cells';
 import { html, httpHandler, parseBody, type HttpEvent, type HttpResult } from '../shared/http';
 
@@ -29,7 +29,7 @@ async function sessionCaller(event: HttpEvent, secret: string, now: Date): Promi
   const token = sessionCookie(event);
   const claims = token ? verifySessionToken(secret, token, now) : undefined;
   if (!claims) return undefined;
-  const key = await feedbackStore().getApiKey(claims.keyHash);
+  const key = await apiKeyLookup().getApiKey(claims.keyHash);
   return key && !key.revokedAt ? { keyName: key.name, role: key.role, scope: key.scope ?? {} } : undefined;
 }
 
@@ -46,7 +46,7 @@ export const handler = httpHandler(async (event) => {
   if (route === 'POST /dashboard/sign-out') return redirect(`${base}${PATH}`, [cookie('', 0)]);
   if (route === 'POST /dashboard/session') {
     const key = parseBody(event).apiKey;
-    const found = typeof key === 'string' ? await authorize(feedbackStore(), key.trim()) : 'missing';
+    const found = typeof key === 'string' ? await authorize(apiKeyLookup(), key.trim()) : 'missing';
     if (typeof found === 'string') return html(403, signInPage(`${base}${PATH}/session`, 'That key is not valid (or it was revoked).'));
     const token = sessionToken(secret, { keyHash: hashApiKey(key as string), expiresAt: Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600 });
     return redirect(`${base}${PATH}`, [cookie(token, SESSION_HOURS * 3600)]);
@@ -61,7 +61,7 @@ export const handler = httpHandler(async (event) => {
   const empty = (notice: string): DashboardView => ({ signedInAs: { name: caller.keyName, role: caller.role }, filter, headline: [], distributions: [], trends: [], notice });
   if ('field' in range) return page(empty(`The period is not valid: ${range.message}.`));
   if (!seesSurvey(caller, surveyId)) return page(empty(`Survey ${surveyId} is outside this key's scope.`));
-  const survey = await feedbackStore().getSurvey(surveyId);
+  const survey = await surveyStore().getSurvey(surveyId);
   if (!survey) return page(empty(`There is no survey ${surveyId}.`));
   return page(await dashboardView(caller, survey, range, filter, { secret, base, now }));
 });
@@ -89,7 +89,7 @@ async function dashboardView(caller: Caller, survey: Survey, range: { from: stri
 /** The five latest detractors' comments among the survey's latest hundred responses the caller may see. */
 async function latestDetractorComments(caller: Caller, survey: Survey): Promise<NonNullable<DashboardView['comments']>> {
   const textIds = survey.questions.filter((q) => q.type === 'text').map((q) => q.id);
-  const { items } = await feedbackStore().listResponses(survey.id, { limit: 100 });
+  const { items } = await responseStore().listResponses(survey.id, { limit: 100 });
   return items
     .filter((r) => seesResponse(caller, r) && r.scores?.nps?.category === 'detractor')
     .flatMap((r) => {
@@ -101,7 +101,7 @@ async function latestDetractorComments(caller: Caller, survey: Survey): Promise<
 
 /** The survey's open cases (newest first, ten), each with a fresh signed link to its case page. */
 async function openCases(caller: Caller, survey: Survey, links: { secret: string; base: string; now: Date }): Promise<NonNullable<DashboardView['openCases']>> {
-  const { items } = await feedbackStore().listCases(
+  const { items } = await caseStore().listCases(
     { surveyId: survey.id },
     { limit: 50, order: 'newest', since: new Date(links.now.getTime() - 90 * 86_400_000), now: links.now, ...(caller.role === 'manager' && { scope: caller.scope }) },
   );

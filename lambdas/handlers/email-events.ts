@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { applyEmailEvent } from '../domain/outreach/email-events';
 import { secretValue } from '../shared/secrets';
-import { feedbackStore } from '../shared/dependencies';
+import { invitationStore, suppressionStore } from '../shared/dependencies';
 import { logger } from '../shared/powertools';
 
 /**
@@ -12,7 +12,7 @@ import { logger } from '../shared/powertools';
  * SNS retries the delivery.
  */
 export const handler = middy(async (event: SNSEvent) => {
-  const deps = { store: feedbackStore(), tokenSecret: await secretValue('TOKEN_SECRET') };
+  const deps = { invitations: invitationStore(), suppressions: suppressionStore(), tokenSecret: await secretValue('TOKEN_SECRET') };
   for (const record of event.Records ?? []) {
     let message: unknown;
     try {

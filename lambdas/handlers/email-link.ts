@@ -3,7 +3,7 @@ import { answerFromLink, linkScore, mayConfirmByItself, resolveLink } from '../d
 import { CONFIRM_SCRIPT_HASH, escapeHtml, surveyForm, thankYouPage } from '../views/html';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
-import { feedbackStore } from '../shared/dependencies';
+import { invitationStore, responseStore, surveyStore } from '../shared/dependencies';
 import { formAnswers, html, htmlWithScripts, httpHandler, json, parseBody, pathParam, wantsHtml } from '../shared/http';
 import { metrics } from '../shared/powertools';
 
@@ -17,13 +17,13 @@ import { metrics } from '../shared/powertools';
 export const handler = httpHandler(async (event) => {
   const token = pathParam(event, 'token');
   const now = new Date();
-  const store = feedbackStore();
-  const link = await resolveLink(store, await secretValue('TOKEN_SECRET'), token, now);
+  const stores = { invitations: invitationStore(), surveys: surveyStore(), responses: responseStore() };
+  const link = await resolveLink(stores, await secretValue('TOKEN_SECRET'), token, now);
   const { survey, headline, responseId } = link;
 
   if (event.requestContext.http.method === 'GET') {
     const score = linkScore(headline, event.queryStringParameters?.score);
-    const [existing, opened] = await Promise.all([store.getResponse(responseId), store.recordLinkOpened(link.invitation.id, score, now)]);
+    const [existing, opened] = await Promise.all([stores.responses.getResponse(responseId), stores.invitations.recordLinkOpened(link.invitation.id, score, now)]);
     if (existing?.status === 'complete') return html(200, thankYouPage(survey, alreadyAnswered(existing.answers[headline.id])));
     // A partial answer (the score alone) is completed by the same page, with what was saved selected.
     const chosen = score ?? (existing?.answers[headline.id] as number | undefined);
@@ -52,7 +52,7 @@ export const handler = httpHandler(async (event) => {
 
   const body = parseBody(event);
   const mode = body.confirm === '1' || body.confirm === true ? 'confirm' : 'complete';
-  const outcome = await answerFromLink(store, link, answersFrom(body), mode, now);
+  const outcome = await answerFromLink(stores, link, answersFrom(body), mode, now);
   if (outcome === 'created') metrics.addMetric('ResponsesReceived', MetricUnit.Count, 1);
   if (wantsHtml(event)) {
     return html(200, outcome === 'exists' ? thankYouPage(survey, 'We already had your answer, so nothing was changed.') : thankYouPage(survey));

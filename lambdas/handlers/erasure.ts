@@ -2,7 +2,7 @@ import { validationError } from '../domain/kernel/errors';
 import { eraseCustomer } from '../domain/people/erasure';
 import { callerOf } from '../shared/caller';
 import { secretValue } from '../shared/secrets';
-import { erasureStore, feedbackStore } from '../shared/dependencies';
+import { customerStore, erasureStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam, zodDetails } from '../shared/http';
 import { externalId } from '../domain/kernel/identifiers';
 
@@ -19,6 +19,6 @@ export const handler = httpHandler(async (event) => {
   const parsed = externalId(128).safeParse(pathParam(event, 'customerId'));
   if (!parsed.success) throw validationError('customerId is not valid', zodDetails(parsed.error.issues, 'customerId'));
   const customerId = parsed.data;
-  const audit = await eraseCustomer({ store: feedbackStore(), erasure: erasureStore(), tokenSecret: await secretValue('TOKEN_SECRET') }, customerId, `api-key:${callerOf(event).keyName}`, new Date());
+  const audit = await eraseCustomer({ customers: customerStore(), erasure: erasureStore(), tokenSecret: await secretValue('TOKEN_SECRET') }, customerId, `api-key:${callerOf(event).keyName}`, new Date());
   return json(200, audit);
 });

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import '../shared/zod';
+import '../domain/kernel/zod';
 import { validationError } from '../domain/kernel/errors';
 import { responsesCsv, responsesJsonl } from '../domain/insight/export';
 import { seesResponse, seesSurvey } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
-import { feedbackStore } from '../shared/dependencies';
+import { responseStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, pageRequest, pathParam, SECURITY_HEADERS } from '../shared/http';
 
 /**
@@ -16,13 +16,12 @@ import { httpHandler, pageRequest, pathParam, SECURITY_HEADERS } from '../shared
 export const handler = httpHandler(async (event) => {
   const format = z.enum(['csv', 'jsonl']).safeParse(event.queryStringParameters?.format ?? 'csv');
   if (!format.success) throw validationError('format must be csv or jsonl', [{ field: 'format', message: 'csv or jsonl' }]);
-  const store = feedbackStore();
   const caller = callerOf(event);
   const surveyId = pathParam(event, 'surveyId');
   if (!seesSurvey(caller, surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
-  const survey = await loadSurvey(store, surveyId);
+  const survey = await loadSurvey(surveyStore(), surveyId);
   const page = pageRequest(event);
-  const listed = await store.listResponses(survey.id, { ...page, limit: event.queryStringParameters?.limit ? page.limit : 100 });
+  const listed = await responseStore().listResponses(survey.id, { ...page, limit: event.queryStringParameters?.limit ? page.limit : 100 });
   const items = listed.items.filter((r) => seesResponse(caller, r));
   const nextCursor = listed.nextCursor;
   const body = format.data === 'csv' ? responsesCsv(survey, items, !page.cursor) : responsesJsonl(items);

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import '../shared/zod';
+import '../domain/kernel/zod';
 import { validationError } from '../domain/kernel/errors';
 import { checkColumns, importResponses, MAX_IMPORT_ROWS, OFFLINE_CHANNELS } from '../domain/intake/offline-import';
 import { loadSurvey } from '../domain/intake/submissions';
-import { feedbackStore } from '../shared/dependencies';
+import { responseStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
 
@@ -15,10 +15,10 @@ import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
 export const handler = httpHandler(async (event) => {
   const channel = z.enum(OFFLINE_CHANNELS).safeParse(event.queryStringParameters?.channel);
   if (!channel.success) throw validationError('channel must be face-to-face or direct-mail', [{ field: 'channel', message: 'face-to-face or direct-mail' }]);
-  const store = feedbackStore();
-  const survey = await loadSurvey(store, pathParam(event, 'surveyId'));
+  const stores = { surveys: surveyStore(), responses: responseStore() };
+  const survey = await loadSurvey(stores.surveys, pathParam(event, 'surveyId'));
   const { columns, rows, misshapen } = importRows(event, MAX_IMPORT_ROWS);
   checkColumns(survey, columns);
-  const report = await importResponses(store, survey, channel.data, rows, new Date());
+  const report = await importResponses(stores, survey, channel.data, rows, new Date());
   return json(200, { ...report, received: report.received + misshapen.length, rejected: [...report.rejected, ...misshapen].sort((a, b) => a.row - b.row) });
 }, { maxBodyBytes: MAX_IMPORT_BYTES });

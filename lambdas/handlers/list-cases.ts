@@ -2,7 +2,7 @@ import { validationError } from '../domain/kernel/errors';
 import { CaseQuerySchema } from '../domain/loop/cases';
 import { caseScopeOf } from '../domain/people/roles';
 import { callerOf } from '../shared/caller';
-import { feedbackStore } from '../shared/dependencies';
+import { caseStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest, zodDetails } from '../shared/http';
 
 export const handler = httpHandler(async (event) => {
@@ -14,5 +14,5 @@ export const handler = httpHandler(async (event) => {
   const window = since ? new Date(`${since}T00:00:00Z`) : new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), 1));
   if (window > now) throw validationError('since must not be in the future', [{ field: 'since', message: 'in the future' }]);
   const scope = caseScopeOf(callerOf(event));
-  return json(200, await feedbackStore().listCases(filter, { ...page, order, since: window, now, ...(scope && { scope }) }));
+  return json(200, await caseStore().listCases(filter, { ...page, order, since: window, now, ...(scope && { scope }) }));
 });

@@ -1,7 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { failureOf, processResponse } from '../domain/loop/processing';
-import { feedbackStore } from '../shared/dependencies';
-import { alertingDeps } from '../shared/notifiers';
+import { processingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
 import { responseImage, streamHandler } from '../shared/stream';
 import { cachedSurvey } from '../shared/survey-cache';
@@ -18,20 +17,19 @@ export const handler = streamHandler(async (record) => {
   if (responseImage(record, 'OldImage')?.revision === response.revision) return;
   // Already scored for these answers (settled at ingest, or history): nothing to do.
   if (response.scores?.revision === response.revision) return;
-  const store = feedbackStore();
-  const survey = await cachedSurvey(store, response.surveyId);
+  const deps = await processingDeps();
+  const survey = await cachedSurvey(deps.surveys, response.surveyId);
   if (!survey) {
     logger.warn('response of an unknown survey left pending', { responseId: response.id, surveyId: response.surveyId });
     return;
   }
-  const deps = await alertingDeps();
   try {
     const result = await processResponse(deps, survey, response);
     metrics.addMetric('ResponsesScored', MetricUnit.Count, 1);
     if (result.alert !== 'no-alert') logger.info('alert processed', { responseId: response.id, outcome: result.alert });
     if (result.alert === 'opened') metrics.addMetric('AlertsOpened', MetricUnit.Count, 1);
   } catch (error) {
-    await store.recordProcessingFailure(response.id, response.revision, failureOf(error, deps.now)).catch(() => undefined);
+    await deps.responses.recordProcessingFailure(response.id, response.revision, failureOf(error, deps.now)).catch(() => undefined);
     throw error;
   }
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/zod';
+import '../domain/kernel/zod';
 import { validationError } from '../domain/kernel/errors';
 import { aggregatesExport } from '../domain/insight/export';
 import {
@@ -20,7 +20,7 @@ import type { AlertCase } from '../domain/loop/alerts';
 import { seesSurvey, type Caller } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
-import { feedbackStore } from '../shared/dependencies';
+import { caseStore, surveyStore } from '../shared/dependencies';
 import { reportCells } from '../shared/report-cells';
 import { httpHandler, json, SECURITY_HEADERS, zodDetails, type HttpEvent } from '../shared/http';
 
@@ -40,7 +40,7 @@ function rangeOf(query: { from?: string; to?: string }): Range {
 }
 
 async function allCases(caller: Caller, range: Range, surveyId?: string): Promise<AlertCase[]> {
-  const store = feedbackStore();
+  const store = caseStore();
   const cases: AlertCase[] = [];
   let cursor: string | undefined;
   do {
@@ -73,7 +73,7 @@ export const handler = httpHandler(async (event) => {
   }
   const base = queryOf(ReportSurveySchema, event);
   if (!seesSurvey(caller, base.surveyId)) throw outOfScope('surveyId', `survey ${base.surveyId}`);
-  const survey = await loadSurvey(feedbackStore(), base.surveyId);
+  const survey = await loadSurvey(surveyStore(), base.surveyId);
 
   if (report === 'summary') {
     const query = queryOf(SummaryQuerySchema, event);

@@ -1,8 +1,8 @@
 import { DomainError, validationError } from '../domain/kernel/errors';
-import { isE164 } from '../domain/outreach/phone/ports';
+import { isE164 } from '../domain/kernel/identifiers';
 import { PhoneRouteSchema } from '../domain/outreach/phone/routing';
 import { loadSurvey } from '../domain/intake/submissions';
-import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { phoneStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
 /** `PUT /admin/phone-numbers/{phoneNumber}`: calls and texts to this number run the given survey. */
@@ -13,7 +13,7 @@ export const handler = httpHandler(async (event) => {
   }
   const parsed = PhoneRouteSchema.safeParse(parseBody(event));
   if (!parsed.success) throw validationError('the route is not valid', zodDetails(parsed.error.issues));
-  const survey = await loadSurvey(feedbackStore(), parsed.data.surveyId);
+  const survey = await loadSurvey(surveyStore(), parsed.data.surveyId);
   await phoneStore().putRoute({ phoneNumber, surveyId: survey.id });
   return json(200, { phoneNumber, surveyId: survey.id });
 });

@@ -4,7 +4,8 @@ import { InvitationRequestSchema, sendInvitations } from '../domain/outreach/inv
 import { loadSurvey } from '../domain/intake/submissions';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
-import { feedbackStore } from '../shared/dependencies';
+import { invitationMessages } from '../views/messages';
+import { contactHistoryStore, customerStore, fatigueSettingsStore, invitationStore, suppressionStore, surveyStore } from '../shared/dependencies';
 import { emailSender } from '../shared/notifiers';
 import { httpHandler, idempotencyKey, json, parseBody, pathParam, zodDetails } from '../shared/http';
 import { logger, metrics } from '../shared/powertools';
@@ -13,11 +14,16 @@ export const handler = httpHandler(async (event) => {
   const parsed = InvitationRequestSchema.safeParse(parseBody(event));
   if (!parsed.success) throw validationError('the invitation request is not valid', zodDetails(parsed.error.issues));
   const key = idempotencyKey(event);
-  const survey = await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'));
+  const survey = await loadSurvey(surveyStore(), pathParam(event, 'surveyId'));
   const results = await sendInvitations(
     {
-      store: feedbackStore(),
+      invitations: invitationStore(),
+      suppressions: suppressionStore(),
+      fatigueSettings: fatigueSettingsStore(),
+      contacts: contactHistoryStore(),
+      customers: customerStore(),
       email: emailSender(),
+      messages: invitationMessages,
       tokenSecret: await secretValue('TOKEN_SECRET'),
       publicUrl: publicUrl(),
       now: new Date(),

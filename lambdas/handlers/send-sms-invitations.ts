@@ -2,11 +2,13 @@ import { env } from '../pipeline';
 import { DomainError, validationError } from '../domain/kernel/errors';
 import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/outreach/phone/sms-invitations';
 import { loadSurvey } from '../domain/intake/submissions';
-import { fatigued, rememberContact } from '../domain/outreach/fatigue';
-import { contactKeys, isSuppressed } from '../domain/outreach/suppression';
+import { fatigued } from '../domain/outreach/fatigue';
+import { rememberContact } from '../domain/people/contact-history';
+import { isSuppressed } from '../domain/outreach/suppression';
+import { contactKeys } from '../domain/people/identities';
 import { TwilioSmsSender } from '../adapters/twilio-sms-sender';
 import { secretValue } from '../shared/secrets';
-import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { contactHistoryStore, fatigueSettingsStore, phoneStore, suppressionStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, idempotencyKey, json, parseBody, pathParam, zodDetails } from '../shared/http';
 import { logger } from '../shared/powertools';
 
@@ -15,7 +17,7 @@ export const handler = httpHandler(async (event) => {
   const parsed = SmsInvitationRequestSchema.safeParse(parseBody(event));
   if (!parsed.success) throw validationError('the SMS invitation request is not valid', zodDetails(parsed.error.issues));
   const key = idempotencyKey(event);
-  const survey = await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'));
+  const survey = await loadSurvey(surveyStore(), pathParam(event, 'surveyId'));
   const accountSid = process.env[env.twilioAccountSid];
   const from = process.env[env.twilioFromNumber];
   if (!accountSid || !from) {
@@ -30,9 +32,9 @@ export const handler = httpHandler(async (event) => {
       phones: phoneStore(),
       sms,
       now: new Date(),
-      suppressed: async (who) => isSuppressed(feedbackStore(), await secretValue('TOKEN_SECRET'), who),
-      fatigued: async (who) => fatigued(feedbackStore(), contactKeys(await secretValue('TOKEN_SECRET'), who), survey.fatigue, new Date()),
-      invited: async (who) => rememberContact(feedbackStore(), contactKeys(await secretValue('TOKEN_SECRET'), who), 'invited', new Date().toISOString()),
+      suppressed: async (who) => isSuppressed(suppressionStore(), await secretValue('TOKEN_SECRET'), who),
+      fatigued: async (who) => fatigued({ settings: fatigueSettingsStore(), contacts: contactHistoryStore() }, contactKeys(await secretValue('TOKEN_SECRET'), who), survey.fatigue, new Date()),
+      invited: async (who) => rememberContact(contactHistoryStore(), contactKeys(await secretValue('TOKEN_SECRET'), who), 'invited', new Date().toISOString()),
       onFailure: (error) => logger.error('SMS invitation not sent', error as Error),
     },
     survey,

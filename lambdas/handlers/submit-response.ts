@@ -2,7 +2,7 @@ import { validationError } from '../domain/kernel/errors';
 import { thankYouPage } from '../views/html';
 import { WebSubmissionSchema } from '../domain/surveys/response';
 import { recordResponse } from '../domain/intake/submissions';
-import { feedbackStore } from '../shared/dependencies';
+import { responseStore, surveyStore } from '../shared/dependencies';
 import { loadCachedSurvey } from '../shared/survey-cache';
 import { formAnswers, html, httpHandler, idempotencyKey, isForm, json, parseBody, refuseReservedKeys, zodDetails } from '../shared/http';
 import { metrics } from '../shared/powertools';
@@ -26,13 +26,13 @@ export const handler = httpHandler(async (event) => {
   if (fromForm) refuseReservedKeys(input);
   const parsed = WebSubmissionSchema.safeParse(input);
   if (!parsed.success) throw validationError('the response is not valid', zodDetails(parsed.error.issues));
-  const store = feedbackStore();
+  const stores = { surveys: surveyStore(), responses: responseStore() };
   // One DynamoDB round trip per answer: the survey comes from the container's cache.
   const { response, outcome, survey } = await recordResponse(
-    store,
+    stores,
     { ...parsed.data, channel: 'web', idempotencyKey: idempotencyKey(event, fromForm ? body.idempotencyKey : undefined) },
     new Date(),
-    await loadCachedSurvey(store, parsed.data.surveyId),
+    await loadCachedSurvey(stores.surveys, parsed.data.surveyId),
   );
   if (outcome === 'created') metrics.addMetric('ResponsesReceived', MetricUnit.Count, 1);
   return fromForm ? html(200, thankYouPage(survey)) : json(202, { id: response.id, status: outcome === 'created' ? 'accepted' : 'duplicate' });

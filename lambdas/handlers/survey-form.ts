@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { surveyForm } from '../views/html';
 import { loadSurvey } from '../domain/intake/submissions';
 import { publicUrl } from '../shared/config';
-import { feedbackStore } from '../shared/dependencies';
+import { surveyStore } from '../shared/dependencies';
 import { html, httpHandler, pathParam } from '../shared/http';
 
 /** The hosted form: plain HTML that posts to `/responses`, so it works without JavaScript. */
 export const handler = httpHandler(async (event) => {
-  const survey = await loadSurvey(feedbackStore(), pathParam(event, 'surveyId'));
+  const survey = await loadSurvey(surveyStore(), pathParam(event, 'surveyId'));
   const query = event.queryStringParameters ?? {};
   return html(
     200,

@@ -3,9 +3,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import '../shared/zod';
+import '../domain/kernel/zod';
 import { sweepPending, type SweepReport } from '../domain/loop/processing';
-import { alertingDeps } from '../shared/notifiers';
+import { processingDeps } from '../shared/notifiers';
 import { logger, metrics } from '../shared/powertools';
 
 /** Left alone: the stream is normally done within seconds and retries for minutes before giving up. */
@@ -23,7 +23,7 @@ const SweepRequestSchema = z.object({
 export const handler = middy(async (event: unknown): Promise<SweepReport> => {
   // Only the schedule and operators invoke this; a malformed request fails loudly.
   const request = SweepRequestSchema.parse(event ?? {});
-  const report = await sweepPending(await alertingDeps(), {
+  const report = await sweepPending(await processingDeps(), {
     olderThanMs: request.olderThanSeconds * 1000,
     limit: request.limit,
     onFailure: (responseId, error) => logger.warn('pending response not finished', { responseId, error: (error as Error).message }),

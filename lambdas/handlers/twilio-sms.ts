@@ -1,11 +1,12 @@
 import { smsCommand } from '../domain/outreach/phone/answers';
 import { endCall, converse } from '../domain/outreach/phone/survey-by-phone';
-import { smsText, SURVEY_OVER_SMS, twilioSmsTwiml } from '../views/phone';
-import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { smsText, SURVEY_OVER_SMS } from '../domain/outreach/phone/sms-text';
+import { twilioSmsTwiml } from '../views/phone';
+import { phoneStore, suppressionStore, surveyStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { logger } from '../shared/powertools';
 import { secretValue } from '../shared/secrets';
-import { contactKeys } from '../domain/outreach/suppression';
+import { contactKeys } from '../domain/people/identities';
 import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
 /**
@@ -20,7 +21,7 @@ export const handler = httpHandler(async (event) => {
   const body = params.Body ?? '';
   if (!from || !messageSid) return xml(twilioSmsTwiml(undefined));
   const phones = phoneStore();
-  const deps = { store: feedbackStore(), phones, now: new Date() };
+  const deps = { surveys: surveyStore(), phones, now: new Date() };
   const conversationId = `sms#${from}`;
 
   const command = smsCommand(body);
@@ -30,7 +31,7 @@ export const handler = httpHandler(async (event) => {
     // On every channel: the number and, when known, the customer behind it (their e-mail invitations too).
     const secret = await secretValue('TOKEN_SECRET');
     for (const key of contactKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) {
-      await deps.store.putSuppression(key, deps.now.toISOString(), 'sms-stop');
+      await suppressionStore().putSuppression(key, deps.now.toISOString(), 'sms-stop');
     }
     await endCall(deps, conversationId);
     logger.info('SMS opt-out recorded', { messageSid });
@@ -41,7 +42,7 @@ export const handler = httpHandler(async (event) => {
     const contact = await phones.getContact(from);
     if (contact?.optedOutAt) await phones.putContact({ phoneNumber: from, ...(contact.customerId && { customerId: contact.customerId }) });
     const secret = await secretValue('TOKEN_SECRET');
-    for (const key of contactKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) await deps.store.deleteSuppression(key);
+    for (const key of contactKeys(secret, { phone: from, ...(contact?.customerId && { customerId: contact.customerId }) })) await suppressionStore().deleteSuppression(key);
     return xml(twilioSmsTwiml('You are subscribed to feedback surveys again. Reply STOP to opt out.'));
   }
   if (command === 'help') return xml(twilioSmsTwiml('Feedback survey: reply with your answer. Reply STOP to opt out.'));

@@ -1,5 +1,5 @@
 import { endCall } from '../domain/outreach/phone/survey-by-phone';
-import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { phoneStore, surveyStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
@@ -10,7 +10,7 @@ export const handler = httpHandler(async (event) => {
   const params = await verifyTwilioRequest(event);
   const callSid = providerField('CallSid', params.CallSid);
   if (callSid && FINAL.has(params.CallStatus ?? '')) {
-    await endCall({ store: feedbackStore(), phones: phoneStore(), now: new Date() }, `voice-twilio#${callSid}`);
+    await endCall({ surveys: surveyStore(), phones: phoneStore(), now: new Date() }, `voice-twilio#${callSid}`);
   }
   return xml('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 });

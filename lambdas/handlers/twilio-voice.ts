@@ -1,7 +1,7 @@
 import { converse, stepOf } from '../domain/outreach/phone/survey-by-phone';
 import { twilioVoiceTwiml } from '../views/phone';
 import { publicUrl } from '../shared/config';
-import { feedbackStore, phoneStore } from '../shared/dependencies';
+import { phoneStore, surveyStore } from '../shared/dependencies';
 import { httpHandler } from '../shared/http';
 import { customerIdParameter, providerField, verifyTwilioRequest, xml } from '../shared/webhooks';
 
@@ -16,7 +16,7 @@ export const handler = httpHandler(async (event) => {
   const callSid = providerField('CallSid', params.CallSid);
   if (!callSid) return xml(twilioVoiceTwiml(undefined, undefined, { actionUrl: '', first: true }));
   const state = await converse(
-    { store: feedbackStore(), phones: phoneStore(), now: new Date() },
+    { surveys: surveyStore(), phones: phoneStore(), now: new Date() },
     {
       id: `voice-twilio#${callSid}`,
       channel: 'voice-twilio',

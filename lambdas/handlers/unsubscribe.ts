@@ -1,7 +1,7 @@
 import { escapeHtml, page } from '../views/html';
 import { verifyUnsubscribeToken } from '../domain/outreach/suppression';
 import { secretValue } from '../shared/secrets';
-import { feedbackStore } from '../shared/dependencies';
+import { suppressionStore } from '../shared/dependencies';
 import { html, httpHandler, isForm, pathParam, rawBody } from '../shared/http';
 
 const button = (action: string, label: string) =>
@@ -14,7 +14,7 @@ const button = (action: string, label: string) =>
  */
 export const handler = httpHandler(async (event) => {
   const keys = verifyUnsubscribeToken(await secretValue('TOKEN_SECRET'), pathParam(event, 'token'));
-  const store = feedbackStore();
+  const store = suppressionStore();
   if (event.requestContext.http.method === 'POST') {
     const body = rawBody(event);
     const action = isForm(event) ? new URLSearchParams(body).get('action') : undefined;

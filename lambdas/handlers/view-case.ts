@@ -1,9 +1,9 @@
 import { casePage } from '../views/case-page';
 import { DomainError } from '../domain/kernel/errors';
-import { isWellFormedId } from '../domain/intake/submissions';
+import { isWellFormedId } from '../domain/kernel/ids';
 import { verifyCaseLinkToken } from '../domain/kernel/tokens';
 import { secretValue } from '../shared/secrets';
-import { feedbackStore } from '../shared/dependencies';
+import { caseStore, responseStore, surveyStore } from '../shared/dependencies';
 import { html, httpHandler, parseBody, pathParam, zodDetails } from '../shared/http';
 import { actOnCase, CaseActionSchema } from '../domain/loop/cases';
 import { validationError } from '../domain/kernel/errors';
@@ -24,8 +24,8 @@ export const handler = httpHandler(async (event) => {
   const now = new Date();
   const claims = verifyCaseLinkToken(await secretValue('TOKEN_SECRET'), pathParam(event, 'token'), now);
   if (!isWellFormedId(claims.caseId)) throw notThisCase();
-  const store = feedbackStore();
-  let alert = await store.getAlert(claims.caseId);
+  const cases = caseStore();
+  let alert = await cases.getAlert(claims.caseId);
   // A link made out to someone else (the case was reassigned) no longer opens it.
   if (!alert || !claims.ownerMatches(alert.owner)) throw notThisCase();
   let notice = '';
@@ -35,9 +35,9 @@ export const handler = httpHandler(async (event) => {
     if (!parsed.success || !(parsed.data.action in NOTICES)) {
       throw validationError('this action is not valid', parsed.success ? [{ field: 'action', message: 'not available here' }] : zodDetails(parsed.error.issues));
     }
-    alert = await actOnCase({ store, now }, alert.id, parsed.data, `owner:${alert.owner}`);
+    alert = await actOnCase({ cases, now }, alert.id, parsed.data, `owner:${alert.owner}`);
     notice = NOTICES[parsed.data.action];
   }
-  const [response, survey] = await Promise.all([store.getResponse(alert.responseId), store.getSurvey(alert.surveyId)]);
+  const [response, survey] = await Promise.all([responseStore().getResponse(alert.responseId), surveyStore().getSurvey(alert.surveyId)]);
   return html(200, casePage(alert, response, survey, notice));
 });

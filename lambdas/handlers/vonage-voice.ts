@@ -1,7 +1,7 @@
 import { vonageNcco } from '../views/phone';
 import { converse, endCall, stepOf } from '../domain/outreach/phone/survey-by-phone';
 import { publicUrl } from '../shared/config';
-import { feedbackStore, phoneStore, replayGuard } from '../shared/dependencies';
+import { phoneStore, replayGuard, surveyStore } from '../shared/dependencies';
 import { httpHandler, json } from '../shared/http';
 import { e164, providerField, verifyVonageRequest, vonageInput } from '../shared/webhooks';
 
@@ -22,7 +22,7 @@ export const handler = httpHandler(async (event) => {
   const body: Record<string, any> = await verifyVonageRequest(event, replayGuard());
   const query = event.queryStringParameters ?? {};
   const uuid = providerField('uuid', typeof body.uuid === 'string' ? body.uuid : undefined);
-  const deps = { store: feedbackStore(), phones: phoneStore(), now: new Date() };
+  const deps = { surveys: surveyStore(), phones: phoneStore(), now: new Date() };
   const kind = event.rawPath.split('/').pop();
 
   if (kind === 'event') {

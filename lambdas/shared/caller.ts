@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import * as z from 'zod/mini';
-import './zod';
+import '../domain/kernel/zod';
 import { DomainError } from '../domain/kernel/errors';
 import { KeyScopeSchema, mayCallRoute, ROLES, type Caller } from '../domain/people/roles';
 import { routes, type ApiKeyRole } from '../pipeline';

@@ -1,28 +1,51 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../pipeline';
-import { DynamoFeedbackStore } from '../adapters/dynamo-store';
-import { DynamoPhoneStore } from '../adapters/dynamo-phone-store';
-import { DynamoReplayGuard } from '../adapters/dynamo-replay-guard';
-import { DynamoAggregates } from '../adapters/dynamo-aggregates';
-import { DynamoErasure } from '../adapters/dynamo-erasure';
-import { documentClient } from '../adapters/dynamo-table';
+import { DynamoAggregates } from '../adapters/dynamodb/aggregates';
+import { DynamoApiKeyLookup } from '../adapters/dynamodb/api-key-lookup';
+import { DynamoApiKeyStore } from '../adapters/dynamodb/api-keys';
+import { DynamoCaseStore } from '../adapters/dynamodb/cases';
+import { DynamoContactHistoryStore, DynamoCustomerStore } from '../adapters/dynamodb/customers';
+import { DynamoErasure } from '../adapters/dynamodb/erasure';
+import { DynamoInvitationStore } from '../adapters/dynamodb/invitations';
+import { DynamoPhoneStore } from '../adapters/dynamodb/phone';
+import { DynamoReplayGuard } from '../adapters/dynamodb/replay-guard';
+import { DynamoResponseStore } from '../adapters/dynamodb/responses';
+import { DynamoFatigueSettingsStore, DynamoSuppressionStore } from '../adapters/dynamodb/suppressions';
+import { DynamoSurveyStore } from '../adapters/dynamodb/surveys';
+import { documentClient } from '../adapters/dynamodb/table';
+import type { AggregateStore } from '../domain/insight/ports';
+import type { CaseStore } from '../domain/loop/ports';
 import type { PhoneStore, ReplayGuard } from '../domain/outreach/phone/ports';
-import type { FeedbackStore } from '../domain/ports';
+import type { FatigueSettingsStore, InvitationStore, SuppressionStore } from '../domain/outreach/ports';
+import type { ApiKeyLookup, ApiKeyStore, ContactHistoryStore, CustomerStore, ErasureStore } from '../domain/people/ports';
+import type { ResponseStore, SurveyStore } from '../domain/surveys/ports';
 import { requireEnv } from './config';
 import { once } from './once';
 import { tracer } from './powertools';
 
 /*
- * The DynamoDB adapters, each built on first use, once per container; endpoints come from the SDK's standard
- * AWS_ENDPOINT_URL_* variables. Senders live in `notifiers.ts`, so handlers that never send load no SES/SNS client.
+ * The DynamoDB adapters, one per port, each built on first use, once per container; endpoints come from the
+ * SDK's standard AWS_ENDPOINT_URL_* variables. A handler imports the ports it uses and no other. Senders live
+ * in `notifiers.ts`, so handlers that never send load no SES/SNS client.
  */
 
 /** One DynamoDB client per container, shared by every store. */
 const dynamoDbClient = once(() => tracer.captureAWSv3Client(new DynamoDBClient({})));
+const tableName = () => requireEnv(env.tableName);
 
 // Marked pure, so a bundle keeps only the adapters its handler uses.
-export const feedbackStore = /* @__PURE__ */ once<FeedbackStore>(() => new DynamoFeedbackStore(requireEnv(env.tableName), dynamoDbClient()));
-export const phoneStore = /* @__PURE__ */ once<PhoneStore>(() => new DynamoPhoneStore(requireEnv(env.tableName), dynamoDbClient()));
-export const aggregates = /* @__PURE__ */ once(() => new DynamoAggregates(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
-export const erasureStore = /* @__PURE__ */ once(() => new DynamoErasure(documentClient(dynamoDbClient()), requireEnv(env.tableName)));
-export const replayGuard = /* @__PURE__ */ once<ReplayGuard>(() => new DynamoReplayGuard(requireEnv(env.tableName), dynamoDbClient()));
+export const surveyStore = /* @__PURE__ */ once<SurveyStore>(() => new DynamoSurveyStore(tableName(), dynamoDbClient()));
+export const responseStore = /* @__PURE__ */ once<ResponseStore>(() => new DynamoResponseStore(tableName(), dynamoDbClient()));
+export const caseStore = /* @__PURE__ */ once<CaseStore>(() => new DynamoCaseStore(tableName(), dynamoDbClient()));
+export const invitationStore = /* @__PURE__ */ once<InvitationStore>(() => new DynamoInvitationStore(tableName(), dynamoDbClient()));
+export const suppressionStore = /* @__PURE__ */ once<SuppressionStore>(() => new DynamoSuppressionStore(tableName(), dynamoDbClient()));
+export const fatigueSettingsStore = /* @__PURE__ */ once<FatigueSettingsStore>(() => new DynamoFatigueSettingsStore(tableName(), dynamoDbClient()));
+export const customerStore = /* @__PURE__ */ once<CustomerStore>(() => new DynamoCustomerStore(tableName(), dynamoDbClient()));
+export const contactHistoryStore = /* @__PURE__ */ once<ContactHistoryStore>(() => new DynamoContactHistoryStore(tableName(), dynamoDbClient()));
+export const apiKeyStore = /* @__PURE__ */ once<ApiKeyStore>(() => new DynamoApiKeyStore(tableName(), dynamoDbClient()));
+/** The one read of a key by its hash, without the key store's writes (the dashboard's sign-in). */
+export const apiKeyLookup = /* @__PURE__ */ once<ApiKeyLookup>(() => new DynamoApiKeyLookup(tableName(), dynamoDbClient()));
+export const phoneStore = /* @__PURE__ */ once<PhoneStore>(() => new DynamoPhoneStore(tableName(), dynamoDbClient()));
+export const aggregateStore = /* @__PURE__ */ once<AggregateStore>(() => new DynamoAggregates(documentClient(dynamoDbClient()), tableName()));
+export const erasureStore = /* @__PURE__ */ once<ErasureStore>(() => new DynamoErasure(documentClient(dynamoDbClient()), tableName()));
+export const replayGuard = /* @__PURE__ */ once<ReplayGuard>(() => new DynamoReplayGuard(tableName(), dynamoDbClient()));

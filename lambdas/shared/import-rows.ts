@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod/mini';
-import './zod';
+import '../domain/kernel/zod';
 import { DomainError, validationError } from '../domain/kernel/errors';
 import { mediaType, parseBody, rawBody, zodDetails, type HttpEvent } from './http';
 

@@ -4,9 +4,12 @@ import { env } from '../pipeline';
 import { SesEmailSender } from '../adapters/ses-email-sender';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import type { AlertingDeps } from '../domain/loop/alerting';
-import type { AlertPublisher, EmailSender } from '../domain/ports';
+import type { CaseMessages } from '../domain/loop/ports';
+import type { ProcessingDeps } from '../domain/loop/processing';
+import type { AlertPublisher, EmailSender } from '../domain/kernel/senders';
 import { notificationLeaseMs, publicUrl, requireEnv } from './config';
-import { feedbackStore } from './dependencies';
+import { caseMessages } from '../views/messages';
+import { caseStore, contactHistoryStore, customerStore, responseStore, surveyStore } from './dependencies';
 import { once } from './once';
 import { tracer } from './powertools';
 import { secretValue } from './secrets';
@@ -19,15 +22,21 @@ export const alertPublisher = /* @__PURE__ */ once<AlertPublisher>(
   () => new SnsAlertPublisher(requireEnv(env.alertTopicArn), tracer.captureAWSv3Client(new SNSClient({}))),
 );
 
-/** What processing a response needs: the store, both notifiers, and the link settings, as of now. */
-export async function alertingDeps(): Promise<AlertingDeps> {
+/** What alerting and escalating a case need: the cases, both notifiers, the case e-mails and the link settings, as of now. */
+export async function alertingDeps(): Promise<AlertingDeps & { readonly messages: CaseMessages }> {
   return {
-    store: feedbackStore(),
+    cases: caseStore(),
     email: emailSender(),
+    messages: caseMessages,
     publisher: alertPublisher(),
     publicUrl: publicUrl(),
     tokenSecret: await secretValue('TOKEN_SECRET'),
     ...(notificationLeaseMs() && { notificationLeaseMs: notificationLeaseMs() }),
     now: new Date(),
   };
+}
+
+/** What processing a response needs besides alerting: the response, its survey, the customer, their contact history. */
+export async function processingDeps(): Promise<ProcessingDeps> {
+  return { ...(await alertingDeps()), responses: responseStore(), surveys: surveyStore(), customers: customerStore(), contacts: contactHistoryStore() };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import './zod';
+import '../domain/kernel/zod';
 import { contract, namedSchemas, type RouteContract, type RouteKey } from '../api-contract';
 import { handlers, routes, type RouteDefinition } from '../pipeline';
 

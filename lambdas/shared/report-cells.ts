@@ -1,7 +1,7 @@
 import type { Granularity } from '../domain/insight/aggregates';
 import { periodsBetween, type Cell, type Range } from '../domain/insight/reports';
 import { countsTouchpoint, type Caller } from '../domain/people/roles';
-import { aggregates } from './dependencies';
+import { aggregateStore } from './dependencies';
 
 /**
  * The aggregate cells of a survey at one granularity, over every period the range touches: those the caller
@@ -9,7 +9,7 @@ import { aggregates } from './dependencies';
  */
 export async function reportCells(caller: Caller, surveyId: string, granularity: Granularity, range: Range, narrow: { touchpoint?: string; channel?: string } = {}): Promise<Cell[]> {
   const periods = periodsBetween(granularity, range);
-  const stored = await aggregates().query(surveyId, granularity, periods[0], periods[periods.length - 1]);
+  const stored = await aggregateStore().query(surveyId, granularity, periods[0], periods[periods.length - 1]);
   return stored.filter(
     (cell) => countsTouchpoint(caller, cell.touchpoint) && (!narrow.touchpoint || cell.touchpoint === narrow.touchpoint) && (!narrow.channel || cell.channel === narrow.channel),
   );

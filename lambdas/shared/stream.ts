@@ -6,9 +6,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { entityOf } from '../adapters/dynamo-table';
+import { entityOf } from '../adapters/dynamodb/table';
 import type { SurveyResponse } from '../domain/surveys/response';
-import type { Invitation } from '../domain/ports';
+import type { Invitation } from '../domain/outreach/ports';
 import { logger, metrics, tracer } from './powertools';
 
 /** The entity of a stream image when it is of this type, else undefined. */

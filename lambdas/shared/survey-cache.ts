@@ -1,5 +1,6 @@
-import type { FeedbackStore } from '../domain/ports';
-import { isWellFormedId, loadSurvey } from '../domain/intake/submissions';
+import { loadSurvey } from '../domain/intake/submissions';
+import { isWellFormedId } from '../domain/kernel/ids';
+import type { SurveyStore } from '../domain/surveys/ports';
 import type { Survey } from '../domain/surveys/survey';
 
 /**
@@ -10,7 +11,7 @@ import type { Survey } from '../domain/surveys/survey';
 export const SURVEY_TTL_MS = 30_000;
 const surveys = new Map<string, { survey: Survey; at: number }>();
 
-export async function cachedSurvey(store: Pick<FeedbackStore, 'getSurvey'>, id: string): Promise<Survey | undefined> {
+export async function cachedSurvey(store: Pick<SurveyStore, 'getSurvey'>, id: string): Promise<Survey | undefined> {
   const hit = surveys.get(id);
   if (hit && Date.now() - hit.at < SURVEY_TTL_MS) return hit.survey;
   const survey = await store.getSurvey(id);
@@ -20,7 +21,7 @@ export async function cachedSurvey(store: Pick<FeedbackStore, 'getSurvey'>, id: 
 }
 
 /** Like `loadSurvey` (404 naming `surveyId`), from the cache. */
-export async function loadCachedSurvey(store: FeedbackStore, id: string): Promise<Survey> {
+export async function loadCachedSurvey(store: Pick<SurveyStore, 'getSurvey'>, id: string): Promise<Survey> {
   // A malformed id is refused without a lookup, as loadSurvey does.
   return (isWellFormedId(id) && (await cachedSurvey(store, id))) || loadSurvey(store, id);
 }

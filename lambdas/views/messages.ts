@@ -1,6 +1,8 @@
 import type { AlertCase } from '../domain/loop/alerts';
 import { escapeHtml, SCALE_ENDS } from './html';
-import type { EmailMessage } from '../domain/ports';
+import type { EmailMessage } from '../domain/kernel/senders';
+import type { CaseMessages } from '../domain/loop/ports';
+import type { InvitationMessages } from '../domain/outreach/ports';
 import { SCALES, type Question, type Survey } from '../domain/surveys/survey';
 
 /** The invitation e-mail: the headline question as a row of one-click score links. */
@@ -72,3 +74,18 @@ export function alertEmail(alert: AlertCase, caseUrl: string): EmailMessage {
     .join('')}</table><h3>Comment, as the customer wrote it</h3><blockquote style="white-space:pre-wrap;border-left:4px solid #1f5fbf;margin:0;padding:4px 12px">${escapeHtml(alert.comment ?? '(none)')}</blockquote><p><a href="${escapeHtml(caseUrl)}">Open the case</a> · case ${escapeHtml(alert.id)}</p></div>`;
   return { to: alert.owner, subject, text, html };
 }
+
+/** The notice of an escalation: which case, why, and the signed link to act on it. */
+export function escalationEmail(kase: AlertCase, to: string, link: string): EmailMessage {
+  const last = [...kase.history].reverse().find((h) => h.action === 'escalated');
+  const subject = `[ESCALATED L${kase.pendingNotice ?? kase.escalationLevel}] ${kase.severity} case at ${kase.touchpoint}: ${kase.surveyName}`;
+  const text = `Case ${kase.id} was escalated: ${last?.details ?? ''}\nOwner: ${kase.owner}\nStatus: ${kase.status}\nOpened: ${kase.createdAt}\n\nOpen the case: ${link}\n`;
+  const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><p>${escapeHtml(last?.details ?? '')}</p><p>Owner: ${escapeHtml(kase.owner)} · status ${escapeHtml(kase.status)}</p><p><a href="${escapeHtml(link)}">Open the case</a></p></div>`;
+  return { to, subject, text, html };
+}
+
+/** The case e-mails, for the loop's alerting and escalation. */
+export const caseMessages: CaseMessages = { alertEmail, escalationEmail };
+
+/** The invitation e-mail, for outreach. */
+export const invitationMessages: InvitationMessages = { invitationEmail };

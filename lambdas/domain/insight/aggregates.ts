@@ -1,6 +1,6 @@
-import type { Invitation } from '../ports';
+import type { Invitation } from '../outreach/ports';
 import type { SurveyResponse } from '../surveys/response';
-import { LOYALTY_SEGMENTS, type ResponseScores } from '../scoring/scoring';
+import { LOYALTY_SEGMENTS, type ResponseScores } from '../surveys/scores';
 
 /**
  * Aggregates are counters per survey × touchpoint × channel × period (day, ISO week, month), kept by the

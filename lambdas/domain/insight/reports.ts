@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../kernel/zod';
 import { addCounters, periodOf, type Counters, type Granularity } from './aggregates';
 import type { AlertCase } from '../loop/alerts';
 import { CHANNELS } from '../surveys/response';

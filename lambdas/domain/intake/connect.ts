@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
-import { externalId, hasControlCharacters, prototypeKeyPath } from '../kernel/identifiers';
-import { isE164 } from '../outreach/phone/ports';
+import '../kernel/zod';
+import { externalId, hasControlCharacters, isE164, prototypeKeyPath } from '../kernel/identifiers';
 
 /**
  * The Amazon Connect "Invoke AWS Lambda function" event, as far as the survey block reads it. Connect sends

@@ -1,11 +1,10 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../kernel/zod';
 import { DomainError, type ErrorDetail } from '../kernel/errors';
 import { idFromKey } from '../kernel/ids';
 import { isSafeKey } from '../kernel/identifiers';
-import type { FeedbackStore } from '../ports';
 import { SubmissionMetaSchema } from '../surveys/response';
-import { recordResponse } from './submissions';
+import { recordResponse, type IntakeStores } from './submissions';
 import type { Survey } from '../surveys/survey';
 
 export const OFFLINE_CHANNELS = ['face-to-face', 'direct-mail'] as const;
@@ -51,7 +50,7 @@ export function checkColumns(survey: Pick<Survey, 'questions'>, columns: readonl
  * like any other response.
  */
 export async function importResponses(
-  store: FeedbackStore,
+  stores: IntakeStores,
   survey: Survey,
   channel: OfflineChannel,
   rows: readonly { readonly row: number; readonly fields: Record<string, string> }[],
@@ -78,7 +77,7 @@ export async function importResponses(
     const key = meta.data.id ?? idFromKey('row', JSON.stringify(Object.entries(fields).sort()));
     try {
       const { outcome } = await recordResponse(
-        store,
+        stores,
         {
           surveyId: survey.id,
           channel,

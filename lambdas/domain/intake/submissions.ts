@@ -1,6 +1,7 @@
 import { notFound } from '../kernel/errors';
-import { idFromKey, newId } from '../kernel/ids';
-import type { FeedbackStore, PutOutcome } from '../ports';
+import { idFromKey, isWellFormedId, newId } from '../kernel/ids';
+import type { PutOutcome } from '../kernel/store';
+import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import { caseDecision } from '../loop/alerts';
 import { commentOf, parseAnswers, type Channel, type SurveyResponse } from '../surveys/response';
 import { scoreResponse } from '../scoring/scoring';
@@ -25,23 +26,26 @@ export interface Submission {
 /** The id a keyed submission gets: retries with the same key land on the same response. */
 export const keyedResponseId = (channel: Channel, surveyId: string, key: string) => idFromKey(channel, surveyId, key);
 
-/** Ids this service issues; anything else cannot name a stored item, so it is not looked up. */
-export const isWellFormedId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);
-
-export async function loadSurvey(store: FeedbackStore, surveyId: string): Promise<Survey> {
+export async function loadSurvey(store: Pick<SurveyStore, 'getSurvey'>, surveyId: string): Promise<Survey> {
   const survey = isWellFormedId(surveyId) ? await store.getSurvey(surveyId) : undefined;
   if (!survey) throw notFound('Survey', 'surveyId');
   return survey;
 }
 
+/** Where a submission is checked and stored: its survey, and the responses. */
+export interface IntakeStores {
+  readonly surveys: Pick<SurveyStore, 'getSurvey'>;
+  readonly responses: Pick<ResponseStore, 'putResponse'>;
+}
+
 /** Validates a submission against its survey and stores it once. Used by every channel. */
 export async function recordResponse(
-  store: FeedbackStore,
+  stores: IntakeStores,
   submission: Submission,
   now: Date,
   survey?: Survey,
 ): Promise<{ response: SurveyResponse; outcome: PutOutcome; survey: Survey }> {
-  const target = survey ?? (await loadSurvey(store, submission.surveyId));
+  const target = survey ?? (await loadSurvey(stores.surveys, submission.surveyId));
   const answers = parseAnswers(target, submission.answers, { partial: submission.partial });
   const id = submission.idempotencyKey ? keyedResponseId(submission.channel, target.id, submission.idempotencyKey) : newId(now);
   const response: SurveyResponse = {
@@ -61,7 +65,7 @@ export async function recordResponse(
   const expiresAt = retentionExpiry(target, response.submittedAt);
   const kept: SurveyResponse = expiresAt ? { ...response, expiresAt } : response;
   const stored = settledAtIngest(target, kept) ?? kept;
-  const outcome = await store.putResponse(stored);
+  const outcome = await stores.responses.putResponse(stored);
   return { response: stored, outcome, survey: target };
 }
 

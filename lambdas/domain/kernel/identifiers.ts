@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import './zod';
 
 /**
  * Names that would reach an object's prototype when used as a property key. Untrusted JSON may carry them
@@ -54,3 +54,6 @@ export const attributesSchema = () =>
     safeKey(64),
     z.string().check(z.maxLength(512), z.refine((value) => !hasControlCharacters(value), 'must not contain control characters or line breaks')),
   );
+
+/** E.164 numbers only: "+" and 8–15 digits. */
+export const isE164 = (value: string) => /^\+[1-9]\d{7,14}$/.test(value);

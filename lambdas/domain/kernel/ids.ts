@@ -26,3 +26,6 @@ export function newId(now = new Date()): string {
 export function idFromKey(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('base64url').replace(/[-_]/g, '0').slice(0, 24).toLowerCase();
 }
+
+/** Ids this service issues; anything else cannot name a stored item, so it is not looked up. */
+export const isWellFormedId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);

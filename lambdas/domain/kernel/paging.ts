@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import './zod';
 
 /** `limit` (1–100, default 25) and the opaque `cursor` of every paginated listing. */
 export const PageQuerySchema = z.object({

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { alertEmail } from '../../views/messages';
+import type { AlertPublisher, EmailSender } from '../kernel/senders';
 import { alertMessage, openCase, type AlertCase, type NotificationChannel } from './alerts';
-import type { AlertPublisher, EmailSender, FeedbackStore } from '../ports';
+import type { CaseMessages, CaseStore } from './ports';
 import type { SurveyResponse } from '../surveys/response';
 import { step } from './processing-steps';
 import type { Survey } from '../surveys/survey';
 import { caseLinkToken } from '../kernel/tokens';
 
 export interface AlertingDeps {
-  readonly store: FeedbackStore;
+  readonly cases: CaseStore;
   readonly email: EmailSender;
+  readonly messages: Pick<CaseMessages, 'alertEmail'>;
   readonly publisher: AlertPublisher;
   readonly publicUrl: string;
   /** Signs the case link in the owner's e-mail. */
@@ -45,7 +46,7 @@ async function markSent(deps: AlertingDeps, alertId: string, channel: Notificati
   const first = deps.markRetryDelayMs ?? 250;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.store.markAlertNotified(alertId, channel);
+      return await deps.cases.markAlertNotified(alertId, channel);
     } catch (error) {
       if (attempt >= 5) throw error;
       await new Promise((resolve) => setTimeout(resolve, first * 2 ** attempt));
@@ -69,8 +70,8 @@ export function caseUrl(deps: Pick<AlertingDeps, 'publicUrl' | 'tokenSecret' | '
 export async function alertOnResponse(deps: AlertingDeps, survey: Survey, response: SurveyResponse): Promise<AlertOutcome> {
   const candidate = openCase(survey, response, deps.now);
   if (!candidate) return 'no-alert';
-  const outcome = await step('case', () => deps.store.putAlert(candidate));
-  const alert: AlertCase | undefined = outcome === 'created' ? candidate : await step('case', () => deps.store.getAlert(candidate.id));
+  const outcome = await step('case', () => deps.cases.putAlert(candidate));
+  const alert: AlertCase | undefined = outcome === 'created' ? candidate : await step('case', () => deps.cases.getAlert(candidate.id));
   if (!alert) throw new Error(`alert ${candidate.id} vanished between write and read`);
   const link = caseUrl(deps, alert);
   // Integrations get the admin API's address of the response; only the owner's e-mail carries the signed link.
@@ -79,18 +80,18 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
   const claimant = randomUUID();
   const notify = async (channel: NotificationChannel, send: () => Promise<void>): Promise<boolean> => {
     if (alert.notifications[channel] === 'sent') return false;
-    const release = () => deps.store.releaseAlertNotification(alert.id, channel, claimant).catch(() => undefined);
+    const release = () => deps.cases.releaseAlertNotification(alert.id, channel, claimant).catch(() => undefined);
     return step(channel, async () => {
       let claimed: boolean;
       try {
-        claimed = await deps.store.claimAlertNotification(alert.id, channel, claimant, deps.now, deps.notificationLeaseMs ?? NOTIFICATION_LEASE_MS);
+        claimed = await deps.cases.claimAlertNotification(alert.id, channel, claimant, deps.now, deps.notificationLeaseMs ?? NOTIFICATION_LEASE_MS);
       } catch (error) {
         // The claim may have been written before the failure: give it back rather than wait for the lease.
         await release();
         throw error;
       }
       if (!claimed) {
-        const current = await deps.store.getAlert(alert.id);
+        const current = await deps.cases.getAlert(alert.id);
         if (current?.notifications[channel] === 'sent') return false;
         throw new NotificationInProgress(alert.id, channel);
       }
@@ -105,7 +106,7 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
       return true;
     });
   };
-  const emailed = await notify('email', () => deps.email.send(alertEmail(alert, link)));
+  const emailed = await notify('email', () => deps.email.send(deps.messages.alertEmail(alert, link)));
   const published = await notify('sns', () =>
     deps.publisher.publish(alertMessage(alert, responseUrl), {
       severity: alert.severity,

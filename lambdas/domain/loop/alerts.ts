@@ -1,6 +1,7 @@
 import { commentOf, type SurveyResponse } from '../surveys/response';
 import { describe, matchingRules } from './alert-rules';
-import { scoreResponse, worstSeverity, type ResponseScores, type Severity } from '../scoring/scoring';
+import { scoreResponse, worstSeverity } from '../scoring/scoring';
+import type { ResponseScores, Severity } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
 
 export type CaseStatus = 'open' | 'acknowledged' | 'resolved' | 'escalated';

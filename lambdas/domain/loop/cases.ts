@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../kernel/zod';
 import type { AlertCase, CaseStatus } from './alerts';
 import { DomainError } from '../kernel/errors';
 import { externalId } from '../kernel/identifiers';
-import { SEVERITIES } from '../scoring/scoring';
-import { escapeHtml } from '../../views/html';
-import type { AlertPublisher, EmailMessage, EmailSender, FeedbackStore } from '../ports';
+import { SEVERITIES } from '../surveys/scores';
+import type { AlertPublisher, EmailSender } from '../kernel/senders';
+import type { CaseMessages, CaseStore } from './ports';
 
 /** Why a case was closed, for reports on what the loop fixes. */
 export const RESOLUTION_CODES = ['resolved-with-customer', 'compensated', 'process-fixed', 'no-action-needed', 'could-not-reach', 'duplicate'] as const;
@@ -103,7 +103,7 @@ export function escalate(kase: AlertCase, escalation: { level: 1 | 2; reason: st
 }
 
 export interface CaseDeps {
-  readonly store: FeedbackStore;
+  readonly cases: CaseStore;
   readonly now: Date;
 }
 
@@ -116,11 +116,11 @@ const notFoundCase = () => new DomainError(404, 'not_found', 'case was not found
  */
 export async function actOnCase(deps: CaseDeps, id: string, action: CaseAction, by: string): Promise<AlertCase> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const kase = await deps.store.getAlert(id);
+    const kase = await deps.cases.getAlert(id);
     if (!kase) throw notFoundCase();
     const after = applyCaseAction(kase, action, by, deps.now);
     const version = kase.version ?? 0;
-    if (await deps.store.saveCaseChange({ ...after, version: version + 1 }, version)) return { ...after, version: version + 1 };
+    if (await deps.cases.saveCaseChange({ ...after, version: version + 1 }, version)) return { ...after, version: version + 1 };
   }
   throw new DomainError(409, 'concurrent_change', 'the case changed while this was saved; reload it and try again', [{ field: 'caseId', message: 'changed meanwhile' }]);
 }
@@ -128,6 +128,7 @@ export async function actOnCase(deps: CaseDeps, id: string, action: CaseAction, 
 export interface EscalationDeps extends CaseDeps {
   readonly email: EmailSender;
   readonly publisher: AlertPublisher;
+  readonly messages: Pick<CaseMessages, 'escalationEmail'>;
   /** Signed case link for whoever receives the notice. */
   readonly caseLink: (kase: AlertCase, recipient: string) => string;
 }
@@ -142,9 +143,9 @@ export async function escalateDueCases(deps: EscalationDeps, limit = 200): Promi
   let escalated = 0;
   let notices = 0;
   const failed: string[] = [];
-  for (const id of await deps.store.listDueCases(deps.now.toISOString(), limit)) {
+  for (const id of await deps.cases.listDueCases(deps.now.toISOString(), limit)) {
     try {
-      let kase = await deps.store.getAlert(id);
+      let kase = await deps.cases.getAlert(id);
       if (!kase) continue;
       if (!kase.pendingNotice) {
         const due = dueEscalation(kase, deps.now);
@@ -152,34 +153,25 @@ export async function escalateDueCases(deps: EscalationDeps, limit = 200): Promi
         const to = kase.escalateTo ?? kase.owner;
         const version = kase.version ?? 0;
         const after = { ...escalate(kase, due, to, deps.now), version: version + 1 };
-        if (!(await deps.store.saveCaseChange(after, version))) continue;
+        if (!(await deps.cases.saveCaseChange(after, version))) continue;
         kase = after;
         escalated += 1;
       }
       const to = kase.escalateTo ?? kase.owner;
-      await deps.email.send(escalationEmail(kase, to, deps.caseLink(kase, to)));
+      await deps.email.send(deps.messages.escalationEmail(kase, to, deps.caseLink(kase, to)));
       await deps.publisher.publish(
         { type: 'cx.case.escalated', version: 1, caseId: kase.id, level: kase.pendingNotice, status: kase.status, owner: kase.owner, escalatedTo: to, severity: kase.severity, surveyId: kase.surveyId, touchpoint: kase.touchpoint, dueAt: kase.dueAt },
         { severity: kase.severity, touchpoint: kase.touchpoint, channel: kase.channel, surveyId: kase.surveyId },
       );
       const version = kase.version ?? 0;
       const { pendingNotice: _sent, ...noticeSent } = kase;
-      await deps.store.saveCaseChange({ ...noticeSent, version: version + 1 }, version);
+      await deps.cases.saveCaseChange({ ...noticeSent, version: version + 1 }, version);
       notices += 1;
     } catch {
       failed.push(id);
     }
   }
   return { escalated, notices, failed };
-}
-
-/** The notice of an escalation: which case, why, and the signed link to act on it. */
-export function escalationEmail(kase: AlertCase, to: string, link: string): EmailMessage {
-  const last = [...kase.history].reverse().find((h) => h.action === 'escalated');
-  const subject = `[ESCALATED L${kase.pendingNotice ?? kase.escalationLevel}] ${kase.severity} case at ${kase.touchpoint}: ${kase.surveyName}`;
-  const text = `Case ${kase.id} was escalated: ${last?.details ?? ''}\nOwner: ${kase.owner}\nStatus: ${kase.status}\nOpened: ${kase.createdAt}\n\nOpen the case: ${link}\n`;
-  const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><p>${escapeHtml(last?.details ?? '')}</p><p>Owner: ${escapeHtml(kase.owner)} · status ${escapeHtml(kase.status)}</p><p><a href="${escapeHtml(link)}">Open the case</a></p></div>`;
-  return { to, subject, text, html };
 }
 
 /** The query of a case listing (`GET /admin/cases`). */

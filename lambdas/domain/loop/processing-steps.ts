@@ -1,4 +1,4 @@
-import type { ProcessingFailure } from '../ports';
+import type { ProcessingFailure } from '../surveys/ports';
 
 /** Which step of processing a response failed, kept on the response until it succeeds. */
 export class ProcessingStepFailed extends Error {

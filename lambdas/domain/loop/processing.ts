@@ -1,12 +1,22 @@
-import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
-import type { ProcessingFailure } from '../ports';
+import { rememberContact } from '../people/contact-history';
 import { snapshotOf } from '../people/customers';
-import { rememberContact } from '../outreach/fatigue';
-import { ProcessingStepFailed, step } from './processing-steps';
-import { contactKeys } from '../outreach/suppression';
+import { contactKeys } from '../people/identities';
+import type { ContactHistoryStore, CustomerStore } from '../people/ports';
+import { scoreResponse } from '../scoring/scoring';
+import type { ProcessingFailure, ResponseStore, SurveyStore } from '../surveys/ports';
 import type { SurveyResponse } from '../surveys/response';
-import { scoreResponse, type ResponseScores } from '../scoring/scoring';
+import type { ResponseScores } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
+import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
+import { ProcessingStepFailed, step } from './processing-steps';
+
+/** What processing a response reads and writes besides its case: the response, the customer, their contact history. */
+export interface ProcessingDeps extends AlertingDeps {
+  readonly responses: Pick<ResponseStore, 'getResponse' | 'completeProcessing' | 'recordProcessingFailure' | 'listPendingResponses'>;
+  readonly surveys: Pick<SurveyStore, 'getSurvey'>;
+  readonly customers: Pick<CustomerStore, 'getCustomer' | 'addToCustomerTimeline'>;
+  readonly contacts: Pick<ContactHistoryStore, 'recordContact'>;
+}
 
 export interface ProcessingResult {
   readonly scores: ResponseScores;
@@ -20,25 +30,25 @@ export interface ProcessingResult {
  * scores computed once, the case and its notifications (idempotent), then scores saved together with the
  * end of the response's pending state. Anything that fails leaves the response pending for a retry.
  */
-export async function processResponse(deps: AlertingDeps, survey: Survey, response: SurveyResponse): Promise<ProcessingResult> {
+export async function processResponse(deps: ProcessingDeps, survey: Survey, response: SurveyResponse): Promise<ProcessingResult> {
   const scores = await step('scoring', async () => scoreResponse(survey, response.answers, response.revision));
   const customerId = response.customerId;
-  const profile = customerId ? snapshotOf(await step('profile', () => deps.store.getCustomer(customerId)), deps.now) : undefined;
+  const profile = customerId ? snapshotOf(await step('profile', () => deps.customers.getCustomer(customerId)), deps.now) : undefined;
   const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) });
   if (customerId) {
     // Pointers keyed by the answer time, so a retry writes the same ones.
     await step('timeline', async () => {
       // Pointers expire with the response under the survey's retention, so no trace of it outlives it.
-      await deps.store.addToCustomerTimeline(customerId, 'RESPONSE', response.submittedAt, response.id, response.expiresAt);
-      if (alert !== 'no-alert') await deps.store.addToCustomerTimeline(customerId, 'CASE', response.submittedAt, response.id, response.expiresAt);
+      await deps.customers.addToCustomerTimeline(customerId, 'RESPONSE', response.submittedAt, response.id, response.expiresAt);
+      if (alert !== 'no-alert') await deps.customers.addToCustomerTimeline(customerId, 'CASE', response.submittedAt, response.id, response.expiresAt);
     });
   }
   // Whether a case was opened travels with the scores, so the response's stream image says so (aggregates count it).
   const stored: ResponseScores = alert === 'no-alert' ? scores : { ...scores, caseOpened: true };
-  const completed = await step('completion', () => deps.store.completeProcessing(response.id, stored, profile));
+  const completed = await step('completion', () => deps.responses.completeProcessing(response.id, stored, profile));
   // For contact-fatigue rules ("answered in the last M days"): the person's every identity.
   const who = { email: response.contact?.email, phone: response.contact?.phone, customerId: response.customerId };
-  if (completed) await rememberContact(deps.store, contactKeys(deps.tokenSecret, who), 'answered', response.submittedAt);
+  if (completed) await rememberContact(deps.contacts, contactKeys(deps.tokenSecret, who), 'answered', response.submittedAt);
   return { scores: stored, alert, completed };
 }
 
@@ -63,21 +73,21 @@ export interface SweepReport {
  * run beside it.
  */
 export async function sweepPending(
-  deps: AlertingDeps,
+  deps: ProcessingDeps,
   options: { readonly olderThanMs: number; readonly limit: number; readonly onFailure?: (responseId: string, error: unknown) => void },
 ): Promise<SweepReport> {
   const before = new Date(deps.now.getTime() - options.olderThanMs).toISOString();
-  const ids = await deps.store.listPendingResponses(before, options.limit);
+  const ids = await deps.responses.listPendingResponses(before, options.limit);
   let completed = 0;
   let superseded = 0;
   let alerts = 0;
   const failed: SweepReport['failed'][number][] = [];
   const surveys = new Map<string, Survey | undefined>();
   for (const id of ids) {
-    const response = await deps.store.getResponse(id);
+    const response = await deps.responses.getResponse(id);
     if (!response) continue;
     try {
-      if (!surveys.has(response.surveyId)) surveys.set(response.surveyId, await deps.store.getSurvey(response.surveyId));
+      if (!surveys.has(response.surveyId)) surveys.set(response.surveyId, await deps.surveys.getSurvey(response.surveyId));
       const survey = surveys.get(response.surveyId);
       if (!survey) throw new ProcessingStepFailed('survey', new Error(`survey ${response.surveyId} does not exist`));
       const result = await processResponse(deps, survey, response);
@@ -88,7 +98,7 @@ export async function sweepPending(
       const failure = failureOf(error, deps.now);
       options.onFailure?.(id, error);
       failed.push({ responseId: id, step: failure.step, message: failure.message });
-      await deps.store.recordProcessingFailure(id, response.revision, failure).catch(() => undefined);
+      await deps.responses.recordProcessingFailure(id, response.revision, failure).catch(() => undefined);
     }
   }
   return { found: ids.length, completed, superseded, alerts, failed };

@@ -1,5 +1,6 @@
 import { DomainError } from '../kernel/errors';
-import type { FeedbackStore, Invitation } from '../ports';
+import type { ResponseStore, SurveyStore } from '../surveys/ports';
+import type { Invitation, InvitationStore } from './ports';
 import { parseAnswers, type SurveyResponse } from '../surveys/response';
 import { keyedResponseId, loadSurvey, recordResponse } from '../intake/submissions';
 import { headlineQuestion, numericRange, type Question, type Survey } from '../surveys/survey';
@@ -14,9 +15,9 @@ export interface ResolvedLink {
 }
 
 /** Verifies a link token and finds what it points at; a token for another contact or survey is refused. */
-export async function resolveLink(store: FeedbackStore, secret: string, token: string, now: Date): Promise<ResolvedLink> {
+export async function resolveLink(stores: { readonly invitations: Pick<InvitationStore, 'getInvitation'>; readonly surveys: Pick<SurveyStore, 'getSurvey'> }, secret: string, token: string, now: Date): Promise<ResolvedLink> {
   const claims = verifyLinkToken(secret, token, now);
-  const invitation = await store.getInvitation(claims.invitationId);
+  const invitation = await stores.invitations.getInvitation(claims.invitationId);
   if (!invitation) {
     // The table's TTL removed it: the link outlived its invitation.
     throw new DomainError(410, 'link_expired', 'this survey link has expired', [{ field: 'token', message: 'invitation no longer exists' }]);
@@ -25,7 +26,7 @@ export async function resolveLink(store: FeedbackStore, secret: string, token: s
   if (invitation.surveyId !== claims.surveyId || fingerprint !== claims.contact) {
     throw new DomainError(400, 'invalid_token', 'this link is not valid', [{ field: 'token', message: 'does not match its invitation' }]);
   }
-  const survey = await loadSurvey(store, claims.surveyId);
+  const survey = await loadSurvey(stores.surveys, claims.surveyId);
   const headline = headlineQuestion(survey);
   if (!headline) throw new DomainError(409, 'survey_changed', 'this survey no longer has a score question', []);
   return { survey, invitation, headline, responseId: keyedResponseId('email', survey.id, invitation.id) };
@@ -60,7 +61,7 @@ export type LinkAnswerOutcome = 'created' | 'completed' | 'exists';
  *   (a higher revision, so the stream re-scores it), and leaves a complete one unchanged.
  */
 export async function answerFromLink(
-  store: FeedbackStore,
+  stores: { readonly surveys: Pick<SurveyStore, 'getSurvey'>; readonly responses: Pick<ResponseStore, 'putResponse' | 'getResponse' | 'saveResponseRevision'> },
   link: ResolvedLink,
   answers: Record<string, unknown>,
   mode: 'confirm' | 'complete',
@@ -82,13 +83,13 @@ export async function answerFromLink(
     invitationId: invitation.id,
     idempotencyKey: invitation.id,
   };
-  const existing = await store.getResponse(responseId);
+  const existing = await stores.responses.getResponse(responseId);
   if (!existing) {
     const partial = mode === 'confirm';
-    const { outcome } = await recordResponse(store, { ...submission, answers: partial ? { [headline.id]: answers[headline.id] } : answers, partial }, now, survey);
+    const { outcome } = await recordResponse(stores, { ...submission, answers: partial ? { [headline.id]: answers[headline.id] } : answers, partial }, now, survey);
     return outcome === 'created' ? 'created' : 'exists';
   }
   if (mode === 'confirm' || existing.status !== 'partial') return 'exists';
   const completed: SurveyResponse = { ...existing, answers: parseAnswers(survey, answers), status: 'complete', revision: existing.revision + 1 };
-  return (await store.saveResponseRevision(completed)) === 'created' ? 'completed' : 'exists';
+  return (await stores.responses.saveResponseRevision(completed)) === 'created' ? 'completed' : 'exists';
 }

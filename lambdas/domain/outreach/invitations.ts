@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../kernel/zod';
 import { requireSomeDelivered, validationError } from '../kernel/errors';
 import { idFromKey, newId } from '../kernel/ids';
 import { attributesSchema, externalId, personName } from '../kernel/identifiers';
-import { invitationEmail } from '../../views/messages';
-import { fatigued, rememberContact } from './fatigue';
-import { contactKeys, isSuppressed, unsubscribeToken } from './suppression';
-import type { EmailSender, FeedbackStore, Invitation } from '../ports';
+import { rememberContact } from '../people/contact-history';
+import { contactKeys } from '../people/identities';
+import type { ContactHistoryStore, CustomerStore } from '../people/ports';
+import type { EmailSender } from '../kernel/senders';
+import { fatigued } from './fatigue';
+import type { FatigueSettingsStore, Invitation, InvitationMessages, InvitationStore, SuppressionStore } from './ports';
+import { isSuppressed, unsubscribeToken } from './suppression';
 import { headlineQuestion, type Survey } from '../surveys/survey';
 import { contactFingerprint, DEFAULT_TOKEN_TTL_DAYS, issueLinkToken } from '../kernel/tokens';
 
@@ -45,8 +48,14 @@ export interface InvitationResult {
 }
 
 export interface InvitationDeps {
-  readonly store: FeedbackStore;
+  readonly invitations: InvitationStore;
+  readonly suppressions: Pick<SuppressionStore, 'getSuppression'>;
+  readonly fatigueSettings: FatigueSettingsStore;
+  readonly contacts: ContactHistoryStore;
+  /** The customer's timeline, so that erasing them finds the invitations sent to them. */
+  readonly customers: Pick<CustomerStore, 'addToCustomerTimeline'>;
   readonly email: EmailSender;
+  readonly messages: InvitationMessages;
   readonly tokenSecret: string;
   readonly publicUrl: string;
   readonly now: Date;
@@ -78,7 +87,7 @@ export async function sendInvitations(
   const results: InvitationResult[] = [];
   for (const contact of request.contacts) {
     const who = { email: contact.email, ...(contact.customerId && { customerId: contact.customerId }) };
-    if (await isSuppressed(deps.store, deps.tokenSecret, who)) {
+    if (await isSuppressed(deps.suppressions, deps.tokenSecret, who)) {
       results.push({ invitationId: '', email: contact.email, status: 'suppressed', reason: 'unsubscribed' });
       continue;
     }
@@ -96,21 +105,21 @@ export async function sendInvitations(
     };
     const claimant = randomUUID();
     try {
-      const outcome = await deps.store.putInvitation(invitation);
+      const outcome = await deps.invitations.putInvitation(invitation);
       // So that erasing the customer finds the invitations sent to them.
-      if (outcome === 'created' && contact.customerId) await deps.store.addToCustomerTimeline(contact.customerId, 'INVITATION', invitation.createdAt, id);
-      const stored = outcome === 'created' ? invitation : await deps.store.getInvitation(id);
+      if (outcome === 'created' && contact.customerId) await deps.customers.addToCustomerTimeline(contact.customerId, 'INVITATION', invitation.createdAt, id);
+      const stored = outcome === 'created' ? invitation : await deps.invitations.getInvitation(id);
       if (stored?.sentAt) {
         results.push({ invitationId: id, email: contact.email, status: 'already-sent' });
         continue;
       }
-      const tired = await fatigued(deps.store, contactKeys(deps.tokenSecret, who), survey.fatigue, deps.now);
+      const tired = await fatigued({ settings: deps.fatigueSettings, contacts: deps.contacts }, contactKeys(deps.tokenSecret, who), survey.fatigue, deps.now);
       if (tired) {
         results.push({ invitationId: id, email: contact.email, status: 'suppressed', reason: tired });
         continue;
       }
-      if (!(await deps.store.claimInvitation(id, claimant, deps.now, INVITATION_LEASE_MS))) {
-        const current = await deps.store.getInvitation(id);
+      if (!(await deps.invitations.claimInvitation(id, claimant, deps.now, INVITATION_LEASE_MS))) {
+        const current = await deps.invitations.getInvitation(id);
         results.push({ invitationId: id, email: contact.email, status: current?.sentAt ? 'already-sent' : 'in-progress' });
         continue;
       }
@@ -123,14 +132,14 @@ export async function sendInvitations(
       const link = (score: number) => `${deps.publicUrl}/r/${token}?score=${score}`;
       try {
         const unsubscribe = `${deps.publicUrl}/u/${unsubscribeToken(deps.tokenSecret, who)}`;
-        await deps.email.send({ ...invitationEmail(survey, question, { email: contact.email, name: contact.name }, link, unsubscribe), invitationId: id });
+        await deps.email.send({ ...deps.messages.invitationEmail(survey, question, { email: contact.email, name: contact.name }, link, unsubscribe), invitationId: id });
       } catch (error) {
-        await deps.store.releaseInvitation(id, claimant).catch(() => undefined);
+        await deps.invitations.releaseInvitation(id, claimant).catch(() => undefined);
         throw error;
       }
       // The e-mail went out whatever happens to this record; a failed mark only reopens the send after the lease.
-      await deps.store.markInvitationSent(id, deps.now.toISOString()).catch((error) => deps.onFailure?.(contact.email, error));
-      await rememberContact(deps.store, contactKeys(deps.tokenSecret, who), 'invited', deps.now.toISOString());
+      await deps.invitations.markInvitationSent(id, deps.now.toISOString()).catch((error) => deps.onFailure?.(contact.email, error));
+      await rememberContact(deps.contacts, contactKeys(deps.tokenSecret, who), 'invited', deps.now.toISOString());
       results.push({ invitationId: id, email: contact.email, status: 'sent' });
     } catch (error) {
       deps.onFailure?.(contact.email, error);

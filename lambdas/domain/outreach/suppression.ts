@@ -1,25 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../kernel/errors';
-import type { FeedbackStore } from '../ports';
-
-/**
- * A person as the table knows them for suppression and contact fatigue: keyed hashes of their e-mail
- * address, phone number and customer id, enough to recognise them on any channel, useless to anyone
- * reading the table.
- */
-export type SuppressionIdentity = { readonly email?: string; readonly phone?: string; readonly customerId?: string };
-
-export function contactKeys(secret: string, who: SuppressionIdentity): string[] {
-  const key = (kind: string, value: string) => createHmac('sha256', secret).update(`suppression:${kind}:${value}`).digest('base64url').slice(0, 32);
-  return [
-    ...(who.email ? [key('email', who.email.trim().toLowerCase())] : []),
-    ...(who.phone ? [key('phone', who.phone)] : []),
-    ...(who.customerId ? [key('customer', who.customerId)] : []),
-  ];
-}
+import { contactKeys, type SuppressionIdentity } from '../people/identities';
+import type { SuppressionStore } from './ports';
 
 /** True when any of the person's identities is suppressed. */
-export async function isSuppressed(store: Pick<FeedbackStore, 'getSuppression'>, secret: string, who: SuppressionIdentity): Promise<boolean> {
+export async function isSuppressed(store: Pick<SuppressionStore, 'getSuppression'>, secret: string, who: SuppressionIdentity): Promise<boolean> {
   for (const key of contactKeys(secret, who)) if (await store.getSuppression(key)) return true;
   return false;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyLookup, ApiKeyRecord, FeedbackStore } from '../ports';
+import type { ApiKeyLookup, ApiKeyRecord, ApiKeyStore } from './ports';
 import type { KeyScope, Role } from './roles';
 
 export const API_KEY_PREFIX = 'cxk_';
@@ -19,7 +19,7 @@ export interface ApiKeySpec {
 }
 
 /** Creates a key record (a bare name makes an admin key) and returns the plain key once. */
-export async function createApiKey(store: FeedbackStore, spec: string | ApiKeySpec, now: Date, key = generateApiKey()): Promise<{ key: string; record: ApiKeyRecord }> {
+export async function createApiKey(store: Pick<ApiKeyStore, 'putApiKey'>, spec: string | ApiKeySpec, now: Date, key = generateApiKey()): Promise<{ key: string; record: ApiKeyRecord }> {
   const { name, role = 'admin', scope } = typeof spec === 'string' ? { name: spec } : spec;
   const keyHash = hashApiKey(key);
   const record: ApiKeyRecord = { keyHash, keyId: keyIdOf(keyHash), name, role, ...(scope && { scope }), createdAt: now.toISOString() };

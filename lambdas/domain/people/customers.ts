@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../kernel/zod';
 import { DomainError } from '../kernel/errors';
-import { externalId, personName } from '../kernel/identifiers';
-import { isE164 } from '../outreach/phone/ports';
+import { externalId, isE164, personName } from '../kernel/identifiers';
 
 /**
  * A customer as the CRM knows them: who they are, their segment and value, their contract and their last

@@ -1,29 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { FeedbackStore } from '../ports';
-import { contactKeys } from '../outreach/suppression';
-
-/** Where an erasure deletes: items by key, and the customer's own partition. */
-export interface ErasureStore {
-  /** Every item of the customer's partition (profile and timeline pointers), as sort key and pointed-at id. */
-  customerItems(customerId: string): Promise<{ readonly sk: string; readonly itemId?: string }[]>;
-  deleteItem(pk: string, sk: string): Promise<boolean>;
-  putAudit(record: ErasureAudit): Promise<void>;
-  listAudit(month: string): Promise<ErasureAudit[]>;
-}
-
-/** What an erasure leaves behind: who erased how much of whom (as a keyed hash), and when. No personal data. */
-export interface ErasureAudit {
-  readonly auditId: string;
-  readonly at: string;
-  readonly action: 'erase-customer';
-  /** The operator: the API key's name. */
-  readonly by: string;
-  /** HMAC of the customer id: the same person gives the same subject, nobody can read it back. */
-  readonly subject: string;
-  readonly erased: Readonly<Record<ErasedKind, number>>;
-}
-
-export type ErasedKind = 'profile' | 'responses' | 'cases' | 'invitations' | 'conversations' | 'phoneMappings' | 'contactHistory' | 'timeline';
+import { contactKeys } from './identities';
+import type { CustomerStore, ErasedKind, ErasureAudit, ErasureStore } from './ports';
 
 export const erasureSubject = (secret: string, customerId: string) => createHmac('sha256', secret).update(`erasure:${customerId}`).digest('base64url').slice(0, 32);
 
@@ -34,7 +11,7 @@ export const erasureSubject = (secret: string, customerId: string) => createHmac
  * anonymous counts (the stream's deletions are not counted back). Safe to repeat: a second run finds nothing.
  */
 export async function eraseCustomer(
-  deps: { readonly store: Pick<FeedbackStore, 'getCustomer' | 'getResponse'>; readonly erasure: ErasureStore; readonly tokenSecret: string },
+  deps: { readonly customers: Pick<CustomerStore, 'getCustomer'>; readonly erasure: ErasureStore; readonly tokenSecret: string },
   customerId: string,
   by: string,
   now: Date,
@@ -43,16 +20,16 @@ export async function eraseCustomer(
   const count = async (kind: ErasedKind, pk: string, sk = 'META') => {
     if (await deps.erasure.deleteItem(pk, sk)) erased[kind] += 1;
   };
-  const profile = await deps.store.getCustomer(customerId);
+  const profile = await deps.customers.getCustomer(customerId);
   const emails = new Set<string>(profile?.email ? [profile.email.toLowerCase()] : []);
   const phones = new Set<string>(profile?.phone ? [profile.phone] : []);
   const items = await deps.erasure.customerItems(customerId);
   for (const item of items) {
     if (!item.itemId) continue;
     if (item.sk.startsWith('RESPONSE#')) {
-      const response = await deps.store.getResponse(item.itemId);
-      if (response?.contact?.email) emails.add(response.contact.email.toLowerCase());
-      if (response?.contact?.phone) phones.add(response.contact.phone);
+      const contact = await deps.erasure.responseContact(item.itemId);
+      if (contact?.email) emails.add(contact.email.toLowerCase());
+      if (contact?.phone) phones.add(contact.phone);
       await count('responses', `RESPONSE#${item.itemId}`);
     } else if (item.sk.startsWith('CASE#')) {
       await count('cases', `ALERT#${item.itemId}`);

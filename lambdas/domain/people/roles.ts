@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../kernel/zod';
 import type { ApiKeyRole } from '../../pipeline';
 import { externalId } from '../kernel/identifiers';
 

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
+import '../kernel/zod';
 import { validationError, type ErrorDetail } from '../kernel/errors';
 import { attributesSchema, externalId, isSafeKey, safeKey } from '../kernel/identifiers';
 import { numericRange, type Question, type Survey } from './survey';
-import type { ResponseScores } from '../scoring/scoring';
+import type { ResponseScores } from './scores';
 import type { ProfileSnapshot } from '../people/customers';
 
 /** Where an answer came from. `face-to-face` (tablet, kiosk, paper) and `direct-mail` arrive by import. */

@@ -1,18 +1,12 @@
 import * as z from 'zod/mini';
-import '../../shared/zod';
-import type { AlertRuleSet } from '../loop/alert-rules';
-import { FatigueRulesSchema } from '../outreach/fatigue';
+import '../kernel/zod';
 import { isSafeKey } from '../kernel/identifiers';
+import type { AlertRuleSet } from './alert-rules';
+import { LOYALTY_DIMENSIONS } from './scores';
 
 export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'yesno', 'choice', 'text'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
-/**
- * Loyalty has three parts; a question can measure one of them. `retention` is reluctance to switch,
- * phrased so that a high answer means "I would stay".
- */
-export const LOYALTY_DIMENSIONS = ['recommend', 'repurchase', 'retention'] as const;
-export type LoyaltyDimension = (typeof LOYALTY_DIMENSIONS)[number];
 
 /** Inclusive score range of the numeric question types. */
 export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces: { min: 1, max: 7 } } as const;
@@ -62,6 +56,19 @@ export const AlertSettingsSchema = z.object({
   escalateTo: z.optional(z.email()),
 }).check(z.refine((a) => a.acknowledgeHours <= a.slaHours, { path: ['acknowledgeHours'], message: 'must be at most slaHours' }));
 export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
+
+/**
+ * Contact-fatigue rules: no invitation when the person was invited in the last `invitedWithinDays` days on
+ * any channel, or answered in the last `answeredWithinDays` days, or already got `maxPerQuarter`
+ * invitations in the last 90 days. Set globally (admin API) and per survey (`fatigue`), the survey's own
+ * values winning field by field.
+ */
+export const FatigueRulesSchema = z.strictObject({
+  invitedWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
+  answeredWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
+  maxPerQuarter: z.optional(z.number().check(z.int(), z.gte(1), z.lte(90))),
+});
+export type FatigueRules = z.infer<typeof FatigueRulesSchema>;
 
 /** What `POST /admin/surveys` accepts. */
 export const SurveyInputSchema = z.strictObject({

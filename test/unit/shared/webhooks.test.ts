@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { mockClient } from 'aws-sdk-client-mock';
 import { vonageJwt, twilioSignature } from '../../../local/signing';
 import { e164, signedUrl, verifyTwilioRequest, verifyVonageRequest } from '../../../lambdas/shared/webhooks';
-import { DynamoReplayGuard } from '../../../lambdas/adapters/dynamo-replay-guard';
+import { DynamoReplayGuard } from '../../../lambdas/adapters/dynamodb/replay-guard';
 import { handler as vonageVoice } from '../../../lambdas/handlers/vonage-voice';
 import type { ReplayGuard } from '../../../lambdas/domain/outreach/phone/ports';
 import { DomainError } from '../../../lambdas/domain/kernel/errors';

@@ -1,16 +1,28 @@
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/loop/alerts';
-import type { AlertRuleSet } from '../../../lambdas/domain/loop/alert-rules';
-import type { ContactHistory, FatigueRules } from '../../../lambdas/domain/outreach/fatigue';
+import type { AlertRuleSet } from '../../../lambdas/domain/surveys/alert-rules';
+import type { ContactHistory } from '../../../lambdas/domain/people/ports';
+import type { FatigueRules } from '../../../lambdas/domain/surveys/survey';
 import type { CustomerProfile, ProfileSnapshot } from '../../../lambdas/domain/people/customers';
 import { nextDeadline } from '../../../lambdas/domain/loop/cases';
 import { seesCase, type KeyScope } from '../../../lambdas/domain/people/roles';
-import type { TimelineKind, ApiKeyRecord, CaseFilter, FeedbackStore, Invitation, Page, PageRequest, ProcessingFailure, PutOutcome } from '../../../lambdas/domain/ports';
+import type { ApiKeyRecord, ApiKeyStore, ContactHistoryStore, CustomerStore, TimelineKind } from '../../../lambdas/domain/people/ports';
+import type { CaseFilter, CaseStore } from '../../../lambdas/domain/loop/ports';
+import type { FatigueSettingsStore, Invitation, InvitationStore, SuppressionStore } from '../../../lambdas/domain/outreach/ports';
+import type { Page, PageRequest, PutOutcome } from '../../../lambdas/domain/kernel/store';
+import type { ProcessingFailure, ResponseStore, SurveyStore } from '../../../lambdas/domain/surveys/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/surveys/response';
-import type { ResponseScores } from '../../../lambdas/domain/scoring/scoring';
+import type { ResponseScores } from '../../../lambdas/domain/surveys/scores';
 import type { Survey } from '../../../lambdas/domain/surveys/survey';
 
-/** In-memory FeedbackStore for domain unit tests: same conditional-put semantics as the DynamoDB store. */
-export class MemoryStore implements FeedbackStore {
+/** Every store port in memory, for domain unit tests: the same conditional-write semantics as the DynamoDB stores. */
+export class MemoryStore
+  implements SurveyStore, ResponseStore, CaseStore, InvitationStore, SuppressionStore, FatigueSettingsStore, CustomerStore, ContactHistoryStore, ApiKeyStore
+{
+  /** This store as each named port a domain function takes (`{ ...store.ports, email, now }`). */
+  get ports() {
+    return { surveys: this, responses: this, cases: this, invitations: this, suppressions: this, fatigueSettings: this, customers: this, contacts: this, apiKeys: this } as const;
+  }
+
   readonly surveys = new Map<string, Survey>();
   readonly responses = new Map<string, SurveyResponse>();
   readonly alerts = new Map<string, AlertCase>();

@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
-import { smsText, twilioSmsTwiml, twilioVoiceTwiml, vonageNcco } from '../../../lambdas/views/phone';
+import { twilioSmsTwiml, twilioVoiceTwiml, vonageNcco } from '../../../lambdas/views/phone';
+import { smsText } from '../../../lambdas/domain/outreach/phone/sms-text';
 import { survey } from '../support/fixtures';
 
 const parse = (text: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(text);

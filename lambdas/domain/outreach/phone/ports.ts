@@ -45,6 +45,3 @@ export interface ReplayGuard {
   /** True the first time `id` is presented; false when it was seen before (a replay). Kept until `expiresAt`. */
   firstUse(id: string, expiresAt: Date): Promise<boolean>;
 }
-
-/** E.164 numbers only: "+" and 8–15 digits. */
-export const isE164 = (value: string) => /^\+[1-9]\d{7,14}$/.test(value);

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import '../../../shared/zod';
+import '../../kernel/zod';
 import { requireSomeDelivered } from '../../kernel/errors';
 import { idFromKey, newId } from '../../kernel/ids';
-import { externalId } from '../../kernel/identifiers';
+import { externalId, isE164 } from '../../kernel/identifiers';
 import type { Survey } from '../../surveys/survey';
 import { startConversation, turnOf } from './conversation';
 import type { PhoneStore } from './ports';
-import { isE164 } from './ports';
-import { smsText } from '../../../views/phone';
+import { smsText } from './sms-text';
 
 export interface SmsSender {
   /** Returns the provider's message id. */

@@ -1,12 +1,12 @@
-import type { FeedbackStore } from '../../ports';
 import { loadSurvey } from '../../intake/submissions';
+import type { SurveyStore } from '../../surveys/ports';
 import type { Survey } from '../../surveys/survey';
 import type { PhoneInput } from './answers';
 import { applyInput, endConversation, responseOf, startConversation, turnOf, type Conversation, type Turn } from './conversation';
 import type { PhoneStore } from './ports';
 
 export interface PhoneDeps {
-  readonly store: FeedbackStore;
+  readonly surveys: Pick<SurveyStore, 'getSurvey'>;
   readonly phones: PhoneStore;
   readonly now: Date;
 }
@@ -38,7 +38,7 @@ export interface ConversationState {
 /** The survey a new call or text is for: explicit, or routed from the called number. */
 async function surveyFor(deps: PhoneDeps, start: ConversationStart): Promise<Survey | undefined> {
   const surveyId = start.surveyId ?? (start.calledNumber ? (await deps.phones.getRoute(start.calledNumber))?.surveyId : undefined);
-  return surveyId ? loadSurvey(deps.store, surveyId) : undefined;
+  return surveyId ? loadSurvey(deps.surveys, surveyId) : undefined;
 }
 
 /** Position marker of the current question, carried in IVR callback URLs. */
@@ -57,14 +57,14 @@ export async function converse(
   const existing = await deps.phones.getConversation(start.id);
   if (existing && existing.status !== 'active') {
     // Finished: never a second, ownerless response. A retry of the step that finished it gets the same goodbye.
-    const survey = await loadSurvey(deps.store, existing.surveyId);
+    const survey = await loadSurvey(deps.surveys, existing.surveyId);
     const retry = input !== undefined && existing.steps.includes(input.step);
     return { survey, conversation: existing, turn: turnOf(survey, existing), started: false, over: !retry };
   }
   let survey: Survey | undefined;
   let conversation: Conversation;
   if (existing) {
-    survey = await loadSurvey(deps.store, existing.surveyId);
+    survey = await loadSurvey(deps.surveys, existing.surveyId);
     conversation = existing;
   } else {
     survey = await surveyFor(deps, start);

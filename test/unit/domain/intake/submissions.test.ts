@@ -5,7 +5,7 @@ import { NOW, survey } from '../../support/fixtures';
 async function record(answers: Record<string, unknown>, extra: { customerId?: string; contact?: { email: string } } = {}) {
   const store = new MemoryStore();
   await store.putSurvey(survey());
-  const { response } = await recordResponse(store, { surveyId: 'srv1', channel: 'web', answers, ...extra }, NOW);
+  const { response } = await recordResponse(store.ports, { surveyId: 'srv1', channel: 'web', answers, ...extra }, NOW);
   return { store, stored: store.responses.get(response.id)! };
 }
 

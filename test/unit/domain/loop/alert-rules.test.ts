@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { AlertRulesRequestSchema, ConditionSchema, holds, setAlertRules, type Condition, type RuleContext } from '../../../../lambdas/domain/loop/alert-rules';
+import { holds, setAlertRules, type RuleContext } from '../../../../lambdas/domain/loop/alert-rules';
+import { AlertRulesRequestSchema, ConditionSchema, type Condition } from '../../../../lambdas/domain/surveys/alert-rules';
 import { openCase } from '../../../../lambdas/domain/loop/alerts';
 import { scoreResponse } from '../../../../lambdas/domain/scoring/scoring';
 import { MemoryStore } from '../../support/memory-store';

@@ -1,6 +1,7 @@
 import { alertOnResponse, NOTIFICATION_LEASE_MS } from '../../../../lambdas/domain/loop/alerting';
+import { caseMessages } from '../../../../lambdas/views/messages';
 import { verifyCaseLinkToken } from '../../../../lambdas/domain/kernel/tokens';
-import type { EmailMessage } from '../../../../lambdas/domain/ports';
+import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
 import { NOW, response, survey } from '../../support/fixtures';
 
@@ -10,7 +11,7 @@ function setup() {
   const published: { message: any; attributes: Record<string, string> }[] = [];
   const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
   const publisher = { publish: jest.fn(async (message: object, attributes: Record<string, string>) => void published.push({ message, attributes })) };
-  const deps = { store, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 'case-secret', markRetryDelayMs: 0, now: NOW };
+  const deps = { ...store.ports, messages: caseMessages, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 'case-secret', markRetryDelayMs: 0, now: NOW };
   return { store, mails, published, email, publisher, deps };
 }
 

@@ -1,6 +1,7 @@
 import { openCase } from '../../../../lambdas/domain/loop/alerts';
+import { caseMessages } from '../../../../lambdas/views/messages';
 import { actOnCase, applyCaseAction, CaseActionSchema, dueEscalation, escalateDueCases, nextDeadline, type CaseAction } from '../../../../lambdas/domain/loop/cases';
-import type { EmailMessage } from '../../../../lambdas/domain/ports';
+import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
 import { NOW, response, survey } from '../../support/fixtures';
 
@@ -53,12 +54,12 @@ describe('case lifecycle', () => {
     const store = new MemoryStore();
     await store.putAlert(opened());
     const [a, b] = await Promise.allSettled([
-      actOnCase({ store, now: hours(1) }, 'resp1', act('note', { note: 'first' }), 'a'),
-      actOnCase({ store, now: hours(1) }, 'resp1', act('note', { note: 'second' }), 'b'),
+      actOnCase({ cases: store, now: hours(1) }, 'resp1', act('note', { note: 'first' }), 'a'),
+      actOnCase({ cases: store, now: hours(1) }, 'resp1', act('note', { note: 'second' }), 'b'),
     ]);
     expect([a.status, b.status]).toEqual(['fulfilled', 'fulfilled']);
     expect(store.alerts.get('resp1')!.history.map((h) => h.note).filter(Boolean).sort()).toEqual(['first', 'second']);
-    await expect(actOnCase({ store, now: NOW }, 'nope', act('acknowledge'), 'a')).rejects.toMatchObject({ status: 404 });
+    await expect(actOnCase({ cases: store, now: NOW }, 'nope', act('acknowledge'), 'a')).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -69,7 +70,7 @@ describe('SLA escalation (fake clock)', () => {
     const published: Record<string, unknown>[] = [];
     const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
     const publisher = { publish: jest.fn(async (m: object) => void published.push(m as Record<string, unknown>)) };
-    const at = (h: number) => ({ store, email, publisher, now: hours(h), caseLink: (k: { id: string }, to: string) => `https://cx.example.org/c/${k.id}?for=${to}` });
+    const at = (h: number) => ({ cases: store, messages: caseMessages, email, publisher, now: hours(h), caseLink: (k: { id: string }, to: string) => `https://cx.example.org/c/${k.id}?for=${to}` });
     return { store, mails, published, email, at };
   }
 
@@ -83,7 +84,7 @@ describe('SLA escalation (fake clock)', () => {
     expect(published[0]).toMatchObject({ type: 'cx.case.escalated', level: 1, caseId: 'resp1' });
     expect(store.alerts.get('resp1')).toMatchObject({ status: 'escalated', escalationLevel: 1 });
     // Acknowledged late: the resolve deadline still holds.
-    await actOnCase({ store, now: hours(4) }, 'resp1', act('acknowledge'), 'owner:lead@example.com');
+    await actOnCase({ cases: store, now: hours(4) }, 'resp1', act('acknowledge'), 'owner:lead@example.com');
     expect(await escalateDueCases(at(25))).toMatchObject({ escalated: 1, notices: 1 });
     expect(await escalateDueCases(at(48))).toMatchObject({ escalated: 0, notices: 0 });
     expect(store.alerts.get('resp1')!.history.filter((h) => h.action === 'escalated').map((h) => h.details)).toEqual([
@@ -96,8 +97,8 @@ describe('SLA escalation (fake clock)', () => {
   it('never escalates a case acknowledged in time and resolved in time', async () => {
     const { store, mails, at } = setup();
     await store.putAlert(opened());
-    await actOnCase({ store, now: hours(1) }, 'resp1', act('acknowledge'), 'o');
-    await actOnCase({ store, now: hours(5) }, 'resp1', act('resolve', { resolution: 'resolved-with-customer' }), 'o');
+    await actOnCase({ cases: store, now: hours(1) }, 'resp1', act('acknowledge'), 'o');
+    await actOnCase({ cases: store, now: hours(5) }, 'resp1', act('resolve', { resolution: 'resolved-with-customer' }), 'o');
     expect(nextDeadline(store.alerts.get('resp1')!)).toBeUndefined();
     await escalateDueCases(at(100));
     expect(mails).toHaveLength(0);

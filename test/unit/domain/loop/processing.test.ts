@@ -1,5 +1,6 @@
 import { processResponse, sweepPending } from '../../../../lambdas/domain/loop/processing';
-import type { EmailMessage } from '../../../../lambdas/domain/ports';
+import { caseMessages } from '../../../../lambdas/views/messages';
+import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
 import { response, survey } from '../../support/fixtures';
 
@@ -8,7 +9,7 @@ function setup() {
   const mails: EmailMessage[] = [];
   const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
   const publisher = { publish: jest.fn(async () => undefined) };
-  const later = (minutes: number) => ({ store, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 's', now: new Date(Date.now() + minutes * 60_000) });
+  const later = (minutes: number) => ({ ...store.ports, messages: caseMessages, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 's', now: new Date(Date.now() + minutes * 60_000) });
   return { store, mails, email, publisher, later };
 }
 

@@ -9,7 +9,7 @@ describe('SES e-mail events', () => {
   const setup = async () => {
     const store = new MemoryStore();
     await store.putInvitation({ id: 'inv-1', surveyId: 's1', channel: 'email', contact: { email: 'ann@example.com' }, createdAt: NOW.toISOString(), expiresAt: 0 });
-    return { store, deps: { store, tokenSecret: 'secret' } };
+    return { store, deps: { ...store.ports, tokenSecret: 'secret' } };
   };
 
   it('notes a delivery once, with the provider\'s time', async () => {

@@ -1,6 +1,8 @@
-import { effectiveRules, fatigueReason, fatigued, mergeHistories } from '../../../../lambdas/domain/outreach/fatigue';
+import { effectiveRules, fatigueReason, fatigued } from '../../../../lambdas/domain/outreach/fatigue';
+import { invitationMessages } from '../../../../lambdas/views/messages';
+import { mergeHistories } from '../../../../lambdas/domain/people/contact-history';
 import { sendInvitations, InvitationRequestSchema } from '../../../../lambdas/domain/outreach/invitations';
-import { contactKeys } from '../../../../lambdas/domain/outreach/suppression';
+import { contactKeys } from '../../../../lambdas/domain/people/identities';
 import { MemoryStore } from '../../support/memory-store';
 import { NOW, survey } from '../../support/fixtures';
 
@@ -24,14 +26,14 @@ describe('contact-fatigue rules', () => {
   it('reads nothing when no rule is set', async () => {
     const store = new MemoryStore();
     const history = jest.spyOn(store, 'getContactHistory');
-    expect(await fatigued(store, ['k'], undefined, NOW)).toBeUndefined();
+    expect(await fatigued({ settings: store, contacts: store }, ['k'], undefined, NOW)).toBeUndefined();
     expect(history).not.toHaveBeenCalled();
   });
 
   it('e-mail invitations skip a person invited on another channel within the window, and remember each send', async () => {
     const store = new MemoryStore();
     store.fatigue = { invitedWithinDays: 30 };
-    const deps = { store, email: { send: jest.fn(async () => undefined) }, tokenSecret: 's', publicUrl: 'https://cx.example.org', now: NOW };
+    const deps = { ...store.ports, messages: invitationMessages, email: { send: jest.fn(async () => undefined) }, tokenSecret: 's', publicUrl: 'https://cx.example.org', now: NOW };
     // Texted five days ago, recorded under the customer id.
     const [customerKey] = contactKeys('s', { customerId: 'c-1' });
     await store.recordContact(customerKey, 'invited', daysAgo(5));

@@ -1,7 +1,8 @@
 import { DomainError } from '../../../../lambdas/domain/kernel/errors';
+import { invitationMessages } from '../../../../lambdas/views/messages';
 import { idFromKey } from '../../../../lambdas/domain/kernel/ids';
 import { INVITATION_LEASE_MS, InvitationRequestSchema, sendInvitations } from '../../../../lambdas/domain/outreach/invitations';
-import type { EmailMessage } from '../../../../lambdas/domain/ports';
+import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { verifyLinkToken } from '../../../../lambdas/domain/kernel/tokens';
 import { MemoryStore } from '../../support/memory-store';
 import { NOW, survey } from '../../support/fixtures';
@@ -12,7 +13,7 @@ function setup() {
   const store = new MemoryStore();
   const mails: EmailMessage[] = [];
   const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
-  return { store, mails, email, deps: { store, email, tokenSecret: SECRET, publicUrl: 'https://cx.example.org', now: NOW } };
+  return { store, mails, email, deps: { ...store.ports, messages: invitationMessages, email, tokenSecret: SECRET, publicUrl: 'https://cx.example.org', now: NOW } };
 }
 const request = (emails: string[]) => InvitationRequestSchema.parse({ contacts: emails.map((e) => ({ email: e, customerId: `c-${e[0]}` })) });
 

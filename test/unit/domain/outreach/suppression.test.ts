@@ -1,5 +1,6 @@
 import { caseLinkToken } from '../../../../lambdas/domain/kernel/tokens';
-import { isSuppressed, contactKeys, unsubscribeToken, verifyUnsubscribeToken } from '../../../../lambdas/domain/outreach/suppression';
+import { isSuppressed, unsubscribeToken, verifyUnsubscribeToken } from '../../../../lambdas/domain/outreach/suppression';
+import { contactKeys } from '../../../../lambdas/domain/people/identities';
 import { MemoryStore } from '../../support/memory-store';
 
 describe('suppression', () => {

@@ -1,10 +1,12 @@
-import { eraseCustomer, erasureSubject, type ErasureAudit, type ErasureStore } from '../../../../lambdas/domain/people/erasure';
-import { contactKeys } from '../../../../lambdas/domain/outreach/suppression';
+import { eraseCustomer, erasureSubject } from '../../../../lambdas/domain/people/erasure';
+import type { ErasureAudit, ErasureStore } from '../../../../lambdas/domain/people/ports';
+import { contactKeys } from '../../../../lambdas/domain/people/identities';
 import { MemoryStore } from '../../support/memory-store';
 import { NOW, response } from '../../support/fixtures';
 
 /** The table as erasure sees it: items by partition and sort key. */
 class MemoryErasure implements ErasureStore {
+  constructor(private readonly store: MemoryStore) {}
   readonly items = new Map<string, { pk: string; sk: string; itemId?: string }>();
   readonly audits: ErasureAudit[] = [];
   put(pk: string, sk = 'META', itemId?: string) {
@@ -14,6 +16,7 @@ class MemoryErasure implements ErasureStore {
   deleteItem = async (pk: string, sk: string) => this.items.delete(`${pk}|${sk}`);
   putAudit = async (record: ErasureAudit) => void this.audits.push(record);
   listAudit = async () => this.audits;
+  responseContact = async (id: string) => (await this.store.getResponse(id))?.contact;
 }
 
 describe('erasing a customer', () => {
@@ -21,7 +24,7 @@ describe('erasing a customer', () => {
     const store = new MemoryStore();
     await store.putCustomer({ customerId: 'c-1', email: 'Ann@Example.com', phone: '+14155550100', updatedAt: NOW.toISOString() } as never);
     await store.putResponse(response({ nps: 1 }, { id: 'r-1', customerId: 'c-1', contact: { email: 'ann.work@example.com' } }));
-    const erasure = new MemoryErasure();
+    const erasure = new MemoryErasure(store);
     erasure.put('CUSTOMER#c-1');
     erasure.put('CUSTOMER#c-1', 'RESPONSE#2026-11-24#r-1', 'r-1');
     erasure.put('CUSTOMER#c-1', 'CASE#2026-11-24#r-1', 'r-1');
@@ -32,14 +35,14 @@ describe('erasing a customer', () => {
     for (const key of contactKeys('secret', { email: 'ann.work@example.com' })) erasure.put(`CONTACT#${key}`);
     erasure.put('SUPPRESS#kept');
 
-    const audit = await eraseCustomer({ store, erasure, tokenSecret: 'secret' }, 'c-1', 'api-key:ops', NOW);
+    const audit = await eraseCustomer({ customers: store, erasure, tokenSecret: 'secret' }, 'c-1', 'api-key:ops', NOW);
     expect(audit.erased).toEqual({ profile: 1, responses: 1, cases: 1, invitations: 1, conversations: 1, phoneMappings: 1, contactHistory: 2, timeline: 3 });
     expect([...erasure.items.keys()]).toEqual(['SUPPRESS#kept|META']);
     expect(audit).toMatchObject({ by: 'api-key:ops', subject: erasureSubject('secret', 'c-1'), at: NOW.toISOString() });
     expect(JSON.stringify(audit)).not.toContain('c-1');
     expect(erasure.audits).toEqual([audit]);
 
-    const again = await eraseCustomer({ store, erasure, tokenSecret: 'secret' }, 'c-1', 'api-key:ops', NOW);
+    const again = await eraseCustomer({ customers: store, erasure, tokenSecret: 'secret' }, 'c-1', 'api-key:ops', NOW);
     expect(Object.values(again.erased).every((n) => n === 0)).toBe(true);
   });
 });

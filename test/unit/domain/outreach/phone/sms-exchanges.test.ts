@@ -60,7 +60,7 @@ describe('texts after the survey ended', () => {
     const { store, phones, sms } = setup();
     await sendSmsInvitations({ phones, sms, now: NOW }, survey(), request, 'batch-3');
     const start = { id: `sms#${PHONE}`, channel: 'sms' as const, responseKey: 'unused', callerNumber: PHONE };
-    const reply = (text: string, sid: string) => converse({ store, phones, now: NOW }, { ...start, responseKey: sid }, { value: { text }, step: sid });
+    const reply = (text: string, sid: string) => converse({ surveys: store, phones, now: NOW }, { ...start, responseKey: sid }, { value: { text }, step: sid });
     for (const [text, sid] of [['9', 'SM1'], ['4', 'SM2'], ['2', 'SM3'], ['fine', 'SM4']]) await reply(text, sid);
     expect(phones.conversations.get(`sms#${PHONE}`)!.status).toBe('ended');
     const versionAtEnd = phones.conversations.get(`sms#${PHONE}`)!.version;
@@ -82,7 +82,7 @@ describe('texts after the survey ended', () => {
   ] as const)('%s: a webhook after the call ended gets the goodbye and stores nothing', async (channel, id) => {
     const { store, phones } = setup();
     const start = { id, channel, responseKey: id.split('#')[1], surveyId: 'srv1', callerNumber: PHONE };
-    const deps = { store, phones, now: NOW };
+    const deps = { surveys: store, phones, now: NOW };
     await converse(deps, start);
     await converse(deps, start, { value: { digits: '3' }, step: '0.0', expectedStep: '0.0' });
     await endCall(deps, id);
@@ -100,14 +100,14 @@ describe('texts after the survey ended', () => {
   it('writes the response with the conversation, or neither when another delivery won', async () => {
     const { store, phones } = setup();
     const start = { id: 'voice-twilio#CA1', channel: 'voice-twilio' as const, responseKey: 'CA1', surveyId: 'srv1', callerNumber: PHONE };
-    await converse({ store, phones, now: NOW }, start);
+    await converse({ surveys: store, phones, now: NOW }, start);
     const saveTurn = jest.spyOn(phones, 'saveTurn').mockResolvedValueOnce(false);
-    await converse({ store, phones, now: NOW }, start, { value: { digits: '3' }, step: '0.0', expectedStep: '0.0' });
+    await converse({ surveys: store, phones, now: NOW }, start, { value: { digits: '3' }, step: '0.0', expectedStep: '0.0' });
     expect(saveTurn).toHaveBeenCalledWith(expect.objectContaining({ answers: { nps: 3 } }), expect.objectContaining({ answers: { nps: 3 }, revision: 1 }));
     expect(store.responses.size).toBe(0);
     // A re-asked question changes no answer, so no response write rides along.
     saveTurn.mockClear();
-    await converse({ store, phones, now: NOW }, start, { value: { digits: '42' }, step: '0.0b', expectedStep: '0.0' });
+    await converse({ surveys: store, phones, now: NOW }, start, { value: { digits: '42' }, step: '0.0b', expectedStep: '0.0' });
     expect(saveTurn).toHaveBeenLastCalledWith(expect.objectContaining({ attempts: 1 }), undefined);
   });
 });

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyLookup, ApiKeyRecord } from '../domain/ports';
-import { keys } from './dynamo-keys';
-import { documentClient, entityOf } from './dynamo-table';
+import type { ApiKeyLookup, ApiKeyRecord } from '../../domain/people/ports';
+import { keys } from './keys';
+import { documentClient, entityOf } from './table';
 
 /** The one read the authorizer makes: a key by its hash. Apart from the store, so the authorizer loads little. */
 export class DynamoApiKeyLookup implements ApiKeyLookup {

@@ -1,5 +1,5 @@
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ErasureAudit, ErasureStore } from '../domain/people/erasure';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ErasureAudit, ErasureStore } from '../../domain/people/ports';
 
 /** Erasure's deletes, and its audit trail by month (`AUDIT#<yyyy-mm>`). */
 export class DynamoErasure implements ErasureStore {
@@ -17,6 +17,11 @@ export class DynamoErasure implements ErasureStore {
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
+  }
+
+  async responseContact(responseId: string) {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `RESPONSE#${responseId}`, sk: 'META' }, ConsistentRead: true, ProjectionExpression: 'contact' }));
+    return out.Item?.contact as { email?: string; phone?: string } | undefined;
   }
 
   /** True when there was an item to delete. */

@@ -1,4 +1,4 @@
-import type { TimelineKind } from '../domain/ports';
+import type { TimelineKind } from '../../domain/people/ports';
 
 /** Unfinished responses spread over this many gsi2 partitions, so ingest never writes one hot index partition. */
 export const PENDING_SHARDS = 8;

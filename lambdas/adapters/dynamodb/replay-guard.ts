@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ReplayGuard } from '../domain/outreach/phone/ports';
-import { conditionally, documentClient } from './dynamo-table';
+import type { ReplayGuard } from '../../domain/outreach/phone/ports';
+import { conditionally, documentClient } from './table';
 
 /**
  * Token ids kept in the single table (`WEBHOOKJTI#<jti>` / `META`) with a conditional put, so two deliveries

@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SurveyResponse } from '../domain/surveys/response';
-import { responseItem } from './dynamo-store';
-import type { Conversation } from '../domain/outreach/phone/conversation';
-import type { PhoneContact, PhoneRoute, PhoneStore } from '../domain/outreach/phone/ports';
-import { conditionally, documentClient, entityOf } from './dynamo-table';
+import type { SurveyResponse } from '../../domain/surveys/response';
+import { responseItem } from './responses';
+import type { Conversation } from '../../domain/outreach/phone/conversation';
+import type { PhoneContact, PhoneRoute, PhoneStore } from '../../domain/outreach/phone/ports';
+import { conditionally, documentClient, entityOf } from './table';
 
 const keys = {
   conversation: (id: string) => ({ pk: `CONVERSATION#${id}`, sk: 'META' }),

@@ -1,17 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { aggregateKeyId, mergeDeltas, type AggregateDelta, type AggregateKey, type Counters, type Granularity } from '../domain/insight/aggregates';
-import type { Item } from './dynamo-table';
-
-/** One stream record's change to the aggregates, applied once whatever the retries. */
-export interface RecordDelta {
-  readonly eventId: string;
-  readonly deltas: readonly AggregateDelta[];
-}
-
-export interface StoredAggregate extends AggregateKey {
-  readonly counters: Counters;
-}
+import { aggregateKeyId, mergeDeltas, type AggregateKey, type Counters, type Granularity } from '../../domain/insight/aggregates';
+import type { AggregateStore, RecordDelta, StoredAggregate } from '../../domain/insight/ports';
+import type { Item } from './table';
 
 /** Markers outlive the stream's 24 h retention, so any redelivery still finds them. */
 const MARKER_TTL_SECONDS = 3 * 24 * 3600;
@@ -28,7 +19,7 @@ export const aggregateKeys = {
  * Aggregates in the single table: `AGG#<surveyId>` / `<D|W|M>#<period>#<touchpoint>#<channel>`, counters as
  * number attributes. A survey's cells share a partition, so a report is one Query per granularity.
  */
-export class DynamoAggregates {
+export class DynamoAggregates implements AggregateStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,0 +1,76 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PageRequest, PutOutcome } from '../../domain/kernel/store';
+import type { ProfileSnapshot } from '../../domain/people/customers';
+import type { ProcessingFailure, ResponseStore } from '../../domain/surveys/ports';
+import type { SurveyResponse } from '../../domain/surveys/response';
+import type { ResponseScores } from '../../domain/surveys/scores';
+import { keys } from './keys';
+import { conditionally, TableStore, type Item } from './table';
+
+/**
+ * The stored form of a response. A write of new answers marks it pending (the sparse gsi2 keys) until
+ * processing (scores, alert) completes for that revision: the sweeper finds what the stream could not finish.
+ * A response that already carries the scores of its revision (settled at ingest, history) is stored complete.
+ */
+export function responseItem(response: SurveyResponse): Item {
+  const listed = { ...keys.response(response.id), entity: 'response', gsi1pk: keys.responsesOf(response.surveyId), gsi1sk: `${response.submittedAt}#${response.id}` };
+  if (response.scores?.revision === response.revision) return { ...listed, ...response };
+  const { scores: _scores, ...unscored } = response;
+  // When these answers were written (not when the conversation began): the sweeper's age test.
+  return { ...listed, gsi2pk: keys.pending(response.id), gsi2sk: `${new Date().toISOString()}#${response.id}`, ...unscored };
+}
+
+/** Responses (`RESPONSE#<id>`), listed by survey on gsi1, pending ones on the sparse gsi2. */
+export class DynamoResponseStore extends TableStore implements ResponseStore {
+  putResponse(response: SurveyResponse) {
+    return this.putNew(responseItem(response));
+  }
+  async saveResponseRevision(response: SurveyResponse): Promise<PutOutcome> {
+    const written = await conditionally(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: responseItem(response),
+          ConditionExpression: 'attribute_not_exists(pk) OR revision < :r',
+          ExpressionAttributeValues: { ':r': response.revision },
+        }),
+      ),
+    );
+    return written ? 'created' : 'exists';
+  }
+  getResponse(id: string) {
+    return this.get<SurveyResponse>(keys.response(id), true);
+  }
+  listResponses(surveyId: string, page: PageRequest) {
+    return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page);
+  }
+  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.response(responseId),
+          UpdateExpression: `SET scores = :s${profile ? ', profile = :p' : ''} REMOVE gsi2pk, gsi2sk, processingFailure`,
+          ConditionExpression: 'attribute_exists(pk) AND revision = :r',
+          ExpressionAttributeValues: { ':s': scores, ':r': scores.revision, ...(profile && { ':p': profile }) },
+        }),
+      ),
+    );
+  }
+  async recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.response(responseId),
+          UpdateExpression: 'SET processingFailure = :f',
+          ConditionExpression: 'attribute_exists(gsi2pk) AND revision = :r',
+          ExpressionAttributeValues: { ':f': failure, ':r': revision },
+        }),
+      ),
+    );
+  }
+  listPendingResponses(writtenBefore: string, limit: number): Promise<string[]> {
+    return this.sparseIndexIds('PENDING#', 'RESPONSE#', writtenBefore, limit);
+  }
+}

@@ -1,0 +1,53 @@
+import type { KeyScope } from '../people/roles';
+import type { EmailMessage } from '../kernel/senders';
+import type { Page, PageRequest, PutOutcome } from '../kernel/store';
+import type { AlertCase, NotificationChannel } from './alerts';
+
+/* The loop context's ports: cases and their notifications, and how a case is written as an e-mail. */
+
+/** Fields a case listing can be narrowed by (all must match). */
+export interface CaseFilter {
+  readonly status?: string;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly surveyId?: string;
+  readonly touchpoint?: string;
+  readonly severity?: string;
+}
+
+/** Order, window and, for a manager, the scope of a case listing. */
+export interface CaseListing extends PageRequest {
+  readonly order: 'newest' | 'oldest';
+  readonly since: Date;
+  readonly now: Date;
+  /** Only cases this scope covers (see `seesCase`). */
+  readonly scope?: KeyScope;
+}
+
+export interface CaseStore {
+  putAlert(alert: AlertCase): Promise<PutOutcome>;
+  getAlert(id: string): Promise<AlertCase | undefined>;
+  /**
+   * Takes the right to send one notification of a case for `leaseMs`: true for exactly one caller while it
+   * is pending and unclaimed (or the last claim lapsed, e.g. its holder crashed); true again for the same
+   * claimant, so a retried claim whose answer was lost still holds.
+   */
+  claimAlertNotification(id: string, channel: NotificationChannel, claimant: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Gives the claimant's claim back after a send that failed, so a retry need not wait for the lease. */
+  releaseAlertNotification(id: string, channel: NotificationChannel, claimant: string): Promise<void>;
+  markAlertNotified(id: string, channel: NotificationChannel): Promise<void>;
+  /** Writes a person's or the system's change of a case, only if nobody changed it since `expectedVersion`. */
+  saveCaseChange(after: AlertCase, expectedVersion: number): Promise<boolean>;
+  /** Cases in the window, newest or oldest first, matching every given field. */
+  listCases(filter: CaseFilter, page: CaseListing): Promise<Page<AlertCase>>;
+  /** Ids of unresolved cases whose next deadline is at or before the given ISO time. */
+  listDueCases(before: string, limit: number): Promise<string[]>;
+}
+
+/** How a case becomes an e-mail; lambdas/views writes them, so the domain holds no markup. */
+export interface CaseMessages {
+  /** The owner's alert, with the signed link to the case page. */
+  alertEmail(alert: AlertCase, caseUrl: string): EmailMessage;
+  /** The notice of an escalation, to whoever the case escalates to. */
+  escalationEmail(kase: AlertCase, to: string, link: string): EmailMessage;
+}

@@ -1,0 +1,68 @@
+import * as z from 'zod/mini';
+import '../kernel/zod';
+import { externalId, safeKey } from '../kernel/identifiers';
+import { SEVERITIES } from './scores';
+
+/* The language of alert rules, as a survey stores them; domain/loop evaluates them. */
+
+/**
+ * What a rule can look at: the scores (`nps`, `csat`, `ces`, `loyaltyIndex`), where the answer came from
+ * (`touchpoint`, `channel`), the free text (`comment`), any answer (`answers.<questionId>`) and the
+ * response's attributes (`attributes.<name>`, e.g. a segment passed with the response).
+ */
+const FIELD = /^(nps|csat|ces|loyaltyIndex|touchpoint|channel|comment|(answers|attributes)\.[A-Za-z0-9_.:-]{1,64}|profile\.(segment|lifetimeValue|contractState|contractEndsAt|lastTransactionAt|lastTransactionAmount|accountManager))$/;
+const OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'contains', 'in'] as const;
+
+export type Condition =
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] }
+  | { readonly not: Condition }
+  | { readonly field: string; readonly op: (typeof OPERATORS)[number]; readonly value: string | number | boolean | readonly (string | number)[] };
+
+const scalar = z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]);
+export const ConditionSchema: z.ZodMiniType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(ConditionSchema).check(z.minLength(1), z.maxLength(20)) }),
+    z.strictObject({ any: z.array(ConditionSchema).check(z.minLength(1), z.maxLength(20)) }),
+    z.strictObject({ not: ConditionSchema }),
+    z.strictObject({
+      field: z.string().check(z.regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, answers.<id>, attributes.<name> or profile.<CRM field>')),
+      op: z.enum(OPERATORS),
+      value: z.union([scalar, z.array(z.union([z.string().check(z.maxLength(200)), z.number()])).check(z.minLength(1), z.maxLength(50))]),
+    }).check(z.refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list; the other operators one value' })),
+  ]),
+);
+
+export const AlertRuleSchema = z.strictObject({
+  id: safeKey(40),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'one line')),
+  when: ConditionSchema,
+  /** The case is at least this severe when the rule matches. @default medium */
+  severity: z._default(z.enum(SEVERITIES), 'medium'),
+  /** Who gets the case when this rule matches (the first matching rule that routes decides). */
+  routeTo: z.optional(z.strictObject({
+    owner: z.optional(z.email()),
+    team: z.optional(externalId(64)),
+    /** The customer's account manager from their CRM profile; falls back to `owner`, then the survey owner. */
+    profileField: z.optional(z.literal('accountManager')),
+  })),
+  enabled: z._default(z.boolean(), true),
+});
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+
+export const AlertRulesRequestSchema = z.strictObject({ rules: z.array(AlertRuleSchema).check(z.maxLength(50)) }).check(z.superRefine((r, ctx) => {
+  const seen = new Set<string>();
+  r.rules.forEach((rule, i) => {
+    if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
+    seen.add(rule.id);
+  });
+}));
+
+/** The stored rule set of a survey: a version that grows with every change. */
+export interface AlertRuleSet {
+  readonly surveyId: string;
+  readonly version: number;
+  readonly rules: readonly AlertRule[];
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}

@@ -1,0 +1,47 @@
+import type { PageRequest, Page, PutOutcome } from '../kernel/store';
+import type { AlertRuleSet } from './alert-rules';
+import type { ProfileSnapshot } from '../people/customers';
+import type { SurveyResponse } from './response';
+import type { ResponseScores } from './scores';
+import type { Survey } from './survey';
+
+/* The surveys context's ports: survey definitions with their versioned alert rules, and the responses. */
+
+export interface SurveyStore {
+  putSurvey(survey: Survey): Promise<PutOutcome>;
+  getSurvey(id: string): Promise<Survey | undefined>;
+  /** Stores a new version of a survey's alert rules, only if the current one is `expectedVersion`; keeps each version. */
+  saveAlertRules(set: AlertRuleSet, expectedVersion: number): Promise<boolean>;
+  getAlertRules(surveyId: string, version: number): Promise<AlertRuleSet | undefined>;
+}
+
+/** What a failed processing attempt left on the response. */
+export interface ProcessingFailure {
+  readonly step: 'survey' | 'profile' | 'scoring' | 'case' | 'email' | 'sns' | 'timeline' | 'completion';
+  readonly message: string;
+  readonly at: string;
+}
+
+export interface ResponseStore {
+  /**
+   * Stores a new response. One that carries the scores of its own revision is stored complete (settled at
+   * ingest, or history); any other waits, pending, for processing.
+   */
+  putResponse(response: SurveyResponse): Promise<PutOutcome>;
+  /**
+   * Writes a response that grows over time (a call, an SMS exchange): only a higher revision replaces the
+   * stored one, so a retried or late write never goes back. `exists` when nothing was written.
+   */
+  saveResponseRevision(response: SurveyResponse): Promise<PutOutcome>;
+  getResponse(id: string): Promise<SurveyResponse | undefined>;
+  listResponses(surveyId: string, page: PageRequest): Promise<Page<SurveyResponse>>;
+  /**
+   * Saves the scores and marks processing finished, only while the response is still at `scores.revision`;
+   * false when newer answers arrived meanwhile (their own processing follows).
+   */
+  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean>;
+  /** Notes on a still-unfinished response which step failed, for operators and the sweeper's report. */
+  recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void>;
+  /** Ids of responses whose processing has not finished, written before the given ISO time. */
+  listPendingResponses(writtenBefore: string, limit: number): Promise<string[]>;
+}
