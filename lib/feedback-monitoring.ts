@@ -9,7 +9,38 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { streamConsumers, type HandlerName } from '../lambdas/pipeline';
+import { emailEventHandlers, invocableHandlers, routes, schedules, streamConsumers, type HandlerName } from '../lambdas/pipeline';
+
+/** CloudWatch takes at most 10 metrics in one alarm's metric math. */
+const MAX_METRICS_PER_ALARM = 10;
+
+/** Where a failing function shows, for grouping its alarms: the background pipeline, public callers, or admins. */
+const concerns = [
+  { id: 'Background', label: 'stream consumer, schedule and e-mail event' },
+  { id: 'Public', label: 'public, provider webhook and Amazon Connect' },
+  { id: 'Admin', label: 'admin API and authorizer' },
+] as const;
+type Concern = (typeof concerns)[number]['id'];
+
+function concernOf(name: HandlerName): Concern {
+  if (streamConsumers.some((c) => c.handler === name) || schedules.some((s) => s.handler === name) || emailEventHandlers.includes(name)) return 'Background';
+  if (invocableHandlers.some((i) => i.handler === name) || routes.some((r) => r.handler === name && r.auth !== 'apiKey')) return 'Public';
+  return 'Admin';
+}
+
+/**
+ * The functions in alarm groups: by concern, sorted by handler name, each concern split into as few groups of
+ * at most 10 as it needs, of even size. Every function is in exactly one group.
+ */
+function alarmGroups(names: Iterable<HandlerName>): { id: string; label: string; names: HandlerName[] }[] {
+  const all = [...names];
+  return concerns.flatMap(({ id, label }) => {
+    const members = all.filter((n) => concernOf(n) === id).sort();
+    const count = Math.ceil(members.length / MAX_METRICS_PER_ALARM);
+    const size = Math.ceil(members.length / Math.max(count, 1));
+    return Array.from({ length: count }, (_, i) => ({ id: `${id}${i + 1}`, label, names: members.slice(i * size, (i + 1) * size) }));
+  });
+}
 
 export interface FeedbackMonitoringProps {
   readonly key: kms.IKey;
@@ -51,8 +82,24 @@ export class FeedbackMonitoring extends Construct {
       this.alarms.push(created);
     };
 
-    for (const [name, fn] of props.functions) {
-      alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 1, `${name} failed at least once in 5 minutes`);
+    // One alarm per group of functions instead of one per function (the stack stays well under 500 resources):
+    // the sum of the group's metrics, missing data as 0, so one error or throttle of any of them alarms. Each
+    // metric has its handler's name as id and label, and the description lists them: the graph shows which.
+    const groups = alarmGroups(props.functions.keys());
+    const groupSum = (names: HandlerName[], metricOf: (fn: lambda.IFunction, name: HandlerName) => cloudwatch.IMetric, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: 'SUM(FILL(METRICS(), 0))',
+        usingMetrics: Object.fromEntries(names.map((name) => [name, metricOf(props.functions.get(name)!, name)])),
+        period: Duration.minutes(5),
+        label,
+      });
+    for (const group of groups) {
+      alarm(
+        `${group.id}Errors`,
+        groupSum(group.names, (fn, name) => fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum', label: name }), 'errors'),
+        1,
+        `One of these ${group.label} functions failed at least once in 5 minutes (the alarm's graph shows which): ${group.names.join(', ')}`,
+      );
     }
     alarm(
       'DeadLetters',
@@ -71,8 +118,13 @@ export class FeedbackMonitoring extends Construct {
       );
     }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 5, 'API answered 5xx five times in 5 minutes');
-    for (const [name, fn] of props.functions) {
-      alarm(`${name}Throttles`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 1, `${name} was throttled: raise its concurrency or the account limit`);
+    for (const group of groups) {
+      alarm(
+        `${group.id}Throttles`,
+        groupSum(group.names, (fn, name) => fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum', label: name }), 'throttles'),
+        1,
+        `One of these ${group.label} functions was throttled, raise its concurrency or the account limit (the alarm's graph shows which): ${group.names.join(', ')}`,
+      );
     }
     alarm(
       'TableThrottled',
