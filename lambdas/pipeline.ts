@@ -133,11 +133,12 @@ export const table = {
   ],
 } as const;
 
-/** What every phone webhook touches: the conversation, the number's route and contact, the response. */
-const phoneConversations = {
-  read: ['SURVEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#'],
-  write: ['CONVERSATION#', 'RESPONSE#'],
-} as const satisfies TableAccess;
+/**
+ * What every phone webhook reads and writes: the conversation, the number's route and contact, the response.
+ * (Referenced whole, never by property or spread: either would keep this table in every bundle.)
+ */
+const phoneReads = ['SURVEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#'] as const satisfies readonly KeyPrefix[];
+const phoneConversations = { read: phoneReads, write: ['CONVERSATION#', 'RESPONSE#'] } as const satisfies TableAccess;
 
 export const handlers = {
   health: {
@@ -325,7 +326,7 @@ export const handlers = {
     entry: 'lambdas/handlers/twilio-sms.ts',
     description: 'Twilio inbound SMS: survey replies and opt-outs',
     access: {
-      table: { read: phoneConversations.read, write: [...phoneConversations.write, 'PHONE#', 'SUPPRESS#'], delete: ['SUPPRESS#'] },
+      table: { read: phoneReads, write: ['CONVERSATION#', 'RESPONSE#', 'PHONE#', 'SUPPRESS#'], delete: ['SUPPRESS#'] },
       links: true,
       secrets: ['TWILIO_AUTH_TOKEN', 'TOKEN_SECRET'],
     },
@@ -333,7 +334,7 @@ export const handlers = {
   vonageVoice: {
     entry: 'lambdas/handlers/vonage-voice.ts',
     description: 'Vonage voice IVR survey (NCCO): answer, input and event webhooks',
-    access: { table: { read: phoneConversations.read, write: [...phoneConversations.write, 'WEBHOOKJTI#'] }, links: true, secrets: ['VONAGE_SIGNATURE_SECRET'] },
+    access: { table: { read: phoneReads, write: ['CONVERSATION#', 'RESPONSE#', 'WEBHOOKJTI#'] }, links: true, secrets: ['VONAGE_SIGNATURE_SECRET'] },
   },
   sendSmsInvitations: {
     entry: 'lambdas/handlers/send-sms-invitations.ts',

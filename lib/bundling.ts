@@ -1,5 +1,8 @@
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { join } from 'node:path';
+
+const SHARED = join(__dirname, '..', 'lambdas', 'shared');
 
 /**
  * How every handler is bundled; `npm run bench` and the bundle test build with the same options, so measured
@@ -8,6 +11,8 @@ import type { BuildOptions } from 'esbuild';
  * - The AWS SDK is bundled: measured, an ESM bundle carrying its SDK loads faster than one importing the
  *   runtime's CommonJS SDK (each such import goes through the CommonJS interop), and the SDK version is ours.
  * - Source maps in a file of their own, without sources: with ESM, `--enable-source-maps` costs no load time.
+ * - Two modules are swapped for what a function needs of them (see {@link bundleAliases}): a bundle's load time
+ *   grows with its size, and these two were a third of it.
  */
 export const BUNDLING = {
   minify: true,
@@ -25,9 +30,10 @@ export const BUNDLING = {
 export const NODE_OPTIONS = '--enable-source-maps';
 
 /** `BUNDLING` as esbuild's own options, for building a handler outside CDK. */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+export function esbuildOptions(entry: string, outfile: string, settings: BundleSettings = {}): BuildOptions {
   return {
     entryPoints: [entry],
+    alias: bundleAliases(settings),
     outfile,
     bundle: true,
     platform: 'node',
@@ -42,3 +48,24 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     logLevel: 'silent',
   };
 }
+
+export interface BundleSettings {
+  /** X-Ray active tracing (`-c tracing=active`): the real Tracer is bundled. @default false */
+  readonly tracing?: boolean;
+}
+
+/**
+ * Modules each bundle takes from lambdas/shared instead of the package: the SDK's credential chain becomes
+ * the environment provider Lambda needs (lambda-credentials.ts), and without tracing the Tracer becomes a
+ * pass-through (tracer-disabled.ts).
+ */
+export function bundleAliases(settings: BundleSettings = {}): Record<string, string> {
+  const tracerDisabled = join(SHARED, 'tracer-disabled.ts');
+  return {
+    '@aws-sdk/credential-provider-node': join(SHARED, 'lambda-credentials.ts'),
+    ...(!settings.tracing && { '@aws-lambda-powertools/tracer': tracerDisabled, '@aws-lambda-powertools/tracer/middleware': tracerDisabled }),
+  };
+}
+
+/** The aliases as `NodejsFunction` passes them to esbuild. */
+export const aliasArgs = (settings: BundleSettings = {}) => ({ '--alias': Object.entries(bundleAliases(settings)).map(([from, to]) => `${from}=${to}`) });

@@ -5,7 +5,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { BUNDLING, NODE_OPTIONS } from './bundling';
+import { aliasArgs, BUNDLING, NODE_OPTIONS } from './bundling';
 import type { FeedbackAlerting } from './feedback-alerting';
 import type { FeedbackData } from './feedback-data';
 import { env, handlers, handlersInUse, streamConsumers, type HandlerAccess, type HandlerDefinition, type HandlerName, type TableAccess } from '../lambdas/pipeline';
@@ -62,7 +62,7 @@ export class FeedbackFunctions extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       role,
       logGroup,
-      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules], esbuildArgs: aliasArgs({ tracing: props.tracing }) },
       // Only the variables this handler reads.
       environment: {
         NODE_OPTIONS,
