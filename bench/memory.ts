@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { esbuildOptions, NODE_OPTIONS } from '../lib/bundling';
 import { authorizerContextOf } from '../lambdas/domain/people/api-keys';
 import { handlers, routes, type HandlerName } from '../lambdas/pipeline';
-import { MAX_CUSTOMER_ROWS } from '../lambdas/domain/people/customers';
+import { MAX_CUSTOMER_ROWS } from '../lambdas/domain/people/customer-schema';
 import { matchRoute, toHttpApiEvent } from '../local/apigw';
 import { toLambdaRecord } from '../local/stream-poller';
 import type { DynamoDBRecord } from 'aws-lambda';

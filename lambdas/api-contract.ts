@@ -7,17 +7,17 @@
 import * as z from 'zod/mini';
 import './domain/kernel/zod';
 import { AlertRulesRequestSchema, ConditionSchema } from './domain/surveys/alert-rules';
-import { CaseActionSchema, CaseQuerySchema } from './domain/loop/cases';
-import { FatigueRulesSchema } from './domain/surveys/survey';
+import { CaseActionSchema, CaseQuerySchema } from './domain/loop/case-requests';
+import { FatigueRulesSchema } from './domain/surveys/survey-schema';
 import { InvitationRequestSchema } from './domain/outreach/invitations';
 import { OFFLINE_CHANNELS } from './domain/intake/offline-import';
 import { PageQuerySchema } from './domain/kernel/paging';
 import { AggregateExportQuerySchema, CaseReportQuerySchema, FunnelQuerySchema, SummaryQuerySchema, TrendQuerySchema } from './domain/insight/reports';
 import { SmsInvitationRequestSchema } from './domain/outreach/phone/sms-invitations';
 import { PhoneRouteSchema } from './domain/outreach/phone/routing';
-import { WebSubmissionSchema } from './domain/surveys/response';
+import { WebSubmissionSchema } from './domain/intake/submission-schema';
 import { NewApiKeySchema } from './domain/people/roles';
-import { SurveyInputSchema } from './domain/surveys/survey';
+import { SurveyInputSchema } from './domain/surveys/survey-schema';
 import type { HttpMethod } from './pipeline';
 
 export type RouteKey = `${HttpMethod} ${string}`;

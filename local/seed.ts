@@ -2,7 +2,8 @@ import { createApiKey } from '../lambdas/domain/people/api-keys';
 import type { ApiKeyStore } from '../lambdas/domain/people/ports';
 import type { ResponseStore, SurveyStore } from '../lambdas/domain/surveys/ports';
 import type { PhoneStore } from '../lambdas/domain/outreach/phone/ports';
-import { createSurvey, SurveyInputSchema, type SurveyInput } from '../lambdas/domain/surveys/survey';
+import { createSurvey } from '../lambdas/domain/surveys/survey';
+import { SurveyInputSchema, type SurveyInput } from '../lambdas/domain/surveys/survey-schema';
 import { demoHistory } from './demo-history';
 
 export const DEMO_SURVEY_ID = 'demo';

@@ -1,4 +1,5 @@
-import { actOnCase, CaseActionSchema } from '../domain/loop/cases';
+import { actOnCase } from '../domain/loop/cases';
+import { CaseActionSchema } from '../domain/loop/case-requests';
 import { notFound, validationError } from '../domain/kernel/errors';
 import { seesCase } from '../domain/people/roles';
 import { isWellFormedId } from '../domain/kernel/ids';

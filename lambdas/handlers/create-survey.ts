@@ -1,6 +1,7 @@
 import { validationError } from '../domain/kernel/errors';
 import { newId } from '../domain/kernel/ids';
-import { createSurvey, SurveyInputSchema } from '../domain/surveys/survey';
+import { createSurvey } from '../domain/surveys/survey';
+import { SurveyInputSchema } from '../domain/surveys/survey-schema';
 import { surveyStore } from '../shared/dependencies';
 import { publicUrl } from '../shared/config';
 import { httpHandler, json, parseBody, zodDetails } from '../shared/http';

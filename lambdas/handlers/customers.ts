@@ -1,4 +1,4 @@
-import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/people/customers';
+import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/people/customer-schema';
 import { notFound } from '../domain/kernel/errors';
 import { seesCase, seesResponse } from '../domain/people/roles';
 import { isWellFormedId } from '../domain/kernel/ids';

@@ -4,7 +4,7 @@ import { callerOf } from '../shared/caller';
 import { secretValue } from '../shared/secrets';
 import { customerStore, erasureStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam, zodDetails } from '../shared/http';
-import { externalId } from '../domain/kernel/identifiers';
+import { externalId } from '../domain/kernel/identifier-schemas';
 
 /**
  * `DELETE /admin/customers/{customerId}`: erases the customer (see `eraseCustomer`) and answers the audit

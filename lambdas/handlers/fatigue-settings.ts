@@ -1,4 +1,4 @@
-import { FatigueRulesSchema } from '../domain/surveys/survey';
+import { FatigueRulesSchema } from '../domain/surveys/survey-schema';
 import { validationError } from '../domain/kernel/errors';
 import { fatigueSettingsStore } from '../shared/dependencies';
 import { httpHandler, json, parseBody, zodDetails } from '../shared/http';

@@ -1,5 +1,5 @@
 import { validationError } from '../domain/kernel/errors';
-import { CaseQuerySchema } from '../domain/loop/cases';
+import { CaseQuerySchema } from '../domain/loop/case-requests';
 import { caseScopeOf } from '../domain/people/roles';
 import { callerOf } from '../shared/caller';
 import { caseStore } from '../shared/dependencies';

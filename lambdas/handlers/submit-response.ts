@@ -1,6 +1,6 @@
 import { validationError } from '../domain/kernel/errors';
 import { thankYouPage } from '../views/html';
-import { WebSubmissionSchema } from '../domain/surveys/response';
+import { WebSubmissionSchema } from '../domain/intake/submission-schema';
 import { recordResponse } from '../domain/intake/submissions';
 import { responseStore, surveyStore } from '../shared/dependencies';
 import { loadCachedSurvey } from '../shared/survey-cache';

@@ -5,7 +5,8 @@ import { verifyCaseLinkToken } from '../domain/kernel/tokens';
 import { secretValue } from '../shared/secrets';
 import { caseStore, responseStore, surveyStore } from '../shared/dependencies';
 import { html, httpHandler, parseBody, pathParam, zodDetails } from '../shared/http';
-import { actOnCase, CaseActionSchema } from '../domain/loop/cases';
+import { actOnCase } from '../domain/loop/cases';
+import { CaseActionSchema } from '../domain/loop/case-requests';
 import { validationError } from '../domain/kernel/errors';
 
 const notThisCase = () => new DomainError(404, 'not_found', 'this case does not exist', [{ field: 'token', message: 'no such case for this owner' }]);

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { DomainError } from '../domain/kernel/errors';
 import type { PhoneInput } from '../domain/outreach/phone/answers';
-import { externalId } from '../domain/kernel/identifiers';
+import { externalId } from '../domain/kernel/identifier-schemas';
 import type { ReplayGuard } from '../domain/outreach/phone/ports';
 import { publicUrl } from './config';
 import { secretValue } from './secrets';

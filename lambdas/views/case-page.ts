@@ -1,5 +1,5 @@
 import type { AlertCase } from '../domain/loop/alerts';
-import { RESOLUTION_CODES } from '../domain/loop/cases';
+import { RESOLUTION_CODES } from '../domain/loop/case-requests';
 import { escapeHtml, page } from './html';
 import type { SurveyResponse } from '../domain/surveys/response';
 import type { Survey } from '../domain/surveys/survey';

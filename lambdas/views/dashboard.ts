@@ -1,7 +1,8 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
 import type { CaseMetrics, FunnelStage, Summary, Trend } from '../domain/insight/reports';
-import type { Question, Survey } from '../domain/surveys/survey';
+import type { Survey } from '../domain/surveys/survey';
+import type { Question } from '../domain/surveys/survey-schema';
 
 /** A proportion or score with its 95% interval and the count behind it. */
 export interface Estimate {

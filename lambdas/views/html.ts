@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ErrorDetail } from '../domain/kernel/errors';
 import type { Answers } from '../domain/surveys/response';
-import { numericRange, type Question, type Survey } from '../domain/surveys/survey';
+import { numericRange, type Survey } from '../domain/surveys/survey';
+import type { Question } from '../domain/surveys/survey-schema';
 
 /** Escapes text for HTML content and attribute values. */
 export const escapeHtml = (value: unknown): string =>

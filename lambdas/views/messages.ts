@@ -3,7 +3,8 @@ import { escapeHtml, SCALE_ENDS } from './html';
 import type { EmailMessage } from '../domain/kernel/senders';
 import type { CaseMessages } from '../domain/loop/ports';
 import type { InvitationMessages } from '../domain/outreach/ports';
-import { SCALES, type Question, type Survey } from '../domain/surveys/survey';
+import { SCALES, type Survey } from '../domain/surveys/survey';
+import type { Question } from '../domain/surveys/survey-schema';
 
 /** The invitation e-mail: the headline question as a row of one-click score links. */
 export function invitationEmail(

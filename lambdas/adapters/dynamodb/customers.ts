@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerProfile } from '../../domain/people/customers';
+import type { CustomerProfile } from '../../domain/people/customer-schema';
 import type { ContactHistory, ContactHistoryStore, CustomerStore, TimelineKind } from '../../domain/people/ports';
 import { keys } from './keys';
 import { TableStore } from './table';

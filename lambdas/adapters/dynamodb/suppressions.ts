@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FatigueSettingsStore, SuppressionStore } from '../../domain/outreach/ports';
-import type { FatigueRules } from '../../domain/surveys/survey';
+import type { FatigueRules } from '../../domain/surveys/survey-schema';
 import { keys } from './keys';
 import { TableStore } from './table';
 

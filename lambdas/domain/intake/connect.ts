@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../kernel/zod';
-import { externalId, hasControlCharacters, isE164, prototypeKeyPath } from '../kernel/identifiers';
+import { hasControlCharacters, isE164, prototypeKeyPath } from '../kernel/identifiers';
+import { externalId } from '../kernel/identifier-schemas';
 
 /**
  * The Amazon Connect "Invoke AWS Lambda function" event, as far as the survey block reads it. Connect sends

@@ -3,7 +3,7 @@ import '../kernel/zod';
 import { DomainError, type ErrorDetail } from '../kernel/errors';
 import { idFromKey } from '../kernel/ids';
 import { isSafeKey } from '../kernel/identifiers';
-import { SubmissionMetaSchema } from '../surveys/response';
+import { SubmissionMetaSchema } from './submission-schema';
 import { recordResponse, type IntakeStores } from './submissions';
 import type { Survey } from '../surveys/survey';
 

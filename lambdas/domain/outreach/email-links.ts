@@ -3,7 +3,8 @@ import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import type { Invitation, InvitationStore } from './ports';
 import { parseAnswers, type SurveyResponse } from '../surveys/response';
 import { keyedResponseId, loadSurvey, recordResponse } from '../intake/submissions';
-import { headlineQuestion, numericRange, type Question, type Survey } from '../surveys/survey';
+import { headlineQuestion, numericRange, type Survey } from '../surveys/survey';
+import type { Question } from '../surveys/survey-schema';
 import { contactFingerprint, verifyLinkToken } from '../kernel/tokens';
 
 export interface ResolvedLink {

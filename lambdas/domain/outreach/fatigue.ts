@@ -1,6 +1,6 @@
 import { mergeHistories } from '../people/contact-history';
 import type { ContactHistory, ContactHistoryStore } from '../people/ports';
-import type { FatigueRules } from '../surveys/survey';
+import type { FatigueRules } from '../surveys/survey-schema';
 import type { FatigueSettingsStore } from './ports';
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import '../kernel/zod';
 import { requireSomeDelivered, validationError } from '../kernel/errors';
 import { idFromKey, newId } from '../kernel/ids';
-import { attributesSchema, externalId, personName } from '../kernel/identifiers';
+import { attributesSchema, externalId, personName } from '../kernel/identifier-schemas';
 import { rememberContact } from '../people/contact-history';
 import { contactKeys } from '../people/identities';
 import type { ContactHistoryStore, CustomerStore } from '../people/ports';

@@ -1,6 +1,7 @@
 import type { EmailMessage } from '../kernel/senders';
 import type { PutOutcome } from '../kernel/store';
-import type { FatigueRules, Question, Survey } from '../surveys/survey';
+import type { Survey } from '../surveys/survey';
+import type { FatigueRules, Question } from '../surveys/survey-schema';
 
 /*
  * The outreach context's ports: invitations and their e-mail, suppressions (unsubscribes, bounces), the global

@@ -1,5 +1,5 @@
 import type { PutOutcome } from '../kernel/store';
-import type { CustomerProfile } from './customers';
+import type { CustomerProfile } from './customer-schema';
 import type { KeyScope, Role } from './roles';
 
 /*

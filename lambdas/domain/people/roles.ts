@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../kernel/zod';
 import type { ApiKeyRole } from '../../pipeline';
-import { externalId } from '../kernel/identifiers';
+import { externalId } from '../kernel/identifier-schemas';
 
 /**
  * What an API key may do:

@@ -1,6 +1,7 @@
 import type { Answers } from '../surveys/response';
 import { SEVERITIES, type CesBand, type CsatBand, type LoyaltySegment, type NpsCategory, type ResponseScores, type Severity } from '../surveys/scores';
-import { numericRange, type Question, type Survey } from '../surveys/survey';
+import { numericRange, type Survey } from '../surveys/survey';
+import type { Question } from '../surveys/survey-schema';
 import type { LoyaltyDimension } from '../surveys/scores';
 
 /** On the 0–100 scale of the loyalty dimensions: 70 is a 7 of 0–10, a 3.8 of 1–5. */

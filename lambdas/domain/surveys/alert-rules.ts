@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import '../kernel/zod';
-import { externalId, safeKey } from '../kernel/identifiers';
+import { externalId, safeKey } from '../kernel/identifier-schemas';
 import { SEVERITIES } from './scores';
 
 /* The language of alert rules, as a survey stores them; domain/loop evaluates them. */

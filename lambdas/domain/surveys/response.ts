@@ -1,8 +1,7 @@
-import * as z from 'zod/mini';
-import '../kernel/zod';
 import { validationError, type ErrorDetail } from '../kernel/errors';
-import { attributesSchema, externalId, isSafeKey, safeKey } from '../kernel/identifiers';
-import { numericRange, type Question, type Survey } from './survey';
+import { isSafeKey } from '../kernel/identifiers';
+import { numericRange, type Survey } from './survey';
+import type { Question } from './survey-schema';
 import type { ResponseScores } from './scores';
 import type { ProfileSnapshot } from '../people/customers';
 
@@ -117,15 +116,3 @@ export function commentOf(survey: Pick<Survey, 'questions'>, answers: Answers): 
     .map((q) => String(answers[q.id]));
   return texts.length ? texts.join('\n\n') : undefined;
 }
-
-/** Optional fields common to every submission route. */
-export const SubmissionMetaSchema = z.object({
-  customerId: z.optional(externalId(128)),
-  touchpoint: z.optional(z.string().check(z.trim(), z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
-  attributes: z.optional(attributesSchema()),
-});
-
-export const WebSubmissionSchema = z.catchall(z.extend(SubmissionMetaSchema, {
-  surveyId: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
-  answers: z.record(safeKey(40), z.unknown()),
-}), z.never());

@@ -1,99 +1,11 @@
-import * as z from 'zod/mini';
-import '../kernel/zod';
-import { isSafeKey } from '../kernel/identifiers';
+import type * as z from 'zod/mini';
 import type { AlertRuleSet } from './alert-rules';
-import { LOYALTY_DIMENSIONS } from './scores';
+import type { Question, SurveyInputSchema } from './survey-schema';
 
-export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'yesno', 'choice', 'text'] as const;
-export type QuestionType = (typeof QUESTION_TYPES)[number];
-
+/* A survey as stored, and what every context asks of one; the request schemas are in survey-schema.ts. */
 
 /** Inclusive score range of the numeric question types. */
 export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces: { min: 1, max: 7 } } as const;
-
-const questionId = z.string().check(
-  z.regex(/^[A-Za-z0-9_-]{1,40}$/, 'use 1–40 letters, digits, "_" or "-"'),
-  // Question ids become keys of every response's answers.
-  z.refine((id) => isSafeKey(id, 40), 'this name is reserved'),
-);
-
-export const QuestionSchema = z.object({
-  id: questionId,
-  type: z.enum(QUESTION_TYPES),
-  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
-  required: z._default(z.boolean(), false),
-  /** For `choice`: the allowed answers. */
-  options: z.optional(z.array(z.object({ id: questionId, label: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) })).check(z.minLength(2), z.maxLength(20))),
-  /** For `rating`: the top of a 1..scale rating. */
-  scale: z.optional(z.number().check(z.int(), z.gte(2), z.lte(10))),
-  dimension: z.optional(z.enum(LOYALTY_DIMENSIONS)),
-}).check(z.superRefine((q, ctx) => {
-  if (q.type === 'choice' && !q.options)
-    ctx.addIssue({ code: 'custom', path: ['options'], message: 'a choice question needs options' });
-  if (q.type !== 'choice' && q.options)
-    ctx.addIssue({ code: 'custom', path: ['options'], message: 'only choice questions have options' });
-  if (q.type !== 'rating' && q.scale !== undefined)
-    ctx.addIssue({ code: 'custom', path: ['scale'], message: 'only rating questions have a scale' });
-  if (q.dimension && (q.type === 'text' || q.type === 'choice'))
-    ctx.addIssue({ code: 'custom', path: ['dimension'], message: 'a loyalty dimension needs a scored question' });
-  if (q.options && new Set(q.options.map((o) => o.id)).size !== q.options.length)
-    ctx.addIssue({ code: 'custom', path: ['options'], message: 'option ids must be unique' });
-}));
-export type Question = z.infer<typeof QuestionSchema>;
-
-export const DEFAULT_ALERT_THRESHOLDS = { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 } as const;
-
-export const AlertSettingsSchema = z.object({
-  enabled: z._default(z.boolean(), true),
-  npsAtMost: z._default(z.number().check(z.int(), z.gte(0), z.lte(10)), DEFAULT_ALERT_THRESHOLDS.npsAtMost),
-  csatAtMost: z._default(z.number().check(z.int(), z.gte(1), z.lte(5)), DEFAULT_ALERT_THRESHOLDS.csatAtMost),
-  cesAtLeast: z._default(z.number().check(z.int(), z.gte(1), z.lte(7)), DEFAULT_ALERT_THRESHOLDS.cesAtLeast),
-  /** Hours the owner has to acknowledge a case before it escalates (level 1). */
-  acknowledgeHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(24 * 30)), 4),
-  /** Hours the owner has to resolve a case before it escalates again (level 2). */
-  slaHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(24 * 30)), 24),
-  /** Who hears of escalations by e-mail (a manager); they also go to the SNS alert topic. */
-  escalateTo: z.optional(z.email()),
-}).check(z.refine((a) => a.acknowledgeHours <= a.slaHours, { path: ['acknowledgeHours'], message: 'must be at most slaHours' }));
-export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
-
-/**
- * Contact-fatigue rules: no invitation when the person was invited in the last `invitedWithinDays` days on
- * any channel, or answered in the last `answeredWithinDays` days, or already got `maxPerQuarter`
- * invitations in the last 90 days. Set globally (admin API) and per survey (`fatigue`), the survey's own
- * values winning field by field.
- */
-export const FatigueRulesSchema = z.strictObject({
-  invitedWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
-  answeredWithinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(365))),
-  maxPerQuarter: z.optional(z.number().check(z.int(), z.gte(1), z.lte(90))),
-});
-export type FatigueRules = z.infer<typeof FatigueRulesSchema>;
-
-/** What `POST /admin/surveys` accepts. */
-export const SurveyInputSchema = z.strictObject({
-  // The name becomes an e-mail subject: no line breaks or other control characters.
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.regex(/^[^\u0000-\u001f\u007f]*$/, 'must be a single line without control characters')),
-  touchpoint: z.string().check(z.trim(), z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'use lower-case letters, digits and "-", e.g. "support-call"')),
-  ownerEmail: z.email(),
-  questions: z.array(QuestionSchema).check(z.minLength(1), z.maxLength(30)),
-  alert: z.prefault(AlertSettingsSchema, {}),
-  /** Contact-fatigue rules of this survey; they win over the global ones field by field. */
-  fatigue: z.optional(FatigueRulesSchema),
-  /** Days a response (and its case) is kept after it was given; the table's TTL then removes it. */
-  retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
-  intro: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
-  thankYou: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
-  /** @default "en" */
-  language: z._default(z.string().check(z.regex(/^[a-z]{2}(-[A-Z]{2})?$/)), 'en'),
-}).check(z.superRefine((s, ctx) => {
-  const seen = new Set<string>();
-  s.questions.forEach((q, i) => {
-    if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
-    seen.add(q.id);
-  });
-}));
-export type SurveyInput = z.input<typeof SurveyInputSchema>;
 
 export interface Survey extends z.infer<typeof SurveyInputSchema> {
   readonly id: string;

@@ -1,8 +1,9 @@
 import { openCase } from '../../../lambdas/domain/loop/alerts';
 import { InvitationRequestSchema } from '../../../lambdas/domain/outreach/invitations';
 import { alertEmail } from '../../../lambdas/views/messages';
-import { parseAnswers, WebSubmissionSchema } from '../../../lambdas/domain/surveys/response';
-import { SurveyInputSchema } from '../../../lambdas/domain/surveys/survey';
+import { parseAnswers } from '../../../lambdas/domain/surveys/response';
+import { WebSubmissionSchema } from '../../../lambdas/domain/intake/submission-schema';
+import { SurveyInputSchema } from '../../../lambdas/domain/surveys/survey-schema';
 import { DomainError } from '../../../lambdas/domain/kernel/errors';
 import { formAnswers, parseBody } from '../../../lambdas/shared/http';
 import { NOW, response, survey } from '../support/fixtures';

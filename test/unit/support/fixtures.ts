@@ -1,5 +1,6 @@
 import type { SurveyResponse } from '../../../lambdas/domain/surveys/response';
-import { createSurvey, SurveyInputSchema, type Survey, type SurveyInput } from '../../../lambdas/domain/surveys/survey';
+import { createSurvey, type Survey } from '../../../lambdas/domain/surveys/survey';
+import { SurveyInputSchema, type SurveyInput } from '../../../lambdas/domain/surveys/survey-schema';
 
 export const NOW = new Date('2026-11-24T12:00:00Z');
 

@@ -1,8 +1,9 @@
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/loop/alerts';
 import type { AlertRuleSet } from '../../../lambdas/domain/surveys/alert-rules';
 import type { ContactHistory } from '../../../lambdas/domain/people/ports';
-import type { FatigueRules } from '../../../lambdas/domain/surveys/survey';
-import type { CustomerProfile, ProfileSnapshot } from '../../../lambdas/domain/people/customers';
+import type { FatigueRules } from '../../../lambdas/domain/surveys/survey-schema';
+import type { ProfileSnapshot } from '../../../lambdas/domain/people/customers';
+import type { CustomerProfile } from '../../../lambdas/domain/people/customer-schema';
 import { nextDeadline } from '../../../lambdas/domain/loop/cases';
 import { seesCase, type KeyScope } from '../../../lambdas/domain/people/roles';
 import type { ApiKeyRecord, ApiKeyStore, ContactHistoryStore, CustomerStore, TimelineKind } from '../../../lambdas/domain/people/ports';

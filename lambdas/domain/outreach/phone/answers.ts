@@ -1,5 +1,6 @@
 import type { AnswerValue } from '../../surveys/response';
-import { numericRange, type Question } from '../../surveys/survey';
+import { numericRange } from '../../surveys/survey';
+import type { Question } from '../../surveys/survey-schema';
 
 /** What a caller or texter gave for one question: keypad digits, recognised speech, or SMS text. */
 export interface PhoneInput {

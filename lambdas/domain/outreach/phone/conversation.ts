@@ -1,7 +1,8 @@
 import { keyedResponseId } from '../../intake/submissions';
 import type { Answers, Channel, SurveyResponse } from '../../surveys/response';
 import { parseAnswers } from '../../surveys/response';
-import { retentionExpiry, type Question, type Survey } from '../../surveys/survey';
+import { retentionExpiry, type Survey } from '../../surveys/survey';
+import type { Question } from '../../surveys/survey-schema';
 import { interpretAnswer, leadingNumber, type PhoneInput } from './answers';
 
 /** An IVR call or SMS exchange working through a survey one question at a time. */

@@ -1,6 +1,7 @@
 import { openCase } from '../../../../lambdas/domain/loop/alerts';
 import { caseMessages } from '../../../../lambdas/views/messages';
-import { actOnCase, applyCaseAction, CaseActionSchema, dueEscalation, escalateDueCases, nextDeadline, type CaseAction } from '../../../../lambdas/domain/loop/cases';
+import { actOnCase, applyCaseAction, dueEscalation, escalateDueCases, nextDeadline } from '../../../../lambdas/domain/loop/cases';
+import { CaseActionSchema, type CaseAction } from '../../../../lambdas/domain/loop/case-requests';
 import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
 import { NOW, response, survey } from '../../support/fixtures';

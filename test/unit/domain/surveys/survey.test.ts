@@ -1,4 +1,5 @@
-import { headlineQuestion, numericRange, SurveyInputSchema } from '../../../../lambdas/domain/surveys/survey';
+import { headlineQuestion, numericRange } from '../../../../lambdas/domain/surveys/survey';
+import { SurveyInputSchema } from '../../../../lambdas/domain/surveys/survey-schema';
 
 const base = {
   name: 'Support call',

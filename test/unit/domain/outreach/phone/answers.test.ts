@@ -1,5 +1,5 @@
 import { interpretAnswer, leadingNumber, promptFor, smsCommand } from '../../../../../lambdas/domain/outreach/phone/answers';
-import type { Question } from '../../../../../lambdas/domain/surveys/survey';
+import type { Question } from '../../../../../lambdas/domain/surveys/survey-schema';
 
 const q = (type: Question['type'], extra: Partial<Question> = {}): Question => ({ id: 'q', type, text: 'How likely are you to recommend us?', required: false, ...extra });
 const choice = q('choice', { options: [{ id: 'speed', label: 'Speed' }, { id: 'kindness', label: 'Kindness' }] });

@@ -1,0 +1,35 @@
+import * as z from 'zod/mini';
+import '../kernel/zod';
+import { externalId } from '../kernel/identifier-schemas';
+import { SEVERITIES } from '../surveys/scores';
+
+/* What a person may ask of cases: the actions and the listing's query, as the API validates them. */
+
+/** Why a case was closed, for reports on what the loop fixes. */
+export const RESOLUTION_CODES = ['resolved-with-customer', 'compensated', 'process-fixed', 'no-action-needed', 'could-not-reach', 'duplicate'] as const;
+export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
+
+const noteText = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
+
+/** What a person can do to a case; each becomes an event in its history. */
+export const CaseActionSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('acknowledge'), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('note'), note: noteText }),
+  z.strictObject({ action: z.literal('assign'), owner: z.email(), team: z.optional(externalId(64)), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('resolve'), resolution: z.enum(RESOLUTION_CODES), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('reopen'), note: z.optional(noteText) }),
+]);
+export type CaseAction = z.infer<typeof CaseActionSchema>;
+
+/** The query of a case listing (`GET /admin/cases`). */
+export const CaseQuerySchema = z.object({
+  status: z.optional(z.enum(['open', 'acknowledged', 'resolved', 'escalated'])),
+  owner: z.optional(z.email()),
+  team: z.optional(externalId(64)),
+  surveyId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  touchpoint: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))),
+  severity: z.optional(z.enum(SEVERITIES)),
+  order: z._default(z.enum(['newest', 'oldest']), 'newest'),
+  /** Cases opened from this date on. @default 12 months back */
+  since: z.optional(z.iso.date()),
+});
