@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiEvent, runDeployedBundle } from '../../bench/memory';
-import { eventually, useTestRuntime } from './support';
+import { eventually, sentEmails, useTestRuntime } from './support';
 
 const local = useTestRuntime();
 
@@ -33,5 +33,16 @@ describe('deployed bundles', () => {
     const authorizerEvent = (key: string) => ({ type: 'REQUEST', routeKey: 'GET /admin/cases', headers: { 'x-api-key': key }, requestContext: { http: { method: 'GET', path: '/admin/cases', sourceIp: '127.0.0.1' } } });
     const verdicts = (await runDeployedBundle(dir, 'authorizer', [authorizerEvent(runtime.adminKey), authorizerEvent('cxk_not-a-key-anyone-was-given')], { ...runtime.env })).results;
     expect(verdicts).toEqual([expect.objectContaining({ isAuthorized: true, context: expect.objectContaining({ role: 'admin' }) }), { isAuthorized: false, context: {} }]);
+  });
+
+  it('a sender works from its bundle: invitations go out through the SES emulator', async () => {
+    const { runtime } = local;
+    const invite = apiEvent({ method: 'POST', path: '/admin/surveys/demo/invitations', body: JSON.stringify({ contacts: [{ email: 'bundle-check@example.org', name: 'Bundle' }] }), contentType: 'application/json' });
+    const { results } = await runDeployedBundle(dir, 'sendInvitations', [invite], { ...runtime.env });
+    const [answer] = results as { statusCode: number; body: string }[];
+    expect(answer.statusCode).toBe(202);
+    expect(JSON.parse(answer.body).invitations).toEqual([expect.objectContaining({ email: 'bundle-check@example.org', status: 'sent' })]);
+    const mail = await eventually(async () => (await sentEmails(runtime)).find((m) => m.destination.to.includes('bundle-check@example.org')), 'the invitation in the SES emulator');
+    expect(mail).toBeDefined();
   });
 });
