@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { caseUrl } from '../domain/loop/alerting';
 import { escalateDueCases } from '../domain/loop/cases';
-import { alertingDeps } from '../shared/notifiers';
+import { alertingDeps } from '../shared/alerting-deps';
 import { logger, metrics } from '../shared/powertools';
 
 /** Scheduled: escalates unresolved cases past their acknowledge or resolve deadline, once per level. */

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { failureOf, processResponse } from '../domain/loop/processing';
-import { processingDeps } from '../shared/notifiers';
+import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 import { responseImage, streamHandler } from '../shared/stream';
 import { cachedSurvey } from '../shared/survey-cache';

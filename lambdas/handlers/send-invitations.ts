@@ -6,7 +6,7 @@ import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { invitationMessages } from '../views/messages';
 import { contactHistoryStore, customerStore, fatigueSettingsStore, invitationStore, suppressionStore, surveyStore } from '../shared/dependencies';
-import { emailSender } from '../shared/notifiers';
+import { emailSender } from '../shared/senders';
 import { httpHandler, idempotencyKey, json, parseBody, pathParam, zodDetails } from '../shared/http';
 import { logger, metrics } from '../shared/powertools';
 

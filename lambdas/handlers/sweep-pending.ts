@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import * as z from 'zod/mini';
 import '../domain/kernel/zod';
 import { sweepPending, type SweepReport } from '../domain/loop/processing';
-import { processingDeps } from '../shared/notifiers';
+import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 
 /** Left alone: the stream is normally done within seconds and retries for minutes before giving up. */

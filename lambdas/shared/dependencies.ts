@@ -26,7 +26,7 @@ import { tracer } from './powertools';
 /*
  * The DynamoDB adapters, one per port, each built on first use, once per container; endpoints come from the
  * SDK's standard AWS_ENDPOINT_URL_* variables. A handler imports the ports it uses and no other. Senders live
- * in `notifiers.ts`, so handlers that never send load no SES/SNS client.
+ * in `senders.ts`, so handlers that never send load no SES/SNS client.
  */
 
 /** One DynamoDB client per container, shared by every store. */
