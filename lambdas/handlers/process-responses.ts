@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { failureOf, processResponse } from '../domain/loop/processing';
+import { surveyStore } from '../shared/dependencies';
 import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 import { responseImage, streamHandler } from '../shared/stream';
@@ -17,12 +18,12 @@ export const handler = streamHandler(async (record) => {
   if (responseImage(record, 'OldImage')?.revision === response.revision) return;
   // Already scored for these answers (settled at ingest, or history): nothing to do.
   if (response.scores?.revision === response.revision) return;
-  const deps = await processingDeps();
-  const survey = await cachedSurvey(deps.surveys, response.surveyId);
+  const survey = await cachedSurvey(surveyStore(), response.surveyId);
   if (!survey) {
     logger.warn('response of an unknown survey left pending', { responseId: response.id, surveyId: response.surveyId });
     return;
   }
+  const deps = await processingDeps();
   try {
     const result = await processResponse(deps, survey, response);
     metrics.addMetric('ResponsesScored', MetricUnit.Count, 1);
