@@ -16,7 +16,7 @@
  *   comparison, and each handler over the 100 ms budget with the modules that weigh most in it;
  * - peakRssMb: the bench process's peak resident memory (the local runtime runs in it); peakRssMbByHandler:
  *   deployed bundles run in processes of their own under their largest case (see bench/memory.ts);
- * - targets: each target of the issue, true when it holds in this run.
+ * - targets: each performance target, true when it holds in this run.
  * Absolute numbers depend on the machine; ratios within one run are what to compare between commits.
  */
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
