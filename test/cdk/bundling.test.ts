@@ -1,9 +1,10 @@
 import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aliasArgs, bundleAliases, esbuildOptions } from '../../lib/bundling';
 import * as tracerDisabled from '../../lambdas/shared/tracer-disabled';
+import { sourceFiles } from '../unit/support/source-files';
 
 const ROOT = join(__dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'cx-bundling-'));
@@ -15,13 +16,6 @@ async function packagesOf(handler: string, tracing: boolean): Promise<Set<string
   const packages = inputs.flatMap((file) => file.match(/node_modules\/((@[^/]+\/)?[^/]+)/)?.[1] ?? []);
   // A submodule the SDK imports on its own, counted apart from the rest of @smithy/core.
   return new Set([...packages, ...(inputs.some((file) => file.includes('@smithy/core/dist-es/submodules/event-streams/')) ? ['@smithy/core/event-streams'] : [])]);
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
-  });
 }
 
 describe('bundling', () => {

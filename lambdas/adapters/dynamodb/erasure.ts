@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ErasureAudit, ErasureStore } from '../../domain/people/ports';
+import { keys } from './keys';
 
 /** Erasure's deletes, and its audit trail by month (`AUDIT#<yyyy-mm>`). */
 export class DynamoErasure implements ErasureStore {
@@ -20,7 +21,7 @@ export class DynamoErasure implements ErasureStore {
   }
 
   async responseContact(responseId: string) {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `RESPONSE#${responseId}`, sk: 'META' }, ConsistentRead: true, ProjectionExpression: 'contact' }));
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.response(responseId), ConsistentRead: true, ProjectionExpression: 'contact' }));
     return out.Item?.contact as { email?: string; phone?: string } | undefined;
   }
 

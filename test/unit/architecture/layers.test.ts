@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { relativeImports, sourceFiles } from '../support/source-files';
 
 /**
  * The layout as rules: the domain's contexts import each other only downward (the order below, as README's
@@ -11,22 +12,8 @@ const LAMBDAS = join(ROOT, 'lambdas');
 /** Bottom to top: a context may import only those before it (and itself). */
 const CONTEXTS = ['kernel', 'people', 'surveys', 'scoring', 'loop', 'intake', 'outreach', 'insight'] as const;
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Relative imports of a file (`import … from`, `export … from`, bare `import '…'`), as absolute paths. */
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/^(?:import|export)\s(?:[^'";]*?\sfrom\s)?'(\.[^']+)'/gm)].map((m) => m[1]);
-  return specifiers.map((s) => resolve(dirname(file), s) + '.ts');
-}
-
 const files = sourceFiles(LAMBDAS);
-const graph = new Map(files.map((f) => [f, importsOf(f)]));
+const graph = new Map(files.map((f) => [f, relativeImports(f)]));
 const area = (file: string) => relative(LAMBDAS, file).split('/');
 const contextOf = (file: string) => (area(file)[0] === 'domain' ? (area(file)[1] as (typeof CONTEXTS)[number]) : undefined);
 const name = (file: string) => relative(ROOT, file);

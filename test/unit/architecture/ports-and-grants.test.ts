@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { relativeImports } from '../support/source-files';
 import { handlers, handlersInUse, type HandlerName, type TableAccess } from '../../../lambdas/pipeline';
 
 /**
@@ -31,10 +32,7 @@ const PORT_ITEMS: Record<string, readonly string[]> = {
 function reach(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
-  for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^import [^;]*?from '(\.[^']+)'/gm)) {
-    const target = resolve(dirname(file), spec) + '.ts';
-    if (/lambdas\/(handlers|shared)\//.test(target)) reach(target, seen);
-  }
+  for (const target of relativeImports(file)) if (/lambdas\/(handlers|shared)\//.test(target)) reach(target, seen);
   return seen;
 }
 
