@@ -17,6 +17,7 @@ new CxFeedbackStack(app, 'CxFeedback', {
   description: 'CX feedback pipeline: multichannel survey responses, scoring and alerts',
   env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
   senderEmail: senderEmail!,
+  existingSenderIdentity: context('senderIdentity') === 'existing',
   corsOrigins: context('corsOrigins')?.split(',').map((o) => o.trim()).filter(Boolean),
   publicUrl: context('publicUrl'),
   opsEmail: context('opsEmail'),

@@ -70,7 +70,12 @@ export const contract: Record<RouteKey, RouteContract> = {
   'GET /admin/responses': { summary: "A survey's responses, newest first", query: z.extend(PageQuerySchema, { surveyId: z.string().check(z.minLength(1), z.maxLength(64)) }) },
   'GET /admin/responses/{responseId}': { summary: 'One response with its scores' },
   'GET /admin/surveys/{surveyId}/alert-rules': { summary: "A survey's alert rules", query: z.object({ version: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))) }) },
-  'PUT /admin/surveys/{surveyId}/alert-rules': { summary: "Replace a survey's alert rules (If-Match: the version read)", body: { schema: AlertRulesRequestSchema } },
+  'PUT /admin/surveys/{surveyId}/alert-rules': {
+    summary: "Replace a survey's alert rules (If-Match: the version read); at least one enabled rule",
+    body: { schema: AlertRulesRequestSchema },
+    success: { status: 200, description: 'the new version, with `warnings` when no rule would open a case for an NPS 0 answer' },
+  },
+  'DELETE /admin/surveys/{surveyId}/alert-rules': { summary: "Go back to the survey's thresholds (If-Match: the version read); a new version without rules" },
   'POST /admin/surveys/{surveyId}/responses/import': {
     summary: 'Import answers collected offline',
     query: z.object({ channel: z.enum(OFFLINE_CHANNELS) }),

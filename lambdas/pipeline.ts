@@ -377,6 +377,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/admin/responses/{responseId}', handler: 'getResponse', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'GET', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'PUT', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey', roles: ADMIN },
+  { method: 'DELETE', path: '/admin/surveys/{surveyId}/alert-rules', handler: 'alertRules', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/surveys/{surveyId}/responses/import', handler: 'importResponses', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/surveys/{surveyId}/responses/export', handler: 'exportResponses', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'POST', path: '/admin/customers/import', handler: 'customers', auth: 'apiKey', roles: ADMIN },

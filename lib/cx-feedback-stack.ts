@@ -10,10 +10,13 @@ import { FeedbackSchedules } from './feedback-schedules';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { emailEventHandlers, invocableHandlers, routes } from '../lambdas/pipeline';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 
 export interface CxFeedbackStackProps extends StackProps {
   /** Sender of invitations and alert e-mails (an SES identity you can verify): required, never a placeholder. */
   readonly senderEmail: string;
+  /** `senderEmail` (or its domain) is already an SES identity of the account: use it, create none. @default false */
+  readonly existingSenderIdentity?: boolean;
   /** Browser origins allowed to post responses cross-origin (`POST /responses`). @default none: no CORS */
   readonly corsOrigins?: readonly string[];
   /** Base URL for links when the API sits behind your own domain. @default the HTTP API's endpoint */
@@ -60,7 +63,7 @@ export class CxFeedbackStack extends Stack {
       Annotations.of(this).addWarningV2('cx:ops-email', 'No opsEmail: operational alarms reach nobody. Deploy with -c opsEmail=ops@yourdomain.com');
     }
     this.data = new FeedbackData(this, 'Data', { deletionProtection: props.deletionProtection });
-    this.alerting = new FeedbackAlerting(this, 'Alerting', { key: this.data.key, senderEmail: props.senderEmail });
+    this.alerting = new FeedbackAlerting(this, 'Alerting', { key: this.data.key, senderEmail: props.senderEmail, existingIdentity: props.existingSenderIdentity });
     this.api = new FeedbackApi(this, 'Api', { key: this.data.key, corsOrigins: props.corsOrigins });
     this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url, twilio: props.twilio, tracing: props.tracing });
     if (props.connectInstanceArn) {
@@ -74,8 +77,19 @@ export class CxFeedbackStack extends Stack {
       }
     }
     this.api.addRoutes((name) => this.functions.get(name));
-    for (const name of emailEventHandlers) this.alerting.emailEvents.addSubscription(new subscriptions.LambdaSubscription(this.functions.get(name)));
     this.processing = new FeedbackProcessing(this, 'Processing', { table: this.data.table, key: this.data.key, functionFor: (name) => this.functions.get(name) });
+    const deadLetters = this.processing.deadLetterQueue;
+    for (const name of emailEventHandlers) {
+      const fn = this.functions.get(name);
+      // An SES event SNS cannot deliver, or one the function still fails on after Lambda's own retries, lands
+      // with the stream's dead letters (alarmed), instead of vanishing.
+      this.alerting.emailEvents.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue: deadLetters }));
+      fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(deadLetters) });
+    }
+    // SNS writes undeliverable events to the encrypted queue, for this account only.
+    this.data.key.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('sns.amazonaws.com')], actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['*'], conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+    );
     this.schedules = new FeedbackSchedules(this, 'Schedules', {
       key: this.data.key,
       functionFor: (name) => this.functions.get(name),
@@ -101,7 +115,7 @@ export class CxFeedbackStack extends Stack {
     output('OpsTopicArn', this.monitoring.opsTopic.topicArn, 'SNS topic of operational alarms');
     output('ConnectFunctionName', this.functions.get('connectSurvey').functionName, 'Lambda function for the Amazon Connect contact flow');
     output('SweeperFunctionName', this.functions.get('sweepPending').functionName, 'Sweeper function (npm run cli -- replay --function …)');
-    output('DeadLetterQueueUrl', this.processing.deadLetterQueue.queueUrl, 'Pointers to stream records the consumers gave up on (the sweeper finishes them)');
+    output('DeadLetterQueueUrl', this.processing.deadLetterQueue.queueUrl, 'What gave up after retries: pointers to stream records (the sweeper finishes them), SES events, scheduled runs');
 
     Validations.of(this.data).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'The link-signing key is not rotated automatically: rotation would invalidate every survey link already sent' });
     const publicRoutes = routes.filter((r) => r.auth !== 'apiKey').map((r) => `${r.method} ${r.path}`).join(', ');

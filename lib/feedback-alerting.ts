@@ -7,8 +7,13 @@ import { Construct } from 'constructs';
 
 export interface FeedbackAlertingProps {
   readonly key: kms.IKey;
-  /** Address the survey e-mails and alerts are sent from; becomes an SES e-mail identity. */
+  /** Address the survey e-mails and alerts are sent from; becomes an SES e-mail identity unless `existingIdentity`. */
   readonly senderEmail: string;
+  /**
+   * The sender (or its domain) is already an SES identity of the account: the stack uses it instead of creating
+   * one, which would fail the deploy with AlreadyExists. @default false
+   */
+  readonly existingIdentity?: boolean;
 }
 
 /** The SNS alert topic for integrations, and the SES identity that sends invitations and alert e-mails. */
@@ -26,7 +31,7 @@ export class FeedbackAlerting extends Construct {
       masterKey: props.key,
       enforceSSL: true,
     });
-    new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(props.senderEmail) });
+    if (!props.existingIdentity) new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(props.senderEmail) });
     this.senderEmail = props.senderEmail;
 
     this.emailEvents = new sns.Topic(this, 'EmailEventTopic', { displayName: 'CX feedback e-mail events', masterKey: props.key, enforceSSL: true });

@@ -105,7 +105,7 @@ export class FeedbackMonitoring extends Construct {
       'DeadLetters',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
       1,
-      'Stream records gave up after retries; inspect and replay the dead-letter queue',
+      'Stream records, SES events or scheduled runs gave up after retries; inspect and replay the dead-letter queue',
     );
     const maxAge = props.maxIteratorAge ?? Duration.seconds(60);
     for (const consumer of streamConsumers) {

@@ -39,7 +39,7 @@ export const handler = middy(async (event: unknown): Promise<ConnectContactFlowR
       },
       new Date(),
     );
-    const scores = scoreResponse(survey, response.answers, response.revision);
+    const scores = response.scores ?? scoreResponse(survey, response.answers, response.revision);
     return { stored: 'true', responseId: response.id, severity: scores.severity, alert: String(alertReasons(survey, response).length > 0) };
   } catch (error) {
     if (error instanceof DomainError && error.status < 500) {

@@ -12,7 +12,9 @@ export const handler = middy(async () => {
   const deps = await alertingDeps();
   const report = await escalateDueCases({ ...deps, caseLink: (kase, recipient) => caseUrl(deps, { id: kase.id, owner: recipient }) });
   metrics.addMetric('CasesEscalated', MetricUnit.Count, report.escalated);
-  if (report.failed.length) logger.warn('escalation notices not sent; retried next run', { cases: report.failed });
+  metrics.addMetric('EscalationNoticesFailed', MetricUnit.Count, report.failed.length);
+  // A notice that cannot be sent fails the invocation, so the function's error alarm says so; the next run retries.
+  if (report.failed.length) throw new Error(`escalation notices not sent for ${report.failed.length} case(s), retried next run: ${report.failed.slice(0, 20).join(', ')}`);
   return report;
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -7,8 +7,8 @@ import { responseImage, streamHandler } from '../shared/stream';
 import { cachedSurvey } from '../shared/survey-cache';
 
 /**
- * For each new revision of a response: scores, the case and its notifications for a bad experience, then
- * the scores saved with the end of its pending state. A failure is noted on the response and the record is
+ * For each new revision of a response that owes processing: the case and its notifications for a bad
+ * experience, then the end of its pending state (the scores were written with the answers). A failure is noted on the response and the record is
  * retried; what the stream gives up on stays pending for the sweeper.
  */
 export const handler = streamHandler(async (record) => {
@@ -16,8 +16,8 @@ export const handler = streamHandler(async (record) => {
   if (!response) return;
   // Only new answers need work: this consumer's own completion write, or a noted failure, keep the revision.
   if (responseImage(record, 'OldImage')?.revision === response.revision) return;
-  // Already scored for these answers (settled at ingest, or history): nothing to do.
-  if (response.scores?.revision === response.revision) return;
+  // Settled at ingest (or history): stored scored and not pending, nothing to do.
+  if (!response.pending && response.scores?.revision === response.revision) return;
   const survey = await cachedSurvey(surveyStore(), response.surveyId);
   if (!survey) {
     logger.warn('response of an unknown survey left pending', { responseId: response.id, surveyId: response.surveyId });

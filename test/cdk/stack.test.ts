@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CxFeedbackStack, senderEmailProblem } from '../../lib/cx-feedback-stack';
-import { handlers, handlersInUse, routes, schedules, streamConsumers, type HandlerAccess, type HandlerName } from '../../lambdas/pipeline';
+import { emailEventHandlers, handlers, handlersInUse, routes, schedules, streamConsumers, type HandlerAccess, type HandlerName } from '../../lambdas/pipeline';
 import cdkJson from '../../cdk.json';
 
 /**
@@ -259,8 +259,9 @@ describe('least privilege', () => {
     for (const name of handlersInUse()) {
       const kms = statementsOf(name).filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('kms:')));
       const conditioned = kms.filter((st) => st.Condition?.StringEquals?.['kms:ViaService']);
-      const consumer = streamConsumers.some((c) => c.handler === name);
-      // The event source mapping reads the encrypted stream and writes pointers to the encrypted DLQ with the role.
+      const consumer = streamConsumers.some((c) => c.handler === name) || emailEventHandlers.includes(name);
+      // The event source mapping reads the encrypted stream and writes pointers to the encrypted DLQ with the
+      // role; so does the on-failure destination of the SES events' function.
       expect({ name, unconditioned: kms.length - conditioned.length }).toEqual({ name, unconditioned: consumer ? 1 : 0 });
     }
   });
@@ -341,7 +342,17 @@ describe('stream processing', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({ Enabled: true, MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint']), SnsDestination: Match.anyValue() }),
     });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [logicalId(stack.functions.get('emailEvents')), 'Arn'] } });
+    const dlq = { 'Fn::GetAtt': [logicalId(stack.processing.deadLetterQueue), 'Arn'] };
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [logicalId(stack.functions.get('emailEvents')), 'Arn'] }, RedrivePolicy: { deadLetterTargetArn: dlq } });
+    // What the function fails on after Lambda's retries goes to the same alarmed dead letters.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack.functions.get('emailEvents')) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: dlq } },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: Match.arrayWith(['sns.amazonaws.com']) }, Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() } } })]) },
+    });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 'sns:Publish' })]) },
     });
@@ -390,6 +401,16 @@ describe('deploy inputs and outputs', () => {
     for (const senderEmail of ['', 'feedback@example.com', 'not-an-address']) {
       expect(() => new CxFeedbackStack(newApp(), 'Bad', { senderEmail })).toThrow(/senderEmail/);
     }
+  });
+
+  it('creates the sender identity, or uses one the account already has', () => {
+    expect(Object.values(resources('AWS::SES::EmailIdentity')).map((r) => r.Properties.EmailIdentity)).toEqual(['feedback@shop.example.org']);
+    const existing = synthesize({ existingSenderIdentity: true });
+    existing.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    // Sending stays pinned to the sender address.
+    existing.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'ses:SendEmail', Condition: { StringEquals: { 'ses:FromAddress': 'feedback@shop.example.org' } } })]) },
+    });
   });
 
   it('warns when no one receives the operational alarms', () => {

@@ -116,6 +116,35 @@ describe('alert rules as data', () => {
     expect(kase).toMatchObject({ severity: 'critical', owner: 'retention@example.com', team: 'retention' });
     // The rules replaced the thresholds: the detractor without a matching rule opened no case.
     expect((await api(`/admin/cases/${detractor.body.id}`)).status).toBe(404);
+  })
+  it('refuse an empty or all-disabled rule set, warn when an NPS 0 answer would open no case, and DELETE back to the thresholds', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'silence' })) })).body.id as string;
+    const path = `/admin/surveys/${survey}/alert-rules`;
+    const put = (body: unknown, version: number) => api(path, { method: 'PUT', body: JSON.stringify(body), headers: { 'if-match': String(version) } });
+    for (const rules of [[], [{ id: 'off', name: 'Off', when: { field: 'nps', op: 'lte', value: 6 }, enabled: false }]]) {
+      const refused = await put({ rules }, 0);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'rules', message: expect.stringContaining('every alert') })]);
+    }
+    expect((await api(path)).body.version).toBe(0);
+
+    const narrow = await put({ rules: [{ id: 'gold', name: 'Gold only', when: { all: [{ field: 'nps', op: 'lte', value: 6 }, { field: 'attributes.segment', op: 'eq', value: 'gold' }] } }] }, 0);
+    expect(narrow.status).toBe(200);
+    expect(narrow.body.warnings).toEqual([expect.objectContaining({ field: 'rules', message: expect.stringContaining('NPS 0') })]);
+    const broad = await put({ rules: [{ id: 'detractor', name: 'Detractor', when: { field: 'nps', op: 'lte', value: 6 } }] }, 1);
+    expect(broad.status).toBe(200);
+    expect(broad.body.warnings).toBeUndefined();
+
+    expect((await api(path, { method: 'DELETE' })).status).toBe(428);
+    const deleted = await api(path, { method: 'DELETE', headers: { 'if-match': '2' } });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ version: 3, rules: [], thresholds: { npsAtMost: 6 } });
+    expect((await api(`${path}?version=2`)).body.rules).toHaveLength(1);
+
+    // Back on the thresholds, a detractor opens a case again.
+    const detractor = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 2 } }) });
+    await eventually(async () => (await sentEmails(runtime)).find((m) => m.body.text?.includes(`Case: ${detractor.body.id}`)), 'the threshold alert after DELETE');
   });
 });
 

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { freePort } from '../../local/ports';
 import type { LocalRuntime } from '../../local/runtime';
 import { startFaultProxy, type FaultMode, type FaultProxy } from './fault-proxy';
-import { apiClient, sentEmails, startTestRuntime, surveyInput, type ApiClient } from './support';
+import { apiClient, eventually, sentEmails, startTestRuntime, surveyInput, type ApiClient } from './support';
 
 jest.setTimeout(240_000);
 
@@ -114,4 +114,55 @@ it('loses nothing and duplicates nothing when DynamoDB, SES and SNS fail for a w
   await new Promise((r) => setTimeout(r, 1500)); // the SNS tap polls once a second
   for (const id of detractors) expect({ id, published: runtime.published().filter((p) => p.message.responseId === id).length }).toEqual({ id, published: 1 });
   for (const id of promoters) expect(runtime.published().some((p) => p.message.responseId === id)).toBe(false);
+});
+
+it('counts every answer while SES and SNS are down, and sends the alerts once they are back', async () => {
+  const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ name: 'Counted while down' })) })).body.id as string;
+  ses.mode = 'down';
+  sns.mode = 'down';
+  const ids: { id: string; detractor: boolean }[] = [];
+  try {
+    // Known customers, so every response (promoters too) owes processing that cannot finish meanwhile.
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, k) => {
+          const i = batch * 20 + k;
+          const detractor = i % 2 === 0;
+          const res = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, customerId: `down-${i}`, answers: { nps: detractor ? 0 : 10, comment: `while down ${i}` } }) });
+          expect(res.status).toBe(202);
+          ids.push({ id: res.body.id, detractor });
+        }),
+      );
+    }
+    // The aggregates do not wait for the notifications: all 200 answers count, NPS 0, while both are down.
+    const from = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const summary = await eventually(async () => {
+      const res = await api(`/admin/reports/summary?surveyId=${survey}&from=${from}`);
+      return res.body.total?.nps?.n === 200 && res.body;
+    }, 'all 200 answers in the summary while SES and SNS are down', 60_000);
+    expect(summary.total).toMatchObject({ responses: 200, nps: { n: 200, promoters: 100, detractors: 100, score: 0 } });
+    expect(ses.failed() + sns.failed()).toBeGreaterThan(0);
+    expect((await sentEmails(runtime)).filter((m) => m.body.text?.includes('while down'))).toHaveLength(0);
+  } finally {
+    ses.mode = 'pass';
+    sns.mode = 'pass';
+  }
+
+  // Back up: what the stream gave up on, the sweeper finishes; each detractor alerted exactly once.
+  await runtime.waitForIdle();
+  for (let round = 0; round < 10 && (await pendingCount()) > 0; round++) {
+    await runtime.invoke('sweepPending', { olderThanSeconds: 0 });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  expect(await pendingCount()).toBe(0);
+  const mails = (await sentEmails(runtime)).filter((m) => m.subject.startsWith('[') && m.body.text?.includes('while down'));
+  for (const { id } of ids.filter((x) => x.detractor)) expect({ id, mails: mails.filter((m) => m.body.text?.includes(`Case: ${id}`)).length }).toEqual({ id, mails: 1 });
+  expect(mails).toHaveLength(100);
+  // Alerts are added to the cells as their cases open; the answers were counted once.
+  const from = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const after = await eventually(async () => {
+    const res = await api(`/admin/reports/summary?surveyId=${survey}&from=${from}`);
+    return res.body.total?.alerts === 100 && res.body;
+  }, 'the 100 alerts in the summary', 60_000);
+  expect(after.total).toMatchObject({ responses: 200, nps: { n: 200, score: 0 } });
 });

@@ -154,7 +154,8 @@ export class DynamoCaseStore extends TableStore implements CaseStore {
           Key: keys.alert(id),
           UpdateExpression: 'SET #until = :until, #by = :me',
           // The claimant's own claim is granted again: the SDK retries a write whose answer was lost.
-          ConditionExpression: 'notifications.#c = :pending AND (attribute_not_exists(#until) OR #until < :now OR #by = :me)',
+          // An escalation's notices are pending until first claimed: they need no entry beforehand.
+          ConditionExpression: '(notifications.#c = :pending OR attribute_not_exists(notifications.#c)) AND (attribute_not_exists(#until) OR #until < :now OR #by = :me)',
           ExpressionAttributeNames: { '#c': channel, '#until': `${channel}ClaimedUntil`, '#by': `${channel}ClaimedBy` },
           ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':until': new Date(now.getTime() + leaseMs).toISOString(), ':me': claimant },
         }),

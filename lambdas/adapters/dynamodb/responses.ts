@@ -8,16 +8,17 @@ import { keys } from './keys';
 import { conditionally, TableStore, type Item } from './table';
 
 /**
- * The stored form of a response. A write of new answers marks it pending (the sparse gsi2 keys) until
- * processing (scores, alert) completes for that revision: the sweeper finds what the stream could not finish.
- * A response that already carries the scores of its revision (settled at ingest, history) is stored complete.
+ * The stored form of a response, with the scores of its revision. One that still owes processing (or carries
+ * no scores of its own revision) is pending, on the sparse gsi2 keys, until processing completes for that
+ * revision: the sweeper finds what the stream could not finish.
  */
 export function responseItem(response: SurveyResponse): Item {
   const listed = { ...keys.response(response.id), entity: 'response', gsi1pk: keys.responsesOf(response.surveyId), gsi1sk: `${response.submittedAt}#${response.id}` };
-  if (response.scores?.revision === response.revision) return { ...listed, ...response };
-  const { scores: _scores, ...unscored } = response;
+  const scored = response.scores?.revision === response.revision;
+  if (scored && !response.pending) return { ...listed, ...response };
+  const { scores, ...rest } = response;
   // When these answers were written (not when the conversation began): the sweeper's age test.
-  return { ...listed, gsi2pk: keys.pending(response.id), gsi2sk: `${new Date().toISOString()}#${response.id}`, ...unscored };
+  return { ...listed, gsi2pk: keys.pending(response.id), gsi2sk: `${new Date().toISOString()}#${response.id}`, ...rest, ...(scored && { scores }), pending: true };
 }
 
 /** Responses (`RESPONSE#<id>`), listed by survey on gsi1, pending ones on the sparse gsi2. */
@@ -50,7 +51,7 @@ export class DynamoResponseStore extends TableStore implements ResponseStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.response(responseId),
-          UpdateExpression: `SET scores = :s${profile ? ', profile = :p' : ''} REMOVE gsi2pk, gsi2sk, processingFailure`,
+          UpdateExpression: `SET scores = :s${profile ? ', profile = :p' : ''} REMOVE gsi2pk, gsi2sk, processingFailure, pending`,
           ConditionExpression: 'attribute_exists(pk) AND revision = :r',
           ExpressionAttributeValues: { ':s': scores, ':r': scores.revision, ...(profile && { ':p': profile }) },
         }),

@@ -4,7 +4,8 @@ import type { PutOutcome } from '../kernel/store';
 import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import { caseDecision } from '../loop/alerts';
 import { commentOf, parseAnswers, type Channel, type SurveyResponse } from '../surveys/response';
-import { scoreResponse } from '../scoring/scoring';
+import { withScores } from '../scoring/scoring';
+import type { ResponseScores } from '../surveys/scores';
 import { retentionExpiry, type Survey } from '../surveys/survey';
 
 export interface Submission {
@@ -64,20 +65,18 @@ export async function recordResponse(
   };
   const expiresAt = retentionExpiry(target, response.submittedAt);
   const kept: SurveyResponse = expiresAt ? { ...response, expiresAt } : response;
-  const stored = settledAtIngest(target, kept) ?? kept;
+  const scored = withScores(target, kept, false);
+  const stored: SurveyResponse = needsProcessing(target, scored) ? { ...scored, pending: true } : scored;
   const outcome = await stores.responses.putResponse(stored);
   return { response: stored, outcome, survey: target };
 }
 
 /**
- * Scores depend only on the answers, so they are computed once, here. A response whose processing would
- * only score it (no customer to profile or remember, no contact, no case to open under the survey's rules as
- * this container has them) is stored scored and complete: one write in all, and the stream skips it.
- * Anything else is stored pending, and the stream does the rest.
+ * Whether a new response needs processing after it is stored. One whose processing would only score it (no
+ * customer to profile or remember, no contact, no case to open under the survey's rules as this container has
+ * them) is stored complete: one write in all, and the stream skips it. Either way it is stored scored.
  */
-function settledAtIngest(survey: Survey, response: SurveyResponse): SurveyResponse | undefined {
-  if (response.customerId || response.contact) return undefined;
-  const scores = scoreResponse(survey, response.answers, response.revision);
-  if (caseDecision(survey, response, scores, commentOf(survey, response.answers))) return undefined;
-  return { ...response, scores };
+function needsProcessing(survey: Survey, response: SurveyResponse & { scores: ResponseScores }): boolean {
+  if (response.customerId || response.contact) return true;
+  return caseDecision(survey, response, response.scores, commentOf(survey, response.answers)) !== undefined;
 }

@@ -4,6 +4,8 @@ import type { SurveyStore } from '../surveys/ports';
 import type { SurveyResponse } from '../surveys/response';
 import type { ResponseScores } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
+import type { ErrorDetail } from '../kernel/errors';
+import { scoreResponse } from '../scoring/scoring';
 
 /* Evaluating a survey's alert rules against a response, and replacing them with a new version. */
 
@@ -91,4 +93,18 @@ export async function setAlertRules(
     throw staleRules(expected, fresh?.alertRules?.version ?? 0);
   }
   return set;
+}
+
+/**
+ * What a rule set would leave unalerted that the thresholds catch: an NPS 0 answer (the worst possible) on
+ * the survey's own touchpoint, with no comment, attributes or profile. A warning, not a refusal: rules may
+ * narrow on purpose (one segment, one channel), but nobody should do it by accident.
+ */
+export function ruleWarnings(survey: Survey, rules: readonly AlertRule[]): ErrorDetail[] {
+  const nps = survey.questions.find((q) => q.type === 'nps');
+  if (!nps) return [];
+  const answers = { [nps.id]: 0 };
+  const worst: RuleContext = { answers, touchpoint: survey.touchpoint, channel: 'web', scores: scoreResponse(survey, answers, 1) };
+  if (matchingRules(rules, worst).length > 0) return [];
+  return [{ field: 'rules', message: `no enabled rule matches an NPS 0 answer on ${survey.touchpoint}: such an answer would open no case` }];
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertPublisher, EmailSender } from '../kernel/senders';
-import { alertMessage, openCase, type AlertCase, type NotificationChannel } from './alerts';
+import { alertMessage, openCase, type AlertCase, type NoticeRoute, type NotificationChannel } from './alerts';
 import type { CaseMessages, CaseStore } from './ports';
 import type { SurveyResponse } from '../surveys/response';
 import { step } from './processing-steps';
@@ -38,11 +38,14 @@ export class NotificationInProgress extends Error {
   }
 }
 
+/** What sending a notice once needs: the claims on the case, and how long they hold. */
+export type NoticeDeps = Pick<AlertingDeps, 'cases' | 'now' | 'notificationLeaseMs' | 'markRetryDelayMs'>;
+
 /**
  * Records a notification as sent, trying hard: between the provider accepting it and this write lies the one
  * window in which a stopped worker makes the notification go out twice (after the claim's lease).
  */
-async function markSent(deps: AlertingDeps, alertId: string, channel: NotificationChannel): Promise<void> {
+async function markSent(deps: NoticeDeps, alertId: string, channel: NotificationChannel): Promise<void> {
   const first = deps.markRetryDelayMs ?? 250;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -78,34 +81,8 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
   const responseUrl = `${deps.publicUrl}/admin/responses/${encodeURIComponent(response.id)}`;
   // Names this attempt's claims; the store grants a claimant its own claim again.
   const claimant = randomUUID();
-  const notify = async (channel: NotificationChannel, send: () => Promise<void>): Promise<boolean> => {
-    if (alert.notifications[channel] === 'sent') return false;
-    const release = () => deps.cases.releaseAlertNotification(alert.id, channel, claimant).catch(() => undefined);
-    return step(channel, async () => {
-      let claimed: boolean;
-      try {
-        claimed = await deps.cases.claimAlertNotification(alert.id, channel, claimant, deps.now, deps.notificationLeaseMs ?? NOTIFICATION_LEASE_MS);
-      } catch (error) {
-        // The claim may have been written before the failure: give it back rather than wait for the lease.
-        await release();
-        throw error;
-      }
-      if (!claimed) {
-        const current = await deps.cases.getAlert(alert.id);
-        if (current?.notifications[channel] === 'sent') return false;
-        throw new NotificationInProgress(alert.id, channel);
-      }
-      try {
-        await send();
-      } catch (error) {
-        // Nothing went out: let the next attempt send at once instead of waiting for the lease to lapse.
-        await release();
-        throw error;
-      }
-      await markSent(deps, alert.id, channel);
-      return true;
-    });
-  };
+  const notify = async (channel: NoticeRoute, send: () => Promise<void>): Promise<boolean> =>
+    alert.notifications[channel] === 'sent' ? false : step(channel, () => sendOnce(deps, alert.id, channel, claimant, send));
   const emailed = await notify('email', () => deps.email.send(deps.messages.alertEmail(alert, link)));
   const published = await notify('sns', () =>
     deps.publisher.publish(alertMessage(alert, responseUrl), {
@@ -117,4 +94,34 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
   );
   if (outcome === 'created') return 'opened';
   return emailed || published ? 'resumed' : 'already-notified';
+}
+
+/**
+ * Sends one notice of a case at most once: claimed (per case and channel), sent, marked sent. False when it
+ * had gone out already; throws when the send failed (the claim is given back) or another worker holds it.
+ */
+export async function sendOnce(deps: NoticeDeps, caseId: string, channel: NotificationChannel, claimant: string, send: () => Promise<void>): Promise<boolean> {
+  const release = () => deps.cases.releaseAlertNotification(caseId, channel, claimant).catch(() => undefined);
+  let claimed: boolean;
+  try {
+    claimed = await deps.cases.claimAlertNotification(caseId, channel, claimant, deps.now, deps.notificationLeaseMs ?? NOTIFICATION_LEASE_MS);
+  } catch (error) {
+    // The claim may have been written before the failure: give it back rather than wait for the lease.
+    await release();
+    throw error;
+  }
+  if (!claimed) {
+    const current = await deps.cases.getAlert(caseId);
+    if (current?.notifications[channel] === 'sent') return false;
+    throw new NotificationInProgress(caseId, channel);
+  }
+  try {
+    await send();
+  } catch (error) {
+    // Nothing went out: let the next attempt send at once instead of waiting for the lease to lapse.
+    await release();
+    throw error;
+  }
+  await markSent(deps, caseId, channel);
+  return true;
 }

@@ -15,7 +15,10 @@ export interface CaseEvent {
   readonly details?: string;
 }
 export type NotificationState = 'pending' | 'sent';
-export type NotificationChannel = 'email' | 'sns';
+/** Where a notice goes: the owner's e-mail (or the escalation contact's) and the SNS topic. */
+export type NoticeRoute = 'email' | 'sns';
+/** One notice of a case, sent at most once: the alert on each route, and each escalation level's on each route. */
+export type NotificationChannel = NoticeRoute | `escalation${1 | 2}-${NoticeRoute}`;
 
 /** An alert is also the case someone must act on: one per response, owned, with an SLA. */
 export interface AlertCase {
@@ -49,7 +52,8 @@ export interface AlertCase {
   readonly pendingNotice?: number;
   /** Optimistic-lock counter of the case's lifecycle writes. */
   readonly version?: number;
-  readonly notifications: Readonly<Record<NotificationChannel, NotificationState>>;
+  /** The alert's notices from the start; an escalation's appear when they are claimed. */
+  readonly notifications: Readonly<Record<NoticeRoute, NotificationState> & Partial<Record<NotificationChannel, NotificationState>>>;
   readonly history: readonly CaseEvent[];
   /** The response's retention (table TTL), when its survey has one. */
   readonly expiresAt?: number;
@@ -71,7 +75,7 @@ export function alertReasons(survey: Pick<Survey, 'questions' | 'alert'>, respon
 
 /**
  * Why a response needs a case, at what severity at least, and who gets it. A survey's alert rules (stored
- * with it, versioned) replace its thresholds once it has any; every matching rule is a reason, the worst
+ * with it, versioned) replace its thresholds while it has any; every matching rule is a reason, the worst
  * severity wins, and the first matching rule that routes picks owner and team. Pure.
  */
 export function caseDecision(
@@ -81,7 +85,8 @@ export function caseDecision(
   comment: string | undefined,
 ): { reasons: string[]; severity: Severity; owner: string; team?: string } | undefined {
   const rules = survey.alertRules?.rules;
-  if (!rules) {
+  // No rules (none yet, or deleted back to the thresholds): the survey's thresholds decide.
+  if (!rules?.length) {
     const reasons = alertReasons(survey, response);
     // A crossed threshold is at least medium, whatever the per-scale severity says.
     return reasons.length ? { reasons, severity: worstSeverity([scores.severity, 'medium']), owner: survey.ownerEmail } : undefined;

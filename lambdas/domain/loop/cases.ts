@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { DomainError } from '../kernel/errors';
+import { sendOnce, type NoticeDeps } from './alerting';
 import type { AlertCase, CaseStatus } from './alerts';
 import type { CaseAction } from './case-requests';
 import type { AlertPublisher, EmailSender } from '../kernel/senders';
@@ -106,7 +108,7 @@ export async function actOnCase(deps: CaseDeps, id: string, action: CaseAction, 
   throw new DomainError(409, 'concurrent_change', 'the case changed while this was saved; reload it and try again', [{ field: 'caseId', message: 'changed meanwhile' }]);
 }
 
-export interface EscalationDeps extends CaseDeps {
+export interface EscalationDeps extends CaseDeps, NoticeDeps {
   readonly email: EmailSender;
   readonly publisher: AlertPublisher;
   readonly messages: Pick<CaseMessages, 'escalationEmail'>;
@@ -116,9 +118,10 @@ export interface EscalationDeps extends CaseDeps {
 
 /**
  * Escalates every unresolved case past its deadline, once per level: the level is recorded with a
- * conditional write, then the notice goes out (e-mail to the survey's escalation contact, or the owner,
- * and a `cx.case.escalated` message on the alert topic), then the notice is marked sent. A notice that
- * failed is retried by the next sweep.
+ * conditional write, then its notices go out, each at most once (claimed and marked per case, level and
+ * route like an alert's: e-mail to the survey's escalation contact, or the owner, and a `cx.case.escalated`
+ * message on the alert topic), then the escalation is recorded as notified. A notice that failed is retried
+ * by the next sweep without repeating the one that went out; the report lists the case as failed.
  */
 export async function escalateDueCases(deps: EscalationDeps, limit = 200): Promise<{ escalated: number; notices: number; failed: string[] }> {
   let escalated = 0;
@@ -138,19 +141,33 @@ export async function escalateDueCases(deps: EscalationDeps, limit = 200): Promi
         kase = after;
         escalated += 1;
       }
-      const to = kase.escalateTo ?? kase.owner;
-      await deps.email.send(deps.messages.escalationEmail(kase, to, deps.caseLink(kase, to)));
-      await deps.publisher.publish(
-        { type: 'cx.case.escalated', version: 1, caseId: kase.id, level: kase.pendingNotice, status: kase.status, owner: kase.owner, escalatedTo: to, severity: kase.severity, surveyId: kase.surveyId, touchpoint: kase.touchpoint, dueAt: kase.dueAt },
-        { severity: kase.severity, touchpoint: kase.touchpoint, channel: kase.channel, surveyId: kase.surveyId },
-      );
-      const version = kase.version ?? 0;
-      const { pendingNotice: _sent, ...noticeSent } = kase;
-      await deps.cases.saveCaseChange({ ...noticeSent, version: version + 1 }, version);
+      await sendEscalationNotices(deps, kase);
       notices += 1;
     } catch {
       failed.push(id);
     }
   }
   return { escalated, notices, failed };
+}
+
+async function sendEscalationNotices(deps: EscalationDeps, kase: AlertCase): Promise<void> {
+  const level = kase.pendingNotice === 2 ? 2 : 1;
+  const to = kase.escalateTo ?? kase.owner;
+  const claimant = randomUUID();
+  await sendOnce(deps, kase.id, `escalation${level}-email`, claimant, () => deps.email.send(deps.messages.escalationEmail(kase, to, deps.caseLink(kase, to))));
+  await sendOnce(deps, kase.id, `escalation${level}-sns`, claimant, () =>
+    deps.publisher.publish(
+      { type: 'cx.case.escalated', version: 1, caseId: kase.id, level, status: kase.status, owner: kase.owner, escalatedTo: to, severity: kase.severity, surveyId: kase.surveyId, touchpoint: kase.touchpoint, dueAt: kase.dueAt },
+      { severity: kase.severity, touchpoint: kase.touchpoint, channel: kase.channel, surveyId: kase.surveyId },
+    ),
+  );
+  // Both notices are out: the escalation stops being pending, on the case as it is now (someone may have acted).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await deps.cases.getAlert(kase.id);
+    if (!current || current.pendingNotice !== level) return;
+    const version = current.version ?? 0;
+    const { pendingNotice: _sent, ...notified } = current;
+    if (await deps.cases.saveCaseChange({ ...notified, version: version + 1 }, version)) return;
+  }
+  throw new Error(`case ${kase.id} kept changing while its escalation was recorded as notified`);
 }

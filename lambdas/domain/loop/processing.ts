@@ -26,12 +26,14 @@ export interface ProcessingResult {
 }
 
 /**
- * Everything a response needs after it is stored, in one place for the stream consumer and the sweeper:
- * scores computed once, the case and its notifications (idempotent), then scores saved together with the
- * end of the response's pending state. Anything that fails leaves the response pending for a retry.
+ * Everything a response needs after it is stored, in one place for the stream consumer and the sweeper: the
+ * case and its notifications (idempotent), then the end of the response's pending state, which adds
+ * `caseOpened` to its scores. Anything that fails leaves the response pending for a retry; its scores were
+ * written with its answers, so the aggregates count it meanwhile.
  */
 export async function processResponse(deps: ProcessingDeps, survey: Survey, response: SurveyResponse): Promise<ProcessingResult> {
-  const scores = await step('scoring', async () => scoreResponse(survey, response.answers, response.revision));
+  // Written with the answers; a response stored before scores were (an older release) is scored here.
+  const scores = response.scores?.revision === response.revision ? response.scores : await step('scoring', async () => scoreResponse(survey, response.answers, response.revision));
   const customerId = response.customerId;
   const profile = customerId ? snapshotOf(await step('profile', () => deps.customers.getCustomer(customerId)), deps.now) : undefined;
   const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) });

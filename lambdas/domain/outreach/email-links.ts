@@ -1,7 +1,8 @@
 import { DomainError } from '../kernel/errors';
 import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import type { Invitation, InvitationStore } from './ports';
-import { parseAnswers, type SurveyResponse } from '../surveys/response';
+import { parseAnswers } from '../surveys/response';
+import { withScores } from '../scoring/scoring';
 import { keyedResponseId, loadSurvey, recordResponse } from '../intake/submissions';
 import { headlineQuestion, numericRange, type Survey } from '../surveys/survey';
 import type { Question } from '../surveys/survey-schema';
@@ -91,6 +92,6 @@ export async function answerFromLink(
     return outcome === 'created' ? 'created' : 'exists';
   }
   if (mode === 'confirm' || existing.status !== 'partial') return 'exists';
-  const completed: SurveyResponse = { ...existing, answers: parseAnswers(survey, answers), status: 'complete', revision: existing.revision + 1 };
+  const completed = withScores(survey, { ...existing, answers: parseAnswers(survey, answers), status: 'complete', revision: existing.revision + 1 }, true);
   return (await stores.responses.saveResponseRevision(completed)) === 'created' ? 'completed' : 'exists';
 }

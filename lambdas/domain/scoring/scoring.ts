@@ -1,4 +1,4 @@
-import type { Answers } from '../surveys/response';
+import type { Answers, SurveyResponse } from '../surveys/response';
 import { SEVERITIES, type CesBand, type CsatBand, type LoyaltySegment, type NpsCategory, type ResponseScores, type Severity } from '../surveys/scores';
 import { numericRange, type Survey } from '../surveys/survey';
 import type { Question } from '../surveys/survey-schema';
@@ -82,4 +82,14 @@ export function scoreResponse(survey: Pick<Survey, 'questions'>, answers: Answer
     severity,
     revision,
   };
+}
+
+/**
+ * A response as it is written: with the scores of its own answers, so the aggregates count it the moment it is
+ * stored whatever becomes of its notifications; `pending` while processing (profile, case, notifications,
+ * contact history) is still owed for this revision.
+ */
+export function withScores(survey: Pick<Survey, 'questions'>, response: SurveyResponse, pending: boolean): SurveyResponse & { scores: ResponseScores } {
+  const { pending: _previous, ...rest } = response;
+  return { ...rest, scores: scoreResponse(survey, response.answers, response.revision), ...(pending && { pending: true }) };
 }

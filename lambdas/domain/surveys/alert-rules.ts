@@ -50,7 +50,15 @@ export const AlertRuleSchema = z.strictObject({
 });
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
+/**
+ * A replacement rule set. An empty one, or one with every rule disabled, would silence every alert of the
+ * survey: it is refused (`DELETE …/alert-rules` goes back to the survey's thresholds instead).
+ */
 export const AlertRulesRequestSchema = z.strictObject({ rules: z.array(AlertRuleSchema).check(z.maxLength(50)) }).check(z.superRefine((r, ctx) => {
+  if (!r.rules.some((rule) => rule.enabled)) {
+    const why = r.rules.length === 0 ? 'is empty' : 'has no enabled rule';
+    ctx.addIssue({ code: 'custom', path: ['rules'], message: `${why}: it would turn every alert of the survey off; DELETE the rules to go back to the survey's thresholds` });
+  }
   const seen = new Set<string>();
   r.rules.forEach((rule, i) => {
     if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
@@ -58,7 +66,7 @@ export const AlertRulesRequestSchema = z.strictObject({ rules: z.array(AlertRule
   });
 }));
 
-/** The stored rule set of a survey: a version that grows with every change. */
+/** The stored rule set of a survey: a version that grows with every change. No rules: the survey's thresholds apply. */
 export interface AlertRuleSet {
   readonly surveyId: string;
   readonly version: number;

@@ -24,8 +24,8 @@ export interface ProcessingFailure {
 
 export interface ResponseStore {
   /**
-   * Stores a new response. One that carries the scores of its own revision is stored complete (settled at
-   * ingest, or history); any other waits, pending, for processing.
+   * Stores a new response with the scores of its revision. One marked `pending`, or without scores of its own
+   * revision, waits for processing; any other is stored complete (settled at ingest, or history).
    */
   putResponse(response: SurveyResponse): Promise<PutOutcome>;
   /**
@@ -36,7 +36,7 @@ export interface ResponseStore {
   getResponse(id: string): Promise<SurveyResponse | undefined>;
   listResponses(surveyId: string, page: PageRequest): Promise<Page<SurveyResponse>>;
   /**
-   * Saves the scores and marks processing finished, only while the response is still at `scores.revision`;
+   * Saves the final scores (with `caseOpened`) and marks processing finished, only while the response is still at `scores.revision`;
    * false when newer answers arrived meanwhile (their own processing follows).
    */
   completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean>;

@@ -32,8 +32,10 @@ export interface SurveyResponse {
   readonly attributes?: Record<string, string>;
   /** The customer's CRM profile fields when the response was processed (frozen, for later analysis). */
   readonly profile?: ProfileSnapshot;
-  /** Set by the scoring consumer. */
+  /** The scores of `revision`, written with every revision; processing adds only `caseOpened`. */
   readonly scores?: ResponseScores;
+  /** Processing (profile, case and notifications, contact history) is still owed for this revision. */
+  readonly pending?: boolean;
 }
 
 export const TEXT_ANSWER_MAX = 2000;

@@ -51,7 +51,7 @@ describe('response consumer', () => {
     expect(updates('claim').map((u) => u.ExpressionAttributeNames!['#c'])).toEqual(['email', 'sns']);
     expect(updates('mark').map((u) => u.ExpressionAttributeNames!['#c'])).toEqual(['email', 'sns']);
     const [complete] = updates('complete');
-    expect(complete).toMatchObject({ Key: { pk: 'RESPONSE#r-bad', sk: 'META' }, UpdateExpression: 'SET scores = :s REMOVE gsi2pk, gsi2sk, processingFailure', ExpressionAttributeValues: { ':r': 1 } });
+    expect(complete).toMatchObject({ Key: { pk: 'RESPONSE#r-bad', sk: 'META' }, UpdateExpression: 'SET scores = :s REMOVE gsi2pk, gsi2sk, processingFailure, pending', ExpressionAttributeValues: { ':r': 1 } });
     expect(complete.ExpressionAttributeValues![':s']).toMatchObject({ nps: { category: 'detractor' }, severity: 'critical', revision: 1 });
   });
 

@@ -16,6 +16,9 @@ import type { ResponseScores } from '../../../lambdas/domain/surveys/scores';
 import type { Survey } from '../../../lambdas/domain/surveys/survey';
 
 /** Every store port in memory, for domain unit tests: the same conditional-write semantics as the DynamoDB stores. */
+/** As the table stores it: pending when marked so, or without the scores of its own revision. */
+const owesProcessing = (r: SurveyResponse) => r.pending === true || r.scores?.revision !== r.revision;
+
 export class MemoryStore
   implements SurveyStore, ResponseStore, CaseStore, InvitationStore, SuppressionStore, FatigueSettingsStore, CustomerStore, ContactHistoryStore, ApiKeyStore
 {
@@ -55,15 +58,14 @@ export class MemoryStore
   getAlertRules = async (surveyId: string, version: number) => this.ruleVersions.get(`${surveyId}/${version}`);
   putResponse = async (r: SurveyResponse) => {
     const outcome = await this.putNew(this.responses, r.id, r);
-    if (outcome === 'created' && r.scores?.revision !== r.revision) this.pending.set(r.id, new Date().toISOString());
+    if (outcome === 'created' && owesProcessing(r)) this.pending.set(r.id, new Date().toISOString());
     return outcome;
   };
   saveResponseRevision = async (r: SurveyResponse): Promise<PutOutcome> => {
     const current = this.responses.get(r.id);
     if (current && current.revision >= r.revision) return 'exists';
     this.responses.set(r.id, structuredClone(r));
-    // As the table stores it: pending unless it carries the scores of its own revision.
-    if (r.scores?.revision !== r.revision) this.pending.set(r.id, new Date().toISOString());
+    if (owesProcessing(r)) this.pending.set(r.id, new Date().toISOString());
     else this.pending.delete(r.id);
     return 'created';
   };
@@ -75,7 +77,8 @@ export class MemoryStore
   completeProcessing = async (id: string, scores: ResponseScores, profile?: ProfileSnapshot) => {
     const r = this.responses.get(id);
     if (!r || r.revision !== scores.revision) return false;
-    this.responses.set(id, { ...r, scores, ...(profile && { profile }) });
+    const { pending: _done, ...rest } = r;
+    this.responses.set(id, { ...rest, scores, ...(profile && { profile }) });
     this.pending.delete(id);
     this.failures.delete(id);
     return true;
@@ -89,7 +92,7 @@ export class MemoryStore
   claimAlertNotification = async (id: string, channel: NotificationChannel, claimant: string, now: Date, leaseMs: number) => {
     const a = this.alerts.get(id);
     const claim = this.claims.get(`${id}/${channel}`);
-    if (!a || a.notifications[channel] !== 'pending') return false;
+    if (!a || (a.notifications[channel] ?? 'pending') !== 'pending') return false;
     if (claim && claim.until >= now.toISOString() && claim.by !== claimant) return false;
     this.claims.set(`${id}/${channel}`, { until: new Date(now.getTime() + leaseMs).toISOString(), by: claimant });
     return true;

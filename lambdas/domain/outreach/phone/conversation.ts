@@ -1,6 +1,7 @@
 import { keyedResponseId } from '../../intake/submissions';
 import type { Answers, Channel, SurveyResponse } from '../../surveys/response';
 import { parseAnswers } from '../../surveys/response';
+import { withScores } from '../../scoring/scoring';
 import { retentionExpiry, type Survey } from '../../surveys/survey';
 import type { Question } from '../../surveys/survey-schema';
 import { interpretAnswer, leadingNumber, type PhoneInput } from './answers';
@@ -115,7 +116,7 @@ export function responseOf(survey: Survey, c: Conversation, now: Date): SurveyRe
       complete = false;
     }
   }
-  return {
+  const response: SurveyResponse = {
     id: keyedResponseId(c.channel, survey.id, c.responseKey),
     surveyId: survey.id,
     channel: c.channel,
@@ -129,4 +130,6 @@ export function responseOf(survey: Survey, c: Conversation, now: Date): SurveyRe
     revision: Object.keys(answers).length + (complete ? 1 : 0),
     ...(retentionExpiry(survey, c.startedAt) && { expiresAt: retentionExpiry(survey, c.startedAt) }),
   };
+  // Every answer may change the case (a later answer can be the bad one): each revision is processed.
+  return withScores(survey, response, true);
 }

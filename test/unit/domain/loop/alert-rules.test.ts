@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { holds, setAlertRules, type RuleContext } from '../../../../lambdas/domain/loop/alert-rules';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { holds, ruleWarnings, setAlertRules, type RuleContext } from '../../../../lambdas/domain/loop/alert-rules';
 import { AlertRulesRequestSchema, ConditionSchema, type Condition } from '../../../../lambdas/domain/surveys/alert-rules';
 import { openCase } from '../../../../lambdas/domain/loop/alerts';
 import { scoreResponse } from '../../../../lambdas/domain/scoring/scoring';
@@ -101,5 +103,39 @@ describe('cases from rules', () => {
     await expect(setAlertRules(store, (await store.getSurvey('srv1'))!, [], 0, 'b', NOW)).rejects.toMatchObject({ status: 409 });
     expect((await setAlertRules(store, (await store.getSurvey('srv1'))!, [], 1, 'b', NOW)).version).toBe(2);
     expect(await store.getAlertRules('srv1', 1)).toMatchObject({ rules: [{ id: 'gold-detractor' }, { id: 'churn-word' }, { id: 'off' }] });
+  });
+});
+
+describe('rule sets that would silence a survey', () => {
+  const rule = (over: Record<string, unknown> = {}) => ({ id: 'r', name: 'Detractor', when: { field: 'nps', op: 'lte', value: 6 }, ...over });
+
+  it('refuses an empty list and one whose rules are all disabled, naming `rules`', () => {
+    for (const rules of [[], [rule({ enabled: false })]]) {
+      const parsed = AlertRulesRequestSchema.safeParse({ rules });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(['rules']);
+    }
+    expect(AlertRulesRequestSchema.safeParse({ rules: [rule({ enabled: false }), rule({ id: 'on' })] }).success).toBe(true);
+  });
+
+  it('warns when an NPS 0 answer would open no case, and only then', () => {
+    const narrow = AlertRulesRequestSchema.parse({ rules: [rule({ when: { field: 'attributes.segment', op: 'eq', value: 'gold' } })] }).rules;
+    expect(ruleWarnings(survey(), narrow)).toEqual([expect.objectContaining({ field: 'rules' })]);
+    expect(ruleWarnings(survey(), AlertRulesRequestSchema.parse({ rules: [rule()] }).rules)).toEqual([]);
+  });
+
+  it('go back to the thresholds when a version has no rules (DELETE)', () => {
+    const bad = response({ nps: 1 });
+    const withoutRules = { ...survey(), alertRules: { surveyId: 'srv1', version: 3, rules: [], updatedAt: NOW.toISOString(), updatedBy: 'a' } };
+    expect(openCase(withoutRules, bad, NOW)?.reasons[0]).toMatch(/NPS 1/);
+  });
+
+  it('README\'s example parses and alerts on an NPS 0 answer', () => {
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    const body = /alert-rules" [^]*?-d '(\{"rules":[^]*?)'/.exec(readme)?.[1];
+    expect(body).toBeDefined();
+    const parsed = AlertRulesRequestSchema.parse(JSON.parse(body!));
+    expect(parsed.rules.length).toBeGreaterThan(1);
+    expect(ruleWarnings(survey(), parsed.rules)).toEqual([]);
   });
 });

@@ -72,7 +72,7 @@ describe('SLA escalation (fake clock)', () => {
     const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
     const publisher = { publish: jest.fn(async (m: object) => void published.push(m as Record<string, unknown>)) };
     const at = (h: number) => ({ cases: store, messages: caseMessages, email, publisher, now: hours(h), caseLink: (k: { id: string }, to: string) => `https://cx.example.org/c/${k.id}?for=${to}` });
-    return { store, mails, published, email, at };
+    return { store, mails, published, email, publisher, at };
   }
 
   it('escalates once per level: not acknowledged in time, then not resolved in time', async () => {
@@ -116,5 +116,23 @@ describe('SLA escalation (fake clock)', () => {
     expect(mails).toHaveLength(1);
     expect(store.alerts.get('resp1')!.pendingNotice).toBeUndefined();
     expect(store.alerts.get('resp1')!.history.filter((h) => h.action === 'escalated')).toHaveLength(1);
+  });
+
+  it('sends the e-mail of an escalation once while SNS keeps failing, and the topic message once it is back', async () => {
+    const { store, mails, published, publisher, at } = setup();
+    await store.putAlert(opened());
+    publisher.publish.mockRejectedValue(new Error('SNS down'));
+    for (const h of [3, 3.1, 3.2, 3.3]) expect(await escalateDueCases(at(h))).toMatchObject({ notices: 0, failed: ['resp1'] });
+    expect(mails).toHaveLength(1);
+    expect(store.alerts.get('resp1')).toMatchObject({ pendingNotice: 1, notifications: { 'escalation1-email': 'sent' } });
+    // Someone acknowledges meanwhile: the notice still completes on the case as it is now.
+    await actOnCase({ cases: store, now: hours(3.35) }, 'resp1', act('acknowledge'), 'owner:lead@example.com');
+    publisher.publish.mockImplementation(async (m: object) => void published.push(m as Record<string, unknown>));
+    expect(await escalateDueCases(at(3.4))).toEqual({ escalated: 0, notices: 1, failed: [] });
+    expect(await escalateDueCases(at(3.5))).toEqual({ escalated: 0, notices: 0, failed: [] });
+    expect(mails).toHaveLength(1);
+    expect(published).toEqual([expect.objectContaining({ type: 'cx.case.escalated', level: 1 })]);
+    expect(store.alerts.get('resp1')).toMatchObject({ status: 'acknowledged', notifications: { 'escalation1-email': 'sent', 'escalation1-sns': 'sent' } });
+    expect(store.alerts.get('resp1')!.pendingNotice).toBeUndefined();
   });
 });
