@@ -24,7 +24,7 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AUDIT#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -47,8 +47,10 @@ export interface TableAccess {
   readonly query?: { readonly [index in IndexName]?: readonly IndexPartitionPrefix[] };
   /** Query on the table itself, within the partitions of these prefixes (a customer's timeline). */
   readonly queryItems?: readonly KeyPrefix[];
-  /** DeleteItem on these (only what a person may take back, like an unsubscribe). */
+  /** DeleteItem on these (what a person may take back, like an unsubscribe; an erasure; a finished rebuild). */
   readonly delete?: readonly KeyPrefix[];
+  /** ConditionCheck inside TransactWriteItems on these (a write that depends on another item's state). */
+  readonly check?: readonly KeyPrefix[];
 }
 
 /** What a handler needs from the environment; the stack grants exactly these, and sets only their variables. */
@@ -290,9 +292,24 @@ export const handlers = {
   aggregateResponses: {
     entry: 'lambdas/handlers/aggregate-responses.ts',
     description: 'Stream consumer: keeps the per-day, week and month aggregates of scored responses, once per record',
-    access: { table: { write: ['AGG#', 'AGGDONE#'] } },
+    access: { table: { write: ['AGG#', 'AGGDONE#', 'AGGJ#'], check: ['AGGHOLD#'] } },
     timeoutSeconds: 60,
     memoryMb: 128,
+  },
+  aggregateMaintenance: {
+    entry: 'lambdas/handlers/aggregate-maintenance.ts',
+    description: 'Operators (cx aggregates): verifies a survey\'s aggregate cells against its responses, or rebuilds them',
+    access: {
+      table: {
+        read: ['AGGHOLD#'],
+        write: ['AGG#', 'AGGHOLD#'],
+        delete: ['AGGHOLD#', 'AGGJ#'],
+        queryItems: ['AGG#', 'AGGJ#'],
+        query: { gsi1: ['SURVEY#'] },
+      },
+    },
+    timeoutSeconds: 900,
+    memoryMb: 512,
   },
   reports: {
     entry: 'lambdas/handlers/reports.ts',
@@ -460,12 +477,15 @@ export const invocableHandlers: readonly { readonly handler: HandlerName; readon
   { handler: 'connectSurvey', invokedBy: 'connect.amazonaws.com' },
 ];
 
+/** Handlers operators invoke with their own credentials (the CLI), besides the scheduled ones. */
+export const operatorHandlers: readonly HandlerName[] = ['aggregateMaintenance'];
+
 /** Handlers of the SES event topic (invitations' deliveries, bounces, complaints). No emulator publishes these locally. */
 export const emailEventHandlers: readonly HandlerName[] = ['emailEvents'];
 
 /** Handlers that serve at least one route, consumer, schedule or direct invocation, plus the authorizer. */
 export function handlersInUse(): HandlerName[] {
-  const names = new Set<HandlerName>(['authorizer', ...emailEventHandlers]);
+  const names = new Set<HandlerName>(['authorizer', ...emailEventHandlers, ...operatorHandlers]);
   for (const invocable of invocableHandlers) names.add(invocable.handler);
   for (const route of routes) names.add(route.handler);
   for (const consumer of streamConsumers) names.add(consumer.handler);

@@ -119,6 +119,7 @@ export class FeedbackFunctions extends Construct {
     if (table.read?.length) allow(['dynamodb:GetItem'], data.table.tableArn, table.read);
     if (table.write?.length) allow(['dynamodb:PutItem', 'dynamodb:UpdateItem'], data.table.tableArn, table.write);
     if (table.delete?.length) allow(['dynamodb:DeleteItem'], data.table.tableArn, table.delete);
+    if (table.check?.length) allow(['dynamodb:ConditionCheckItem'], data.table.tableArn, table.check);
     if (table.queryItems?.length) allow(['dynamodb:Query'], data.table.tableArn, table.queryItems);
     for (const [index, partitions] of Object.entries(table.query ?? {}) as [string, readonly string[]][]) {
       if (partitions.length) allow(['dynamodb:Query'], `${data.table.tableArn}/index/${index}`, partitions);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { invocableHandlers, routes, schedules, type HandlerName } from '../lambdas/pipeline';
+import { invocableHandlers, operatorHandlers, routes, schedules, type HandlerName } from '../lambdas/pipeline';
 import { errorBody, json } from '../lambdas/shared/responses';
 import type { APIGatewayProxyStructuredResultV2 as HttpResult } from 'aws-lambda';
 import { fromHttpApiResult, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from './apigw';
@@ -9,8 +9,8 @@ const MAX_REQUEST_BYTES = 10 * 1024 * 1024; // the HTTP API's own payload limit
 
 export type Invoke = (name: HandlerName, event: unknown) => Promise<unknown>;
 
-/** Functions reachable on the Lambda Invoke API path: those another service invokes, and the scheduled ones. */
-const directlyInvocable = new Set<HandlerName>([...invocableHandlers.map((i) => i.handler), ...schedules.map((s) => s.handler)]);
+/** Functions reachable on the Lambda Invoke API path: those another service invokes, the scheduled ones, the operators'. */
+const directlyInvocable = new Set<HandlerName>([...invocableHandlers.map((i) => i.handler), ...schedules.map((s) => s.handler), ...operatorHandlers]);
 
 /**
  * The HTTP API as API Gateway serves it: routes from the pipeline, the authorizer before admin routes,

@@ -174,12 +174,14 @@ describe('least privilege', () => {
     expect(actions.filter((a) => /^(dynamodb|ses|sns|secretsmanager|kms):/.test(a))).toEqual([]);
   });
 
-  it('never grants Scan, BatchWriteItem or BatchGetItem, DeleteItem only on suppressions (and to erasure), and scopes every item action to its key prefixes', () => {
+  it('never grants Scan, BatchWriteItem or BatchGetItem, DeleteItem only on suppressions (and to erasure and the aggregate rebuild), and scopes every item action to its key prefixes', () => {
     for (const name of handlersInUse()) {
       expect(actionsOf(name).filter((a) => /dynamodb:(Scan|BatchWriteItem|BatchGetItem|\*)/.test(a))).toEqual([]);
       expect({ name, deletes: prefixesFor(name, 'dynamodb:DeleteItem') }).toEqual({ name, deletes: (accessOf(name).table?.delete ?? []).map((p) => `${p}*`) });
-      // Only erasure deletes what people gave us; everyone else may only take back an unsubscribe.
-      if (name !== 'erasure') for (const p of accessOf(name).table?.delete ?? []) expect(p).toBe('SUPPRESS#');
+      // Only erasure deletes what people gave us; the rebuild deletes only its own hold and journal;
+      // everyone else may only take back an unsubscribe.
+      if (name === 'aggregateMaintenance') expect(accessOf(name).table?.delete).toEqual(['AGGHOLD#', 'AGGJ#']);
+      else if (name !== 'erasure') for (const p of accessOf(name).table?.delete ?? []) expect(p).toBe('SUPPRESS#');
       for (const st of itemActions(name)) {
         expect({ name, leadingKeys: Boolean(st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) }).toEqual({ name, leadingKeys: true });
       }
@@ -228,12 +230,13 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants only the item actions the adapters call: no ConditionCheckItem, and phone calls cannot write contacts', () => {
+  it('grants only the item actions the adapters call: ConditionCheckItem only to the aggregates consumer on rebuild holds, and phone calls cannot write contacts', () => {
     const allowed = new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query']);
     for (const name of handlersInUse()) {
       const unexpected = itemActions(name).flatMap((st) => ([] as string[]).concat(st.Action)).filter((a) => !allowed.has(a));
-      expect({ name, unexpected }).toEqual({ name, unexpected: [] });
+      expect({ name, unexpected }).toEqual({ name, unexpected: name === 'aggregateResponses' ? ['dynamodb:ConditionCheckItem'] : [] });
     }
+    expect(prefixesFor('aggregateResponses', 'dynamodb:ConditionCheckItem')).toEqual(['AGGHOLD#*']);
     for (const name of ['twilioVoice', 'twilioVoiceStatus', 'vonageVoice'] as const) {
       expect(prefixesFor(name, 'dynamodb:PutItem').sort()).toEqual(name === 'vonageVoice' ? ['CONVERSATION#*', 'RESPONSE#*', 'WEBHOOKJTI#*'] : ['CONVERSATION#*', 'RESPONSE#*']);
     }
@@ -422,7 +425,7 @@ describe('deploy inputs and outputs', () => {
 
   it('outputs everything README asks the operator to use', () => {
     const outputs = Object.keys(template.toJSON().Outputs);
-    for (const name of ['TableName', 'TOKENSECRETSecretArn', 'TWILIOAUTHTOKENSecretArn', 'VONAGESIGNATURESECRETSecretArn', 'AlertTopicArn', 'OpsTopicArn', 'ConnectFunctionName', 'SweeperFunctionName', 'DeadLetterQueueUrl']) {
+    for (const name of ['TableName', 'TOKENSECRETSecretArn', 'TWILIOAUTHTOKENSecretArn', 'VONAGESIGNATURESECRETSecretArn', 'AlertTopicArn', 'OpsTopicArn', 'ConnectFunctionName', 'SweeperFunctionName', 'AggregatesFunctionName', 'DeadLetterQueueUrl']) {
       expect(outputs).toContain(name);
     }
     expect(outputs.some((o) => o.startsWith('ApiUrl'))).toBe(true);

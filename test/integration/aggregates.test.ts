@@ -1,11 +1,11 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { countersOf, deltaOf, mergeDeltas, NO_TOUCHPOINT, periodOf } from '../../lambdas/domain/insight/aggregates';
 import type { SurveyResponse } from '../../lambdas/domain/surveys/response';
 import { toLambdaRecord } from '../../local/stream-poller';
-import { eventually, sentEmails, surveyInput, useTestRuntime } from './support';
+import { eventually, runCli, sentEmails, surveyInput, useTestRuntime } from './support';
 
 jest.setTimeout(180_000);
 
@@ -194,5 +194,74 @@ describe('aggregates kept by the stream', () => {
     expect(asManager.status).toBe(200);
     expect(asManager.body.groups.every((g: { key: string }) => g.key === 'returns')).toBe(true);
     expect((await api('/admin/reports/cases', { key: analyst })).status).toBe(200);
+  });
+});
+
+describe('cx aggregates verify | rebuild', () => {
+  const doc = () => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.runtime.dynamodbUrl, region: 'us-east-1', credentials }));
+  const cx = (...args: string[]) => runCli(local.runtime, ['aggregates', ...args, '--endpoint', local.runtime.apiUrl]);
+  const addTo = (surveyId: string, sk: string, counters: Record<string, number>) =>
+    doc().send(
+      new UpdateCommand({
+        TableName: local.runtime.env.TABLE_NAME,
+        Key: { pk: `AGG#${surveyId}`, sk },
+        UpdateExpression: `ADD ${Object.keys(counters).map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(Object.keys(counters).map((name, i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(Object.values(counters).map((v, i) => [`:c${i}`, v])),
+      }),
+    );
+
+  it('lists the drift of lost records and damaged cells, and rebuild restores equality while answers keep arriving', async () => {
+    const { api, runtime } = local;
+    const surveyId = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(survey) })).body.id as string;
+    const rows = fc.sample(row, { numRuns: 120, seed: 20261201 });
+    const csv = ['nps,csat,touchpoint,submittedAt', ...rows.map((r) => [r.nps, r.csat ?? '', r.touchpoint, new Date(Date.now() - r.daysAgo * 86_400_000).toISOString()].join(','))].join('\n');
+    expect((await api(`/admin/surveys/${surveyId}/responses/import?channel=face-to-face`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } })).body).toMatchObject({ stored: 120 });
+    await runtime.waitForIdle();
+    const from = new Date(Date.now() - 71 * 86_400_000).toISOString().slice(0, 10);
+    expect((await cx('verify', '--survey', surveyId, '--from', from)).stdout).toContain('0 difference(s)');
+
+    // A lost stream record (one response's counts never added), a damaged week cell, a month cell gone.
+    const [lost] = await allResponses(surveyId);
+    for (const delta of deltaOf(undefined, lost)) {
+      await addTo(surveyId, `${delta.key.granularity}#${delta.key.period}#${delta.key.touchpoint}#${delta.key.channel}`, Object.fromEntries(Object.entries(delta.counters).map(([k, v]) => [k, -v])));
+    }
+    const cells = await storedCells(surveyId);
+    const week = [...cells.keys()].find((k) => k.startsWith('W#'))!;
+    await addTo(surveyId, week, { nps_promoters: 5, responses: 5 });
+    const month = [...cells.keys()].find((k) => k.startsWith('M#') && !k.includes(lost.submittedAt.slice(0, 7)))!;
+    await doc().send(new DeleteCommand({ TableName: runtime.env.TABLE_NAME, Key: { pk: `AGG#${surveyId}`, sk: month } }));
+
+    const verified = await cx('verify', '--survey', surveyId, '--from', from);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(`${surveyId}|W|${week.split('#')[1]}`);
+    expect(verified.stdout).toMatch(new RegExp(`${surveyId}\\|M\\|${month.split('#')[1]}\\|.*responses: stored 0, expected [1-9]`));
+    expect(verified.stdout).toMatch(new RegExp(`${surveyId}\\|D\\|${lost.submittedAt.slice(0, 10)}\\|.*responses: stored \\d+, expected \\d+`));
+
+    // Rebuild while answers arrive (and the stream keeps counting them): nothing is lost or counted twice.
+    const rebuilding = cx('rebuild', '--survey', surveyId, '--from', from, '--settle', '2');
+    const arriving = (async () => {
+      // From the moment the rebuild holds the cells: these answers' counts go through its journal.
+      await eventually(async () => (await doc().send(new GetCommand({ TableName: runtime.env.TABLE_NAME, Key: { pk: `AGGHOLD#${surveyId}`, sk: 'META' } }))).Item, 'the rebuild\'s hold', 60_000);
+      for (let i = 0; i < 20; i++) {
+        await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId, touchpoint: 'checkout', answers: { nps: i % 11 } }) });
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    })();
+    const [rebuilt] = await Promise.all([rebuilding, arriving]);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stdout).toMatch(/Rebuilt: \d+ cell\(s\) rewritten; [1-9]\d* change\(s\) that arrived meanwhile/);
+    await runtime.waitForIdle();
+
+    const after = await cx('verify', '--survey', surveyId, '--from', from);
+    expect([after.code, after.stdout]).toEqual([0, expect.stringContaining('0 difference(s)')]);
+    expect(after.stdout).not.toContain('holds');
+    expect(responseCounters(await storedCells(surveyId))).toEqual(recomputed(await allResponses(surveyId)));
+    const journal = await doc().send(new QueryCommand({ TableName: runtime.env.TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AGGJ#${surveyId}` } }));
+    expect(journal.Items).toEqual([]);
+    // Answers keep counting once the rebuild is over.
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId, touchpoint: 'checkout', answers: { nps: 10 } }) });
+    await runtime.waitForIdle();
+    expect(responseCounters(await storedCells(surveyId))).toEqual(recomputed(await allResponses(surveyId)));
   });
 });

@@ -71,6 +71,8 @@ describe('the operator CLI', () => {
       ['cases', 'ack'],
       ['cases', 'resolve'],
       ['replay'],
+      ['aggregates', 'verify'],
+      ['aggregates', 'rebuild'],
     ];
     for (const command of commands) {
       const help = await cx([...command, '--help']);

@@ -45,6 +45,10 @@ export class DynamoResponseStore extends TableStore implements ResponseStore {
   listResponses(surveyId: string, page: PageRequest) {
     return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page);
   }
+  listResponsesSubmitted(surveyId: string, days: { readonly from: string; readonly to: string }, page: PageRequest) {
+    // Sorted by `<submittedAt>#<id>`: a day's responses sort between the day and the day followed by U+FFFF.
+    return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page, [days.from, `${days.to}\uffff`]);
+  }
   completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean> {
     return conditionally(
       this.doc.send(

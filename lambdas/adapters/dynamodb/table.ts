@@ -76,14 +76,15 @@ export abstract class TableStore {
     return entityOf<T>(out.Item);
   }
 
-  protected async listByGsi1<T>(partition: string, page: PageRequest): Promise<Page<T>> {
+  /** A gsi1 partition, newest first; or oldest first within sort keys `between` (inclusive). */
+  protected async listByGsi1<T>(partition: string, page: PageRequest, between?: readonly [string, string]): Promise<Page<T>> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: table.indexes[0].name,
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': partition },
-        ScanIndexForward: false, // newest first
+        KeyConditionExpression: between ? 'gsi1pk = :p AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': partition, ...(between && { ':from': between[0], ':to': between[1] }) },
+        ScanIndexForward: Boolean(between),
         Limit: page.limit,
         ExclusiveStartKey: decodeCursor(page.cursor, partition),
       }),

@@ -35,6 +35,8 @@ export interface ResponseStore {
   saveResponseRevision(response: SurveyResponse): Promise<PutOutcome>;
   getResponse(id: string): Promise<SurveyResponse | undefined>;
   listResponses(surveyId: string, page: PageRequest): Promise<Page<SurveyResponse>>;
+  /** A survey's responses submitted on the days `from`..`to` (inclusive), oldest first, by index. */
+  listResponsesSubmitted(surveyId: string, days: { readonly from: string; readonly to: string }, page: PageRequest): Promise<Page<SurveyResponse>>;
   /**
    * Saves the final scores (with `caseOpened`) and marks processing finished, only while the response is still at `scores.revision`;
    * false when newer answers arrived meanwhile (their own processing follows).

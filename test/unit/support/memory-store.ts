@@ -71,6 +71,8 @@ export class MemoryStore
   };
   getResponse = async (id: string) => this.responses.get(id);
   listResponses = (surveyId: string, page: PageRequest) => this.page([...this.responses.values()].filter((r) => r.surveyId === surveyId), page);
+  listResponsesSubmitted = (surveyId: string, days: { from: string; to: string }, page: PageRequest) =>
+    this.page([...this.responses.values()].filter((r) => r.surveyId === surveyId && r.submittedAt.slice(0, 10) >= days.from && r.submittedAt.slice(0, 10) <= days.to), page);
   /** Ids of unfinished responses, with when their answers were written (the sparse index's sort key). */
   readonly pending = new Map<string, string>();
   readonly failures = new Map<string, ProcessingFailure>();
