@@ -76,9 +76,9 @@ async function dashboardView(caller: Caller, survey: Survey, range: { from: stri
     survey,
     summary: summarize(survey, range, days),
     trends: [
-      { title: 'NPS per week, by touchpoint', trend: trendOf(survey, range, 'week', 'nps', 'touchpoint', weeks) },
-      { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks) },
-      { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks) },
+      { title: 'NPS per week, by touchpoint', trend: trendOf(survey, range, 'week', 'nps', 'touchpoint', weeks, links.now) },
+      { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks, links.now) },
+      { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks, links.now) },
     ],
     funnel: funnelOf(days, range),
     ...(comments && { comments }),

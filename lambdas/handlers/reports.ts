@@ -90,7 +90,7 @@ export const handler = httpHandler(async (event) => {
     const range = rangeOf(query);
     const granularity = query.granularity ?? 'week';
     const cells = await reportCells(caller, survey.id, GRANULARITY_CODE[granularity], range, query);
-    return json(200, trendOf(survey, range, granularity, query.metric ?? 'nps', query.by ?? 'none', cells));
+    return json(200, trendOf(survey, range, granularity, query.metric ?? 'nps', query.by ?? 'none', cells, new Date()));
   }
   const query = queryOf(AggregateExportQuerySchema, event);
   const range = rangeOf(query);

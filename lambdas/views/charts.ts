@@ -52,8 +52,11 @@ export interface Series {
   readonly values: readonly (number | null)[];
 }
 
-/** Lines over periods (e.g. NPS per week per touchpoint), on a fixed scale so that dips read truly. */
-export function lineChartSvg(title: string, periods: readonly string[], series: readonly Series[], scale: { min: number; max: number }, unit = ''): string {
+/**
+ * Lines over periods (e.g. NPS per week per touchpoint), on a fixed scale so that dips read truly. Periods
+ * marked `partial` (not over yet) are drawn dashed with hollow points, and say so: a week half gone is not a drop.
+ */
+export function lineChartSvg(title: string, periods: readonly string[], series: readonly Series[], scale: { min: number; max: number }, unit = '', partial: readonly boolean[] = []): string {
   const id = chartId('line');
   const width = Math.max(320, 60 + periods.length * 48);
   const height = 200;
@@ -69,24 +72,36 @@ export function lineChartSvg(title: string, periods: readonly string[], series: 
   const lines = series
     .map((s, n) => {
       const colour = SERIES_COLOURS[n % SERIES_COLOURS.length];
+      const at = (i: number) => `${x(i).toFixed(1)},${y(s.values[i] as number).toFixed(1)}`;
       const segments: string[][] = [[]];
-      s.values.forEach((v, i) => (v === null ? segments.push([]) : segments[segments.length - 1].push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`)));
+      s.values.forEach((v, i) => (v === null || partial[i] ? segments.push([]) : segments[segments.length - 1].push(at(i))));
       const paths = segments
         .filter((points) => points.length)
         .map((points) => (points.length === 1 ? `<circle cx="${points[0].split(',')[0]}" cy="${points[0].split(',')[1]}" r="3" fill="${colour}"></circle>` : `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.join(' ')}"></polyline>`))
         .join('');
-      return paths;
+      // A period not over yet: dashed from the point before, a hollow point.
+      const unfinished = s.values
+        .map((v, i) => {
+          if (v === null || !partial[i]) return '';
+          const [cx, cy] = at(i).split(',');
+          const from = i > 0 && s.values[i - 1] !== null ? `<polyline fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="4 3" points="${at(i - 1)} ${at(i)}"></polyline>` : '';
+          return `${from}<circle cx="${cx}" cy="${cy}" r="3.5" fill="#fff" stroke="${colour}" stroke-width="2"></circle>`;
+        })
+        .join('');
+      return paths + unfinished;
     })
     .join('');
   const legend = series
     .map((s, n) => `<li><span class="swatch" style="background:${SERIES_COLOURS[n % SERIES_COLOURS.length]}"></span>${escapeHtml(s.name)}</li>`)
     .join('');
   const fmt = (v: number | null) => (v === null ? '—' : `${v}${unit}`);
+  const periodLabel = (p: string, i: number) => (partial[i] ? `${p} (so far)` : p);
+  const note = partial.some(Boolean) ? ' <span class="note">— dashed: not over yet</span>' : '';
   return `<figure class="chart"><svg role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title id="${id}-t">${escapeHtml(title)}</title><desc id="${id}-d">${escapeHtml(
-    series.map((s) => `${s.name}: ${s.values.map(fmt).join(', ')}`).join('; '),
-  )}</desc>${ticks}${labels}${lines}</svg><figcaption>${escapeHtml(title)}</figcaption><ul class="legend">${legend}</ul>${dataTable(
+    series.map((s) => `${s.name}: ${s.values.map((v, i) => `${fmt(v)}${partial[i] ? ' (so far)' : ''}`).join(', ')}`).join('; '),
+  )}</desc>${ticks}${labels}${lines}</svg><figcaption>${escapeHtml(title)}${note}</figcaption><ul class="legend">${legend}</ul>${dataTable(
     title,
     ['Period', ...series.map((s) => s.name)],
-    periods.map((p, i) => [p, ...series.map((s) => fmt(s.values[i] ?? null))]),
+    periods.map((p, i) => [periodLabel(p, i), ...series.map((s) => fmt(s.values[i] ?? null))]),
   )}</figure>`;
 }

@@ -20,7 +20,7 @@ export interface DashboardView {
   readonly surveyName?: string;
   readonly headline: readonly { readonly label: string; readonly unit: string; readonly estimate?: Estimate; readonly note: string }[];
   readonly distributions: readonly { readonly title: string; readonly bars: readonly Bar[]; readonly extremes: string }[];
-  readonly trends: readonly { readonly title: string; readonly periods: readonly string[]; readonly series: readonly Series[]; readonly scale: { min: number; max: number } }[];
+  readonly trends: readonly { readonly title: string; readonly periods: readonly string[]; readonly series: readonly Series[]; readonly scale: { min: number; max: number }; readonly partial: readonly boolean[] }[];
   readonly funnel?: readonly { readonly stage: string; readonly count: number; readonly note?: string }[];
   /** Only for roles that see people: the latest comments of detractors, and open cases. */
   readonly comments?: readonly { readonly at: string; readonly score: string; readonly text: string; readonly channel: string }[];
@@ -35,7 +35,7 @@ main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1
 .filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
 .filter button,.signin button{font-size:1rem;padding:.4rem 1rem;border:0;border-radius:.3rem;background:#1f5fbf;color:#fff;cursor:pointer}
 .figures{display:flex;gap:1rem;flex-wrap:wrap}.figure{border:1px solid #ccc;border-radius:.5rem;padding:.75rem 1rem;min-width:12rem}.figure .value{font-size:2rem;font-weight:700}
-.figure .few{color:#8a4b00;font-weight:600}.charts{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}figure.chart{margin:0}figcaption{font-weight:600;font-size:.9rem}
+.figure .few{color:#8a4b00;font-weight:600}.charts{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}figure.chart{margin:0;max-width:100%;min-width:0}figure.chart svg{max-width:100%;height:auto}figcaption{font-weight:600;font-size:.9rem}figcaption .note{font-weight:400;color:#555}
 .legend{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap;font-size:.85rem}.swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}.extremes{font-size:.9rem;margin:.25rem 0 0}
 .notice{background:#fff4e5;border-left:4px solid #8a4b00;padding:.5rem .75rem}blockquote{margin:.25rem 0 .75rem;padding-left:.75rem;border-left:3px solid #b3261e}`;
@@ -75,7 +75,7 @@ export function dashboardPage(view: DashboardView, signOutAction: string, selfPa
           .join('')}</div></section>`
       : '',
     view.trends.length
-      ? `<section aria-labelledby="s-trends"><h2 id="s-trends">Trends</h2><div class="charts">${view.trends.map((t) => lineChartSvg(t.title, t.periods, t.series, t.scale)).join('')}</div></section>`
+      ? `<section aria-labelledby="s-trends"><h2 id="s-trends">Trends</h2><div class="charts">${view.trends.map((t) => lineChartSvg(t.title, t.periods, t.series, t.scale, '', t.partial)).join('')}</div></section>`
       : '',
     view.funnel
       ? `<section aria-labelledby="s-funnel"><h2 id="s-funnel">Response funnel</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Count</th><th scope="col">Note</th></tr></thead><tbody>${view.funnel
@@ -158,6 +158,7 @@ export function viewOf(input: {
     periods: trend.periods,
     series: trend.series.map((s) => ({ name: s.name, values: s.points.map((p) => p.value) })),
     scale: trend.metric === 'nps' ? { min: -100, max: 100 } : trend.metric === 'ces' ? { min: 1, max: 7 } : trend.metric === 'responses' ? { min: 0, max: roundUp(trend) } : { min: 0, max: 100 },
+    partial: trend.series[0]?.points.map((p) => p.partial) ?? [],
   }));
   const metrics = input.caseMetrics;
   return {

@@ -126,6 +126,19 @@ export interface TrendPoint {
   readonly tooFew: boolean;
   /** Change from the previous period; null when either has no value. */
   readonly change: number | null;
+  /** The period is not over yet (it holds today): its counts are still growing, not dropping. */
+  readonly partial: boolean;
+}
+
+/** The last day of a period (`2026-11-24`, `2026-W48`, `2026-11`). */
+export function lastDayOf(granularity: Granularity, period: string): string {
+  if (granularity === 'D') return period;
+  if (granularity === 'M') return new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  // ISO week: its Thursday lies in week 1 + (n − 1); the Sunday is 3 days later.
+  const [year, week] = [Number(period.slice(0, 4)), Number(period.slice(6))];
+  const january4 = Date.UTC(year, 0, 4);
+  const mondayOfWeek1 = january4 - ((new Date(january4).getUTCDay() + 6) % 7) * DAY_MS;
+  return new Date(mondayOfWeek1 + ((week - 1) * 7 + 6) * DAY_MS).toISOString().slice(0, 10);
 }
 
 export function metricOf(metric: TrendMetric, c: Counters): { value: number | null; low: number | null; high: number | null; n: number } {
@@ -162,8 +175,10 @@ export interface Trend {
  * A metric per period (whole weeks or months overlapping the range, read from their rolled-up cells), as one
  * series or one per touchpoint or channel, each point with its interval and its change from the one before.
  */
-export function trendOf(survey: Survey, range: Range, granularity: 'day' | 'week' | 'month', metric: TrendMetric, by: 'none' | 'touchpoint' | 'channel', cells: readonly Cell[]): Trend {
+export function trendOf(survey: Survey, range: Range, granularity: 'day' | 'week' | 'month', metric: TrendMetric, by: 'none' | 'touchpoint' | 'channel', cells: readonly Cell[], now: Date): Trend {
   const periods = periodsBetween(GRANULARITY_CODE[granularity], range);
+  const today = now.toISOString().slice(0, 10);
+  const partial = (period: string) => lastDayOf(GRANULARITY_CODE[granularity], period) >= today;
   const bySeries = new Map<string, Map<string, Counters>>();
   for (const cell of cells) {
     const name = by === 'touchpoint' ? cell.touchpoint : by === 'channel' ? cell.channel : 'all';
@@ -180,7 +195,7 @@ export function trendOf(survey: Survey, range: Range, granularity: 'day' | 'week
         const m = metricOf(metric, perPeriod.get(period) ?? {});
         const change = m.value !== null && previous !== null ? Math.round((m.value - previous) * 10) / 10 : null;
         previous = m.value;
-        return { period, ...m, tooFew: m.n < 30, change };
+        return { period, ...m, tooFew: m.n < 30, change, partial: partial(period) };
       });
       return { name, points };
     });

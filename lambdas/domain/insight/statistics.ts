@@ -4,8 +4,11 @@ import { numericRange, type Survey } from '../surveys/survey';
 /**
  * Figures from aggregate counters. Methods (stated in README):
  * - proportions (CSAT top-2-box, bottom box, CES high-effort share): Wilson score interval, 95%;
- * - NPS: promoters − detractors in points, with a 95% normal interval from the variance of the per-response
- *   variable (+1 promoter, 0 passive, −1 detractor): var = p + d − (p − d)², margin = 1.96·√(var / n)·100;
+ * - NPS: promoters − detractors in points, with a 95% adjusted-Wald interval (Rocks, 2016): ¾ of a promoter
+ *   and ¾ of a detractor (3 answers in all) are added before the normal interval of the per-response variable
+ *   (+1 promoter, 0 passive, −1 detractor) is taken: var = p′ + d′ − (p′ − d′)², margin = 1.96·√(var / (n + 3)).
+ *   A plain Wald interval collapses at the extremes (40 promoters of 40: [100, 100]); this one keeps its
+ *   coverage there (test/unit/domain/insight/statistics.test.ts simulates it);
  * - CES mean: 95% normal interval from the sample variance (sum and sum of squares are counted);
  * - below {@link TOO_FEW} answers a figure carries `tooFew: true`: it is shown, but barely means anything.
  */
@@ -45,15 +48,20 @@ export interface NpsFigure {
 export function npsFigure(promoters: number, passives: number, detractors: number): NpsFigure | undefined {
   const n = promoters + passives + detractors;
   if (n === 0) return undefined;
-  const p = promoters / n;
-  const d = detractors / n;
-  const score = (p - d) * 100;
-  const margin = Z95 * Math.sqrt(Math.max(0, p + d - (p - d) ** 2) / n) * 100;
+  const score = ((promoters - detractors) / n) * 100;
+  const adjusted = n + 3;
+  const p = (promoters + 0.75) / adjusted;
+  const d = (detractors + 0.75) / adjusted;
+  const centre = (p - d) * 100;
+  const margin = Z95 * Math.sqrt(Math.max(0, p + d - (p - d) ** 2) / adjusted) * 100;
+  const low = Math.max(-100, centre - margin);
+  const high = Math.min(100, centre + margin);
   return {
     score: round1(score),
-    low: round1(Math.max(-100, score - margin)),
-    high: round1(Math.min(100, score + margin)),
-    marginOfError: round1(margin),
+    low: round1(low),
+    high: round1(high),
+    // Half the interval's width: the interval is centred on the adjusted estimate, not on the score.
+    marginOfError: round1((high - low) / 2),
     promoters,
     passives,
     detractors,

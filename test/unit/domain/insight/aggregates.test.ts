@@ -3,7 +3,7 @@ import { addCounters, aggregateKeyId, countersOf, deltaOf, isoWeek, mergeDeltas,
 import type { SurveyResponse } from '../../../../lambdas/domain/surveys/response';
 import { loyaltySegment, scoreResponse } from '../../../../lambdas/domain/scoring/scoring';
 import { figuresOf, meanFigure, npsFigure, wilson } from '../../../../lambdas/domain/insight/statistics';
-import { caseMetrics, funnelOf, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../../lambdas/domain/insight/reports';
+import { caseMetrics, funnelOf, lastDayOf, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../../lambdas/domain/insight/reports';
 import type { AlertCase } from '../../../../lambdas/domain/loop/alerts';
 import { response, survey } from '../../support/fixtures';
 
@@ -82,9 +82,12 @@ describe('statistics against known values', () => {
   });
 
   it('NPS with its margin of error', () => {
-    // 50 promoters, 30 passives, 20 detractors: NPS 30; var = .5 + .2 − .3² = .61; margin = 1.96·√(.61/100)·100 = 15.3.
-    expect(npsFigure(50, 30, 20)).toEqual({ score: 30, low: 14.7, high: 45.3, marginOfError: 15.3, promoters: 50, passives: 30, detractors: 20, n: 100, tooFew: false });
-    expect(npsFigure(1, 0, 0)).toMatchObject({ score: 100, low: 100, high: 100, tooFew: true });
+    // 50 promoters, 30 passives, 20 detractors: NPS 30; adjusted p′ = 50.75/103, d′ = 20.75/103, centre 29.1,
+    // var = p′ + d′ − (p′ − d′)² = .610; margin = 1.96·√(.610/103)·100 = 15.1.
+    expect(npsFigure(50, 30, 20)).toEqual({ score: 30, low: 14.1, high: 44.2, marginOfError: 15.1, promoters: 50, passives: 30, detractors: 20, n: 100, tooFew: false });
+    // At the extremes the interval does not collapse to a point.
+    expect(npsFigure(1, 0, 0)).toMatchObject({ score: 100, low: -48.5, high: 98.5, tooFew: true });
+    expect(npsFigure(40, 0, 0)).toMatchObject({ score: 100, low: 83.6, high: 100, marginOfError: 8.2, tooFew: false });
     expect(npsFigure(0, 0, 0)).toBeUndefined();
   });
 
@@ -119,12 +122,23 @@ describe('reports', () => {
   });
 
   it('trend per period with the change from the one before, null where there is no data', () => {
-    const trend = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'responses', 'none', cells);
+    const trend = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'responses', 'none', cells, new Date('2026-11-24T12:00:00Z'));
     expect(trend.periods).toHaveLength(16);
     expect(trend.series[0].points[0]).toMatchObject({ period: '2026-10-05', value: 2, change: null });
-    const nps = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'nps', 'touchpoint', cells);
+    const nps = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'nps', 'touchpoint', cells, new Date('2026-11-24T12:00:00Z'));
     expect(nps.series.map((x) => x.name)).toEqual(['delivery', 'returns']);
     expect(nps.series[0].points[1]).toMatchObject({ value: null, change: null });
+  });
+
+  it('mark the period that is not over yet as partial, not as a drop', () => {
+    // Tuesday 2026-10-20: its week (W43, to Sunday 25 October) and its month are still going.
+    const now = new Date('2026-10-20T09:00:00Z');
+    const weeks = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'week', 'responses', 'none', [], now);
+    expect(weeks.series[0].points.map((p) => [p.period, p.partial])).toEqual([['2026-W41', false], ['2026-W42', false], ['2026-W43', true]]);
+    expect(trendOf(s, { from: '2026-09-01', to: '2026-10-20' }, 'month', 'responses', 'none', [], now).series[0].points.map((p) => p.partial)).toEqual([false, true]);
+    expect(lastDayOf('W', '2026-W53')).toBe('2027-01-03');
+    expect(lastDayOf('W', '2026-W01')).toBe('2026-01-04');
+    expect(lastDayOf('M', '2028-02')).toBe('2028-02-29');
   });
 
   it('the funnel: invitations and their answers per channel, clicks without an answer', () => {
