@@ -24,7 +24,7 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -141,6 +141,9 @@ export const table = {
  */
 const phoneReads = ['SURVEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#'] as const satisfies readonly KeyPrefix[];
 const phoneConversations = { read: phoneReads, write: ['CONVERSATION#', 'RESPONSE#'] } as const satisfies TableAccess;
+
+/** What erasing a customer deletes: their profile and timeline, responses, cases, invitations, conversations, phone mappings, contact history. */
+const ERASED_ITEMS: readonly KeyPrefix[] = ['CUSTOMER#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'CONVERSATION#', 'PHONE#', 'CONTACT#'];
 
 export const handlers = {
   health: {
@@ -266,7 +269,8 @@ export const handlers = {
   processResponses: {
     entry: 'lambdas/handlers/process-responses.ts',
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
-    access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#'] }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    // Erasing on arrival (a customer erased while their answer was on its way) deletes what erasure deletes.
+    access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#', 'RESPONSE#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 60,
     memoryMb: 128,
   },
@@ -276,9 +280,9 @@ export const handlers = {
     access: {
       table: {
         read: ['CUSTOMER#', 'RESPONSE#'],
-        write: ['AUDIT#'],
+        write: ['AUDIT#', 'ERASED#'],
         queryItems: ['CUSTOMER#', 'AUDIT#'],
-        delete: ['CUSTOMER#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'CONVERSATION#', 'PHONE#', 'CONTACT#'],
+        delete: ERASED_ITEMS,
       },
       secrets: ['TOKEN_SECRET'],
     },
@@ -326,7 +330,13 @@ export const handlers = {
   sweepPending: {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
-    access: { table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#'], query: { gsi2: ['PENDING#'] } }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: {
+      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi2: ['PENDING#'] } },
+      links: true,
+      sendEmail: true,
+      publishAlerts: true,
+      secrets: ['TOKEN_SECRET'],
+    },
     timeoutSeconds: 120,
   },
   twilioVoice: {

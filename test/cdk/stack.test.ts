@@ -181,6 +181,8 @@ describe('least privilege', () => {
       // Only erasure deletes what people gave us; the rebuild deletes only its own hold and journal;
       // everyone else may only take back an unsubscribe.
       if (name === 'aggregateMaintenance') expect(accessOf(name).table?.delete).toEqual(['AGGHOLD#', 'AGGJ#']);
+      // The response consumer and the sweeper erase on arrival: the same items as erasure.
+      else if (name === 'processResponses' || name === 'sweepPending') expect(accessOf(name).table?.delete).toEqual(accessOf('erasure').table?.delete);
       else if (name !== 'erasure') for (const p of accessOf(name).table?.delete ?? []) expect(p).toBe('SUPPRESS#');
       for (const st of itemActions(name)) {
         expect({ name, leadingKeys: Boolean(st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) }).toEqual({ name, leadingKeys: true });
@@ -218,7 +220,7 @@ describe('least privilege', () => {
   });
 
   it('scopes index queries to index partitions: the sweeper pending responses, the escalation due cases, listings their own', () => {
-    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*'] });
+    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*'], table: ['CUSTOMER#*'] });
     expect(queriesOf('escalateCases')).toEqual({ gsi2: ['DUE#*'] });
     expect(queriesOf('listResponses')).toEqual({ gsi1: ['SURVEY#*'] });
     expect(queriesOf('listCases')).toEqual({ gsi1: ['CASES#*'] });
@@ -249,12 +251,13 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the response consumer and the sweeper touch responses and cases, never keys, suppressions or settings', () => {
+  it('lets the response consumer and the sweeper touch responses and cases, never keys, suppressions or settings, and delete only to erase on arrival', () => {
     for (const name of ['processResponses', 'sweepPending'] as const) {
       const all = [...prefixesFor(name, 'dynamodb:GetItem'), ...prefixesFor(name, 'dynamodb:UpdateItem')];
       expect(all).toEqual(expect.arrayContaining(['SURVEY#*', 'ALERT#*', 'RESPONSE#*']));
       for (const forbidden of ['APIKEY#*', 'SUPPRESS#*', 'SETTINGS#*', 'INVITATION#*']) expect(all).not.toContain(forbidden);
-      expect(prefixesFor(name, 'dynamodb:DeleteItem')).toEqual([]);
+      // Deletes only to erase on arrival, the items erasure deletes.
+      expect(prefixesFor(name, 'dynamodb:DeleteItem').sort()).toEqual(prefixesFor('erasure', 'dynamodb:DeleteItem').sort());
     }
   });
 

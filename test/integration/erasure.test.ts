@@ -90,3 +90,34 @@ describe('erasure', () => {
     expect((await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ retentionDays: 0 })) })).body.error.details[0].field).toBe('retentionDays');
   });
 });
+
+describe('erasure right after an answer', () => {
+  it('erases the answer and its case when they arrive after the erasure: nothing of the customer is reachable', async () => {
+    const { api, runtime } = local;
+    const surveyId = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'race' })) })).body.id as string;
+    const customerId = 'erase-race-5120';
+    const comment = 'Rachel Racewell wants a call back';
+    const posted = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId, customerId, answers: { nps: 0, comment } }) });
+    expect(posted.status).toBe(202);
+    const erased = await api(`/admin/customers/${customerId}`, { method: 'DELETE' });
+    expect(erased.status).toBe(200);
+    // The answer says that answers still on their way are erased when they arrive, and until when.
+    expect(Date.parse(erased.body.erasesOnArrivalUntil) - Date.now()).toBeGreaterThan(6 * 86_400_000);
+    await runtime.waitForIdle();
+    await runtime.invoke('sweepPending', { olderThanSeconds: 0 });
+
+    expect((await api(`/admin/responses/${posted.body.id}`)).status).toBe(404);
+    expect((await api(`/admin/cases/${posted.body.id}`)).status).toBe(404);
+    expect((await api(`/admin/customers/${customerId}`)).status).toBe(404);
+    const listed = (await api(`/admin/responses?surveyId=${surveyId}`)).body.items;
+    expect(listed).toEqual([]);
+    const exported = await api(`/admin/surveys/${surveyId}/responses/export`);
+    expect(exported.text).not.toContain(comment);
+    const table = await wholeTable();
+    for (const trace of [customerId, comment, posted.body.id]) expect(table).not.toContain(trace);
+    // The answer still counts, anonymously; the audit shows what was erased and when.
+    expect((await api(`/admin/reports/summary?surveyId=${surveyId}`)).body.total.responses).toBe(1);
+    const audit = (await api('/admin/audit')).body.items as { action: string }[];
+    expect(audit.map((a) => a.action)).toContain('erase-customer');
+  });
+});

@@ -31,6 +31,14 @@ export class DynamoErasure implements ErasureStore {
     return out.Attributes !== undefined;
   }
 
+  async markErased(subject: string, until: Date) {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `ERASED#${subject}`, sk: 'META', entity: 'erasureMark', until: until.toISOString(), expiresAt: Math.floor(until.getTime() / 1000) } }));
+  }
+  async erasedRecently(subject: string, now: Date) {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `ERASED#${subject}`, sk: 'META' }, ConsistentRead: true }));
+    // TTL removes expired items within days, not at once: the mark's own date decides.
+    return out.Item !== undefined && String(out.Item.until) > now.toISOString();
+  }
   async putAudit(record: ErasureAudit) {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `AUDIT#${record.at.slice(0, 7)}`, sk: record.auditId, entity: 'audit', ...record } }));
   }

@@ -1,7 +1,8 @@
 import { rememberContact } from '../people/contact-history';
 import { snapshotOf } from '../people/customers';
 import { contactKeys } from '../people/identities';
-import type { ContactHistoryStore, CustomerStore } from '../people/ports';
+import type { ContactHistoryStore, CustomerStore, ErasureStore } from '../people/ports';
+import { eraseCustomer, erasureSubject } from '../people/erasure';
 import { scoreResponse } from '../scoring/scoring';
 import type { ProcessingFailure, ResponseStore, SurveyStore } from '../surveys/ports';
 import type { SurveyResponse } from '../surveys/response';
@@ -16,6 +17,8 @@ export interface ProcessingDeps extends AlertingDeps {
   readonly surveys: Pick<SurveyStore, 'getSurvey'>;
   readonly customers: Pick<CustomerStore, 'getCustomer' | 'addToCustomerTimeline'>;
   readonly contacts: Pick<ContactHistoryStore, 'recordContact'>;
+  /** A customer erased moments ago: what their answers bring is erased on arrival. */
+  readonly erasure: Omit<ErasureStore, 'listAudit'>;
 }
 
 export interface ProcessingResult {
@@ -23,6 +26,8 @@ export interface ProcessingResult {
   readonly alert: AlertOutcome;
   /** False when newer answers superseded this revision meanwhile; their own processing follows. */
   readonly completed: boolean;
+  /** The customer was erased: the response (and anything it brought) was erased on arrival. */
+  readonly erased?: boolean;
 }
 
 /**
@@ -35,6 +40,8 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
   // Written with the answers; a response stored before scores were (an older release) is scored here.
   const scores = response.scores?.revision === response.revision ? response.scores : await step('scoring', async () => scoreResponse(survey, response.answers, response.revision));
   const customerId = response.customerId;
+  const erasedMeanwhile = async () => customerId !== undefined && (await step('erasure', () => deps.erasure.erasedRecently(erasureSubject(deps.tokenSecret, customerId), deps.now)));
+  if (await erasedMeanwhile()) return eraseOnArrival(deps, response, scores);
   const profile = customerId ? snapshotOf(await step('profile', () => deps.customers.getCustomer(customerId)), deps.now) : undefined;
   const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) });
   if (customerId) {
@@ -45,13 +52,31 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
       if (alert !== 'no-alert') await deps.customers.addToCustomerTimeline(customerId, 'CASE', response.submittedAt, response.id, response.expiresAt);
     });
   }
+  // For contact-fatigue rules ("answered in the last M days"): the person's every identity. Keyed by the
+  // answer time, so a superseded revision writes the same entry.
+  const who = { email: response.contact?.email, phone: response.contact?.phone, customerId: response.customerId };
+  await rememberContact(deps.contacts, contactKeys(deps.tokenSecret, who), 'answered', response.submittedAt);
+  // An erasure that came while this ran: everything written above is on the customer's timeline (or is this
+  // response), so either the erasure finds it, or this finds the erasure's mark.
+  if (await erasedMeanwhile()) return eraseOnArrival(deps, response, scores);
   // Whether a case was opened travels with the scores, so the response's stream image says so (aggregates count it).
   const stored: ResponseScores = alert === 'no-alert' ? scores : { ...scores, caseOpened: true };
   const completed = await step('completion', () => deps.responses.completeProcessing(response.id, stored, profile));
-  // For contact-fatigue rules ("answered in the last M days"): the person's every identity.
-  const who = { email: response.contact?.email, phone: response.contact?.phone, customerId: response.customerId };
-  if (completed) await rememberContact(deps.contacts, contactKeys(deps.tokenSecret, who), 'answered', response.submittedAt);
   return { scores: stored, alert, completed };
+}
+
+/**
+ * The customer was erased while this response was on its way: it is erased too, with whatever it brought
+ * (case, timeline, contact history), and the audit says so. An alert e-mail sent before the erasure stays sent.
+ */
+async function eraseOnArrival(deps: ProcessingDeps, response: SurveyResponse, scores: ResponseScores): Promise<ProcessingResult> {
+  await step('erasure', async () => {
+    await eraseCustomer({ customers: deps.customers, erasure: deps.erasure, tokenSecret: deps.tokenSecret }, response.customerId!, 'system', deps.now, 'erase-on-arrival');
+    // Not on the timeline yet (its pointers come after its case): erased by its own keys.
+    await deps.erasure.deleteItem(`ALERT#${response.id}`, 'META');
+    await deps.erasure.deleteItem(`RESPONSE#${response.id}`, 'META');
+  });
+  return { scores, alert: 'no-alert', completed: true, erased: true };
 }
 
 /** What the failure of `error` leaves on the response. */

@@ -10,12 +10,15 @@ export const erasureSubject = (secret: string, customerId: string) => createHmac
  * unsubscribe stays, as the keyed hash it already is, so they stay suppressed. Aggregates keep their
  * anonymous counts (the stream's deletions are not counted back). Safe to repeat: a second run finds nothing.
  */
-export async function eraseCustomer(
-  deps: { readonly customers: Pick<CustomerStore, 'getCustomer'>; readonly erasure: ErasureStore; readonly tokenSecret: string },
-  customerId: string,
-  by: string,
-  now: Date,
-): Promise<ErasureAudit> {
+/** How long an erasure is remembered (as a keyed hash): answers in flight or arriving meanwhile are erased on arrival. */
+export const ERASURE_MARK_DAYS = 7;
+
+export type ErasureDeps = { readonly customers: Pick<CustomerStore, 'getCustomer'>; readonly erasure: Omit<ErasureStore, 'listAudit'>; readonly tokenSecret: string };
+
+export async function eraseCustomer(deps: ErasureDeps, customerId: string, by: string, now: Date, action: ErasureAudit['action'] = 'erase-customer'): Promise<ErasureAudit> {
+  // First the mark: an answer processed from now on sees it, and one processed before has left its pointers to find.
+  const until = new Date(now.getTime() + ERASURE_MARK_DAYS * 86_400_000);
+  if (action === 'erase-customer') await deps.erasure.markErased(erasureSubject(deps.tokenSecret, customerId), until);
   const erased: Record<ErasedKind, number> = { profile: 0, responses: 0, cases: 0, invitations: 0, conversations: 0, phoneMappings: 0, contactHistory: 0, timeline: 0 };
   const count = async (kind: ErasedKind, pk: string, sk = 'META') => {
     if (await deps.erasure.deleteItem(pk, sk)) erased[kind] += 1;
@@ -45,7 +48,15 @@ export async function eraseCustomer(
   for (const key of new Set(identities.flatMap((who) => contactKeys(deps.tokenSecret, who)))) await count('contactHistory', `CONTACT#${key}`);
   for (const item of items) await count(item.sk === 'META' ? 'profile' : 'timeline', `CUSTOMER#${customerId}`, item.sk);
   const at = now.toISOString();
-  const audit: ErasureAudit = { auditId: `${at}#${erasureSubject(deps.tokenSecret, `${customerId}|${at}`).slice(0, 8)}`, at, action: 'erase-customer', by, subject: erasureSubject(deps.tokenSecret, customerId), erased };
+  const audit: ErasureAudit = {
+    auditId: `${at}#${erasureSubject(deps.tokenSecret, `${customerId}|${at}`).slice(0, 8)}`,
+    at,
+    action,
+    by,
+    subject: erasureSubject(deps.tokenSecret, customerId),
+    erased,
+    ...(action === 'erase-customer' && { erasesOnArrivalUntil: until.toISOString() }),
+  };
   await deps.erasure.putAudit(audit);
   return audit;
 }

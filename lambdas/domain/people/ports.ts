@@ -65,6 +65,10 @@ export interface ErasureStore {
   responseContact(responseId: string): Promise<{ readonly email?: string; readonly phone?: string } | undefined>;
   deleteItem(pk: string, sk: string): Promise<boolean>;
   putAudit(record: ErasureAudit): Promise<void>;
+  /** Remembers, as its keyed hash, that a customer was erased, until `until`: later writes for them are erased on arrival. */
+  markErased(subject: string, until: Date): Promise<void>;
+  /** Whether the customer (as a keyed hash) was erased within the mark's lifetime. */
+  erasedRecently(subject: string, now: Date): Promise<boolean>;
   listAudit(month: string): Promise<ErasureAudit[]>;
 }
 
@@ -72,12 +76,15 @@ export interface ErasureStore {
 export interface ErasureAudit {
   readonly auditId: string;
   readonly at: string;
-  readonly action: 'erase-customer';
+  /** `erase-on-arrival`: an answer that came after the erasure (or was still being processed) was erased too. */
+  readonly action: 'erase-customer' | 'erase-on-arrival';
   /** The operator: the API key's name. */
   readonly by: string;
   /** HMAC of the customer id: the same person gives the same subject, nobody can read it back. */
   readonly subject: string;
   readonly erased: Readonly<Record<ErasedKind, number>>;
+  /** Until when answers of this customer still being processed, or arriving, are erased on arrival. */
+  readonly erasesOnArrivalUntil?: string;
 }
 
 export type ErasedKind = 'profile' | 'responses' | 'cases' | 'invitations' | 'conversations' | 'phoneMappings' | 'contactHistory' | 'timeline';

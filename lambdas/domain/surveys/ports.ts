@@ -17,7 +17,7 @@ export interface SurveyStore {
 
 /** What a failed processing attempt left on the response. */
 export interface ProcessingFailure {
-  readonly step: 'survey' | 'profile' | 'scoring' | 'case' | 'email' | 'sns' | 'timeline' | 'completion';
+  readonly step: 'survey' | 'profile' | 'scoring' | 'case' | 'email' | 'sns' | 'timeline' | 'completion' | 'erasure';
   readonly message: string;
   readonly at: string;
 }

@@ -23,8 +23,8 @@ const PORT_ITEMS: Record<string, readonly string[]> = {
   apiKeyStore: ['APIKEY#', 'index:APIKEYS'],
   apiKeyLookup: ['APIKEY#'],
   phoneStore: ['CONVERSATION#', 'PHONEROUTE#', 'PHONE#'],
-  aggregateStore: ['AGG#', 'AGGDONE#'],
-  erasureStore: ['CUSTOMER#', 'AUDIT#'],
+  aggregateStore: ['AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#'],
+  erasureStore: ['CUSTOMER#', 'AUDIT#', 'ERASED#'],
   replayGuard: ['WEBHOOKJTI#'],
 };
 

@@ -2,6 +2,8 @@ import { processResponse, sweepPending } from '../../../../lambdas/domain/loop/p
 import { caseMessages } from '../../../../lambdas/views/messages';
 import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
+import { MemoryErasure } from '../../support/memory-erasure';
+import { erasureSubject } from '../../../../lambdas/domain/people/erasure';
 import { response, survey } from '../../support/fixtures';
 
 function setup() {
@@ -9,8 +11,9 @@ function setup() {
   const mails: EmailMessage[] = [];
   const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
   const publisher = { publish: jest.fn(async () => undefined) };
-  const later = (minutes: number) => ({ ...store.ports, messages: caseMessages, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 's', now: new Date(Date.now() + minutes * 60_000) });
-  return { store, mails, email, publisher, later };
+  const erasure = new MemoryErasure(store);
+  const later = (minutes: number) => ({ ...store.ports, erasure, messages: caseMessages, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 's', now: new Date(Date.now() + minutes * 60_000) });
+  return { store, mails, email, publisher, later, erasure };
 }
 
 describe('processResponse', () => {
@@ -63,5 +66,32 @@ describe('sweepPending', () => {
     const { store, later } = setup();
     await store.putResponse(response({ nps: 1 }, { id: 'r-orphan', surveyId: 'gone' }));
     expect(await sweepPending(later(20), { olderThanMs: 0, limit: 10 })).toMatchObject({ found: 1, failed: [{ responseId: 'r-orphan', step: 'survey' }] });
+  });
+});
+
+describe('a customer erased while their answer is on its way', () => {
+  it('erases an answer that arrives after the erasure, and alerts nobody', async () => {
+    const { store, mails, later, erasure } = setup();
+    await store.putSurvey(survey());
+    await erasure.markErased(erasureSubject('s', 'c-gone'), new Date(Date.now() + 86_400_000));
+    await store.putResponse(response({ nps: 1 }, { customerId: 'c-gone' }));
+    const result = await processResponse(later(0), survey(), response({ nps: 1 }, { customerId: 'c-gone' }));
+    expect(result).toMatchObject({ erased: true, alert: 'no-alert' });
+    expect(store.responses.has('resp1')).toBe(false);
+    expect(store.alerts.size).toBe(0);
+    expect(mails).toHaveLength(0);
+    expect(erasure.audits).toEqual([expect.objectContaining({ action: 'erase-on-arrival', by: 'system' })]);
+  });
+
+  it('erases the response and its case when the erasure comes while it is processed', async () => {
+    const { store, email, later, erasure } = setup();
+    await store.putSurvey(survey());
+    await store.putResponse(response({ nps: 1 }, { customerId: 'c-racing' }));
+    // The erasure lands while the owner's alert is being sent.
+    email.send.mockImplementationOnce(async () => erasure.markErased(erasureSubject('s', 'c-racing'), new Date(Date.now() + 86_400_000)));
+    const result = await processResponse(later(0), survey(), response({ nps: 1 }, { customerId: 'c-racing' }));
+    expect(result).toMatchObject({ erased: true });
+    expect(store.responses.has('resp1')).toBe(false);
+    expect(store.alerts.has('resp1')).toBe(false);
   });
 });

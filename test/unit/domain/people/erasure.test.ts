@@ -1,23 +1,8 @@
 import { eraseCustomer, erasureSubject } from '../../../../lambdas/domain/people/erasure';
-import type { ErasureAudit, ErasureStore } from '../../../../lambdas/domain/people/ports';
 import { contactKeys } from '../../../../lambdas/domain/people/identities';
 import { MemoryStore } from '../../support/memory-store';
+import { MemoryErasure } from '../../support/memory-erasure';
 import { NOW, response } from '../../support/fixtures';
-
-/** The table as erasure sees it: items by partition and sort key. */
-class MemoryErasure implements ErasureStore {
-  constructor(private readonly store: MemoryStore) {}
-  readonly items = new Map<string, { pk: string; sk: string; itemId?: string }>();
-  readonly audits: ErasureAudit[] = [];
-  put(pk: string, sk = 'META', itemId?: string) {
-    this.items.set(`${pk}|${sk}`, { pk, sk, ...(itemId && { itemId }) });
-  }
-  customerItems = async (customerId: string) => [...this.items.values()].filter((i) => i.pk === `CUSTOMER#${customerId}`).map(({ sk, itemId }) => ({ sk, ...(itemId && { itemId }) }));
-  deleteItem = async (pk: string, sk: string) => this.items.delete(`${pk}|${sk}`);
-  putAudit = async (record: ErasureAudit) => void this.audits.push(record);
-  listAudit = async () => this.audits;
-  responseContact = async (id: string) => (await this.store.getResponse(id))?.contact;
-}
 
 describe('erasing a customer', () => {
   it('deletes what the timeline points at, the phone and contact traces, then the profile and timeline; the audit names only a keyed hash', async () => {
@@ -42,6 +27,10 @@ describe('erasing a customer', () => {
     expect(JSON.stringify(audit)).not.toContain('c-1');
     expect(erasure.audits).toEqual([audit]);
 
+    // Remembered as a keyed hash for a week, so answers still on their way are erased on arrival.
+    expect(audit.erasesOnArrivalUntil).toBe(new Date(NOW.getTime() + 7 * 86_400_000).toISOString());
+    expect(await erasure.erasedRecently(erasureSubject('secret', 'c-1'), new Date(NOW.getTime() + 6 * 86_400_000))).toBe(true);
+    expect(await erasure.erasedRecently(erasureSubject('secret', 'c-1'), new Date(NOW.getTime() + 8 * 86_400_000))).toBe(false);
     const again = await eraseCustomer({ customers: store, erasure, tokenSecret: 'secret' }, 'c-1', 'api-key:ops', NOW);
     expect(Object.values(again.erased).every((n) => n === 0)).toBe(true);
   });
