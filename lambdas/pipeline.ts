@@ -24,7 +24,7 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -324,7 +324,7 @@ export const handlers = {
   dashboard: {
     entry: 'lambdas/handlers/dashboard.ts',
     description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates',
-    access: { table: { read: ['APIKEY#', 'SURVEY#'], queryItems: ['AGG#'], query: { gsi1: ['SURVEY#', 'CASES#'] } }, links: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#'], write: ['SESSIONS#'], queryItems: ['AGG#'], query: { gsi1: ['SURVEY#', 'CASES#'] } }, links: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 29,
   },
   sweepPending: {

@@ -7,7 +7,8 @@ import type { Survey } from '../domain/surveys/survey';
 import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
-import { apiKeyLookup, caseStore, responseStore, surveyStore } from '../shared/dependencies';
+import { apiKeyLookup, caseStore, dashboardSessions, responseStore, surveyStore } from '../shared/dependencies';
+import { refuseCrossSite } from '../shared/same-origin';
 import { reportCells } from '../shared/report-cells';
 import { html, httpHandler, parseBody, type HttpEvent, type HttpResult } from '../shared/http';
 
@@ -24,34 +25,44 @@ function sessionCookie(event: HttpEvent): string | undefined {
   return raw?.slice(COOKIE.length + 1);
 }
 
-/** The caller of a dashboard request: a valid session whose key still exists and is not revoked. */
-async function sessionCaller(event: HttpEvent, secret: string, now: Date): Promise<Caller | undefined> {
+/** A valid session whose key still exists, is not revoked, and has not signed out since the session began. */
+async function validSession(event: HttpEvent, secret: string, now: Date): Promise<{ caller: Caller; keyHash: string } | undefined> {
   const token = sessionCookie(event);
   const claims = token ? verifySessionToken(secret, token, now) : undefined;
   if (!claims) return undefined;
-  const key = await apiKeyLookup().getApiKey(claims.keyHash);
-  return key && !key.revokedAt ? { keyName: key.name, role: key.role, scope: key.scope ?? {} } : undefined;
+  const [key, endedAt] = await Promise.all([apiKeyLookup().getApiKey(claims.keyHash), dashboardSessions().sessionsEndedAt(claims.keyHash)]);
+  if (!key || key.revokedAt) return undefined;
+  if (endedAt && claims.issuedAt <= Date.parse(endedAt)) return undefined;
+  return { caller: { keyName: key.name, role: key.role, scope: key.scope ?? {} }, keyHash: claims.keyHash };
 }
 
 /**
  * `GET /dashboard`: the dashboard of a survey and period for a signed-in key (or the sign-in page).
  * `POST /dashboard/session`: signs in with an API key from a form (never a URL) into an 8-hour HttpOnly
- * session cookie bound to the key's hash; `POST /dashboard/sign-out` ends it. Pages are drawn on the server.
+ * session cookie bound to the key's hash; `POST /dashboard/sign-out` ends every session of that key, on the
+ * server too. Both forms are refused when posted from another site. Pages are drawn on the server.
  */
 export const handler = httpHandler(async (event) => {
   const now = new Date();
   const secret = await secretValue('TOKEN_SECRET');
   const base = publicUrl();
   const route = event.routeKey;
-  if (route === 'POST /dashboard/sign-out') return redirect(`${base}${PATH}`, [cookie('', 0)]);
+  if (route === 'POST /dashboard/sign-out') {
+    refuseCrossSite(event);
+    // Ends the session on the server too: a copied cookie is worth nothing after a sign-out.
+    const session = await validSession(event, secret, now);
+    if (session) await dashboardSessions().endSessions(session.keyHash, now);
+    return redirect(`${base}${PATH}`, [cookie('', 0)]);
+  }
   if (route === 'POST /dashboard/session') {
+    refuseCrossSite(event);
     const key = parseBody(event).apiKey;
     const found = typeof key === 'string' ? await authorize(apiKeyLookup(), key.trim()) : 'missing';
     if (typeof found === 'string') return html(403, signInPage(`${base}${PATH}/session`, 'That key is not valid (or it was revoked).'));
-    const token = sessionToken(secret, { keyHash: hashApiKey(key as string), expiresAt: Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600 });
+    const token = sessionToken(secret, { keyHash: hashApiKey(key as string), expiresAt: Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600, issuedAt: now.getTime() });
     return redirect(`${base}${PATH}`, [cookie(token, SESSION_HOURS * 3600)]);
   }
-  const caller = await sessionCaller(event, secret, now);
+  const caller = (await validSession(event, secret, now))?.caller;
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
   const q = event.queryStringParameters ?? {};
   const surveyId = q.surveyId && /^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId) ? q.surveyId : 'demo';

@@ -5,6 +5,7 @@ import { verifyCaseLinkToken } from '../domain/kernel/tokens';
 import { secretValue } from '../shared/secrets';
 import { caseStore, responseStore, surveyStore } from '../shared/dependencies';
 import { html, httpHandler, parseBody, pathParam, zodDetails } from '../shared/http';
+import { refuseCrossSite } from '../shared/same-origin';
 import { actOnCase } from '../domain/loop/cases';
 import { CaseActionSchema } from '../domain/loop/case-requests';
 import { validationError } from '../domain/kernel/errors';
@@ -31,6 +32,7 @@ export const handler = httpHandler(async (event) => {
   if (!alert || !claims.ownerMatches(alert.owner)) throw notThisCase();
   let notice = '';
   if (event.requestContext.http.method === 'POST') {
+    refuseCrossSite(event);
     const fields = Object.fromEntries(Object.entries(parseBody(event)).filter(([, v]) => v !== ''));
     const parsed = CaseActionSchema.safeParse(fields);
     if (!parsed.success || !(parsed.data.action in NOTICES)) {

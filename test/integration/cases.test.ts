@@ -25,6 +25,11 @@ describe('the case page, driven over HTTP like the owner does', () => {
     expect(page).toContain('Acknowledge: I am on it');
     expect(page).not.toContain('<script');
 
+    // Posted from another site (a forged form): refused, nothing recorded.
+    const forged = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: 'https://evil.example' }, body: 'action=acknowledge' });
+    expect(forged.status).toBe(403);
+    expect((await local.api(`/admin/cases/${id}`)).body.status).toBe('open');
+
     const acknowledged = await postForm(link, { action: 'acknowledge' });
     expect(acknowledged.status).toBe(200);
     expect(await acknowledged.text()).toContain('Acknowledged: the case is yours.');
@@ -83,6 +88,9 @@ describe('the case admin API', () => {
     expect([...page1.items, ...page2.items].map((c: { id: string }) => c.id)).toEqual(newest);
     expect((await api('/admin/cases?status=lost')).body.error.details[0].field).toBe('status');
     expect((await api('/admin/cases?cursor=abc')).status).toBe(400);
+    // A window back to 1900 would read one partition per month: refused, naming the field.
+    const ancient = await api('/admin/cases?since=1900-01-01');
+    expect([ancient.status, ancient.body.error.details[0].field]).toEqual([400, 'since']);
     // The earlier listing route serves the same.
     expect((await api('/admin/alerts?touchpoint=returns')).body.items).toHaveLength(2);
   });

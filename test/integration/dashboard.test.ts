@@ -89,3 +89,27 @@ describe('the dashboard in Chromium, on the demo history', () => {
     await wrong.close();
   });
 });
+
+describe('dashboard sessions on the server', () => {
+  const signIn = async (headers: Record<string, string> = {}) =>
+    fetch(`${local.runtime.apiUrl}/dashboard/session`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ apiKey: local.runtime.adminKey }).toString() });
+  const cookieOf = (res: Response) => /cx_dashboard=[^;]*/.exec(res.headers.get('set-cookie') ?? '')![0];
+  const signedIn = async (cookie: string) => !(await (await fetch(`${local.runtime.apiUrl}/dashboard`, { headers: { cookie } })).text()).includes('id="apiKey"');
+
+  it('end at sign-out, for a copied cookie too, and refuse sign-in and case actions posted from another site', async () => {
+    const first = cookieOf(await signIn());
+    const copied = first;
+    expect(await signedIn(first)).toBe(true);
+    const out = await fetch(`${local.runtime.apiUrl}/dashboard/sign-out`, { method: 'POST', redirect: 'manual', headers: { cookie: first, origin: new URL(local.runtime.apiUrl).origin } });
+    expect(out.status).toBe(303);
+    expect(await signedIn(copied)).toBe(false);
+    // Signing in again works at once.
+    expect(await signedIn(cookieOf(await signIn()))).toBe(true);
+
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
+      const refused = await signIn(headers);
+      expect([JSON.stringify(headers), refused.status, refused.headers.get('set-cookie')]).toEqual([JSON.stringify(headers), 403, null]);
+    }
+    expect((await signIn({ origin: new URL(local.runtime.apiUrl).origin, 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+  });
+});

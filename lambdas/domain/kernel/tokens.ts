@@ -93,22 +93,24 @@ export interface SessionClaims {
   readonly keyHash: string;
   /** Expiry, seconds since the epoch. */
   readonly expiresAt: number;
+  /** When it was signed in, milliseconds since the epoch (0 for sessions issued before this was recorded): a sign-out of the key ends it. */
+  readonly issuedAt: number;
 }
 
 const SESSION_DOMAIN = 'dashboard-session.v1.';
 export const SESSION_HOURS = 8;
 
 export function sessionToken(secret: string, claims: SessionClaims): string {
-  const payload = b64url(JSON.stringify({ h: claims.keyHash, e: claims.expiresAt }));
+  const payload = b64url(JSON.stringify({ h: claims.keyHash, e: claims.expiresAt, i: claims.issuedAt }));
   return `${payload}.${b64url(sign(secret, SESSION_DOMAIN + payload))}`;
 }
 
 /** The session's claims, or `undefined` when it is forged, malformed or over (the page then asks to sign in). */
 export function verifySessionToken(secret: string, token: string, now: Date): SessionClaims | undefined {
   try {
-    const raw = signedPayload<{ h: string; e: number }>(secret, token, SESSION_DOMAIN);
+    const raw = signedPayload<{ h: string; e: number; i?: number }>(secret, token, SESSION_DOMAIN);
     if (typeof raw.h !== 'string' || !/^[0-9a-f]{64}$/.test(raw.h) || typeof raw.e !== 'number' || raw.e * 1000 <= now.getTime()) return undefined;
-    return { keyHash: raw.h, expiresAt: raw.e };
+    return { keyHash: raw.h, expiresAt: raw.e, issuedAt: typeof raw.i === 'number' ? raw.i : 0 };
   } catch {
     return undefined;
   }

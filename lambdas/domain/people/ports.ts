@@ -50,6 +50,14 @@ export interface ApiKeyLookup {
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
 }
 
+/** Dashboard sign-outs: a session signed in with a key ends when that key signs out (every browser of it). */
+export interface DashboardSessions {
+  /** Ends every dashboard session of the key issued up to `at`. */
+  endSessions(keyHash: string, at: Date): Promise<void>;
+  /** When the key's sessions were last ended, if ever. */
+  sessionsEndedAt(keyHash: string): Promise<string | undefined>;
+}
+
 export interface ApiKeyStore extends ApiKeyLookup {
   putApiKey(key: ApiKeyRecord): Promise<PutOutcome>;
   listApiKeys(): Promise<ApiKeyRecord[]>;

@@ -26,6 +26,7 @@ const PORT_ITEMS: Record<string, readonly string[]> = {
   aggregateStore: ['AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#'],
   erasureStore: ['CUSTOMER#', 'AUDIT#', 'ERASED#'],
   replayGuard: ['WEBHOOKJTI#'],
+  dashboardSessions: ['SESSIONS#'],
 };
 
 /** Every file a handler reaches through relative imports inside lambdas/handlers and lambdas/shared. */

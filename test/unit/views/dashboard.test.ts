@@ -7,8 +7,8 @@ const HASH = 'a'.repeat(64);
 
 describe('dashboard sessions', () => {
   it('bind a key hash until they expire; forged, foreign or expired ones read as signed out', () => {
-    const token = sessionToken('secret', { keyHash: HASH, expiresAt: NOW.getTime() / 1000 + 60 });
-    expect(verifySessionToken('secret', token, NOW)).toEqual({ keyHash: HASH, expiresAt: NOW.getTime() / 1000 + 60 });
+    const token = sessionToken('secret', { keyHash: HASH, expiresAt: NOW.getTime() / 1000 + 60, issuedAt: NOW.getTime() });
+    expect(verifySessionToken('secret', token, NOW)).toEqual({ keyHash: HASH, expiresAt: NOW.getTime() / 1000 + 60, issuedAt: NOW.getTime() });
     expect(verifySessionToken('other', token, NOW)).toBeUndefined();
     expect(verifySessionToken('secret', token, new Date(NOW.getTime() + 61_000))).toBeUndefined();
     expect(verifySessionToken('secret', `x${token}`, NOW)).toBeUndefined();
