@@ -215,7 +215,7 @@ const IMPORT_CHUNK = 1000;
 /** Streams a CSV file to an import route in parts, so files of any size go through the same validation. */
 async function importFile(kind: 'responses' | 'customers', file: string, options: ApiOptions, route: string) {
   const api = adminApi(options);
-  const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejected: [] as { row: number; field: string; message: string }[] };
+  const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejectedCount: 0, rejected: [] as { row: number; field: string; message: string }[] };
   const shown = progress('rows sent');
   let batch: Row[] = [];
   const send = async () => {
@@ -226,11 +226,14 @@ async function importFile(kind: 'responses' | 'customers', file: string, options
     totals.duplicates += report.duplicates ?? 0;
     totals.upserted += report.upserted ?? 0;
     totals.rejected.push(...report.rejected);
+    // The server lists the first rejections of a part and counts them all.
+    totals.rejectedCount += report.rejectedCount ?? report.rejected.length;
     shown.update(totals.received);
     batch = [];
   };
   for await (const row of csvRows(file, (line, message) => {
     totals.received += 1;
+    totals.rejectedCount += 1;
     totals.rejected.push({ row: line, field: 'row', message });
   })) {
     batch.push(row);
@@ -240,8 +243,8 @@ async function importFile(kind: 'responses' | 'customers', file: string, options
   shown.done();
   console.log(
     kind === 'customers'
-      ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${totals.rejected.length} rejected.`
-      : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejected.length} rejected.`,
+      ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${totals.rejectedCount} rejected${totals.rejectedCount > totals.rejected.length ? ` (${totals.rejected.length} listed)` : ''}.`
+      : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejectedCount} rejected${totals.rejectedCount > totals.rejected.length ? ` (${totals.rejected.length} listed)` : ''}.`,
   );
   for (const r of totals.rejected.sort((a, b) => a.row - b.row)) console.log(`  row ${r.row}  ${r.field}: ${r.message}`);
 }

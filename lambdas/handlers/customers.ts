@@ -1,4 +1,4 @@
-import { customersFromRows, MAX_CUSTOMER_ROWS } from '../domain/people/customer-schema';
+import { customersFromRows, MAX_CUSTOMER_ROWS, MAX_REJECTIONS_SHOWN, type CustomerImportReport } from '../domain/people/customer-schema';
 import { notFound } from '../domain/kernel/errors';
 import { seesCase, seesResponse } from '../domain/people/roles';
 import { isWellFormedId } from '../domain/kernel/ids';
@@ -45,5 +45,7 @@ export const handler = httpHandler(async (event) => {
     // Calls and texts from this number are then answered as this customer.
     if (profile.phone) await phones.linkCustomer(profile.phone, profile.customerId);
   }
-  return json(200, { received: rows.length + misshapen.length, upserted: profiles.length, rejected: [...rejected, ...misshapen].sort((a, b) => a.row - b.row) });
+  const all = [...rejected, ...misshapen].sort((a, b) => a.row - b.row);
+  const report: CustomerImportReport = { received: rows.length + misshapen.length, upserted: profiles.length, rejected: all.slice(0, MAX_REJECTIONS_SHOWN), rejectedCount: all.length };
+  return json(200, report);
 }, { maxBodyBytes: MAX_IMPORT_BYTES });

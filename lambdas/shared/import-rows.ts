@@ -32,6 +32,8 @@ export function importRows(event: HttpEvent, maxRows: number): ImportRows {
     throw new DomainError(400, 'malformed_csv', 'the CSV cannot be read', [{ field: 'body', message: (error as Error).message.slice(0, 200) }]);
   }
   const [header, ...data] = records;
+  // Every line counts against the cap, well-formed or not.
+  if (data.length > maxRows) throw new DomainError(413, 'too_many_rows', `send at most ${maxRows} rows per request (the CLI splits files)`, [{ field: 'rows', message: `${data.length} rows` }]);
   const columns = header?.record ?? [];
   const fits = data.filter(({ record }) => record.length === columns.length);
   return {

@@ -21,6 +21,16 @@ describe('customer profiles from CRM data', () => {
     // Row 5 has one field more than the header: refused as a whole rather than read shifted.
     expect(imported.body.rejected.map((r: { row: number; field: string }) => `${r.row}:${r.field}`).sort()).toEqual(['4:email', '4:lifetimeValue', '5:row']);
 
+    // Every line counts against the row cap, misshapen or not; a customer twice in one file is reported.
+    const flood = await api('/admin/customers/import', { method: 'POST', body: `customerId\n${'x,y\n'.repeat(2001)}`, headers: { 'content-type': 'text/csv' } });
+    expect([flood.status, flood.body.error.details[0].field]).toEqual([413, 'rows']);
+    const twice = await api('/admin/customers/import', { method: 'POST', body: 'customerId,segment\ncrm-dup,gold\ncrm-dup,silver\n', headers: { 'content-type': 'text/csv' } });
+    expect(twice.body).toMatchObject({ received: 2, upserted: 1, rejectedCount: 1, rejected: [{ row: 3, field: 'customerId', message: 'duplicate of row 2; that row was imported' }] });
+    expect((await api('/admin/customers/crm-dup')).body.profile.segment).toBe('gold');
+    const junk = await api('/admin/customers/import', { method: 'POST', body: `customerId\n${'x,y\n'.repeat(2000)}`, headers: { 'content-type': 'text/csv' } });
+    expect(junk.body).toMatchObject({ received: 2000, upserted: 0, rejectedCount: 2000 });
+    expect(junk.body.rejected).toHaveLength(200);
+
     // Re-import upserts: Bob moves to gold.
     await api('/admin/customers/import', { method: 'POST', body: 'customerId,segment\ncrm-2,gold\n', headers: { 'content-type': 'text/csv' } });
     expect((await api('/admin/customers/crm-2')).body.profile).toMatchObject({ segment: 'gold' });

@@ -106,7 +106,7 @@ describe('dashboard sessions on the server', () => {
     // Signing in again works at once.
     expect(await signedIn(cookieOf(await signIn()))).toBe(true);
 
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }] as Record<string, string>[]) {
       const refused = await signIn(headers);
       expect([JSON.stringify(headers), refused.status, refused.headers.get('set-cookie')]).toEqual([JSON.stringify(headers), 403, null]);
     }

@@ -29,8 +29,14 @@ export const MAX_CUSTOMER_ROWS = 2000;
 export interface CustomerImportReport {
   readonly received: number;
   readonly upserted: number;
+  /** The first {@link MAX_REJECTIONS_SHOWN} rejections, by row. */
   readonly rejected: readonly { readonly row: number; readonly field: string; readonly message: string }[];
+  /** Every rejection, shown or not. */
+  readonly rejectedCount: number;
 }
+
+/** How many rejections an import answer lists; `rejectedCount` says how many there were. */
+export const MAX_REJECTIONS_SHOWN = 200;
 
 /** Validates each row on its own; valid ones become profiles, the others are reported with their reason. Pure. */
 export function customersFromRows(rows: readonly { readonly row: number; readonly fields: Record<string, string> }[], now: Date) {
@@ -39,11 +45,22 @@ export function customersFromRows(rows: readonly { readonly row: number; readonl
   }
   const profiles: CustomerProfile[] = [];
   const rejected: { row: number; field: string; message: string }[] = [];
+  // A customer twice in one file is a mistake to show, not a silent last-wins: the first row stands.
+  const firstRowOf = new Map<string, number>();
   for (const { row, fields } of rows) {
     const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
     const parsed = CustomerSchema.safeParse(present);
-    if (parsed.success) profiles.push({ ...parsed.data, updatedAt: now.toISOString() });
-    else for (const issue of parsed.error.issues) rejected.push({ row, field: issue.path.join('.') || String((issue as { keys?: string[] }).keys?.[0] ?? 'row'), message: issue.message });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) rejected.push({ row, field: issue.path.join('.') || String((issue as { keys?: string[] }).keys?.[0] ?? 'row'), message: issue.message });
+      continue;
+    }
+    const first = firstRowOf.get(parsed.data.customerId);
+    if (first !== undefined) {
+      rejected.push({ row, field: 'customerId', message: `duplicate of row ${first}; that row was imported` });
+      continue;
+    }
+    firstRowOf.set(parsed.data.customerId, row);
+    profiles.push({ ...parsed.data, updatedAt: now.toISOString() });
   }
   return { profiles, rejected };
 }
