@@ -13,7 +13,7 @@ import { csvRows, progress, type Row } from './cli/rows';
 const program = new Command('cx')
   .description('Operate the CX feedback pipeline: locally (npm start) or a deployed stack.')
   .showHelpAfterError()
-  .addHelpText('after', '\nAPI commands take --api/CX_API_URL (default http://127.0.0.1:3000) and --key/CX_API_KEY.\nkeys and replay talk to AWS (or the local emulators with --endpoint).');
+  .addHelpText('after', '\nAPI commands take --api/CX_API_URL (default http://127.0.0.1:3000) and --key/CX_API_KEY.\nkeys, replay and aggregates talk to AWS (or the local runtime and emulators with --endpoint; the runtime takes CX_API_KEY, an admin key).');
 
 /** Options of every command that calls the admin API. */
 const withApi = (command: Command) =>
@@ -31,6 +31,22 @@ function awsConfig(options: { endpoint?: string; region?: string }) {
     ...(options.region && { region: options.region }),
     ...(options.endpoint && { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' }),
   };
+}
+
+/** A Lambda client; against the local runtime (--endpoint) it presents CX_API_KEY, which stands in for IAM there. */
+function lambdaClient(options: { endpoint?: string; region?: string }): LambdaClient {
+  const client = new LambdaClient(awsConfig(options));
+  const key = process.env.CX_API_KEY;
+  if (options.endpoint && key) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-api-key'] = key;
+        return next(args);
+      },
+      { step: 'build', name: 'localAdminKey' },
+    );
+  }
+  return client;
 }
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
@@ -309,7 +325,7 @@ withAws(
   .option('--function <name>', 'the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally; in AWS the SweeperFunctionName output)')
   .action(async (options: { olderThan: number; function?: string; endpoint?: string; region?: string }) => {
     const functionName = options.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
-    const out = await new LambdaClient(awsConfig(options)).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ olderThanSeconds: options.olderThan, limit: 1000 })) }));
+    const out = await lambdaClient(options).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ olderThanSeconds: options.olderThan, limit: 1000 })) }));
     const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
     if (out.FunctionError) throw new CliError(`The sweeper failed: ${payload}`);
     const report = JSON.parse(payload) as { found: number; completed: number; superseded: number; alerts: number; failed: { responseId: string; step: string; message: string }[] };
@@ -338,7 +354,7 @@ for (const action of ['verify', 'rebuild'] as const) {
     .action(async (options: { survey: string; from?: string; to?: string; settle?: number; function?: string; endpoint?: string; region?: string }) => {
       const functionName = options.function ?? process.env.AGGREGATES_FUNCTION ?? 'aggregateMaintenance';
       const request = { action, surveyId: options.survey, from: options.from, to: options.to, ...(options.settle !== undefined && { settleSeconds: options.settle }) };
-      const out = await new LambdaClient(awsConfig(options)).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
+      const out = await lambdaClient(options).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
       const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
       if (out.FunctionError) throw new CliError(`The ${action} failed: ${payload}`);
       const report = JSON.parse(payload) as { range: { from: string; to: string }; read: { from: string; to: string }; responses: number; cells: number; differences: { cell: string; counter: string; stored: number; expected: number }[]; heldSince?: string; rewritten?: number; journaled?: number };

@@ -1,11 +1,15 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { invocableHandlers, operatorHandlers, routes, schedules, type HandlerName } from '../lambdas/pipeline';
+import { presentedKey } from '../lambdas/domain/people/api-keys';
+
 import { errorBody, json } from '../lambdas/shared/responses';
 import type { APIGatewayProxyStructuredResultV2 as HttpResult } from 'aws-lambda';
 import { fromHttpApiResult, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from './apigw';
 
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024; // the HTTP API's own payload limit
+
+const flatten = (headers: IncomingMessage['headers']) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 
 export type Invoke = (name: HandlerName, event: unknown) => Promise<unknown>;
 
@@ -17,7 +21,7 @@ const directlyInvocable = new Set<HandlerName>([...invocableHandlers.map((i) => 
  * handler results mapped back; plus the Lambda Invoke API for directly invoked functions. Errors the
  * server itself produces have the same JSON shape and headers as the handlers' errors.
  */
-export function createApiServer(apiUrl: string, invoke: Invoke, log: (message: string) => void): Server {
+export function createApiServer(apiUrl: string, invoke: Invoke, log: (message: string) => void, mayInvoke: (key: string | undefined) => Promise<boolean>): Server {
   const server = createServer((req, res) => {
     serve(req, res).catch((error) => {
       log(`request failed: ${(error as Error).stack ?? error}`);
@@ -34,7 +38,13 @@ export function createApiServer(apiUrl: string, invoke: Invoke, log: (message: s
     const parts: HttpRequestParts = { method: req.method ?? 'GET', url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
 
     const direct = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
-    if (direct && parts.method === 'POST') return invokeDirectly(res, direct[1], body);
+    if (direct && parts.method === 'POST') {
+      // In AWS, IAM decides who may invoke a function; here, an admin key (x-api-key or Authorization: Bearer).
+      if (!(await mayInvoke(presentedKey(flatten(req.headers))))) {
+        return send(res, json(403, errorBody('forbidden', 'invoking a function locally takes an admin API key (x-api-key)', [{ field: 'x-api-key', message: 'missing, not valid, or not an admin key' }])));
+      }
+      return invokeDirectly(res, direct[1], body);
+    }
 
     const matched = matchRoute(routes, parts.method, url.pathname);
     if (!matched) return send(res, json(404, errorBody('not_found', `no route for ${parts.method} ${url.pathname}`)));

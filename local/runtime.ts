@@ -12,6 +12,7 @@ import { lambdaContext } from './apigw';
 import { startDynamoDbLocal, startSesEmulator, startSnsEmulator, type Emulator } from './emulators';
 import { runtimeEnvironment } from './environment';
 import { createApiServer } from './http-server';
+import { authorize } from '../lambdas/domain/people/api-keys';
 import { resolvePorts, type LocalPortChoice } from './ports';
 import { DEMO_PHONE_NUMBER, seed } from './seed';
 import { startSmsOutbox } from './sms-outbox';
@@ -149,7 +150,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     };
 
-    const server = createApiServer(apiUrl, invoke, log);
+    // The Lambda Invoke path stands in for IAM: only an admin key may invoke a function directly.
+    const keys = new DynamoApiKeyStore(tableName, ownDynamoDb);
+    const mayInvoke = async (key: string | undefined) => {
+      const found = await authorize(keys, key);
+      return typeof found !== 'string' && found.role === 'admin';
+    };
+    const server = createApiServer(apiUrl, invoke, log, mayInvoke);
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
       server.listen(ports.api, setting('HOST') ?? '127.0.0.1', () => resolveListen());

@@ -36,7 +36,7 @@ Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS
   line('SNS emulator', `${runtime.snsUrl} (alert topic messages are printed below)`);
   line('SMS outbox', `${runtime.smsOutboxUrl}/ (texts sent through the Twilio API)`);
   line('Demo phone number', `${runtime.demoPhoneNumber} (Twilio/Vonage webhooks run the demo survey)`);
-  line('Connect invocation', `POST ${runtime.apiUrl}/2015-03-31/functions/connectSurvey/invocations`);
+  line('Connect invocation', `POST ${runtime.apiUrl}/2015-03-31/functions/connectSurvey/invocations (x-api-key: the admin key)`);
   for (const name of runtime.generatedSecrets) line(name, `${runtime.env[name]} (generated; set ${name} to keep it)`);
   console.log(`\nTry: curl -s ${runtime.apiUrl}/admin/alerts -H "x-api-key: ${runtime.adminKey}"\nPress Ctrl-C to stop.\n`);
 

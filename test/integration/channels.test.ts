@@ -243,9 +243,23 @@ describe('Vonage voice', () => {
   });
 });
 
+describe('the local Lambda Invoke path', () => {
+  it('runs a function only for an admin key, as IAM decides in AWS', async () => {
+    const call = (name: string, headers: Record<string, string> = {}) => fetch(`${runtime.apiUrl}/2015-03-31/functions/${name}/invocations`, { method: 'POST', headers, body: '{}' });
+    const analyst = (await (await fetch(`${runtime.apiUrl}/admin/keys`, { method: 'POST', headers: { 'x-api-key': runtime.adminKey, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'invoke-probe', role: 'analyst' }) })).json() as { key: string }).key;
+    for (const name of ['sweepPending', 'escalateCases', 'connectSurvey', 'aggregateMaintenance']) {
+      for (const headers of [{}, { 'x-api-key': 'cxk_not-a-key-at-all-000000000000' }, { 'x-api-key': analyst }] as Record<string, string>[]) {
+        const res = await call(name, headers);
+        expect([name, res.status]).toEqual([name, 403]);
+      }
+    }
+    expect((await call('sweepPending', { authorization: `Bearer ${runtime.adminKey}` })).status).toBe(200);
+  });
+});
+
 describe('Amazon Connect', () => {
   const invoke = async (event: unknown) => {
-    const res = await fetch(`${runtime.apiUrl}/2015-03-31/functions/connectSurvey/invocations`, { method: 'POST', body: JSON.stringify(event) });
+    const res = await fetch(`${runtime.apiUrl}/2015-03-31/functions/connectSurvey/invocations`, { method: 'POST', headers: { 'x-api-key': runtime.adminKey }, body: JSON.stringify(event) });
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
 
