@@ -4,6 +4,7 @@ import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
 import { responseStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest } from '../shared/http';
+import type { SurveyResponse } from '../domain/surveys/response';
 
 export const handler = httpHandler(async (event) => {
   const surveyId = event.queryStringParameters?.surveyId;
@@ -12,7 +13,9 @@ export const handler = httpHandler(async (event) => {
   if (!seesSurvey(caller, surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
   const page = pageRequest(event);
   await loadSurvey(surveyStore(), surveyId);
-  const { items, nextCursor } = await responseStore().listResponses(surveyId, page);
-  // A manager scoped to touchpoints sees only those; a page may then hold fewer items, the cursor still goes on.
-  return json(200, { items: items.filter((r) => seesResponse(caller, r)), ...(nextCursor && { nextCursor }) });
+  // A manager scoped to touchpoints sees only those: the page is filled with what they see, and says
+  // `filtered` when it had to stop reading before it was full.
+  const scoped = caller.role !== 'admin' ? (r: SurveyResponse) => seesResponse(caller, r) : undefined;
+  const { items, nextCursor, filtered } = await responseStore().listResponses(surveyId, page, scoped);
+  return json(200, { items, ...(nextCursor && { nextCursor }), ...(filtered && { filtered }) });
 });

@@ -76,6 +76,23 @@ describe('API keys', () => {
 describe('a manager works within their scope', () => {
   const asManager = (path: string, init: RequestInit = {}) => local.api(path, { ...init, key: fixture.keys.manager });
 
+  it('gets full pages of the responses they may see, however many others come first', async () => {
+    const { api } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'store' })) })).body.id as string;
+    const post = (touchpoint: string, nps: number) => api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, touchpoint, answers: { nps } }) });
+    for (let i = 0; i < 3; i++) await post('store', 7 + i);
+    // Newer answers of another touchpoint, more than a page of them.
+    for (let i = 0; i < 60; i++) await post('web-desk', 9);
+    const key = (await api('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'store lead', role: 'manager', scope: { touchpoints: ['store'] } }) })).body.key;
+    const first = await api(`/admin/responses?surveyId=${survey}&limit=2`, { key });
+    expect(first.body.items.map((r: { touchpoint: string }) => r.touchpoint)).toEqual(['store', 'store']);
+    expect(first.body.nextCursor).toBeDefined();
+    const second = await api(`/admin/responses?surveyId=${survey}&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, { key });
+    expect(second.body.items.map((r: { touchpoint: string }) => r.touchpoint)).toEqual(['store']);
+    expect(second.body.nextCursor).toBeUndefined();
+    expect(new Set([...first.body.items, ...second.body.items].map((r: { id: string }) => r.id)).size).toBe(3);
+  });
+
   it('reads and acts on the cases and responses of their surveys; the others read as absent', async () => {
     expect((await asManager(`/admin/cases/${fixture.ids.caseId}`)).status).toBe(200);
     expect((await asManager(`/admin/cases/${fixture.caseInB}`)).status).toBe(404);

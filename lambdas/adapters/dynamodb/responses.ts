@@ -42,8 +42,8 @@ export class DynamoResponseStore extends TableStore implements ResponseStore {
   getResponse(id: string) {
     return this.get<SurveyResponse>(keys.response(id), true);
   }
-  listResponses(surveyId: string, page: PageRequest) {
-    return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page);
+  listResponses(surveyId: string, page: PageRequest, keep?: (response: SurveyResponse) => boolean) {
+    return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page, undefined, keep);
   }
   listResponsesSubmitted(surveyId: string, days: { readonly from: string; readonly to: string }, page: PageRequest) {
     // Sorted by `<submittedAt>#<id>`: a day's responses sort between the day and the day followed by U+FFFF.

@@ -33,6 +33,9 @@ export function entityOf<T>(item: Item | undefined): T | undefined {
 
 export const CURSOR_KEYS = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
 
+/** How many reads a filtered listing makes to fill one page before it answers with what it found. */
+export const MAX_FILTERED_READS = 10;
+
 function encodeCursor(key: Item | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
@@ -76,22 +79,42 @@ export abstract class TableStore {
     return entityOf<T>(out.Item);
   }
 
-  /** A gsi1 partition, newest first; or oldest first within sort keys `between` (inclusive). */
-  protected async listByGsi1<T>(partition: string, page: PageRequest, between?: readonly [string, string]): Promise<Page<T>> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: table.indexes[0].name,
-        KeyConditionExpression: between ? 'gsi1pk = :p AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': partition, ...(between && { ':from': between[0], ':to': between[1] }) },
-        ScanIndexForward: Boolean(between),
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, partition),
-      }),
-    );
-    const items = (out.Items ?? []).map((i) => entityOf<T>(i) as T);
-    const nextCursor = encodeCursor(out.LastEvaluatedKey);
-    return nextCursor ? { items, nextCursor } : { items };
+  /**
+   * A gsi1 partition, newest first; or oldest first within sort keys `between` (inclusive). With `keep`, only
+   * the items it accepts, the page filled up to its limit across as many reads as that takes (at most
+   * {@link MAX_FILTERED_READS}; a page cut short by that says `filtered`), the cursor after the last item given.
+   */
+  protected async listByGsi1<T>(partition: string, page: PageRequest, between?: readonly [string, string], keep?: (item: T) => boolean): Promise<Page<T> & { filtered?: true }> {
+    const items: T[] = [];
+    let start = decodeCursor(page.cursor, partition);
+    for (let reads = 0; ; reads++) {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: table.indexes[0].name,
+          KeyConditionExpression: between ? 'gsi1pk = :p AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': partition, ...(between && { ':from': between[0], ':to': between[1] }) },
+          ScanIndexForward: Boolean(between),
+          // Filtering reads ahead; the cursor is then made from the last item given, so nothing is skipped.
+          Limit: keep ? Math.max(page.limit - items.length, 25) : page.limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const raw of out.Items ?? []) {
+        const item = entityOf<T>(raw) as T;
+        if (keep && !keep(item)) continue;
+        items.push(item);
+        if (keep && items.length === page.limit) {
+          const more = raw !== out.Items![out.Items!.length - 1] || out.LastEvaluatedKey;
+          const cursor = encodeCursor(Object.fromEntries(CURSOR_KEYS.map((k) => [k, raw[k]])));
+          return more && cursor ? { items, nextCursor: cursor } : { items };
+        }
+      }
+      start = out.LastEvaluatedKey;
+      const nextCursor = encodeCursor(start);
+      if (!keep || !nextCursor) return nextCursor ? { items, nextCursor } : { items };
+      if (reads + 1 >= MAX_FILTERED_READS) return { items, nextCursor, filtered: true };
+    }
   }
 
   /** Ids of the items in the sharded gsi2 partitions `<partition><n>` sorted at or before `before`. */

@@ -34,7 +34,11 @@ export interface ResponseStore {
    */
   saveResponseRevision(response: SurveyResponse): Promise<PutOutcome>;
   getResponse(id: string): Promise<SurveyResponse | undefined>;
-  listResponses(surveyId: string, page: PageRequest): Promise<Page<SurveyResponse>>;
+  /**
+   * A survey's responses, newest first. With `keep` (a scoped caller), only those it accepts, the page filled up
+   * to its limit; `filtered` when the page came back short before the listing's end (read it on with the cursor).
+   */
+  listResponses(surveyId: string, page: PageRequest, keep?: (response: SurveyResponse) => boolean): Promise<Page<SurveyResponse> & { readonly filtered?: true }>;
   /** A survey's responses submitted on the days `from`..`to` (inclusive), oldest first, by index. */
   listResponsesSubmitted(surveyId: string, days: { readonly from: string; readonly to: string }, page: PageRequest): Promise<Page<SurveyResponse>>;
   /**
