@@ -316,22 +316,54 @@ for (const [name, action, description] of [
 }
 
 // replay -------------------------------------------------------------------------------------------------
+type Parked = { responseId?: string; caseId?: string; surveyId?: string; failure?: { step?: string; message: string; attempts?: number; at: string } };
+const parkedLine = (p: Parked) => `  ${p.responseId ? `response ${p.responseId}` : `case ${p.caseId}`}  ${p.failure ? `${p.failure.step ? `${p.failure.step}: ` : ''}${p.failure.message} (${p.failure.attempts ?? '?'} attempts, last ${p.failure.at})` : ''}`;
 withAws(
   program
     .command('replay')
     .description('finish every response whose scoring or alert did not complete (the stream gave up, a provider was down, the record expired): runs the sweeper now'),
 )
   .option('--older-than <seconds>', 'only responses pending at least this long', positiveInt, 0)
+  .option('--list', 'only list what is parked (failed too often: left out of the sweeps and escalations), with why')
+  .option('--parked', 'put the parked responses and escalation notices back first, then sweep and escalate')
   .option('--function <name>', 'the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally; in AWS the SweeperFunctionName output)')
-  .action(async (options: { olderThan: number; function?: string; endpoint?: string; region?: string }) => {
-    const functionName = options.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
-    const out = await lambdaClient(options).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ olderThanSeconds: options.olderThan, limit: 1000 })) }));
-    const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-    if (out.FunctionError) throw new CliError(`The sweeper failed: ${payload}`);
-    const report = JSON.parse(payload) as { found: number; completed: number; superseded: number; alerts: number; failed: { responseId: string; step: string; message: string }[] };
+  .option('--escalation-function <name>', 'the escalation function, for --list and --parked (default: $ESCALATION_FUNCTION, or "escalateCases" locally; in AWS the EscalationFunctionName output)')
+  .action(async (options: { olderThan: number; list?: boolean; parked?: boolean; function?: string; escalationFunction?: string; endpoint?: string; region?: string }) => {
+    const lambda = lambdaClient(options);
+    const invoke = async (name: string, request: object, what: string) => {
+      const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(request)) }));
+      const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
+      if (out.FunctionError) throw new CliError(`The ${what} failed: ${payload}`);
+      return JSON.parse(payload);
+    };
+    const sweeper = options.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
+    const escalation = options.escalationFunction ?? process.env.ESCALATION_FUNCTION ?? 'escalateCases';
+    if (options.list) {
+      const responses = (await invoke(sweeper, { listOnly: true }, 'sweeper')) as { parked: Parked[] };
+      const cases = (await invoke(escalation, { listOnly: true }, 'escalation')) as { parked: Parked[] };
+      console.log(`Parked: ${responses.parked.length} response(s), ${cases.parked.length} escalation notice(s).`);
+      for (const p of [...responses.parked, ...cases.parked]) console.log(parkedLine(p));
+      if (responses.parked.length + cases.parked.length) process.exitCode = 1;
+      return;
+    }
+    if (options.parked) {
+      const cases = (await invoke(escalation, { retryParked: true }, 'escalation')) as { unparked: number; notices: number };
+      console.log(`Escalation: ${cases.unparked} parked notice(s) put back, ${cases.notices} notice(s) sent.`);
+    }
+    const report = (await invoke(sweeper, { olderThanSeconds: options.olderThan, limit: 1000, retryParked: Boolean(options.parked) }, 'sweeper')) as {
+      found: number;
+      completed: number;
+      superseded: number;
+      alerts: number;
+      unparked: number;
+      parked: Parked[];
+      failed: { responseId: string; step: string; message: string; attempts: number; parked?: boolean }[];
+    };
+    if (options.parked) console.log(`${report.unparked} parked response(s) put back.`);
     console.log(`Replayed ${report.found} pending response(s): ${report.completed} finished, ${report.alerts} alert(s) sent or resumed, ${report.superseded} superseded by newer answers, ${report.failed.length} still failing.`);
-    for (const f of report.failed) console.log(`  ${f.responseId}  ${f.step}: ${f.message}`);
-    if (report.failed.length) process.exitCode = 1;
+    for (const f of report.failed) console.log(`  ${f.responseId}  ${f.step}: ${f.message} (attempt ${f.attempts}${f.parked ? ', now parked' : ''})`);
+    if (report.parked.length) console.log(`${report.parked.length} response(s) parked: npm run cli -- replay --list shows why.`);
+    if (report.failed.length || report.parked.length) process.exitCode = 1;
   });
 
 // aggregates ---------------------------------------------------------------------------------------------

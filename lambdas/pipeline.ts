@@ -29,7 +29,7 @@ export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
 /** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>`, `APIKEYS` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
-export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'DUE#' | 'APIKEYS';
+export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS';
 
 /**
  * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
@@ -238,7 +238,7 @@ export const handlers = {
   escalateCases: {
     entry: 'lambdas/handlers/escalate-cases.ts',
     description: 'Scheduled: escalates cases past their acknowledge or resolve deadline',
-    access: { table: { read: ['ALERT#'], write: ['ALERT#'], query: { gsi2: ['DUE#'] } }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['ALERT#'], write: ['ALERT#'], query: { gsi2: ['DUE#', 'DUEPARKED#'] } }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
     timeoutSeconds: 120,
   },
   surveyForm: {
@@ -331,7 +331,7 @@ export const handlers = {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
     access: {
-      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi2: ['PENDING#'] } },
+      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi2: ['PENDING#', 'PARKED#'] } },
       links: true,
       sendEmail: true,
       publishAlerts: true,

@@ -115,6 +115,7 @@ export class CxFeedbackStack extends Stack {
     output('OpsTopicArn', this.monitoring.opsTopic.topicArn, 'SNS topic of operational alarms');
     output('ConnectFunctionName', this.functions.get('connectSurvey').functionName, 'Lambda function for the Amazon Connect contact flow');
     output('SweeperFunctionName', this.functions.get('sweepPending').functionName, 'Sweeper function (npm run cli -- replay --function …)');
+    output('EscalationFunctionName', this.functions.get('escalateCases').functionName, 'Escalation function (npm run cli -- replay --list|--parked --escalation-function …)');
     output('AggregatesFunctionName', this.functions.get('aggregateMaintenance').functionName, 'Aggregate verify and rebuild (npm run cli -- aggregates verify|rebuild --function …)');
     output('DeadLetterQueueUrl', this.processing.deadLetterQueue.queueUrl, 'What gave up after retries: pointers to stream records (the sweeper finishes them), SES events, scheduled runs');
 

@@ -159,5 +159,21 @@ export class FeedbackMonitoring extends Construct {
     });
     backlog.addAlarmAction(action);
     this.alarms.push(backlog);
+    // Items that failed too often step aside for newer work; an operator must look at them.
+    for (const [metricName, description] of [
+      ['ParkedResponses', 'Responses failed processing too often and are parked: npm run cli -- replay --list shows why, replay --parked retries them'],
+      ['ParkedEscalations', 'Escalation notices failed too often and are parked: npm run cli -- replay --list shows why, replay --parked retries them'],
+    ] as const) {
+      const parked = new cloudwatch.Alarm(this, metricName, {
+        metric: new cloudwatch.Metric({ namespace: 'CxFeedback', metricName, dimensionsMap: { service: 'cx-feedback' }, period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      parked.addAlarmAction(action);
+      this.alarms.push(parked);
+    }
   }
 }

@@ -30,7 +30,7 @@ export const handler = streamHandler(async (record) => {
     if (result.alert !== 'no-alert') logger.info('alert processed', { responseId: response.id, outcome: result.alert });
     if (result.alert === 'opened') metrics.addMetric('AlertsOpened', MetricUnit.Count, 1);
   } catch (error) {
-    await deps.responses.recordProcessingFailure(response.id, response.revision, failureOf(error, deps.now)).catch(() => undefined);
+    await deps.responses.recordProcessingFailure(response.id, response.revision, failureOf(error, deps.now, response.processingFailure)).catch(() => undefined);
     throw error;
   }
 });

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import '../domain/kernel/zod';
-import { sweepPending, type SweepReport } from '../domain/loop/processing';
+import { parkedResponses, retryParked, sweepPending, type ParkedResponse, type SweepReport } from '../domain/loop/processing';
 import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 
@@ -14,24 +14,35 @@ const DEFAULT_OLDER_THAN_SECONDS = 600;
 const SweepRequestSchema = z.object({
   olderThanSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(30 * 86400)), DEFAULT_OLDER_THAN_SECONDS),
   limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 200),
+  /** Put the parked responses back in front of the sweep first. */
+  retryParked: z._default(z.boolean(), false),
+  /** Only say what is parked; sweep nothing. */
+  listOnly: z._default(z.boolean(), false),
 });
 
 /**
  * Scheduled sweeper (and `npm run cli -- replay`): finishes responses the stream did not, and reports what
- * it did. `PendingResponses` is what is still unfinished afterwards; an alarm watches it.
+ * it did and what is parked. `PendingResponses` is what is still unfinished afterwards, `ParkedResponses`
+ * what failed too often; alarms watch both. `retryParked` puts the parked ones back first.
  */
-export const handler = middy(async (event: unknown): Promise<SweepReport> => {
+export const handler = middy(async (event: unknown): Promise<SweepReport & { parked: ParkedResponse[]; unparked: number }> => {
   // Only the schedule and operators invoke this; a malformed request fails loudly.
   const request = SweepRequestSchema.parse(event ?? {});
-  const report = await sweepPending(await processingDeps(), {
+  const deps = await processingDeps();
+  if (request.listOnly) return { found: 0, completed: 0, superseded: 0, alerts: 0, failed: [], parked: await parkedResponses(deps, 1000), unparked: 0 };
+  const unparked = request.retryParked ? await retryParked(deps, 1000) : 0;
+  const report = await sweepPending(deps, {
     olderThanMs: request.olderThanSeconds * 1000,
     limit: request.limit,
     onFailure: (responseId, error) => logger.warn('pending response not finished', { responseId, error: (error as Error).message }),
   });
+  // Parked responses wait for an operator: the ParkedResponses alarm says so until they are retried or gone.
+  const parked = await parkedResponses(deps, 100);
   metrics.addMetric('PendingResponses', MetricUnit.Count, report.failed.length);
   metrics.addMetric('ResponsesRecovered', MetricUnit.Count, report.completed);
-  if (report.found > 0) logger.info('sweep finished', { ...report, failed: report.failed.length });
-  return report;
+  metrics.addMetric('ParkedResponses', MetricUnit.Count, parked.length);
+  if (report.found > 0 || parked.length > 0) logger.info('sweep finished', { ...report, failed: report.failed.length, parked: parked.length, unparked });
+  return { ...report, parked, unparked };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

@@ -220,8 +220,8 @@ describe('least privilege', () => {
   });
 
   it('scopes index queries to index partitions: the sweeper pending responses, the escalation due cases, listings their own', () => {
-    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*'], table: ['CUSTOMER#*'] });
-    expect(queriesOf('escalateCases')).toEqual({ gsi2: ['DUE#*'] });
+    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*', 'PARKED#*'], table: ['CUSTOMER#*'] });
+    expect(queriesOf('escalateCases')).toEqual({ gsi2: ['DUE#*', 'DUEPARKED#*'] });
     expect(queriesOf('listResponses')).toEqual({ gsi1: ['SURVEY#*'] });
     expect(queriesOf('listCases')).toEqual({ gsi1: ['CASES#*'] });
     // Queries of the table itself stay within the partitions declared for them (a customer's timeline).
@@ -428,7 +428,7 @@ describe('deploy inputs and outputs', () => {
 
   it('outputs everything README asks the operator to use', () => {
     const outputs = Object.keys(template.toJSON().Outputs);
-    for (const name of ['TableName', 'TOKENSECRETSecretArn', 'TWILIOAUTHTOKENSecretArn', 'VONAGESIGNATURESECRETSecretArn', 'AlertTopicArn', 'OpsTopicArn', 'ConnectFunctionName', 'SweeperFunctionName', 'AggregatesFunctionName', 'DeadLetterQueueUrl']) {
+    for (const name of ['TableName', 'TOKENSECRETSecretArn', 'TWILIOAUTHTOKENSecretArn', 'VONAGESIGNATURESECRETSecretArn', 'AlertTopicArn', 'OpsTopicArn', 'ConnectFunctionName', 'SweeperFunctionName', 'EscalationFunctionName', 'AggregatesFunctionName', 'DeadLetterQueueUrl']) {
       expect(outputs).toContain(name);
     }
     expect(outputs.some((o) => o.startsWith('ApiUrl'))).toBe(true);

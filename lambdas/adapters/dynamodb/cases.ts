@@ -28,6 +28,9 @@ function scopeCondition(scope: KeyScope, names: Record<string, string>, values: 
 
 /** The deadline index keys of a case: present while it waits on someone, gone once resolved. */
 function deadlineKeys(kase: AlertCase): { gsi2pk?: string; gsi2sk?: string } {
+  // A notice that failed waits for its retry (or stays parked), whatever else changes on the case.
+  const failed = kase.pendingNotice ? kase.noticeFailure : undefined;
+  if (failed) return { gsi2pk: failed.parked ? keys.dueParked(kase.id) : keys.due(kase.id), gsi2sk: `${failed.retryAt}#${kase.id}` };
   const deadline = nextDeadline(kase);
   return deadline ? { gsi2pk: keys.due(kase.id), gsi2sk: `${deadline.at}#${kase.id}` } : {};
 }
@@ -70,7 +73,7 @@ export class DynamoCaseStore extends TableStore implements CaseStore {
     const values: Record<string, unknown> = { ':status': after.status, ':history': after.history, ':next': expectedVersion + 1, ':v': expectedVersion, ':owner': after.owner };
     const set = ['#status = :status', '#history = :history', '#version = :next', '#owner = :owner'];
     const remove: string[] = [];
-    for (const field of ['team', 'acknowledgedAt', 'resolvedAt', 'resolution', 'escalationLevel', 'pendingNotice'] as const) {
+    for (const field of ['team', 'acknowledgedAt', 'resolvedAt', 'resolution', 'escalationLevel', 'pendingNotice', 'noticeFailure'] as const) {
       names[`#${field}`] = field;
       if (after[field] === undefined) remove.push(`#${field}`);
       else {
@@ -99,6 +102,35 @@ export class DynamoCaseStore extends TableStore implements CaseStore {
   }
   listDueCases(before: string, limit: number): Promise<string[]> {
     return this.sparseIndexIds('DUE#', 'ALERT#', before, limit);
+  }
+  async recordNoticeFailure(id: string, failure: NonNullable<AlertCase['noticeFailure']>): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.alert(id),
+          UpdateExpression: 'SET noticeFailure = :f, gsi2pk = :pk, gsi2sk = :sk',
+          ConditionExpression: 'attribute_exists(pendingNotice)',
+          ExpressionAttributeValues: { ':f': failure, ':pk': failure.parked ? keys.dueParked(id) : keys.due(id), ':sk': `${failure.retryAt}#${id}` },
+        }),
+      ),
+    );
+  }
+  listParkedCases(limit: number): Promise<string[]> {
+    return this.sparseIndexIds('DUEPARKED#', 'ALERT#', '\uffff', limit);
+  }
+  async unparkCase(id: string, now: Date): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.alert(id),
+          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk REMOVE noticeFailure',
+          ConditionExpression: 'begins_with(gsi2pk, :parked)',
+          ExpressionAttributeValues: { ':pk': keys.due(id), ':sk': `${now.toISOString()}#${id}`, ':parked': 'DUEPARKED#' },
+        }),
+      ),
+    );
   }
   async listCases(filter: CaseFilter, page: CaseListing): Promise<Page<AlertCase>> {
     const months = monthsBetween(page.since, page.now);

@@ -15,8 +15,12 @@ export const keys = {
   casesOf: (month: string) => `CASES#${month}`,
   /** Sparse gsi2 partitions of unresolved cases by their next deadline. */
   due: (id: string) => `DUE#${pendingShard(id)}`,
+  /** Cases whose escalation notice failed too often, out of the escalation's way. */
+  dueParked: (id: string) => `DUEPARKED#${pendingShard(id)}`,
   /** Sparse gsi2 partitions of responses whose processing has not finished, spread over a few partitions. */
   pending: (id: string) => `PENDING#${pendingShard(id)}`,
+  /** Responses that failed too often, out of the sweeper's way. */
+  parked: (id: string) => `PARKED#${pendingShard(id)}`,
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
   /** Every key in one gsi1 partition, by key id: a handful of items, read by admins only. */

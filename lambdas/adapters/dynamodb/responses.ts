@@ -63,19 +63,37 @@ export class DynamoResponseStore extends TableStore implements ResponseStore {
     );
   }
   async recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void> {
+    // Due again at `retryAt` (the sweeper's index is sorted by it), or parked on an index of its own.
+    const index = failure.parked ? { ':pk': keys.parked(responseId) } : { ':pk': keys.pending(responseId) };
     await conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.response(responseId),
-          UpdateExpression: 'SET processingFailure = :f',
+          UpdateExpression: `SET processingFailure = :f${failure.retryAt ? ', gsi2pk = :pk, gsi2sk = :sk' : ''}`,
           ConditionExpression: 'attribute_exists(gsi2pk) AND revision = :r',
-          ExpressionAttributeValues: { ':f': failure, ':r': revision },
+          ExpressionAttributeValues: { ':f': failure, ':r': revision, ...(failure.retryAt && { ...index, ':sk': `${failure.retryAt}#${responseId}` }) },
         }),
       ),
     );
   }
   listPendingResponses(writtenBefore: string, limit: number): Promise<string[]> {
     return this.sparseIndexIds('PENDING#', 'RESPONSE#', writtenBefore, limit);
+  }
+  listParkedResponses(limit: number): Promise<string[]> {
+    return this.sparseIndexIds('PARKED#', 'RESPONSE#', '\uffff', limit);
+  }
+  async unparkResponse(responseId: string, now: Date): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.response(responseId),
+          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk REMOVE processingFailure',
+          ConditionExpression: 'begins_with(gsi2pk, :parked)',
+          ExpressionAttributeValues: { ':pk': keys.pending(responseId), ':sk': `${now.toISOString()}#${responseId}`, ':parked': 'PARKED#' },
+        }),
+      ),
+    );
   }
 }

@@ -50,6 +50,8 @@ export interface AlertCase {
   readonly escalateTo?: string;
   /** An escalation recorded whose notice is not sent yet (sent by the next escalation sweep). */
   readonly pendingNotice?: number;
+  /** Why the escalation's notice last failed, how often, and when it is tried again (or that it is parked). */
+  readonly noticeFailure?: { readonly message: string; readonly at: string; readonly attempts: number; readonly retryAt: string; readonly parked?: boolean };
   /** Optimistic-lock counter of the case's lifecycle writes. */
   readonly version?: number;
   /** The alert's notices from the start; an escalation's appear when they are claimed. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../kernel/errors';
 import { sendOnce, type NoticeDeps } from './alerting';
+import { nextTry } from './processing-steps';
 import type { AlertCase, CaseStatus } from './alerts';
 import type { CaseAction } from './case-requests';
 import type { AlertPublisher, EmailSender } from '../kernel/senders';
@@ -128,8 +129,9 @@ export async function escalateDueCases(deps: EscalationDeps, limit = 200): Promi
   let notices = 0;
   const failed: string[] = [];
   for (const id of await deps.cases.listDueCases(deps.now.toISOString(), limit)) {
+    let kase: AlertCase | undefined;
     try {
-      let kase = await deps.cases.getAlert(id);
+      kase = await deps.cases.getAlert(id);
       if (!kase) continue;
       if (!kase.pendingNotice) {
         const due = dueEscalation(kase, deps.now);
@@ -143,8 +145,15 @@ export async function escalateDueCases(deps: EscalationDeps, limit = 200): Promi
       }
       await sendEscalationNotices(deps, kase);
       notices += 1;
-    } catch {
+    } catch (error) {
       failed.push(id);
+      // Waits longer each time, so a case that keeps failing never holds up the others; parked in the end.
+      if (kase?.pendingNotice) {
+        const attempts = (kase.noticeFailure?.attempts ?? 0) + 1;
+        const { retryAt, parked } = nextTry(attempts, deps.now);
+        const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        await deps.cases.recordNoticeFailure(id, { message, at: deps.now.toISOString(), attempts, retryAt, ...(parked && { parked }) }).catch(() => undefined);
+      }
     }
   }
   return { escalated, notices, failed };
@@ -170,4 +179,21 @@ async function sendEscalationNotices(deps: EscalationDeps, kase: AlertCase): Pro
     if (await deps.cases.saveCaseChange({ ...notified, version: version + 1 }, version)) return;
   }
   throw new Error(`case ${kase.id} kept changing while its escalation was recorded as notified`);
+}
+
+/** Cases whose escalation notice is parked, with why (`cx replay --list`). */
+export async function parkedCases(deps: Pick<CaseDeps, 'cases'>, limit: number): Promise<{ readonly caseId: string; readonly failure?: AlertCase['noticeFailure'] }[]> {
+  const parked = [];
+  for (const id of await deps.cases.listParkedCases(limit)) {
+    const kase = await deps.cases.getAlert(id);
+    if (kase) parked.push({ caseId: id, ...(kase.noticeFailure && { failure: kase.noticeFailure }) });
+  }
+  return parked;
+}
+
+/** Puts parked escalation notices back in front of the next run (`cx replay --parked`). */
+export async function retryParkedCases(deps: CaseDeps, limit: number): Promise<number> {
+  const ids = await deps.cases.listParkedCases(limit);
+  for (const id of ids) await deps.cases.unparkCase(id, deps.now);
+  return ids.length;
 }

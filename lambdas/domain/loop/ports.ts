@@ -40,8 +40,14 @@ export interface CaseStore {
   saveCaseChange(after: AlertCase, expectedVersion: number): Promise<boolean>;
   /** Cases in the window, newest or oldest first, matching every given field. */
   listCases(filter: CaseFilter, page: CaseListing): Promise<Page<AlertCase>>;
-  /** Ids of unresolved cases whose next deadline is at or before the given ISO time. */
+  /** Ids of unresolved cases whose next deadline (or retry of a failed notice) is at or before the given ISO time, oldest first. */
   listDueCases(before: string, limit: number): Promise<string[]>;
+  /** Notes why a case's escalation notice failed and defers it to `failure.retryAt`, or parks it. */
+  recordNoticeFailure(id: string, failure: NonNullable<AlertCase['noticeFailure']>): Promise<void>;
+  /** Ids of cases whose escalation notice is parked after failing too often. */
+  listParkedCases(limit: number): Promise<string[]>;
+  /** Puts a parked case back in front of the escalation, its attempts forgotten. */
+  unparkCase(id: string, now: Date): Promise<void>;
 }
 
 /** How a case becomes an e-mail; lambdas/views writes them, so the domain holds no markup. */

@@ -4,16 +4,17 @@ import { contactKeys } from '../people/identities';
 import type { ContactHistoryStore, CustomerStore, ErasureStore } from '../people/ports';
 import { eraseCustomer, erasureSubject } from '../people/erasure';
 import { scoreResponse } from '../scoring/scoring';
-import type { ProcessingFailure, ResponseStore, SurveyStore } from '../surveys/ports';
+import type { ResponseStore, SurveyStore } from '../surveys/ports';
+import type { ProcessingFailure } from '../surveys/response';
 import type { SurveyResponse } from '../surveys/response';
 import type { ResponseScores } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
 import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
-import { ProcessingStepFailed, step } from './processing-steps';
+import { MAX_ATTEMPTS, nextTry, ProcessingStepFailed, step } from './processing-steps';
 
 /** What processing a response reads and writes besides its case: the response, the customer, their contact history. */
 export interface ProcessingDeps extends AlertingDeps {
-  readonly responses: Pick<ResponseStore, 'getResponse' | 'completeProcessing' | 'recordProcessingFailure' | 'listPendingResponses'>;
+  readonly responses: Pick<ResponseStore, 'getResponse' | 'completeProcessing' | 'recordProcessingFailure' | 'listPendingResponses' | 'listParkedResponses' | 'unparkResponse'>;
   readonly surveys: Pick<SurveyStore, 'getSurvey'>;
   readonly customers: Pick<CustomerStore, 'getCustomer' | 'addToCustomerTimeline'>;
   readonly contacts: Pick<ContactHistoryStore, 'recordContact'>;
@@ -79,11 +80,13 @@ async function eraseOnArrival(deps: ProcessingDeps, response: SurveyResponse, sc
   return { scores, alert: 'no-alert', completed: true, erased: true };
 }
 
-/** What the failure of `error` leaves on the response. */
-export function failureOf(error: unknown, now: Date): ProcessingFailure {
+/** What the failure of `error` leaves on the response, counting the attempts before it. */
+export function failureOf(error: unknown, now: Date, previous?: ProcessingFailure): ProcessingFailure {
   const failed = error instanceof ProcessingStepFailed ? error : new ProcessingStepFailed('scoring', error);
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const { retryAt, parked } = nextTry(attempts, now);
   // Provider messages can be long; keep the gist.
-  return { step: failed.step, message: failed.message.slice(0, 500), at: now.toISOString() };
+  return { step: failed.step, message: failed.message.slice(0, 500), at: now.toISOString(), attempts, retryAt, ...(parked && { parked }) };
 }
 
 export interface SweepReport {
@@ -91,13 +94,14 @@ export interface SweepReport {
   readonly completed: number;
   readonly superseded: number;
   readonly alerts: number;
-  readonly failed: readonly { readonly responseId: string; readonly step: ProcessingFailure['step']; readonly message: string }[];
+  readonly failed: readonly { readonly responseId: string; readonly step: ProcessingFailure['step']; readonly message: string; readonly attempts: number; readonly retryAt?: string; readonly parked?: boolean }[];
 }
 
 /**
  * Re-drives responses that stayed pending longer than the stream needs (its retries ran out, a provider was
  * down, the record expired from the stream): the same processing as the stream consumer, so it is safe to
- * run beside it.
+ * run beside it. A response that fails again waits longer each time (1, 2, 4 … minutes, at most an hour),
+ * so ones that keep failing never hold up newer work, and is parked after {@link MAX_ATTEMPTS} attempts.
  */
 export async function sweepPending(
   deps: ProcessingDeps,
@@ -122,11 +126,34 @@ export async function sweepPending(
       else superseded += 1;
       if (result.alert === 'opened' || result.alert === 'resumed') alerts += 1;
     } catch (error) {
-      const failure = failureOf(error, deps.now);
+      const failure = failureOf(error, deps.now, response.processingFailure);
       options.onFailure?.(id, error);
-      failed.push({ responseId: id, step: failure.step, message: failure.message });
+      failed.push({ responseId: id, step: failure.step, message: failure.message, attempts: failure.attempts ?? 1, retryAt: failure.retryAt, ...(failure.parked && { parked: true }) });
       await deps.responses.recordProcessingFailure(id, response.revision, failure).catch(() => undefined);
     }
   }
   return { found: ids.length, completed, superseded, alerts, failed };
+}
+
+export interface ParkedResponse {
+  readonly responseId: string;
+  readonly surveyId: string;
+  readonly failure?: ProcessingFailure;
+}
+
+/** The responses parked after failing too often, with their last failure (`cx replay --list`). */
+export async function parkedResponses(deps: Pick<ProcessingDeps, 'responses'>, limit: number): Promise<ParkedResponse[]> {
+  const parked: ParkedResponse[] = [];
+  for (const id of await deps.responses.listParkedResponses(limit)) {
+    const response = await deps.responses.getResponse(id);
+    if (response) parked.push({ responseId: id, surveyId: response.surveyId, ...(response.processingFailure && { failure: response.processingFailure }) });
+  }
+  return parked;
+}
+
+/** Puts parked responses back in front of the sweeper (after the cause is fixed): `cx replay --parked`. */
+export async function retryParked(deps: Pick<ProcessingDeps, 'responses' | 'now'>, limit: number): Promise<number> {
+  const ids = await deps.responses.listParkedResponses(limit);
+  for (const id of ids) await deps.responses.unparkResponse(id, deps.now);
+  return ids.length;
 }

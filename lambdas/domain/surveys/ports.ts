@@ -1,7 +1,7 @@
 import type { PageRequest, Page, PutOutcome } from '../kernel/store';
 import type { AlertRuleSet } from './alert-rules';
 import type { ProfileSnapshot } from '../people/customers';
-import type { SurveyResponse } from './response';
+import type { ProcessingFailure, SurveyResponse } from './response';
 import type { ResponseScores } from './scores';
 import type { Survey } from './survey';
 
@@ -15,12 +15,7 @@ export interface SurveyStore {
   getAlertRules(surveyId: string, version: number): Promise<AlertRuleSet | undefined>;
 }
 
-/** What a failed processing attempt left on the response. */
-export interface ProcessingFailure {
-  readonly step: 'survey' | 'profile' | 'scoring' | 'case' | 'email' | 'sns' | 'timeline' | 'completion' | 'erasure';
-  readonly message: string;
-  readonly at: string;
-}
+export type { ProcessingFailure } from './response';
 
 export interface ResponseStore {
   /**
@@ -46,8 +41,15 @@ export interface ResponseStore {
    * false when newer answers arrived meanwhile (their own processing follows).
    */
   completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean>;
-  /** Notes on a still-unfinished response which step failed, for operators and the sweeper's report. */
+  /**
+   * Notes on a still-unfinished response which step failed, and defers its next try to `failure.retryAt`
+   * (the sweeper reads other work meanwhile); a `parked` one leaves the sweeper's index for the parked one.
+   */
   recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void>;
-  /** Ids of responses whose processing has not finished, written before the given ISO time. */
+  /** Ids of responses whose processing has not finished, written (or due again) before the given ISO time, oldest first. */
   listPendingResponses(writtenBefore: string, limit: number): Promise<string[]>;
+  /** Ids of responses parked after failing too often, oldest first. */
+  listParkedResponses(limit: number): Promise<string[]>;
+  /** Puts a parked response back in front of the sweeper, its attempts forgotten. */
+  unparkResponse(responseId: string, now: Date): Promise<void>;
 }

@@ -12,6 +12,19 @@ export type Channel = (typeof CHANNELS)[number];
 export type AnswerValue = number | string | boolean;
 export type Answers = Record<string, AnswerValue>;
 
+/** What a failed processing attempt left on the response. */
+export interface ProcessingFailure {
+  readonly step: 'survey' | 'profile' | 'scoring' | 'case' | 'email' | 'sns' | 'timeline' | 'completion' | 'erasure';
+  readonly message: string;
+  readonly at: string;
+  /** Attempts that failed so far (the stream's retries of one record count once). */
+  readonly attempts?: number;
+  /** When the sweeper tries again. */
+  readonly retryAt?: string;
+  /** Failed too often: left out of the sweeps until an operator puts it back (`cx replay --parked`). */
+  readonly parked?: boolean;
+}
+
 /** One response, whatever channel it came from. */
 export interface SurveyResponse {
   readonly id: string;
@@ -36,6 +49,8 @@ export interface SurveyResponse {
   readonly scores?: ResponseScores;
   /** Processing (profile, case and notifications, contact history) is still owed for this revision. */
   readonly pending?: boolean;
+  /** The last failed processing attempt of this revision, while it is unfinished. */
+  readonly processingFailure?: ProcessingFailure;
 }
 
 export const TEXT_ANSWER_MAX = 2000;

@@ -86,10 +86,31 @@ export class MemoryStore
     return true;
   };
   recordProcessingFailure = async (id: string, revision: number, failure: ProcessingFailure) => {
-    if (this.pending.has(id) && this.responses.get(id)?.revision === revision) this.failures.set(id, failure);
+    const r = this.responses.get(id);
+    if (!(this.pending.has(id) || this.parked.has(id)) || r?.revision !== revision) return;
+    this.failures.set(id, failure);
+    this.responses.set(id, { ...r, processingFailure: failure });
+    // As the table's index: due again at `retryAt`, or parked.
+    if (failure.parked) {
+      this.pending.delete(id);
+      this.parked.add(id);
+    } else if (failure.retryAt) this.pending.set(id, failure.retryAt);
   };
+  /** Oldest first, as the index sorts them. */
   listPendingResponses = async (writtenBefore: string, limit: number) =>
-    [...this.pending].filter(([, at]) => at < writtenBefore).slice(0, limit).map(([id]) => id);
+    [...this.pending]
+      .filter(([, at]) => at < writtenBefore)
+      .sort(([, a], [, b]) => a.localeCompare(b))
+      .slice(0, limit)
+      .map(([id]) => id);
+  readonly parked = new Set<string>();
+  listParkedResponses = async (limit: number) => [...this.parked].slice(0, limit);
+  unparkResponse = async (id: string, now: Date) => {
+    if (!this.parked.delete(id)) return;
+    this.pending.set(id, now.toISOString());
+    const { processingFailure: _forgotten, ...r } = this.responses.get(id)!;
+    this.responses.set(id, r);
+  };
   readonly claims = new Map<string, { until: string; by: string }>();
   claimAlertNotification = async (id: string, channel: NotificationChannel, claimant: string, now: Date, leaseMs: number) => {
     const a = this.alerts.get(id);
@@ -122,14 +143,30 @@ export class MemoryStore
       .sort((a, b) => (page.order === 'newest' ? b.createdAt.localeCompare(a.createdAt) : a.createdAt.localeCompare(b.createdAt)));
     return this.page(matching, page);
   };
+  /** As the table's due index sorts them: a failed notice by its retry time, parked ones not at all. */
+  private dueAt(a: AlertCase): string | undefined {
+    const failed = a.pendingNotice ? a.noticeFailure : undefined;
+    if (failed) return failed.parked ? undefined : failed.retryAt;
+    return nextDeadline(a)?.at;
+  }
   listDueCases = async (before: string, limit: number) =>
     [...this.alerts.values()]
-      .filter((a) => {
-        const deadline = nextDeadline(a);
-        return deadline !== undefined && deadline.at <= before;
-      })
+      .map((a) => ({ id: a.id, at: this.dueAt(a) }))
+      .filter((a): a is { id: string; at: string } => a.at !== undefined && a.at <= before)
+      .sort((a, b) => a.at.localeCompare(b.at))
       .slice(0, limit)
       .map((a) => a.id);
+  recordNoticeFailure = async (id: string, failure: NonNullable<AlertCase['noticeFailure']>) => {
+    const a = this.alerts.get(id);
+    if (a?.pendingNotice) this.alerts.set(id, { ...a, noticeFailure: failure });
+  };
+  listParkedCases = async (limit: number) => [...this.alerts.values()].filter((a) => a.pendingNotice && a.noticeFailure?.parked).slice(0, limit).map((a) => a.id);
+  unparkCase = async (id: string) => {
+    const a = this.alerts.get(id);
+    if (!a?.noticeFailure?.parked) return;
+    const { noticeFailure: _forgotten, ...rest } = a;
+    this.alerts.set(id, rest);
+  };
   putInvitation = (i: Invitation) => this.putNew(this.invitations, i.id, i);
   getInvitation = async (id: string) => this.invitations.get(id);
   readonly invitationClaims = new Map<string, { until: string; by: string }>();

@@ -1,6 +1,6 @@
 import { openCase } from '../../../../lambdas/domain/loop/alerts';
 import { caseMessages } from '../../../../lambdas/views/messages';
-import { actOnCase, applyCaseAction, dueEscalation, escalateDueCases, nextDeadline } from '../../../../lambdas/domain/loop/cases';
+import { actOnCase, applyCaseAction, dueEscalation, escalateDueCases, nextDeadline, parkedCases } from '../../../../lambdas/domain/loop/cases';
 import { CaseActionSchema, type CaseAction } from '../../../../lambdas/domain/loop/case-requests';
 import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
@@ -118,6 +118,26 @@ describe('SLA escalation (fake clock)', () => {
     expect(store.alerts.get('resp1')!.history.filter((h) => h.action === 'escalated')).toHaveLength(1);
   });
 
+  it('keeps escalating newer cases past 300 whose notice fails every time, backs those off, and parks them', async () => {
+    const { store, mails, email, at } = setup();
+    // 300 cases escalating to an address the provider refuses, each due before the one good case.
+    const broken = survey({ alert: { acknowledgeHours: 2, slaHours: 24, escalateTo: 'broken@example.com' } });
+    for (let i = 0; i < 300; i++) await store.putAlert({ ...openCase(broken, response({ nps: 1 }, { id: `bad-${i}` }), new Date(NOW.getTime() - 3600_000))!, acknowledgeBy: hours(1 + i / 1000).toISOString() });
+    await store.putAlert(opened());
+    email.send.mockImplementation(async (m: EmailMessage) => {
+      if (m.to === 'broken@example.com') throw new Error('address refused');
+      mails.push(m);
+    });
+    expect(await escalateDueCases(at(2.5))).toMatchObject({ escalated: 200, notices: 0 });
+    // The 200 that failed wait for their retry; the other 100 and the good case go in the next run.
+    expect(await escalateDueCases(at(2.5))).toMatchObject({ escalated: 101, notices: 1 });
+    expect(mails.map((m) => m.to)).toEqual(['manager@example.com']);
+    for (let minute = 1; minute <= 240; minute += 1) await escalateDueCases(at(2.5 + minute / 60));
+    expect(await store.listParkedCases(1000)).toHaveLength(300);
+    expect(await store.listDueCases(hours(100).toISOString(), 1000)).toEqual(['resp1']);
+    expect((await parkedCases({ cases: store }, 1000))[0].failure).toMatchObject({ attempts: 8, parked: true, message: expect.stringContaining('address refused') });
+  });
+
   it('sends the e-mail of an escalation once while SNS keeps failing, and the topic message once it is back', async () => {
     const { store, mails, published, publisher, at } = setup();
     await store.putAlert(opened());
@@ -128,8 +148,11 @@ describe('SLA escalation (fake clock)', () => {
     // Someone acknowledges meanwhile: the notice still completes on the case as it is now.
     await actOnCase({ cases: store, now: hours(3.35) }, 'resp1', act('acknowledge'), 'owner:lead@example.com');
     publisher.publish.mockImplementation(async (m: object) => void published.push(m as Record<string, unknown>));
-    expect(await escalateDueCases(at(3.4))).toEqual({ escalated: 0, notices: 1, failed: [] });
-    expect(await escalateDueCases(at(3.5))).toEqual({ escalated: 0, notices: 0, failed: [] });
+    // Each failure put the next try further off (1, 2, 4, 8 minutes): not yet due ten minutes later, due after.
+    expect(store.alerts.get('resp1')!.noticeFailure).toMatchObject({ attempts: 4 });
+    expect(await escalateDueCases(at(3.4))).toEqual({ escalated: 0, notices: 0, failed: [] });
+    expect(await escalateDueCases(at(3.6))).toEqual({ escalated: 0, notices: 1, failed: [] });
+    expect(await escalateDueCases(at(3.7))).toEqual({ escalated: 0, notices: 0, failed: [] });
     expect(mails).toHaveLength(1);
     expect(published).toEqual([expect.objectContaining({ type: 'cx.case.escalated', level: 1 })]);
     expect(store.alerts.get('resp1')).toMatchObject({ status: 'acknowledged', notifications: { 'escalation1-email': 'sent', 'escalation1-sns': 'sent' } });

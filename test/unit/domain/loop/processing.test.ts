@@ -1,4 +1,4 @@
-import { processResponse, sweepPending } from '../../../../lambdas/domain/loop/processing';
+import { parkedResponses, processResponse, retryParked, sweepPending } from '../../../../lambdas/domain/loop/processing';
 import { caseMessages } from '../../../../lambdas/views/messages';
 import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
@@ -53,9 +53,12 @@ describe('sweepPending', () => {
     expect(store.failures.get('r-bad')).toMatchObject({ step: 'email' });
     expect([...store.pending.keys()]).toEqual(['r-bad']);
 
-    // SES is back: the next sweep sends the alert once and nothing is left.
+    // SES is back: once its retry is due (a minute after the failure, plus the sweeper's 10 minutes of age)
+    // the sweep sends the alert once and nothing is left.
     email.send.mockImplementation(async (m: EmailMessage) => void mails.push(m));
-    expect(await sweepPending(later(16), { olderThanMs: 10 * 60_000, limit: 100 })).toMatchObject({ found: 1, completed: 1, alerts: 1, failed: [] });
+    expect(store.failures.get('r-bad')).toMatchObject({ attempts: 1, retryAt: expect.any(String) });
+    expect(await sweepPending(later(16), { olderThanMs: 10 * 60_000, limit: 100 })).toMatchObject({ found: 0 });
+    expect(await sweepPending(later(23), { olderThanMs: 10 * 60_000, limit: 100 })).toMatchObject({ found: 1, completed: 1, alerts: 1, failed: [] });
     expect(mails).toHaveLength(1);
     expect(store.pending.size).toBe(0);
     expect(store.failures.size).toBe(0);
@@ -93,5 +96,37 @@ describe('a customer erased while their answer is on its way', () => {
     expect(result).toMatchObject({ erased: true });
     expect(store.responses.has('resp1')).toBe(false);
     expect(store.alerts.has('resp1')).toBe(false);
+  });
+});
+
+describe('the sweeper under responses that keep failing', () => {
+  it('keeps newer work flowing past 300 responses that fail every time, backs them off, and parks them', async () => {
+    const { store, later } = setup();
+    await store.putSurvey(survey());
+    // 300 answers of a survey that no longer exists (they fail at the first step, every time), then a good one.
+    for (let i = 0; i < 300; i++) {
+      const id = `bad-${String(i).padStart(3, '0')}`;
+      await store.putResponse(response({ nps: 5 }, { id, surveyId: 'gone' }));
+      store.pending.set(id, `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`);
+    }
+    await store.putResponse(response({ nps: 2 }, { id: 'good', customerId: 'c-good' }));
+    store.pending.set('good', '2026-01-02T00:00:00.000Z');
+
+    const sweep = (minutes: number) => sweepPending(later(minutes), { olderThanMs: 0, limit: 200 });
+    expect(await sweep(0)).toMatchObject({ found: 200, completed: 0 });
+    // The 200 that failed wait for their retry: the rest, and the good one behind them, go now.
+    const second = await sweep(0);
+    expect(second).toMatchObject({ found: 101, completed: 1 });
+    expect(store.responses.get('good')!.pending).toBeUndefined();
+
+    // Over the next hours each bad one is tried again less and less often, and parked after its 8th failure.
+    for (let minute = 1; minute <= 240; minute++) await sweep(minute);
+    expect(store.parked.size).toBe(300);
+    expect(store.pending.size).toBe(0);
+    expect(new Set([...store.failures.values()].map((f) => f.attempts))).toEqual(new Set([8]));
+    expect(await parkedResponses(later(240), 1000)).toHaveLength(300);
+    // Put back by an operator, they are swept at once (and fail again).
+    expect(await retryParked(later(241), 1000)).toBe(300);
+    expect(await sweepPending(later(241), { olderThanMs: 0, limit: 1000 })).toMatchObject({ found: 300 });
   });
 });
