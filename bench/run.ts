@@ -31,6 +31,7 @@ import { ANY_FREE_PORTS } from '../local/ports';
 import { startLocalRuntime } from '../local/runtime';
 import { measureBundles } from './bundles';
 import { apiEvent, measurePeakMemory } from './memory';
+import { measureLongRange } from './long-range';
 
 const ROOT = resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -209,6 +210,7 @@ async function main() {
     const concurrent = await throughput(runtime.apiUrl, runtime.dynamodbUrl, table, item, () => runtime.waitForIdle());
     await runtime.waitForIdle();
     const peakRssMbByHandler = await measurePeakMemory({ ...runtime.env });
+    const yearSummary = await measureLongRange(runtime);
     const ingestSummary = summary(ingest);
     const rawSummary = summary(raw);
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -228,6 +230,8 @@ async function main() {
       streamToAlertEmail: { samples: alerts, ...streamToAlert, note: 'local stream poll interval 250 ms' },
       throughput: concurrent,
       dynamoDbPerResponse: await dynamoDbPerResponse(),
+      // A one-year summary over generated cells of 10k, 100k and 1M answers: items read and latency stay flat.
+      yearSummary,
       bundles,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       // Each measured handler's deployed bundle in a process of its own, under its largest case: the memory sizes.
@@ -243,6 +247,8 @@ async function main() {
         'authorizer load <= 100 ms': bundles.deployed.authorizer.loadMs <= 100,
         'ingest load <= 100 ms': bundles.deployed.submitResponse.loadMs <= 100,
         'every handler load <= 100 ms': bundles.overBudget.length === 0,
+        'year summary items read, 1M over 10k <= 1.5': yearSummary.ratios1MOver10k.itemsRead <= 1.5,
+        'year summary p50, 1M over 10k <= 1.5': yearSummary.ratios1MOver10k.summaryP50 <= 1.5,
       },
     };
     console.log(JSON.stringify(result, null, 2));

@@ -9,7 +9,7 @@ import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { apiKeyLookup, caseStore, dashboardSessions, responseStore, surveyStore } from '../shared/dependencies';
 import { refuseCrossSite } from '../shared/same-origin';
-import { reportCells } from '../shared/report-cells';
+import { rangeCells, reportCells } from '../shared/report-cells';
 import { html, httpHandler, parseBody, type HttpEvent, type HttpResult } from '../shared/http';
 
 const COOKIE = 'cx_dashboard';
@@ -78,20 +78,20 @@ export const handler = httpHandler(async (event) => {
 });
 
 async function dashboardView(caller: Caller, survey: Survey, range: { from: string; to: string }, filter: DashboardView['filter'], links: { secret: string; base: string; now: Date }): Promise<DashboardView> {
-  const [days, weeks] = await Promise.all([reportCells(caller, survey.id, 'D', range), reportCells(caller, survey.id, 'W', range)]);
+  const [covering, weeks] = await Promise.all([rangeCells(caller, survey.id, range), reportCells(caller, survey.id, 'W', range)]);
   const seesPeople = caller.role !== 'analyst';
   const [comments, cases] = seesPeople ? await Promise.all([latestDetractorComments(caller, survey), openCases(caller, survey, links)]) : [undefined, undefined];
   return viewOf({
     signedInAs: { name: caller.keyName, role: caller.role },
     filter,
     survey,
-    summary: summarize(survey, range, days),
+    summary: summarize(survey, range, covering),
     trends: [
       { title: 'NPS per week, by touchpoint', trend: trendOf(survey, range, 'week', 'nps', 'touchpoint', weeks, links.now) },
       { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks, links.now) },
       { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks, links.now) },
     ],
-    funnel: funnelOf(days, range),
+    funnel: funnelOf(covering, range),
     ...(comments && { comments }),
     ...(cases && { openCases: cases }),
   });

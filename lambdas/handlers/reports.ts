@@ -21,7 +21,7 @@ import { seesSurvey, type Caller } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
 import { caseStore, surveyStore } from '../shared/dependencies';
-import { reportCells } from '../shared/report-cells';
+import { rangeCells, reportCells } from '../shared/report-cells';
 import { httpHandler, json, SECURITY_HEADERS, zodDetails, type HttpEvent } from '../shared/http';
 
 /** The survey every aggregate report names (the rest of the query is checked per report). */
@@ -78,12 +78,15 @@ export const handler = httpHandler(async (event) => {
   if (report === 'summary') {
     const query = queryOf(SummaryQuerySchema, event);
     const range = rangeOf(query);
-    return json(200, summarize(survey, range, await reportCells(caller, survey.id, 'D', range, query), query.groupBy));
+    // Grouping by day or week needs day cells; anything else reads the fewest cells that cover the range.
+    const byDay = query.groupBy === 'day' || query.groupBy === 'week';
+    const cells = byDay ? await reportCells(caller, survey.id, 'D', range, query) : await rangeCells(caller, survey.id, range, query);
+    return json(200, summarize(survey, range, cells, query.groupBy));
   }
   if (report === 'funnel') {
     const query = queryOf(FunnelQuerySchema, event);
     const range = rangeOf(query);
-    return json(200, { surveyId: survey.id, from: range.from, to: range.to, channels: funnelOf(await reportCells(caller, survey.id, 'D', range, query), range) });
+    return json(200, { surveyId: survey.id, from: range.from, to: range.to, channels: funnelOf(await rangeCells(caller, survey.id, range, query), range) });
   }
   if (report === 'trend') {
     const query = queryOf(TrendQuerySchema, event);

@@ -1,5 +1,5 @@
 import type { Granularity } from '../domain/insight/aggregates';
-import { periodsBetween, type Cell, type Range } from '../domain/insight/reports';
+import { coveringPeriods, periodsBetween, type Cell, type Range } from '../domain/insight/reports';
 import { countsTouchpoint, type Caller } from '../domain/people/roles';
 import { aggregateStore } from './dependencies';
 
@@ -13,4 +13,15 @@ export async function reportCells(caller: Caller, surveyId: string, granularity:
   return stored.filter(
     (cell) => countsTouchpoint(caller, cell.touchpoint) && (!narrow.touchpoint || cell.touchpoint === narrow.touchpoint) && (!narrow.channel || cell.channel === narrow.channel),
   );
+}
+
+/**
+ * The cells that cover a range exactly, as few as possible: month cells for its whole months, day cells for
+ * the rest (for totals, funnels and groupings by touchpoint, channel or month). A year reads about 12 month
+ * cells and up to 61 day cells per touchpoint and channel, however many answers they hold.
+ */
+export async function rangeCells(caller: Caller, surveyId: string, range: Range, narrow: { touchpoint?: string; channel?: string } = {}): Promise<Cell[]> {
+  const { months, days } = coveringPeriods(range);
+  const parts = await Promise.all([...(months ? [reportCells(caller, surveyId, 'M', months, narrow)] : []), ...days.map((d) => reportCells(caller, surveyId, 'D', d, narrow))]);
+  return parts.flat();
 }

@@ -62,6 +62,33 @@ export function periodsBetween(granularity: Granularity, range: Range): string[]
   return periods;
 }
 
+/**
+ * The fewest cells that cover a range exactly: month cells for the whole months inside it, day cells for the
+ * days before the first and after the last of those. A year reads about 12 month cells and up to 61 day
+ * cells per touchpoint and channel, not 365 day cells.
+ */
+export function coveringPeriods(range: Range): { readonly months?: Range; readonly days: readonly Range[] } {
+  // Months by their first day; Date.UTC takes 0-based months, so month m (1-based) + 0 is the next one.
+  const monthAfter = (day: string) => new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)), 1)).toISOString().slice(0, 7);
+  const monthBefore = (day: string) => new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 2, 1)).toISOString().slice(0, 7);
+  const firstWhole = range.from.endsWith('-01') ? range.from.slice(0, 7) : monthAfter(range.from);
+  const lastWhole = lastDayOf('M', range.to.slice(0, 7)) === range.to ? range.to.slice(0, 7) : monthBefore(range.to);
+  if (firstWhole > lastWhole) return { days: [range] };
+  const dayBefore = (month: string) => new Date(Date.parse(`${month}-01T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+  const dayAfter = (month: string) => new Date(Date.parse(`${lastDayOf('M', month)}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+  const days: Range[] = [];
+  if (range.from < `${firstWhole}-01`) days.push({ from: range.from, to: dayBefore(firstWhole) });
+  if (range.to > lastDayOf('M', lastWhole)) days.push({ from: dayAfter(lastWhole), to: range.to });
+  return { months: { from: firstWhole, to: lastWhole }, days };
+}
+
+/** Whether a cell's whole period (a day, an ISO week or a month) lies within the range. */
+export function periodWithin(period: string, range: Range): boolean {
+  const granularity: Granularity = period.length === 10 ? 'D' : period.includes('W') ? 'W' : 'M';
+  const first = granularity === 'D' ? period : granularity === 'M' ? `${period}-01` : new Date(Date.parse(`${lastDayOf('W', period)}T00:00:00Z`) - 6 * DAY_MS).toISOString().slice(0, 10);
+  return first >= range.from && lastDayOf(granularity, period) <= range.to;
+}
+
 /** A stored cell as the reports read it. */
 export interface Cell {
   readonly period: string;
@@ -91,12 +118,15 @@ export interface Summary {
   readonly groups: readonly { readonly key: string; readonly figures: Figures }[];
 }
 
-/** The summary of day cells within the range, optionally grouped. */
-export function summarize(survey: Survey, range: Range, dayCells: readonly Cell[], groupBy?: SummaryGroup): Summary {
+/**
+ * The summary of the cells within the range (day cells, or the month and day cells that cover it), optionally
+ * grouped; grouping by day or week takes day cells.
+ */
+export function summarize(survey: Survey, range: Range, cells: readonly Cell[], groupBy?: SummaryGroup): Summary {
   const total: Counters = {};
   const groups = new Map<string, Counters>();
-  for (const cell of dayCells) {
-    if (cell.period < range.from || cell.period > range.to) continue;
+  for (const cell of cells) {
+    if (!periodWithin(cell.period, range)) continue;
     addCounters(total, cell.counters);
     if (groupBy) {
       const key = groupKey(cell, groupBy);
@@ -264,10 +294,10 @@ export interface FunnelStage {
 }
 
 /** The invitation funnel per channel of the range's day cells. */
-export function funnelOf(dayCells: readonly Cell[], range: Range): FunnelStage[] {
+export function funnelOf(cells: readonly Cell[], range: Range): FunnelStage[] {
   const byChannel = new Map<string, Counters>();
-  for (const cell of dayCells) {
-    if (cell.period < range.from || cell.period > range.to) continue;
+  for (const cell of cells) {
+    if (!periodWithin(cell.period, range)) continue;
     byChannel.set(cell.channel, addCounters(byChannel.get(cell.channel) ?? {}, cell.counters));
   }
   return [...byChannel.entries()]

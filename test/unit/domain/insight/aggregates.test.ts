@@ -3,7 +3,7 @@ import { addCounters, aggregateKeyId, countersOf, deltaOf, isoWeek, mergeDeltas,
 import type { SurveyResponse } from '../../../../lambdas/domain/surveys/response';
 import { loyaltySegment, scoreResponse } from '../../../../lambdas/domain/scoring/scoring';
 import { figuresOf, meanFigure, npsFigure, wilson } from '../../../../lambdas/domain/insight/statistics';
-import { caseMetrics, funnelOf, lastDayOf, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../../lambdas/domain/insight/reports';
+import { caseMetrics, coveringPeriods, funnelOf, lastDayOf, periodWithin, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../../lambdas/domain/insight/reports';
 import type { AlertCase } from '../../../../lambdas/domain/loop/alerts';
 import { response, survey } from '../../support/fixtures';
 
@@ -128,6 +128,35 @@ describe('reports', () => {
     const nps = trendOf(s, { from: '2026-10-05', to: '2026-10-20' }, 'day', 'nps', 'touchpoint', cells, new Date('2026-11-24T12:00:00Z'));
     expect(nps.series.map((x) => x.name)).toEqual(['delivery', 'returns']);
     expect(nps.series[0].points[1]).toMatchObject({ value: null, change: null });
+  });
+
+  it('cover a long range with month cells and the days around them, to the same totals as day cells', () => {
+    expect(coveringPeriods({ from: '2025-12-02', to: '2026-12-01' })).toEqual({
+      months: { from: '2026-01', to: '2026-11' },
+      days: [{ from: '2025-12-02', to: '2025-12-31' }, { from: '2026-12-01', to: '2026-12-01' }],
+    });
+    expect(coveringPeriods({ from: '2026-01-01', to: '2026-12-31' })).toEqual({ months: { from: '2026-01', to: '2026-12' }, days: [] });
+    expect(coveringPeriods({ from: '2026-02-03', to: '2026-02-20' })).toEqual({ days: [{ from: '2026-02-03', to: '2026-02-20' }] });
+    // A year of day cells, and the month cells the stream keeps beside them.
+    const days: Cell[] = [];
+    for (let t = Date.parse('2025-11-01T00:00:00Z'); t < Date.parse('2026-12-31T00:00:00Z'); t += 86_400_000) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      const promoters = (t / 86_400_000) % 7;
+      days.push({ period: day, touchpoint: 'store', channel: 'web', counters: { responses: promoters + 2, nps_promoters: promoters, nps_detractors: 2, 'h:nps:10': promoters, 'h:nps:0': 2 } });
+    }
+    const months = new Map<string, Cell>();
+    for (const d of days) {
+      const m = months.get(d.period.slice(0, 7)) ?? { period: d.period.slice(0, 7), touchpoint: 'store', channel: 'web', counters: {} };
+      for (const [k, v] of Object.entries(d.counters)) (m.counters as Record<string, number>)[k] = (m.counters[k] ?? 0) + v;
+      months.set(m.period, m);
+    }
+    const range = { from: '2025-12-02', to: '2026-12-01' };
+    const { months: whole, days: edges } = coveringPeriods(range);
+    const covering = [...[...months.values()].filter((m) => m.period >= whole!.from && m.period <= whole!.to), ...days.filter((d) => edges.some((e) => d.period >= e.from && d.period <= e.to))];
+    expect(covering.length).toBeLessThan(50);
+    expect(summarize(s, range, covering).total).toEqual(summarize(s, range, days).total);
+    expect(periodWithin('2026-W05', { from: '2026-01-26', to: '2026-02-01' })).toBe(true);
+    expect(periodWithin('2026-W05', { from: '2026-01-27', to: '2026-02-01' })).toBe(false);
   });
 
   it('mark the period that is not over yet as partial, not as a drop', () => {
