@@ -29,7 +29,7 @@ export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
 /** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>`, `APIKEYS` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
-export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS';
+export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'HELD#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS';
 
 /**
  * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
@@ -331,7 +331,7 @@ export const handlers = {
     entry: 'lambdas/handlers/sweep-pending.ts',
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
     access: {
-      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi2: ['PENDING#', 'PARKED#'] } },
+      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi2: ['PENDING#', 'PARKED#', 'HELD#'] } },
       links: true,
       sendEmail: true,
       publishAlerts: true,
@@ -475,7 +475,8 @@ export const streamConsumers: readonly StreamConsumerDefinition[] = [
 
 /** How often the sweeper looks for responses the stream could not finish. */
 export const schedules: readonly ScheduleDefinition[] = [
-  { name: 'sweeper', handler: 'sweepPending', everyMinutes: 5 },
+  // Every minute: a one-click score's alert waits for its comment for 2 minutes by default, then goes with the next sweep.
+  { name: 'sweeper', handler: 'sweepPending', everyMinutes: 1 },
   { name: 'escalation', handler: 'escalateCases', everyMinutes: 5 },
 ];
 

@@ -85,8 +85,16 @@ export function escalationEmail(kase: AlertCase, to: string, link: string): Emai
   return { to, subject, text, html };
 }
 
+/** The follow-up when the customer's comment came after the alert went out: the comment, and the same link. */
+export function commentEmail(kase: AlertCase, caseUrl: string): EmailMessage {
+  const subject = `[COMMENT] The customer added a comment: ${kase.surveyName}, ${kase.touchpoint}`;
+  const text = `The customer of case ${kase.id} (${kase.severity}) added a comment after the alert was sent.\nCustomer: ${oneLine(kase.customerId ?? 'anonymous')}\n\n${quotedBlock('Comment, as the customer wrote it', kase.comment)}\nOpen the case: ${caseUrl}\nCase: ${kase.id}\n`;
+  const html = `<div style="font-family:sans-serif;max-width:640px"><h2>${escapeHtml(subject)}</h2><p>The customer of case ${escapeHtml(kase.id)} (${escapeHtml(kase.severity)}) added a comment after the alert was sent. Customer: ${escapeHtml(kase.customerId ?? 'anonymous')}.</p><blockquote style="white-space:pre-wrap;border-left:4px solid #1f5fbf;margin:0;padding:4px 12px">${escapeHtml(kase.comment ?? '')}</blockquote><p><a href="${escapeHtml(caseUrl)}">Open the case</a> · case ${escapeHtml(kase.id)}</p></div>`;
+  return { to: kase.owner, subject, text, html };
+}
+
 /** The case e-mails, for the loop's alerting and escalation. */
-export const caseMessages: CaseMessages = { alertEmail, escalationEmail };
+export const caseMessages: CaseMessages = { alertEmail, escalationEmail, commentEmail };
 
 /** The invitation e-mail, for outreach. */
 export const invitationMessages: InvitationMessages = { invitationEmail };

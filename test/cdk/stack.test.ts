@@ -220,7 +220,7 @@ describe('least privilege', () => {
   });
 
   it('scopes index queries to index partitions: the sweeper pending responses, the escalation due cases, listings their own', () => {
-    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*', 'PARKED#*'], table: ['CUSTOMER#*'] });
+    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*', 'PARKED#*', 'HELD#*'], table: ['CUSTOMER#*'] });
     expect(queriesOf('escalateCases')).toEqual({ gsi2: ['DUE#*', 'DUEPARKED#*'] });
     expect(queriesOf('listResponses')).toEqual({ gsi1: ['SURVEY#*'] });
     expect(queriesOf('listCases')).toEqual({ gsi1: ['CASES#*'] });
@@ -372,7 +372,7 @@ describe('sweeper', () => {
     expect(Object.values(resources('AWS::Scheduler::Schedule'))).toHaveLength(schedules.length);
     for (const schedule of schedules) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: `rate(${schedule.everyMinutes} minutes)`,
+        ScheduleExpression: `rate(${schedule.everyMinutes} minute${schedule.everyMinutes === 1 ? "" : "s"})`,
         KmsKeyArn: { 'Fn::GetAtt': [logicalId(stack.data.key), 'Arn'] },
         Target: Match.objectLike({
           Arn: { 'Fn::GetAtt': [logicalId(stack.functions.get(schedule.handler)), 'Arn'] },

@@ -17,15 +17,15 @@ afterAll(async () => {
 });
 
 /** Invites one contact and returns the eleven one-click links of their e-mail. */
-async function invite(email: string, customerId: string): Promise<string[]> {
-  const res = await local.api(`/admin/surveys/${surveyId}/invitations`, { method: 'POST', body: JSON.stringify({ contacts: [{ email, customerId }] }) });
+async function invite(email: string, customerId: string, survey = surveyId): Promise<string[]> {
+  const res = await local.api(`/admin/surveys/${survey}/invitations`, { method: 'POST', body: JSON.stringify({ contacts: [{ email, customerId }] }) });
   expect(res.body.invitations[0].status).toBe('sent');
   const mail = await eventually(async () => (await sentEmails(local.runtime)).find((m) => m.destination.to.includes(email)), `the invitation to ${email}`);
   return [...mail.body.text!.matchAll(/https?:\/\/\S+\/r\/\S+\?score=\d+/g)].map((m) => m[0]);
 }
 
-const responsesOf = async (customerId: string) =>
-  ((await local.api(`/admin/responses?surveyId=${surveyId}&limit=100`)).body.items as { customerId?: string; status: string; revision: number; answers: Record<string, unknown> }[]).filter((r) => r.customerId === customerId);
+const responsesOf = async (customerId: string, survey = surveyId) =>
+  ((await local.api(`/admin/responses?surveyId=${survey}&limit=100`)).body.items as { id: string; customerId?: string; status: string; revision: number; answers: Record<string, unknown> }[]).filter((r) => r.customerId === customerId);
 
 const alertsFor = async (customerId: string) => (await sentEmails(local.runtime)).filter((m) => m.destination.to.includes('lead@example.com') && m.body.text?.includes(customerId));
 
@@ -41,10 +41,11 @@ describe('one-click score links in a real browser (Chromium)', () => {
     expect(csp).toEqual([]);
     await screenshot(page, 'one-click-saved');
 
-    // The tab could close now: the bad score is stored and alerts its owner.
+    // The tab could close now: the bad score is stored; its alert waits a while for the page's comment.
     const [partial] = await responsesOf('oc-ana');
     expect(partial).toMatchObject({ status: 'partial', revision: 1, answers: { nps: 2 } });
-    await eventually(async () => (await alertsFor('oc-ana')).length === 1, 'the alert for the saved score');
+    await local.runtime.waitForIdle();
+    expect(await alertsFor('oc-ana')).toHaveLength(0);
 
     await page.fill('textarea[name="answers.comment"]', 'The parcel came a week late');
     await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
@@ -55,8 +56,39 @@ describe('one-click score links in a real browser (Chromium)', () => {
     const completed = await responsesOf('oc-ana');
     expect(completed).toHaveLength(1);
     expect(completed[0]).toMatchObject({ status: 'complete', revision: 2, answers: { nps: 2, comment: 'The parcel came a week late' } });
-    // One bad experience, one alert, whatever the number of revisions.
+    // One bad experience, one alert, with the comment in it, whatever the number of revisions.
+    const alerts = await alertsFor('oc-ana');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].body.text).toContain('> The parcel came a week late');
+    // The wait is over: nothing more goes out.
+    await local.runtime.invoke('sweepPending', { olderThanSeconds: 0 });
     expect(await alertsFor('oc-ana')).toHaveLength(1);
+  });
+
+  it('alerts when the wait for a comment is over, and follows up once with the comment that comes later', async () => {
+    const quick = (await local.api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'delivery', alert: { commentGraceSeconds: 1 } })) })).body.id as string;
+    const links = await invite('eve@example.com', 'oc-eve', quick);
+    const page = await browser.newPage();
+    await page.goto(links[1]);
+    await page.waitForSelector('#confirm-status[data-state="saved"]', { timeout: 15_000 });
+    await local.runtime.waitForIdle();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The sweeper (every minute in AWS) sends the held alert once its wait is over.
+    await local.runtime.invoke('sweepPending', {});
+    const [alert] = await eventually(async () => { const found = await alertsFor('oc-eve'); return found.length === 1 && found; }, 'the alert after the wait');
+    expect(alert.body.text).toContain('> (none)');
+
+    await page.fill('textarea[name="answers.comment"]', 'Nobody called me back');
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+    await page.close();
+    await local.runtime.waitForIdle();
+    const mails = await alertsFor('oc-eve');
+    expect(mails.map((m) => m.subject.slice(0, 9))).toEqual([alert.subject.slice(0, 9), '[COMMENT]']);
+    expect(mails[1].body.text).toContain('> Nobody called me back');
+    const [response] = await responsesOf('oc-eve', quick);
+    const kase = (await local.api(`/admin/cases/${response.id}`)).body;
+    expect(kase.comment).toBe('Nobody called me back');
+    expect(kase.history.map((h: { action: string }) => h.action)).toEqual(['opened', 'comment']);
   });
 
   it('leaves recording to the button when links of several scores were opened (a mail scanner following every link)', async () => {

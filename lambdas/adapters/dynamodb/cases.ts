@@ -100,6 +100,20 @@ export class DynamoCaseStore extends TableStore implements CaseStore {
       ),
     );
   }
+  recordCaseComment(id: string, comment: string, at: Date): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.alert(id),
+          UpdateExpression: 'SET #comment = :c, #history = list_append(#history, :e)',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#comment) OR #comment <> :c)',
+          ExpressionAttributeNames: { '#comment': 'comment', '#history': 'history' },
+          ExpressionAttributeValues: { ':c': comment, ':e': [{ at: at.toISOString(), action: 'comment', by: 'customer', details: 'the customer added a comment' }] },
+        }),
+      ),
+    );
+  }
   listDueCases(before: string, limit: number): Promise<string[]> {
     return this.sparseIndexIds('DUE#', 'ALERT#', before, limit);
   }

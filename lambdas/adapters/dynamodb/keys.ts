@@ -21,6 +21,8 @@ export const keys = {
   pending: (id: string) => `PENDING#${pendingShard(id)}`,
   /** Responses that failed too often, out of the sweeper's way. */
   parked: (id: string) => `PARKED#${pendingShard(id)}`,
+  /** One-click scores waiting for their comment, by when they are due. */
+  held: (id: string) => `HELD#${pendingShard(id)}`,
   invitation: (id: string) => ({ pk: `INVITATION#${id}`, sk: 'META' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'META' }),
   /** Every key in one gsi1 partition, by key id: a handful of items, read by admins only. */

@@ -80,6 +80,22 @@ export class DynamoResponseStore extends TableStore implements ResponseStore {
   listPendingResponses(writtenBefore: string, limit: number): Promise<string[]> {
     return this.sparseIndexIds('PENDING#', 'RESPONSE#', writtenBefore, limit);
   }
+  async holdProcessing(responseId: string, revision: number, until: Date): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.response(responseId),
+          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk',
+          ConditionExpression: 'attribute_exists(gsi2pk) AND revision = :r',
+          ExpressionAttributeValues: { ':pk': keys.held(responseId), ':sk': `${until.toISOString()}#${responseId}`, ':r': revision },
+        }),
+      ),
+    );
+  }
+  listHeldResponses(dueBy: string, limit: number): Promise<string[]> {
+    return this.sparseIndexIds('HELD#', 'RESPONSE#', dueBy, limit);
+  }
   listParkedResponses(limit: number): Promise<string[]> {
     return this.sparseIndexIds('PARKED#', 'RESPONSE#', '\uffff', limit);
   }

@@ -10,7 +10,7 @@ import { caseLinkToken } from '../kernel/tokens';
 export interface AlertingDeps {
   readonly cases: CaseStore;
   readonly email: EmailSender;
-  readonly messages: Pick<CaseMessages, 'alertEmail'>;
+  readonly messages: Pick<CaseMessages, 'alertEmail' | 'commentEmail'>;
   readonly publisher: AlertPublisher;
   readonly publicUrl: string;
   /** Signs the case link in the owner's e-mail. */
@@ -74,15 +74,19 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
   const candidate = openCase(survey, response, deps.now);
   if (!candidate) return 'no-alert';
   const outcome = await step('case', () => deps.cases.putAlert(candidate));
-  const alert: AlertCase | undefined = outcome === 'created' ? candidate : await step('case', () => deps.cases.getAlert(candidate.id));
-  if (!alert) throw new Error(`alert ${candidate.id} vanished between write and read`);
+  const stored: AlertCase | undefined = outcome === 'created' ? candidate : await step('case', () => deps.cases.getAlert(candidate.id));
+  if (!stored) throw new Error(`alert ${candidate.id} vanished between write and read`);
+  // A later revision brought the comment (a one-click score, then the page's comment): the case gets it.
+  const lateComment = outcome === 'exists' && candidate.comment !== undefined && candidate.comment !== stored.comment ? candidate.comment : undefined;
+  if (lateComment) await step('case', () => deps.cases.recordCaseComment(stored.id, lateComment, deps.now));
+  const alert: AlertCase = lateComment ? { ...stored, comment: lateComment } : stored;
   const link = caseUrl(deps, alert);
   // Integrations get the admin API's address of the response; only the owner's e-mail carries the signed link.
   const responseUrl = `${deps.publicUrl}/admin/responses/${encodeURIComponent(response.id)}`;
   // Names this attempt's claims; the store grants a claimant its own claim again.
   const claimant = randomUUID();
-  const notify = async (channel: NoticeRoute, send: () => Promise<void>): Promise<boolean> =>
-    alert.notifications[channel] === 'sent' ? false : step(channel, () => sendOnce(deps, alert.id, channel, claimant, send));
+  const notify = async (channel: NoticeRoute | 'comment-email', send: () => Promise<void>): Promise<boolean> =>
+    alert.notifications[channel] === 'sent' ? false : step(channel === 'sns' ? 'sns' : 'email', () => sendOnce(deps, alert.id, channel, claimant, send));
   const emailed = await notify('email', () => deps.email.send(deps.messages.alertEmail(alert, link)));
   const published = await notify('sns', () =>
     deps.publisher.publish(alertMessage(alert, responseUrl), {
@@ -92,6 +96,10 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
       surveyId: alert.surveyId,
     }),
   );
+  // The owner read the alert without it: a follow-up with the comment, once.
+  if (lateComment && !emailed && stored.notifications.email === 'sent') {
+    await notify('comment-email', () => deps.email.send(deps.messages.commentEmail(alert, link)));
+  }
   if (outcome === 'created') return 'opened';
   return emailed || published ? 'resumed' : 'already-notified';
 }

@@ -17,8 +17,8 @@ export interface CaseEvent {
 export type NotificationState = 'pending' | 'sent';
 /** Where a notice goes: the owner's e-mail (or the escalation contact's) and the SNS topic. */
 export type NoticeRoute = 'email' | 'sns';
-/** One notice of a case, sent at most once: the alert on each route, and each escalation level's on each route. */
-export type NotificationChannel = NoticeRoute | `escalation${1 | 2}-${NoticeRoute}`;
+/** One notice of a case, sent at most once: the alert on each route, each escalation level's on each route, the follow-up of a late comment. */
+export type NotificationChannel = NoticeRoute | `escalation${1 | 2}-${NoticeRoute}` | 'comment-email';
 
 /** An alert is also the case someone must act on: one per response, owned, with an SLA. */
 export interface AlertCase {

@@ -36,6 +36,8 @@ export interface CaseStore {
   /** Gives the claimant's claim back after a send that failed, so a retry need not wait for the lease. */
   releaseAlertNotification(id: string, channel: NotificationChannel, claimant: string): Promise<void>;
   markAlertNotified(id: string, channel: NotificationChannel): Promise<void>;
+  /** Gives the case the customer's comment that came after it opened, with an event in its history; false when it had it already. */
+  recordCaseComment(id: string, comment: string, at: Date): Promise<boolean>;
   /** Writes a person's or the system's change of a case, only if nobody changed it since `expectedVersion`. */
   saveCaseChange(after: AlertCase, expectedVersion: number): Promise<boolean>;
   /** Cases in the window, newest or oldest first, matching every given field. */
@@ -56,4 +58,6 @@ export interface CaseMessages {
   alertEmail(alert: AlertCase, caseUrl: string): EmailMessage;
   /** The notice of an escalation, to whoever the case escalates to. */
   escalationEmail(kase: AlertCase, to: string, link: string): EmailMessage;
+  /** The follow-up to the owner when the customer's comment came after the alert. */
+  commentEmail(kase: AlertCase, caseUrl: string): EmailMessage;
 }

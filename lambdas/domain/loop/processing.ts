@@ -9,12 +9,13 @@ import type { ProcessingFailure } from '../surveys/response';
 import type { SurveyResponse } from '../surveys/response';
 import type { ResponseScores } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
+import { DEFAULT_COMMENT_GRACE_SECONDS } from '../surveys/survey-schema';
 import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
 import { MAX_ATTEMPTS, nextTry, ProcessingStepFailed, step } from './processing-steps';
 
 /** What processing a response reads and writes besides its case: the response, the customer, their contact history. */
 export interface ProcessingDeps extends AlertingDeps {
-  readonly responses: Pick<ResponseStore, 'getResponse' | 'completeProcessing' | 'recordProcessingFailure' | 'listPendingResponses' | 'listParkedResponses' | 'unparkResponse'>;
+  readonly responses: Pick<ResponseStore, 'getResponse' | 'completeProcessing' | 'recordProcessingFailure' | 'listPendingResponses' | 'listParkedResponses' | 'unparkResponse' | 'holdProcessing' | 'listHeldResponses'>;
   readonly surveys: Pick<SurveyStore, 'getSurvey'>;
   readonly customers: Pick<CustomerStore, 'getCustomer' | 'addToCustomerTimeline'>;
   readonly contacts: Pick<ContactHistoryStore, 'recordContact'>;
@@ -24,7 +25,8 @@ export interface ProcessingDeps extends AlertingDeps {
 
 export interface ProcessingResult {
   readonly scores: ResponseScores;
-  readonly alert: AlertOutcome;
+  /** `held`: a one-click score waits for its page's comment (the sweeper takes it when the wait is over). */
+  readonly alert: AlertOutcome | 'held';
   /** False when newer answers superseded this revision meanwhile; their own processing follows. */
   readonly completed: boolean;
   /** The customer was erased: the response (and anything it brought) was erased on arrival. */
@@ -43,6 +45,11 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
   const customerId = response.customerId;
   const erasedMeanwhile = async () => customerId !== undefined && (await step('erasure', () => deps.erasure.erasedRecently(erasureSubject(deps.tokenSecret, customerId), deps.now)));
   if (await erasedMeanwhile()) return eraseOnArrival(deps, response, scores);
+  const waitsUntil = commentGraceEnd(survey, response, deps.now);
+  if (waitsUntil) {
+    await step('completion', () => deps.responses.holdProcessing(response.id, response.revision, waitsUntil));
+    return { scores, alert: 'held', completed: false };
+  }
   const profile = customerId ? snapshotOf(await step('profile', () => deps.customers.getCustomer(customerId)), deps.now) : undefined;
   const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) });
   if (customerId) {
@@ -64,6 +71,17 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
   const stored: ResponseScores = alert === 'no-alert' ? scores : { ...scores, caseOpened: true };
   const completed = await step('completion', () => deps.responses.completeProcessing(response.id, stored, profile));
   return { scores: stored, alert, completed };
+}
+
+/**
+ * Until when a one-click score (saved by the e-mail's page before the customer could type) waits for the
+ * page's comment: the owner should read the comment in the alert, not "(none)". Undefined when it need not
+ * wait (any other answer, the page completed, or the wait is over).
+ */
+export function commentGraceEnd(survey: Survey, response: SurveyResponse, now: Date): Date | undefined {
+  if (response.channel !== 'email' || response.status !== 'partial' || !response.invitationId) return undefined;
+  const end = new Date(Date.parse(response.submittedAt) + (survey.alert.commentGraceSeconds ?? DEFAULT_COMMENT_GRACE_SECONDS) * 1000);
+  return end > now ? end : undefined;
 }
 
 /**
@@ -108,7 +126,9 @@ export async function sweepPending(
   options: { readonly olderThanMs: number; readonly limit: number; readonly onFailure?: (responseId: string, error: unknown) => void },
 ): Promise<SweepReport> {
   const before = new Date(deps.now.getTime() - options.olderThanMs).toISOString();
-  const ids = await deps.responses.listPendingResponses(before, options.limit);
+  // One-click scores whose wait for a comment is over come first: their alert is due now.
+  const held = await deps.responses.listHeldResponses(deps.now.toISOString(), options.limit);
+  const ids = [...held, ...(await deps.responses.listPendingResponses(before, options.limit - held.length))];
   let completed = 0;
   let superseded = 0;
   let alerts = 0;

@@ -48,6 +48,10 @@ export interface ResponseStore {
   recordProcessingFailure(responseId: string, revision: number, failure: ProcessingFailure): Promise<void>;
   /** Ids of responses whose processing has not finished, written (or due again) before the given ISO time, oldest first. */
   listPendingResponses(writtenBefore: string, limit: number): Promise<string[]>;
+  /** Defers a response's processing to `until` (a one-click score waiting for its comment); the sweeper takes it then. */
+  holdProcessing(responseId: string, revision: number, until: Date): Promise<void>;
+  /** Ids of held responses due by the given ISO time, soonest first. */
+  listHeldResponses(dueBy: string, limit: number): Promise<string[]>;
   /** Ids of responses parked after failing too often, oldest first. */
   listParkedResponses(limit: number): Promise<string[]>;
   /** Puts a parked response back in front of the sweeper, its attempts forgotten. */

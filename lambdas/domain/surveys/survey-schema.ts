@@ -42,6 +42,7 @@ export const QuestionSchema = z.object({
 export type Question = z.infer<typeof QuestionSchema>;
 
 export const DEFAULT_ALERT_THRESHOLDS = { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 } as const;
+export const DEFAULT_COMMENT_GRACE_SECONDS = 120;
 
 export const AlertSettingsSchema = z.object({
   enabled: z._default(z.boolean(), true),
@@ -54,6 +55,11 @@ export const AlertSettingsSchema = z.object({
   slaHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(24 * 30)), 24),
   /** Who hears of escalations by e-mail (a manager); they also go to the SNS alert topic. */
   escalateTo: z.optional(z.email()),
+  /**
+   * Seconds a one-click score from an e-mail waits for its page's comment before it alerts (0: at once), so
+   * the owner reads the comment in the alert; the sweeper sends it within a minute after. @default 120
+   */
+  commentGraceSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900)), DEFAULT_COMMENT_GRACE_SECONDS),
 }).check(z.refine((a) => a.acknowledgeHours <= a.slaHours, { path: ['acknowledgeHours'], message: 'must be at most slaHours' }));
 export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
 

@@ -65,6 +65,8 @@ export class MemoryStore
     const current = this.responses.get(r.id);
     if (current && current.revision >= r.revision) return 'exists';
     this.responses.set(r.id, structuredClone(r));
+    // A new revision replaces the item, and with it any hold.
+    this.held.delete(r.id);
     if (owesProcessing(r)) this.pending.set(r.id, new Date().toISOString());
     else this.pending.delete(r.id);
     return 'created';
@@ -82,6 +84,7 @@ export class MemoryStore
     const { pending: _done, ...rest } = r;
     this.responses.set(id, { ...rest, scores, ...(profile && { profile }) });
     this.pending.delete(id);
+    this.held.delete(id);
     this.failures.delete(id);
     return true;
   };
@@ -103,6 +106,15 @@ export class MemoryStore
       .sort(([, a], [, b]) => a.localeCompare(b))
       .slice(0, limit)
       .map(([id]) => id);
+  /** Held responses, with when they are due. */
+  readonly held = new Map<string, string>();
+  holdProcessing = async (id: string, revision: number, until: Date) => {
+    if (!this.pending.has(id) || this.responses.get(id)?.revision !== revision) return;
+    this.pending.delete(id);
+    this.held.set(id, until.toISOString());
+  };
+  listHeldResponses = async (dueBy: string, limit: number) =>
+    [...this.held].filter(([, at]) => at <= dueBy).sort(([, a], [, b]) => a.localeCompare(b)).slice(0, limit).map(([id]) => id);
   readonly parked = new Set<string>();
   listParkedResponses = async (limit: number) => [...this.parked].slice(0, limit);
   unparkResponse = async (id: string, now: Date) => {
@@ -129,6 +141,12 @@ export class MemoryStore
     const a = this.alerts.get(id)!;
     this.claims.delete(`${id}/${channel}`);
     this.alerts.set(id, { ...a, notifications: { ...a.notifications, [channel]: 'sent' } });
+  };
+  recordCaseComment = async (id: string, comment: string, at: Date) => {
+    const a = this.alerts.get(id);
+    if (!a || a.comment === comment) return false;
+    this.alerts.set(id, { ...a, comment, history: [...a.history, { at: at.toISOString(), action: 'comment', by: 'customer', details: 'the customer added a comment' }] });
+    return true;
   };
   saveCaseChange = async (after: AlertCase, expectedVersion: number) => {
     const current = this.alerts.get(after.id);

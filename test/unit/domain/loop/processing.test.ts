@@ -130,3 +130,47 @@ describe('the sweeper under responses that keep failing', () => {
     expect(await sweepPending(later(241), { olderThanMs: 0, limit: 1000 })).toMatchObject({ found: 300 });
   });
 });
+
+describe('a one-click score and the comment its page adds', () => {
+  const oneClick = (now: Date) => response({ nps: 1 }, { channel: 'email', status: 'partial', invitationId: 'inv-1', submittedAt: now.toISOString() });
+  const completed = (now: Date) => ({ ...oneClick(now), status: 'complete' as const, answers: { nps: 1, comment: 'The parcel came broken' }, revision: 2 });
+
+  it('waits for the comment, and alerts once with it when the page is completed within the wait', async () => {
+    const { store, mails, later } = setup();
+    await store.putSurvey(survey());
+    const deps = later(0);
+    await store.putResponse(oneClick(deps.now));
+    expect(await processResponse(deps, survey(), oneClick(deps.now))).toMatchObject({ alert: 'held', completed: false });
+    expect(mails).toHaveLength(0);
+    expect(store.held.has('resp1')).toBe(true);
+    // The page's button, a minute later: a new revision, processed by the stream.
+    await store.saveResponseRevision(completed(deps.now));
+    expect(await processResponse(later(1), survey(), completed(deps.now))).toMatchObject({ alert: 'opened', completed: true });
+    expect(mails).toHaveLength(1);
+    expect(mails[0].text).toContain('> The parcel came broken');
+    // Nothing left for the sweeper when the wait ends.
+    expect(await sweepPending(later(5), { olderThanMs: 0, limit: 10 })).toMatchObject({ found: 0 });
+    expect(mails).toHaveLength(1);
+  });
+
+  it('alerts when the wait is over, then gives the case the late comment and sends the owner a follow-up once', async () => {
+    const { store, mails, later } = setup();
+    await store.putSurvey(survey());
+    const start = later(0).now;
+    await store.putResponse(oneClick(start));
+    await processResponse(later(0), survey(), oneClick(start));
+    // Still waiting after a minute; the sweep after two minutes sends the alert without a comment.
+    expect(await sweepPending(later(1), { olderThanMs: 10 * 60_000, limit: 10 })).toMatchObject({ found: 0 });
+    expect(await sweepPending(later(2.5), { olderThanMs: 10 * 60_000, limit: 10 })).toMatchObject({ found: 1, completed: 1, alerts: 1 });
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[CRITICAL\]/)]);
+    expect(mails[0].text).toContain('> (none)');
+
+    await store.saveResponseRevision(completed(start));
+    for (let retry = 0; retry < 2; retry++) await processResponse(later(4), survey(), completed(start));
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[CRITICAL\]/), expect.stringMatching(/^\[COMMENT\]/)]);
+    expect(mails[1].text).toContain('> The parcel came broken');
+    const kase = store.alerts.get('resp1')!;
+    expect(kase.comment).toBe('The parcel came broken');
+    expect(kase.history.map((h) => `${h.action} by ${h.by}`)).toEqual(['opened by system', 'comment by customer']);
+  });
+});

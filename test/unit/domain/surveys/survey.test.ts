@@ -15,7 +15,7 @@ const issues = (input: unknown) => {
 describe('SurveyInputSchema', () => {
   it('fills the documented defaults', () => {
     const survey = SurveyInputSchema.parse(base);
-    expect(survey.alert).toEqual({ enabled: true, npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5, acknowledgeHours: 4, slaHours: 24 });
+    expect(survey.alert).toEqual({ enabled: true, npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5, acknowledgeHours: 4, slaHours: 24, commentGraceSeconds: 120 });
     expect(survey.questions[0].required).toBe(false);
     expect(survey.language).toBe('en');
   });
