@@ -40,11 +40,13 @@ export const handler = httpHandler(async (event) => {
   const { rows, misshapen } = importRows(event, MAX_CUSTOMER_ROWS);
   const { profiles, rejected } = customersFromRows(rows, now);
   const phones = phoneStore();
-  for (const profile of profiles) {
+  const save = async (profile: (typeof profiles)[number]) => {
     await customers.putCustomer(profile);
     // Calls and texts from this number are then answered as this customer.
     if (profile.phone) await phones.linkCustomer(profile.phone, profile.customerId);
-  }
+  };
+  // Profiles are independent writes: a few at a time, so 2,000 rows are not one long series of round trips.
+  for (let i = 0; i < profiles.length; i += 16) await Promise.all(profiles.slice(i, i + 16).map(save));
   const all = [...rejected, ...misshapen].sort((a, b) => a.row - b.row);
   const report: CustomerImportReport = { received: rows.length + misshapen.length, upserted: profiles.length, rejected: all.slice(0, MAX_REJECTIONS_SHOWN), rejectedCount: all.length };
   return json(200, report);
