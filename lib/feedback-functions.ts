@@ -62,6 +62,11 @@ export class FeedbackFunctions extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       role,
       logGroup,
+      // The handlers log JSON through Powertools; Lambda's own START, END and REPORT lines (INFO) are left
+      // out: they were most of the log volume, and Duration, Errors and Throttles come as metrics anyway.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules], esbuildArgs: aliasArgs({ tracing: props.tracing }) },
       // Only the variables this handler reads.
       environment: {

@@ -122,6 +122,8 @@ describe('functions', () => {
       expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_TRACE_ENABLED: 'false' });
       expect(fn.Properties.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps' });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+      // JSON logs; Lambda's START, END and REPORT lines left out (the log volume is billed per invocation).
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' });
     }
   });
 
