@@ -2,6 +2,7 @@ import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { GRANULARITIES, periodOf } from '../lambdas/domain/insight/aggregates';
 import { coveringPeriods } from '../lambdas/domain/insight/reports';
+import { runStandalone } from './standalone';
 
 /**
  * A one-year summary over 10k, 100k and 1M answers: the aggregate cells a year of that traffic leaves
@@ -110,16 +111,5 @@ export async function measureLongRange(runtime: { apiUrl: string; adminKey: stri
   };
 }
 
-if (require.main === module) {
-  // Alone: `npx tsx bench/long-range.ts` starts its own runtime.
-  void (async () => {
-    const { startLocalRuntime } = await import('../local/runtime');
-    const { ANY_FREE_PORTS } = await import('../local/ports');
-    const runtime = await startLocalRuntime({ ports: ANY_FREE_PORTS, inMemory: true, scheduleIntervalMs: 0, log: () => undefined });
-    try {
-      console.log(JSON.stringify(await measureLongRange(runtime), null, 2));
-    } finally {
-      await runtime.stop();
-    }
-  })();
-}
+// Alone: `npx tsx bench/long-range.ts` starts its own runtime.
+if (require.main === module) runStandalone((runtime) => measureLongRange(runtime));

@@ -17,6 +17,7 @@ import { MAX_CUSTOMER_ROWS } from '../lambdas/domain/people/customer-schema';
 import { matchRoute, toHttpApiEvent } from '../local/apigw';
 import { toLambdaRecord } from '../local/stream-poller';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { runStandalone } from './standalone';
 
 const ROOT = resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -111,16 +112,9 @@ export async function measurePeakMemory(env: Record<string, string>): Promise<Re
 
 if (require.main === module) {
   // Standalone: against a fresh local runtime.
-  void (async () => {
-    const { startLocalRuntime } = await import('../local/runtime');
-    const { ANY_FREE_PORTS } = await import('../local/ports');
-    const runtime = await startLocalRuntime({ ports: ANY_FREE_PORTS, inMemory: true, scheduleIntervalMs: 0, log: () => undefined });
-    try {
-      for (let i = 0; i < 60; i++) await fetch(`${runtime.apiUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ surveyId: 'demo', answers: { nps: i % 11 } }) });
-      await runtime.waitForIdle();
-      console.log(JSON.stringify(await measurePeakMemory({ ...runtime.env })));
-    } finally {
-      await runtime.stop();
-    }
-  })();
+  runStandalone(async (runtime) => {
+    for (let i = 0; i < 60; i++) await fetch(`${runtime.apiUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ surveyId: 'demo', answers: { nps: i % 11 } }) });
+    await runtime.waitForIdle();
+    return measurePeakMemory({ ...runtime.env });
+  });
 }

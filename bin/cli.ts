@@ -317,7 +317,8 @@ for (const [name, action, description] of [
 
 // replay -------------------------------------------------------------------------------------------------
 type Parked = { responseId?: string; caseId?: string; surveyId?: string; failure?: { step?: string; message: string; attempts?: number; at: string } };
-const parkedLine = (p: Parked) => `  ${p.responseId ? `response ${p.responseId}` : `case ${p.caseId}`}  ${p.failure ? `${p.failure.step ? `${p.failure.step}: ` : ''}${p.failure.message} (${p.failure.attempts ?? '?'} attempts, last ${p.failure.at})` : ''}`;
+// A failure's message names its step already (`email: …`).
+const parkedLine = (p: Parked) => `  ${p.responseId ? `response ${p.responseId}` : `case ${p.caseId}`}  ${p.failure ? `${p.failure.message} (${p.failure.attempts ?? '?'} attempts, last ${p.failure.at})` : ''}`;
 withAws(
   program
     .command('replay')
@@ -361,7 +362,7 @@ withAws(
     };
     if (options.parked) console.log(`${report.unparked} parked response(s) put back.`);
     console.log(`Replayed ${report.found} pending response(s): ${report.completed} finished, ${report.alerts} alert(s) sent or resumed, ${report.superseded} superseded by newer answers, ${report.failed.length} still failing.`);
-    for (const f of report.failed) console.log(`  ${f.responseId}  ${f.step}: ${f.message} (attempt ${f.attempts}${f.parked ? ', now parked' : ''})`);
+    for (const f of report.failed) console.log(`  ${f.responseId}  ${f.message} (attempt ${f.attempts}${f.parked ? ', now parked' : ''})`);
     if (report.parked.length) console.log(`${report.parked.length} response(s) parked: npm run cli -- replay --list shows why.`);
     if (report.failed.length || report.parked.length) process.exitCode = 1;
   });

@@ -1,3 +1,5 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { eventually, runCli, sentEmails, tempFile, useTestRuntime } from './support';
 
 jest.setTimeout(180_000);
@@ -51,6 +53,34 @@ describe('the operator CLI', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('403 a valid API key is required');
     expect(refused.stderr).toContain('check the key');
+  });
+
+  it('replay --list shows a response parked after failing too often, and replay --parked puts it back', async () => {
+    const { runtime } = local;
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: runtime.dynamodbUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    // A response of a survey that is gone, failed seven times already: its eighth failure parks it.
+    const id = 'PARKEDPROBE0000000000000001';
+    const failure = { step: 'survey', message: 'survey gone does not exist', at: new Date().toISOString(), attempts: 7, retryAt: new Date(Date.now() - 60_000).toISOString() };
+    await doc.send(
+      new PutCommand({
+        TableName: runtime.env.TABLE_NAME,
+        Item: { pk: `RESPONSE#${id}`, sk: 'META', entity: 'response', gsi1pk: 'SURVEY#gone#RESPONSES', gsi1sk: `${failure.at}#${id}`, gsi2pk: 'PENDING#0', gsi2sk: `${failure.retryAt}#${id}`, id, surveyId: 'gone', channel: 'web', touchpoint: 'x', answers: { nps: 1 }, status: 'complete', submittedAt: failure.at, revision: 1, pending: true, processingFailure: failure },
+      }),
+    );
+    const endpoint = ['--endpoint', runtime.apiUrl];
+    const swept = await cx(['replay', ...endpoint]);
+    expect(swept.code).toBe(1);
+    expect(swept.stdout).toContain(`${id}  survey: survey gone does not exist (attempt 8, now parked)`);
+    const listed = await cx(['replay', '--list', ...endpoint]);
+    expect(listed.code).toBe(1);
+    expect(listed.stdout).toContain('Parked: 1 response(s), 0 escalation notice(s).');
+    expect(listed.stdout).toContain(`response ${id}  survey: survey gone does not exist (8 attempts`);
+    const retried = await cx(['replay', '--parked', ...endpoint]);
+    expect(retried.stdout).toContain('1 parked response(s) put back.');
+    expect(retried.stdout).toContain(`${id}  survey: survey gone does not exist (attempt 1)`);
+    expect((await cx(['replay', '--list', ...endpoint])).stdout).toContain('Parked: 0 response(s)');
+    // Without the admin key the local runtime refuses, as IAM would.
+    expect((await cx(['replay', '--list', ...endpoint], { CX_API_KEY: '' })).code).not.toBe(0);
   });
 
   it('answers --help on every command, naming its options, and refuses a missing key or a bad flag with a usage hint', async () => {

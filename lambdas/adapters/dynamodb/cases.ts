@@ -133,19 +133,10 @@ export class DynamoCaseStore extends TableStore implements CaseStore {
   listParkedCases(limit: number): Promise<string[]> {
     return this.sparseIndexIds('DUEPARKED#', 'ALERT#', '\uffff', limit);
   }
-  async unparkCase(id: string, now: Date): Promise<void> {
-    await conditionally(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.alert(id),
-          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk REMOVE noticeFailure',
-          ConditionExpression: 'begins_with(gsi2pk, :parked)',
-          ExpressionAttributeValues: { ':pk': keys.due(id), ':sk': `${now.toISOString()}#${id}`, ':parked': 'DUEPARKED#' },
-        }),
-      ),
-    );
+  unparkCase(id: string, now: Date): Promise<void> {
+    return this.unpark(keys.alert(id), 'DUEPARKED#', keys.due(id), now, 'noticeFailure');
   }
+
   async listCases(filter: CaseFilter, page: CaseListing): Promise<Page<AlertCase>> {
     const months = monthsBetween(page.since, page.now);
     if (page.order === 'newest') months.reverse();

@@ -99,17 +99,8 @@ export class DynamoResponseStore extends TableStore implements ResponseStore {
   listParkedResponses(limit: number): Promise<string[]> {
     return this.sparseIndexIds('PARKED#', 'RESPONSE#', '\uffff', limit);
   }
-  async unparkResponse(responseId: string, now: Date): Promise<void> {
-    await conditionally(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.response(responseId),
-          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk REMOVE processingFailure',
-          ConditionExpression: 'begins_with(gsi2pk, :parked)',
-          ExpressionAttributeValues: { ':pk': keys.pending(responseId), ':sk': `${now.toISOString()}#${responseId}`, ':parked': 'PARKED#' },
-        }),
-      ),
-    );
+  unparkResponse(responseId: string, now: Date): Promise<void> {
+    return this.unpark(keys.response(responseId), 'PARKED#', keys.pending(responseId), now, 'processingFailure');
   }
+
 }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/kernel/errors';
 import type { Page, PageRequest, PutOutcome } from '../../domain/kernel/store';
 import { table } from '../../pipeline';
@@ -115,6 +115,24 @@ export abstract class TableStore {
       if (!keep || !nextCursor) return nextCursor ? { items, nextCursor } : { items };
       if (reads + 1 >= MAX_FILTERED_READS) return { items, nextCursor, filtered: true };
     }
+  }
+
+  /**
+   * Moves a parked item back onto a gsi2 partition (due at `dueAt`), forgetting its failures (`forgotten`);
+   * nothing when it is not parked (any more).
+   */
+  protected async unpark(key: { pk: string; sk: string }, parkedPrefix: string, partition: string, dueAt: Date, forgotten: string): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET gsi2pk = :pk, gsi2sk = :sk REMOVE ${forgotten}`,
+          ConditionExpression: 'begins_with(gsi2pk, :parked)',
+          ExpressionAttributeValues: { ':pk': partition, ':sk': `${dueAt.toISOString()}#${key.pk.slice(key.pk.indexOf('#') + 1)}`, ':parked': parkedPrefix },
+        }),
+      ),
+    );
   }
 
   /** Ids of the items in the sharded gsi2 partitions `<partition><n>` sorted at or before `before`. */

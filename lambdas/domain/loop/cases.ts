@@ -194,6 +194,7 @@ export async function parkedCases(deps: Pick<CaseDeps, 'cases'>, limit: number):
 /** Puts parked escalation notices back in front of the next run (`cx replay --parked`). */
 export async function retryParkedCases(deps: CaseDeps, limit: number): Promise<number> {
   const ids = await deps.cases.listParkedCases(limit);
-  for (const id of ids) await deps.cases.unparkCase(id, deps.now);
+  // Due a minute ago: the escalation run that follows takes them.
+  for (const id of ids) await deps.cases.unparkCase(id, new Date(deps.now.getTime() - 60_000));
   return ids.length;
 }

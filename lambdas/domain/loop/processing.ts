@@ -174,6 +174,8 @@ export async function parkedResponses(deps: Pick<ProcessingDeps, 'responses'>, l
 /** Puts parked responses back in front of the sweeper (after the cause is fixed): `cx replay --parked`. */
 export async function retryParked(deps: Pick<ProcessingDeps, 'responses' | 'now'>, limit: number): Promise<number> {
   const ids = await deps.responses.listParkedResponses(limit);
-  for (const id of ids) await deps.responses.unparkResponse(id, deps.now);
+  // Due a day ago: the sweep that follows takes them whatever age it asks for.
+  const due = new Date(deps.now.getTime() - 86_400_000);
+  for (const id of ids) await deps.responses.unparkResponse(id, due);
   return ids.length;
 }
