@@ -125,7 +125,8 @@ export async function sweepPending(
   deps: ProcessingDeps,
   options: { readonly olderThanMs: number; readonly limit: number; readonly onFailure?: (responseId: string, error: unknown) => void },
 ): Promise<SweepReport> {
-  const before = new Date(deps.now.getTime() - options.olderThanMs).toISOString();
+  // Age 0 (an operator's `cx replay`): everything pending now, retries deferred after a failure included.
+  const before = options.olderThanMs === 0 ? '\uffff' : new Date(deps.now.getTime() - options.olderThanMs).toISOString();
   // One-click scores whose wait for a comment is over come first: their alert is due now.
   const held = await deps.responses.listHeldResponses(deps.now.toISOString(), options.limit);
   const ids = [...held, ...(await deps.responses.listPendingResponses(before, options.limit - held.length))];
