@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { GRANULARITIES, periodOf } from '../lambdas/domain/insight/aggregates';
+import { periodOf, STORED_GRANULARITIES } from '../lambdas/domain/insight/aggregates';
 import { coveringPeriods } from '../lambdas/domain/insight/reports';
 import { runStandalone } from './standalone';
 
@@ -39,7 +39,7 @@ function cellsOf(surveyId: string, answers: number, to: string): Record<string, 
         const promoters = Math.floor(n * 0.5);
         const detractors = Math.floor(n * 0.2);
         const counters = { responses: n, nps_n: n, nps_promoters: promoters, nps_detractors: detractors, nps_passives: n - promoters - detractors, 'h:nps:10': promoters, 'h:nps:0': detractors, 'h:nps:7': n - promoters - detractors };
-        for (const granularity of GRANULARITIES) {
+        for (const granularity of STORED_GRANULARITIES) {
           const period = periodOf(granularity, day);
           const sk = `${granularity}#${period}#${touchpoint}#${channel}`;
           const cell = cells.get(sk) ?? { pk: `AGG#${surveyId}`, sk, entity: 'aggregate', surveyId, granularity, period, touchpoint, channel, counters: {} };

@@ -295,7 +295,7 @@ export const handlers = {
   },
   aggregateResponses: {
     entry: 'lambdas/handlers/aggregate-responses.ts',
-    description: 'Stream consumer: keeps the per-day, week and month aggregates of scored responses, once per record',
+    description: 'Stream consumer: keeps the per-day and per-month aggregates of scored responses, once per record',
     access: { table: { write: ['AGG#', 'AGGDONE#', 'AGGJ#'], check: ['AGGHOLD#'] } },
     timeoutSeconds: 60,
     memoryMb: 128,

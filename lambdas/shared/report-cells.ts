@@ -1,5 +1,5 @@
 import type { Granularity } from '../domain/insight/aggregates';
-import { coveringPeriods, periodsBetween, type Cell, type Range } from '../domain/insight/reports';
+import { coveringPeriods, periodsBetween, rollUp, wholePeriods, type Cell, type Range } from '../domain/insight/reports';
 import { countsTouchpoint, type Caller } from '../domain/people/roles';
 import { aggregateStore } from './dependencies';
 
@@ -8,6 +8,8 @@ import { aggregateStore } from './dependencies';
  * may count, narrowed to a touchpoint and channel when given. The reports API and the dashboard read these.
  */
 export async function reportCells(caller: Caller, surveyId: string, granularity: Granularity, range: Range, narrow: { touchpoint?: string; channel?: string } = {}): Promise<Cell[]> {
+  // Weeks are not stored: the days of every week the range touches, summed.
+  if (granularity === 'W') return rollUp(await reportCells(caller, surveyId, 'D', wholePeriods('W', range), narrow), 'W');
   const periods = periodsBetween(granularity, range);
   const stored = await aggregateStore().query(surveyId, granularity, periods[0], periods[periods.length - 1]);
   return stored.filter(

@@ -221,20 +221,20 @@ describe('cx aggregates verify | rebuild', () => {
     const from = new Date(Date.now() - 71 * 86_400_000).toISOString().slice(0, 10);
     expect((await cx('verify', '--survey', surveyId, '--from', from)).stdout).toContain('0 difference(s)');
 
-    // A lost stream record (one response's counts never added), a damaged week cell, a month cell gone.
+    // A lost stream record (one response's counts never added), a damaged day cell, a month cell gone.
     const [lost] = await allResponses(surveyId);
     for (const delta of deltaOf(undefined, lost)) {
       await addTo(surveyId, `${delta.key.granularity}#${delta.key.period}#${delta.key.touchpoint}#${delta.key.channel}`, Object.fromEntries(Object.entries(delta.counters).map(([k, v]) => [k, -v])));
     }
     const cells = await storedCells(surveyId);
-    const week = [...cells.keys()].find((k) => k.startsWith('W#'))!;
-    await addTo(surveyId, week, { nps_promoters: 5, responses: 5 });
+    const day = [...cells.keys()].find((k) => k.startsWith('D#') && !k.includes(lost.submittedAt.slice(0, 10)))!;
+    await addTo(surveyId, day, { nps_promoters: 5, responses: 5 });
     const month = [...cells.keys()].find((k) => k.startsWith('M#') && !k.includes(lost.submittedAt.slice(0, 7)))!;
     await doc().send(new DeleteCommand({ TableName: runtime.env.TABLE_NAME, Key: { pk: `AGG#${surveyId}`, sk: month } }));
 
     const verified = await cx('verify', '--survey', surveyId, '--from', from);
     expect(verified.code).toBe(1);
-    expect(verified.stdout).toContain(`${surveyId}|W|${week.split('#')[1]}`);
+    expect(verified.stdout).toContain(`${surveyId}|D|${day.split('#')[1]}|${day.split('#')[2]}|${day.split('#')[3]}  nps_promoters: stored`);
     expect(verified.stdout).toMatch(new RegExp(`${surveyId}\\|M\\|${month.split('#')[1]}\\|.*responses: stored 0, expected [1-9]`));
     expect(verified.stdout).toMatch(new RegExp(`${surveyId}\\|D\\|${lost.submittedAt.slice(0, 10)}\\|.*responses: stored \\d+, expected \\d+`));
 

@@ -3,7 +3,8 @@ import type { SurveyResponse } from '../surveys/response';
 import { LOYALTY_SEGMENTS, type ResponseScores } from '../surveys/scores';
 
 /**
- * Aggregates are counters per survey × touchpoint × channel × period (day, ISO week, month), kept by the
+ * Aggregates are counters per survey × touchpoint × channel × period (day and month; an ISO week is summed
+ * from its days when it is read), kept by the
  * stream with atomic ADDs. Every counter is a plain number attribute, so an ADD never needs a map to exist:
  * - `responses`, `alerts` (responses that opened a case);
  * - NPS: `nps_n`, `nps_promoters`, `nps_passives`, `nps_detractors`;
@@ -18,6 +19,11 @@ import { LOYALTY_SEGMENTS, type ResponseScores } from '../surveys/scores';
 export type Counters = Record<string, number>;
 export type Granularity = 'D' | 'W' | 'M';
 export const GRANULARITIES: readonly Granularity[] = ['D', 'W', 'M'];
+/**
+ * The periods the stream writes: days and months. Weeks are summed from their day cells when read (each week
+ * cell written cost every answer 2 WRU; the week cells earlier releases wrote are no longer read).
+ */
+export const STORED_GRANULARITIES: readonly Granularity[] = ['D', 'M'];
 
 export interface AggregateKey {
   readonly surveyId: string;
@@ -138,7 +144,7 @@ function signedDeltas(parts: readonly (readonly [Counters | undefined, Cell | un
   const deltas: AggregateDelta[] = [];
   for (const [counters, cell, sign] of parts) {
     if (!counters || !cell) continue;
-    for (const granularity of GRANULARITIES) {
+    for (const granularity of STORED_GRANULARITIES) {
       const key: AggregateKey = { surveyId: cell.surveyId, granularity, period: periodOf(granularity, cell.day), touchpoint: cell.touchpoint, channel: cell.channel };
       deltas.push({ key, counters: Object.fromEntries(Object.entries(counters).map(([name, value]) => [name, sign * value])) });
     }

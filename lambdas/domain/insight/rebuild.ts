@@ -1,6 +1,6 @@
 import type { ResponseStore } from '../surveys/ports';
 import type { SurveyResponse } from '../surveys/response';
-import { addCounters, aggregateKeyId, deltaOf, GRANULARITIES, periodOf, type AggregateDelta, type AggregateKey, type Counters, type Granularity } from './aggregates';
+import { addCounters, aggregateKeyId, deltaOf, STORED_GRANULARITIES, periodOf, type AggregateDelta, type AggregateKey, type Counters, type Granularity } from './aggregates';
 import type { AggregateStore, JournalEntry, StoredAggregate } from './ports';
 import type { Range } from './reports';
 
@@ -41,7 +41,7 @@ export function coverageOf(range: Range): Coverage {
   const from = [monday(range.from), `${range.from.slice(0, 7)}-01`].sort()[0];
   const to = [sunday(range.to), monthEnd(range.to)].sort()[1];
   const daysRead = new Map<string, number>();
-  for (const day of daysBetween(from, to)) for (const g of GRANULARITIES) daysRead.set(`${g}|${periodOf(g, day)}`, (daysRead.get(`${g}|${periodOf(g, day)}`) ?? 0) + 1);
+  for (const day of daysBetween(from, to)) for (const g of STORED_GRANULARITIES) daysRead.set(`${g}|${periodOf(g, day)}`, (daysRead.get(`${g}|${periodOf(g, day)}`) ?? 0) + 1);
   const length = (granularity: Granularity, period: string) =>
     granularity === 'D' ? 1 : granularity === 'W' ? 7 : new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).getUTCDate();
   return {
@@ -115,7 +115,7 @@ async function readResponses(deps: AggregateMaintenanceDeps, surveyId: string, c
 
 async function storedCells(aggregates: AggregateStore, surveyId: string, coverage: Coverage): Promise<StoredAggregate[]> {
   const cells: StoredAggregate[] = [];
-  for (const granularity of GRANULARITIES) {
+  for (const granularity of STORED_GRANULARITIES) {
     const periods = [periodOf(granularity, coverage.read.from), periodOf(granularity, coverage.read.to)];
     cells.push(...(await aggregates.query(surveyId, granularity, periods[0], periods[1])));
   }

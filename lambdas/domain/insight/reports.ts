@@ -82,6 +82,27 @@ export function coveringPeriods(range: Range): { readonly months?: Range; readon
   return { months: { from: firstWhole, to: lastWhole }, days };
 }
 
+/** Day cells summed into the cells of a longer period (ISO weeks are not stored: they are summed when read). */
+export function rollUp(dayCells: readonly Cell[], granularity: Granularity): Cell[] {
+  const cells = new Map<string, { period: string; touchpoint: string; channel: string; counters: Counters }>();
+  for (const cell of dayCells) {
+    const period = periodOf(granularity, cell.period);
+    const id = `${period}|${cell.touchpoint}|${cell.channel}`;
+    const into = cells.get(id) ?? { period, touchpoint: cell.touchpoint, channel: cell.channel, counters: {} };
+    addCounters(into.counters, cell.counters);
+    cells.set(id, into);
+  }
+  return [...cells.values()];
+}
+
+/** The days of every period of a granularity that the range touches, first to last. */
+export function wholePeriods(granularity: Granularity, range: Range): Range {
+  const periods = periodsBetween(granularity, range);
+  const first = periods[0];
+  const from = granularity === 'D' ? first : granularity === 'M' ? `${first}-01` : new Date(Date.parse(`${lastDayOf('W', first)}T00:00:00Z`) - 6 * DAY_MS).toISOString().slice(0, 10);
+  return { from, to: lastDayOf(granularity, periods[periods.length - 1]) };
+}
+
 /** Whether a cell's whole period (a day, an ISO week or a month) lies within the range. */
 export function periodWithin(period: string, range: Range): boolean {
   const granularity: Granularity = period.length === 10 ? 'D' : period.includes('W') ? 'W' : 'M';

@@ -3,7 +3,7 @@ import { addCounters, aggregateKeyId, countersOf, deltaOf, isoWeek, mergeDeltas,
 import type { SurveyResponse } from '../../../../lambdas/domain/surveys/response';
 import { loyaltySegment, scoreResponse } from '../../../../lambdas/domain/scoring/scoring';
 import { figuresOf, meanFigure, npsFigure, wilson } from '../../../../lambdas/domain/insight/statistics';
-import { caseMetrics, coveringPeriods, funnelOf, lastDayOf, periodWithin, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../../lambdas/domain/insight/reports';
+import { caseMetrics, coveringPeriods, funnelOf, lastDayOf, periodWithin, rollUp, wholePeriods, periodsBetween, reportRange, summarize, trendOf, type Cell } from '../../../../lambdas/domain/insight/reports';
 import type { AlertCase } from '../../../../lambdas/domain/loop/alerts';
 import { response, survey } from '../../support/fixtures';
 
@@ -31,9 +31,10 @@ const arbitraryResponse = fc
 const total = (deltas: readonly AggregateDelta[], granularity = 'D') => deltas.filter((d) => d.key.granularity === granularity).reduce((c, d) => addCounters(c, d.counters), {} as Record<string, number>);
 
 describe('aggregate deltas', () => {
-  it('count a scored response once per day, week and month; nothing before it is scored for its revision', () => {
+  it('count a scored response once per day and month; nothing before it is scored for its revision', () => {
     const r = scored({ nps: 3, csat: 5, effort: 6 });
-    expect(deltaOf(undefined, r).map((d) => `${d.key.granularity} ${d.key.period}`)).toEqual(['D 2026-11-24', 'W 2026-W48', 'M 2026-11']);
+    // Days and months are stored; a week is summed from its days when read.
+    expect(deltaOf(undefined, r).map((d) => `${d.key.granularity} ${d.key.period}`)).toEqual(['D 2026-11-24', 'M 2026-11']);
     expect(countersOf(r)).toMatchObject({ responses: 1, nps_n: 1, nps_detractors: 1, csat_n: 1, csat_top2: 1, ces_n: 1, ces_sum: 6, ces_sumsq: 36, ces_high: 1, 'h:nps:3': 1, 'h:csat:5': 1, 'h:effort:6': 1 });
     expect(deltaOf(undefined, { ...r, revision: 2 })).toEqual([]);
     expect(deltaOf(undefined, response({ nps: 3 }))).toEqual([]);
@@ -157,6 +158,20 @@ describe('reports', () => {
     expect(summarize(s, range, covering).total).toEqual(summarize(s, range, days).total);
     expect(periodWithin('2026-W05', { from: '2026-01-26', to: '2026-02-01' })).toBe(true);
     expect(periodWithin('2026-W05', { from: '2026-01-27', to: '2026-02-01' })).toBe(false);
+  });
+
+  it('sum day cells into the weeks they belong to, over whole weeks', () => {
+    expect(wholePeriods('W', { from: '2026-11-25', to: '2026-12-01' })).toEqual({ from: '2026-11-23', to: '2026-12-06' });
+    const weeks = rollUp(
+      [
+        { period: '2026-11-23', touchpoint: 'a', channel: 'web', counters: { responses: 2 } },
+        { period: '2026-11-29', touchpoint: 'a', channel: 'web', counters: { responses: 3 } },
+        { period: '2026-11-30', touchpoint: 'a', channel: 'web', counters: { responses: 1 } },
+        { period: '2026-11-30', touchpoint: 'b', channel: 'web', counters: { responses: 4 } },
+      ],
+      'W',
+    );
+    expect(weeks.map((w) => `${w.period} ${w.touchpoint} ${w.counters.responses}`)).toEqual(['2026-W48 a 5', '2026-W49 a 1', '2026-W49 b 4']);
   });
 
   it('mark the period that is not over yet as partial, not as a drop', () => {

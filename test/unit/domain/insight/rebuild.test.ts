@@ -16,10 +16,8 @@ describe('coverage of a range', () => {
     expect(coverage.read).toEqual({ from: '2026-11-01', to: '2026-11-30' });
     expect(coverage.covers({ granularity: 'M', period: '2026-11' })).toBe(true);
     expect(coverage.covers({ granularity: 'D', period: '2026-11-01' })).toBe(true);
-    expect(coverage.covers({ granularity: 'W', period: '2026-W46' })).toBe(true);
-    // The week of 1 November starts in October, the week of 30 November ends in December: not read whole.
-    expect(coverage.covers({ granularity: 'W', period: '2026-W44' })).toBe(false);
-    expect(coverage.covers({ granularity: 'W', period: '2026-W49' })).toBe(false);
+    // Weeks are not stored (summed from days when read): never compared or rewritten.
+    expect(coverage.covers({ granularity: 'W', period: '2026-W46' })).toBe(false);
     expect(coverage.covers({ granularity: 'M', period: '2026-10' })).toBe(false);
     const acrossMonths = coverageOf({ from: '2026-11-30', to: '2026-12-01' });
     expect(acrossMonths.read).toEqual({ from: '2026-11-01', to: '2026-12-31' });
@@ -54,7 +52,7 @@ describe('changes that arrived during a rebuild', () => {
   it('always add to cells the rebuild did not rewrite', () => {
     const narrow = { read: coverage.read, covers: (key: { granularity: string }) => key.granularity === 'D' };
     const left = remainingDeltas(entry(undefined, first), narrow, new Map([[first.id, countedVersion(first)]]));
-    expect(left.map((d) => d.key.granularity).sort()).toEqual(['M', 'W']);
+    expect(left.map((d) => d.key.granularity).sort()).toEqual(['M']);
   });
 
   it('order states by revision, then by the case opening', () => {
