@@ -8,6 +8,16 @@ import { LOYALTY_DIMENSIONS } from './scores';
  * surveys (the stream consumers, most handlers) builds none of these schemas.
  */
 
+/** Whether the runtime knows this IANA time zone name. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name);
+  } catch {
+    return false;
+  }
+}
+
 export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'yesno', 'choice', 'text'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
@@ -90,6 +100,11 @@ export const SurveyInputSchema = z.strictObject({
   retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
   intro: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
   thankYou: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  /**
+   * The IANA time zone in which alerts, case pages and the dashboard show this survey's times, e.g.
+   * "Europe/Berlin". Surveys stored without one read as UTC.
+   */
+  timeZone: z.optional(z.string().check(z.maxLength(64), z.refine(isTimeZone, 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"'))),
   /** @default "en" */
   language: z._default(z.string().check(z.regex(/^[a-z]{2}(-[A-Z]{2})?$/)), 'en'),
 }).check(z.superRefine((s, ctx) => {

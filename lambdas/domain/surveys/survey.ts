@@ -18,6 +18,9 @@ export function createSurvey(input: z.infer<typeof SurveyInputSchema>, id: strin
   return { ...input, id, createdAt: now.toISOString() };
 }
 
+/** The zone the survey's times are shown in. */
+export const surveyTimeZone = (survey: Pick<Survey, 'timeZone'> | undefined): string => survey?.timeZone ?? 'UTC';
+
 /** When a response given at `submittedAt` expires under the survey's retention (TTL seconds), if it has one. */
 export const retentionExpiry = (survey: Pick<Survey, 'retentionDays'>, submittedAt: string): number | undefined =>
   survey.retentionDays ? Math.floor(Date.parse(submittedAt) / 1000) + survey.retentionDays * 86_400 : undefined;
