@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { validationError } from '../domain/kernel/errors';
 import { InvitationRequestSchema, sendInvitations } from '../domain/outreach/invitations';
 import { loadSurvey } from '../domain/intake/submissions';
-import { publicUrl } from '../shared/config';
+import { publicUrl, senderAddress } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { invitationMessages } from '../views/messages';
 import { contactHistoryStore, customerStore, fatigueSettingsStore, invitationStore, suppressionStore, surveyStore } from '../shared/dependencies';
@@ -26,6 +26,7 @@ export const handler = httpHandler(async (event) => {
       messages: invitationMessages,
       tokenSecret: await secretValue('TOKEN_SECRET'),
       publicUrl: publicUrl(),
+      sender: senderAddress(),
       now: new Date(),
       // The address stays out of the logs; the invitation id is enough to trace it.
       onFailure: (_email, error) => logger.error('invitation not sent', error as Error),

@@ -11,6 +11,9 @@ export function requireEnv(name: string): string {
 /** Base URL for links in e-mails and pages, without a trailing slash. */
 export const publicUrl = () => requireEnv(env.publicUrl).replace(/\/+$/, '');
 
+/** The address e-mails come from, when this function sends any. */
+export const senderAddress = (): string | undefined => process.env[env.senderEmail] || undefined;
+
 /**
  * `NOTIFICATION_LEASE_SECONDS`: how long a worker's claim on sending an alert holds before another may take
  * over (a worker that stopped mid-send). Unset: the domain's default.

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { freePort } from '../../local/ports';
 import type { LocalRuntime } from '../../local/runtime';
 import { startFaultProxy, type FaultMode, type FaultProxy } from './fault-proxy';
-import { apiClient, eventually, sentEmails, startTestRuntime, surveyInput, type ApiClient } from './support';
+import { apiClient, eventually, isAlertEmail, sentEmails, startTestRuntime, surveyInput, type ApiClient } from './support';
 
 jest.setTimeout(240_000);
 
@@ -108,7 +108,7 @@ it('loses nothing and duplicates nothing when DynamoDB, SES and SNS fail for a w
   }
 
   // Every due alert sent exactly once, by e-mail and on the topic.
-  const mails = (await sentEmails(runtime)).filter((m) => m.subject.startsWith('['));
+  const mails = (await sentEmails(runtime)).filter(isAlertEmail);
   for (const id of detractors) expect({ id, mails: mails.filter((m) => m.body.text?.includes(`Case: ${id}`)).length }).toEqual({ id, mails: 1 });
   expect(mails).toHaveLength(detractors.length);
   await new Promise((r) => setTimeout(r, 1500)); // the SNS tap polls once a second
@@ -155,7 +155,7 @@ it('counts every answer while SES and SNS are down, and sends the alerts once th
     await new Promise((r) => setTimeout(r, 1000));
   }
   expect(await pendingCount()).toBe(0);
-  const mails = (await sentEmails(runtime)).filter((m) => m.subject.startsWith('[') && m.body.text?.includes('while down'));
+  const mails = (await sentEmails(runtime)).filter((m) => isAlertEmail(m) && m.body.text?.includes('while down'));
   for (const { id } of ids.filter((x) => x.detractor)) expect({ id, mails: mails.filter((m) => m.body.text?.includes(`Case: ${id}`)).length }).toEqual({ id, mails: 1 });
   expect(mails).toHaveLength(100);
   // Alerts are added to the cells as their cases open; the answers were counted once.

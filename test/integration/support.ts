@@ -60,6 +60,9 @@ export async function sentEmails(runtime: LocalRuntime): Promise<SentEmail[]> {
   return ((await res.json()) as { emails: SentEmail[] }).emails;
 }
 
+/** An owner's alert e-mail (not an invitation, an escalation notice or a comment follow-up): its text opens with the severity. */
+export const isAlertEmail = (mail: SentEmail): boolean => mail.body.text?.startsWith('Severity: ') ?? false;
+
 /** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const started = Date.now();

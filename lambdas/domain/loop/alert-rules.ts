@@ -52,13 +52,34 @@ export function holds(condition: Condition, ctx: RuleContext): boolean {
   }
 }
 
-/** A condition in words, for the case's reasons ("nps <= 6 and attributes.segment = gold"). */
+const FIELD_WORDS: Record<string, string> = {
+  nps: 'likelihood to recommend',
+  csat: 'satisfaction',
+  ces: 'effort',
+  touchpoint: 'touchpoint',
+  channel: 'channel',
+  comment: 'the comment',
+};
+
+/** A rule's field as a person reads it: "likelihood to recommend", "segment", "the customer's segment". */
+function fieldInWords(field: string): string {
+  if (FIELD_WORDS[field]) return FIELD_WORDS[field];
+  const [head, ...rest] = field.split('.');
+  const name = rest.join('.');
+  if (head === 'profile') return `the customer's ${name}`;
+  if (head === 'attributes') return name;
+  if (head === 'answers') return `the answer to ${name}`;
+  return field;
+}
+
+/** A condition in words, for the case's reasons ("likelihood to recommend at most 6 and segment is gold"). */
 export function describe(condition: Condition): string {
   if ('all' in condition) return condition.all.map(describe).join(' and ');
   if ('any' in condition) return `(${condition.any.map(describe).join(' or ')})`;
   if ('not' in condition) return `not (${describe(condition.not)})`;
-  const ops = { eq: '=', neq: '≠', lt: '<', lte: '<=', gt: '>', gte: '>=', contains: 'contains', in: 'in' } as const;
-  return `${condition.field} ${ops[condition.op]} ${JSON.stringify(condition.value)}`;
+  const ops = { eq: 'is', neq: 'is not', lt: 'below', lte: 'at most', gt: 'above', gte: 'at least', contains: 'contains', in: 'is one of' } as const;
+  const value = Array.isArray(condition.value) ? condition.value.map((v) => JSON.stringify(v)).join(', ') : JSON.stringify(condition.value);
+  return `${fieldInWords(condition.field)} ${ops[condition.op]} ${value}`;
 }
 
 /** Every enabled rule that matches, in order. Pure. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertPublisher, EmailSender } from '../kernel/senders';
 import { alertMessage, openCase, type AlertCase, type NoticeRoute, type NotificationChannel } from './alerts';
-import type { CaseMessages, CaseStore } from './ports';
+import type { CaseCustomer, CaseMessages, CaseStore } from './ports';
 import type { SurveyResponse } from '../surveys/response';
 import { step } from './processing-steps';
 import type { Survey } from '../surveys/survey';
@@ -70,7 +70,7 @@ export function caseUrl(deps: Pick<AlertingDeps, 'publicUrl' | 'tokenSecret' | '
  * open a second case nor notify twice — except when a worker stops between the provider accepting a message
  * and the mark being written: after the claim lapses, that one notification is sent again.
  */
-export async function alertOnResponse(deps: AlertingDeps, survey: Survey, response: SurveyResponse): Promise<AlertOutcome> {
+export async function alertOnResponse(deps: AlertingDeps, survey: Survey, response: SurveyResponse, customer?: CaseCustomer): Promise<AlertOutcome> {
   const candidate = openCase(survey, response, deps.now);
   if (!candidate) return 'no-alert';
   const outcome = await step('case', () => deps.cases.putAlert(candidate));
@@ -87,7 +87,7 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
   const claimant = randomUUID();
   const notify = async (channel: NoticeRoute | 'comment-email', send: () => Promise<void>): Promise<boolean> =>
     alert.notifications[channel] === 'sent' ? false : step(channel === 'sns' ? 'sns' : 'email', () => sendOnce(deps, alert.id, channel, claimant, send));
-  const emailed = await notify('email', () => deps.email.send(deps.messages.alertEmail(alert, link)));
+  const emailed = await notify('email', () => deps.email.send(deps.messages.alertEmail(alert, link, { ...(customer && { customer }) })));
   const published = await notify('sns', () =>
     deps.publisher.publish(alertMessage(alert, responseUrl), {
       severity: alert.severity,

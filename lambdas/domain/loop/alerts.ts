@@ -57,9 +57,16 @@ export interface AlertCase {
   /** The alert's notices from the start; an escalation's appear when they are claimed. */
   readonly notifications: Readonly<Record<NoticeRoute, NotificationState> & Partial<Record<NotificationChannel, NotificationState>>>;
   readonly history: readonly CaseEvent[];
+  /** The survey's time zone when the case was opened: its messages and page show times in it. */
+  readonly timeZone?: string;
+  /** The customer's CRM segment when the case was opened (from the response's profile snapshot). */
+  readonly segment?: string;
   /** The response's retention (table TTL), when its survey has one. */
   readonly expiresAt?: number;
 }
+
+/** What each score measures, in the words of the reasons a case is opened for. */
+export const SCORE_WORDS = { nps: 'Likelihood to recommend', csat: 'Satisfaction', ces: 'Effort' } as const;
 
 /** Which of the survey's thresholds a response crosses. Empty when the experience was fine. */
 export function alertReasons(survey: Pick<Survey, 'questions' | 'alert'>, response: Pick<SurveyResponse, 'answers'>): string[] {
@@ -68,9 +75,9 @@ export function alertReasons(survey: Pick<Survey, 'questions' | 'alert'>, respon
   for (const q of survey.questions) {
     const value = response.answers[q.id];
     if (typeof value !== 'number') continue;
-    if (q.type === 'nps' && value <= survey.alert.npsAtMost) reasons.push(`${q.id}: NPS ${value} (alert at ${survey.alert.npsAtMost} or below)`);
-    if (q.type === 'csat' && value <= survey.alert.csatAtMost) reasons.push(`${q.id}: CSAT ${value} (alert at ${survey.alert.csatAtMost} or below)`);
-    if (q.type === 'ces' && value >= survey.alert.cesAtLeast) reasons.push(`${q.id}: effort ${value} (alert at ${survey.alert.cesAtLeast} or above)`);
+    if (q.type === 'nps' && value <= survey.alert.npsAtMost) reasons.push(`${SCORE_WORDS.nps}: ${value} — alert at ${survey.alert.npsAtMost} or below`);
+    if (q.type === 'csat' && value <= survey.alert.csatAtMost) reasons.push(`${SCORE_WORDS.csat}: ${value} — alert at ${survey.alert.csatAtMost} or below`);
+    if (q.type === 'ces' && value >= survey.alert.cesAtLeast) reasons.push(`${SCORE_WORDS.ces}: ${value} — alert at ${survey.alert.cesAtLeast} or above`);
   }
   return reasons;
 }
@@ -132,6 +139,8 @@ export function openCase(survey: Survey, response: SurveyResponse, now: Date): A
     acknowledgeBy: new Date(now.getTime() + survey.alert.acknowledgeHours * 3600_000).toISOString(),
     dueAt: new Date(now.getTime() + survey.alert.slaHours * 3600_000).toISOString(),
     ...(survey.alert.escalateTo && { escalateTo: survey.alert.escalateTo }),
+    ...(survey.timeZone && { timeZone: survey.timeZone }),
+    ...(response.profile?.segment && { segment: response.profile.segment }),
     version: 0,
     notifications: { email: 'pending', sns: 'pending' },
     history: [{ at: createdAt, action: 'opened', by: 'system' }],

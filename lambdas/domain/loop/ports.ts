@@ -1,3 +1,4 @@
+import type { CustomerProfile } from '../people/customer-schema';
 import type { KeyScope } from '../people/roles';
 import type { EmailMessage } from '../kernel/senders';
 import type { Page, PageRequest, PutOutcome } from '../kernel/store';
@@ -52,10 +53,18 @@ export interface CaseStore {
   unparkCase(id: string, now: Date): Promise<void>;
 }
 
+/** The customer as a case shows them: the CRM profile (name included, read when shown, never stored on the case). */
+export type CaseCustomer = Partial<Omit<CustomerProfile, 'customerId' | 'email' | 'phone'>>;
+
+/** What the alert e-mail adds to the case: the customer's profile when the CRM has one. */
+export interface AlertEmailContext {
+  readonly customer?: CaseCustomer;
+}
+
 /** How a case becomes an e-mail; lambdas/views writes them, so the domain holds no markup. */
 export interface CaseMessages {
   /** The owner's alert, with the signed link to the case page. */
-  alertEmail(alert: AlertCase, caseUrl: string): EmailMessage;
+  alertEmail(alert: AlertCase, caseUrl: string, context?: AlertEmailContext): EmailMessage;
   /** The notice of an escalation, to whoever the case escalates to. */
   escalationEmail(kase: AlertCase, to: string, link: string): EmailMessage;
   /** The follow-up to the owner when the customer's comment came after the alert. */

@@ -50,8 +50,9 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
     await step('completion', () => deps.responses.holdProcessing(response.id, response.revision, waitsUntil));
     return { scores, alert: 'held', completed: false };
   }
-  const profile = customerId ? snapshotOf(await step('profile', () => deps.customers.getCustomer(customerId)), deps.now) : undefined;
-  const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) });
+  const customer = customerId ? await step('profile', () => deps.customers.getCustomer(customerId)) : undefined;
+  const profile = snapshotOf(customer, deps.now);
+  const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) }, customer);
   if (customerId) {
     // Pointers keyed by the answer time, so a retry writes the same ones.
     await step('timeline', async () => {

@@ -58,6 +58,8 @@ export interface InvitationDeps {
   readonly messages: InvitationMessages;
   readonly tokenSecret: string;
   readonly publicUrl: string;
+  /** Who the e-mails come from, named on the unsubscribe page. */
+  readonly sender?: string;
   readonly now: Date;
   /** Failures are reported per contact; the caller logs them. */
   readonly onFailure?: (email: string, error: unknown) => void;
@@ -131,7 +133,7 @@ export async function sendInvitations(
       });
       const link = (score: number) => `${deps.publicUrl}/r/${token}?score=${score}`;
       try {
-        const unsubscribe = `${deps.publicUrl}/u/${unsubscribeToken(deps.tokenSecret, who)}`;
+        const unsubscribe = `${deps.publicUrl}/u/${unsubscribeToken(deps.tokenSecret, who, { address: contact.email, ...(deps.sender && { sender: deps.sender }) })}`;
         await deps.email.send({ ...deps.messages.invitationEmail(survey, question, { email: contact.email, name: contact.name }, link, unsubscribe), invitationId: id });
       } catch (error) {
         await deps.invitations.releaseInvitation(id, claimant).catch(() => undefined);

@@ -64,5 +64,5 @@ export interface FatigueSettingsStore {
 
 /** How an invitation becomes an e-mail; lambdas/views writes it, so the domain holds no markup. */
 export interface InvitationMessages {
-  invitationEmail(survey: Pick<Survey, 'name' | 'intro'>, question: Question, to: { email: string; name?: string }, linkFor: (score: number) => string, unsubscribeUrl: string): EmailMessage;
+  invitationEmail(survey: Pick<Survey, 'name' | 'intro'> & Partial<Pick<Survey, 'language'>>, question: Question, to: { email: string; name?: string }, linkFor: (score: number) => string, unsubscribeUrl: string): EmailMessage;
 }

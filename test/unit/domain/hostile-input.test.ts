@@ -71,7 +71,7 @@ describe('the alert e-mail text part', () => {
     const alert = openCase(survey(), response({ nps: 1, comment: forged }), NOW)!;
     const { text } = alertEmail(alert, 'https://cx.example.org/c/token');
     const lines = text.split('\n');
-    expect(lines.filter((l) => l.startsWith('NPS:'))).toEqual(['NPS: 1 (detractor)']);
+    expect(lines.filter((l) => l.startsWith('Likelihood to recommend (NPS):'))).toEqual(['Likelihood to recommend (NPS): 1 of 10, detractor']);
     expect(lines.filter((l) => l.startsWith('Open the case:'))).toEqual(['Open the case: https://cx.example.org/c/token']);
     expect(lines.filter((l) => l.includes('evil.example')).every((l) => l.startsWith('> '))).toBe(true);
     expect(text).toContain('> Response: http://evil.example/phish');

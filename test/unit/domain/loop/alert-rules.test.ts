@@ -84,7 +84,7 @@ describe('cases from rules', () => {
 
   it('opens one case with every matched reason, the worst severity and the first routing', () => {
     const kase = openCase(withRules(), response({ nps: 3, comment: 'I will CANCEL my contract' }, { attributes: { segment: 'gold' } }), NOW)!;
-    expect(kase.reasons).toEqual(['Gold detractor: nps <= 6 and attributes.segment = "gold"', 'Mentions cancelling: comment contains "cancel"']);
+    expect(kase.reasons).toEqual(['Gold detractor: likelihood to recommend at most 6 and segment is "gold"', 'Mentions cancelling: the comment contains "cancel"']);
     expect(kase).toMatchObject({ severity: 'critical', owner: 'key-accounts@example.com', team: 'key-accounts' });
   });
 
@@ -127,7 +127,7 @@ describe('rule sets that would silence a survey', () => {
   it('go back to the thresholds when a version has no rules (DELETE)', () => {
     const bad = response({ nps: 1 });
     const withoutRules = { ...survey(), alertRules: { surveyId: 'srv1', version: 3, rules: [], updatedAt: NOW.toISOString(), updatedBy: 'a' } };
-    expect(openCase(withoutRules, bad, NOW)?.reasons[0]).toMatch(/NPS 1/);
+    expect(openCase(withoutRules, bad, NOW)?.reasons[0]).toBe('Likelihood to recommend: 1 — alert at 6 or below');
   });
 
   it('README\'s example parses and alerts on an NPS 0 answer', () => {

@@ -5,9 +5,9 @@ describe('alertReasons', () => {
   it('applies the default thresholds: NPS ≤ 6, CSAT ≤ 2, CES ≥ 5', () => {
     const s = survey();
     expect(alertReasons(s, response({ nps: 7, csat: 3, effort: 4 }))).toEqual([]);
-    expect(alertReasons(s, response({ nps: 6 }))).toEqual(['nps: NPS 6 (alert at 6 or below)']);
-    expect(alertReasons(s, response({ nps: 9, csat: 2 }))).toEqual(['csat: CSAT 2 (alert at 2 or below)']);
-    expect(alertReasons(s, response({ nps: 9, effort: 5 }))).toEqual(['effort: effort 5 (alert at 5 or above)']);
+    expect(alertReasons(s, response({ nps: 6 }))).toEqual(['Likelihood to recommend: 6 — alert at 6 or below']);
+    expect(alertReasons(s, response({ nps: 9, csat: 2 }))).toEqual(['Satisfaction: 2 — alert at 2 or below']);
+    expect(alertReasons(s, response({ nps: 9, effort: 5 }))).toEqual(['Effort: 5 — alert at 5 or above']);
   });
 
   it('follows custom thresholds and can be switched off', () => {

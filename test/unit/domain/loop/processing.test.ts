@@ -163,12 +163,12 @@ describe('a one-click score and the comment its page adds', () => {
     // Still waiting after a minute; the sweep after two minutes sends the alert without a comment.
     expect(await sweepPending(later(1), { olderThanMs: 10 * 60_000, limit: 10 })).toMatchObject({ found: 0 });
     expect(await sweepPending(later(2.5), { olderThanMs: 10 * 60_000, limit: 10 })).toMatchObject({ found: 1, completed: 1, alerts: 1 });
-    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[CRITICAL\]/)]);
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^NPS 1 · delivery · .* · critical$/)]);
     expect(mails[0].text).toContain('> (none)');
 
     await store.saveResponseRevision(completed(start));
     for (let retry = 0; retry < 2; retry++) await processResponse(later(4), survey(), completed(start));
-    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[CRITICAL\]/), expect.stringMatching(/^\[COMMENT\]/)]);
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^NPS 1 · delivery · .* · critical$/), expect.stringMatching(/^\[COMMENT\]/)]);
     expect(mails[1].text).toContain('> The parcel came broken');
     const kase = store.alerts.get('resp1')!;
     expect(kase.comment).toBe('The parcel came broken');

@@ -1,5 +1,5 @@
 import { caseLinkToken } from '../../../../lambdas/domain/kernel/tokens';
-import { isSuppressed, unsubscribeToken, verifyUnsubscribeToken } from '../../../../lambdas/domain/outreach/suppression';
+import { isSuppressed, maskedAddress, unsubscribeToken, verifyUnsubscribeToken } from '../../../../lambdas/domain/outreach/suppression';
 import { contactKeys } from '../../../../lambdas/domain/people/identities';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -22,7 +22,10 @@ describe('suppression', () => {
 
   it('accepts only its own signed tokens', () => {
     const token = unsubscribeToken('s', { email: 'a@example.com', customerId: 'c-1' });
-    expect(verifyUnsubscribeToken('s', token)).toEqual(contactKeys('s', { email: 'a@example.com', customerId: 'c-1' }));
+    expect(verifyUnsubscribeToken('s', token)).toEqual({ keys: contactKeys('s', { email: 'a@example.com', customerId: 'c-1' }) });
+    const shown = unsubscribeToken('s', { email: 'jane.doe@example.com' }, { address: 'jane.doe@example.com', sender: 'surveys@shop.example' });
+    expect(verifyUnsubscribeToken('s', shown)).toMatchObject({ address: 'j•••e@example.com', sender: 'surveys@shop.example' });
+    expect(maskedAddress('ab@x.io')).toBe('a•••@x.io');
     expect(() => verifyUnsubscribeToken('other', token)).toThrow(expect.objectContaining({ status: 400 }));
     expect(() => verifyUnsubscribeToken('s', caseLinkToken('s', { caseId: 'c', owner: 'o@example.com', expiresAt: 9e9 }))).toThrow(expect.objectContaining({ status: 400 }));
     const forged = Buffer.from(JSON.stringify({ k: ['A'.repeat(32)] })).toString('base64url');
