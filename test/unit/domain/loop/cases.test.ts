@@ -81,7 +81,7 @@ describe('SLA escalation (fake clock)', () => {
     expect(await escalateDueCases(at(1))).toEqual({ escalated: 0, notices: 0, failed: [] });
     expect(await escalateDueCases(at(2.5))).toEqual({ escalated: 1, notices: 1, failed: [] });
     expect(await escalateDueCases(at(3))).toEqual({ escalated: 0, notices: 0, failed: [] });
-    expect(mails.map((m) => [m.to, m.subject.slice(0, 17)])).toEqual([['manager@example.com', 'Escalated (level 1']]);
+    expect(mails.map((m) => [m.to, m.subject.slice(0, 18)])).toEqual([['manager@example.com', 'Escalated (level 1']]);
     expect(published[0]).toMatchObject({ type: 'cx.case.escalated', level: 1, caseId: 'resp1' });
     expect(store.alerts.get('resp1')).toMatchObject({ status: 'escalated', escalationLevel: 1 });
     // Acknowledged late: the resolve deadline still holds.

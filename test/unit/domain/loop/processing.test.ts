@@ -168,7 +168,7 @@ describe('a one-click score and the comment its page adds', () => {
 
     await store.saveResponseRevision(completed(start));
     for (let retry = 0; retry < 2; retry++) await processResponse(later(4), survey(), completed(start));
-    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^NPS 1 · delivery · .* · critical$/), expect.stringMatching(/^\[COMMENT\]/)]);
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^NPS 1 · delivery · .* · critical$/), expect.stringMatching(/^Comment added: NPS 1 · delivery/)]);
     expect(mails[1].text).toContain('> The parcel came broken');
     const kase = store.alerts.get('resp1')!;
     expect(kase.comment).toBe('The parcel came broken');
