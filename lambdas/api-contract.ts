@@ -110,6 +110,13 @@ export const contract: Record<RouteKey, RouteContract> = {
   'GET /dashboard': { summary: 'The dashboard for a signed-in session (else the sign-in page)', query: z.object({ surveyId: z.optional(z.string()), from: z.optional(z.iso.date()), to: z.optional(z.iso.date()) }), success: { status: 200, media: HTML, description: 'the dashboard, drawn on the server' } },
   'POST /dashboard/session': { summary: 'Sign in to the dashboard with an API key (form field apiKey)', body: { schema: z.object({ apiKey: z.string() }), media: [FORM] }, success: { status: 303, media: HTML, description: 'to the dashboard, with an HttpOnly session cookie' } },
   'POST /dashboard/sign-out': { summary: 'End the dashboard session', body: { schema: z.object({}), media: [FORM] }, success: { status: 303, media: HTML, description: 'to the sign-in page' } },
+  'GET /dashboard/cases': {
+    summary: "The case inbox of the signed-in key: mine, my team's or all, overdue first",
+    query: z.object({ view: z.optional(z.enum(['mine', 'team', 'all'])), status: z.optional(z.string()), severity: z.optional(z.string()), touchpoint: z.optional(z.string()) }),
+    success: { status: 200, media: HTML, description: 'the inbox, drawn on the server' },
+  },
+  'GET /dashboard/cases/{caseId}': { summary: 'A case page inside the dashboard session (its profile, timeline and history)', success: { status: 200, media: HTML, description: 'the case page' } },
+  'POST /dashboard/cases/{caseId}': { summary: 'Act on a case as the signed-in key (also reassign and escalate)', body: { schema: CaseActionSchema, media: [FORM] }, success: { status: 303, media: HTML, description: 'back to the case page, with what was done' } },
   'GET /s/{surveyId}': { summary: 'The hosted survey form', success: { status: 200, media: HTML, description: 'an HTML form that works without JavaScript' } },
   'POST /responses': {
     summary: 'Submit a response (JSON, or the hosted form)',
@@ -121,7 +128,7 @@ export const contract: Record<RouteKey, RouteContract> = {
   'GET /u/{token}': { summary: 'Unsubscribe page', success: { status: 200, media: HTML, description: 'the unsubscribe page' } },
   'POST /u/{token}': { summary: 'Unsubscribe (RFC 8058 one-click: List-Unsubscribe=One-Click)', body: { schema: z.record(z.string(), z.string()), media: [FORM] }, success: { status: 200, media: HTML, description: 'confirmation' } },
   'GET /c/{token}': { summary: "The case page for its owner (signed, expiring link)", success: { status: 200, media: HTML, description: 'the case page' } },
-  'POST /c/{token}': { summary: 'Act on the case from its page', body: { schema: CaseActionSchema, media: [FORM] }, success: { status: 200, media: HTML, description: 'the case page after the action' } },
+  'POST /c/{token}': { summary: 'Act on the case from its page', body: { schema: CaseActionSchema, media: [FORM] }, success: { status: 303, media: HTML, description: 'back to the case page, with what was done' } },
   'POST /webhooks/twilio/voice': { summary: 'Twilio voice webhook (X-Twilio-Signature)', body: { schema: providerForm, media: [FORM] }, success: { status: 200, media: 'text/xml', description: 'TwiML' } },
   'POST /webhooks/twilio/voice/status': { summary: 'Twilio call status callback (X-Twilio-Signature)', body: { schema: providerForm, media: [FORM] }, success: { status: 200, media: 'text/xml', description: 'TwiML' } },
   'POST /webhooks/twilio/sms': { summary: 'Twilio inbound SMS (X-Twilio-Signature)', body: { schema: providerForm, media: [FORM] }, success: { status: 200, media: 'text/xml', description: 'TwiML' } },

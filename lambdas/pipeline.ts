@@ -264,7 +264,7 @@ export const handlers = {
   viewCase: {
     entry: 'lambdas/handlers/view-case.ts',
     description: 'The case page its owner opens from the signed link in the alert e-mail, and its actions',
-    access: { table: { read: ['ALERT#', 'RESPONSE#', 'SURVEY#'], write: ['ALERT#'] }, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['ALERT#', 'RESPONSE#', 'SURVEY#', 'CUSTOMER#'], write: ['ALERT#'], queryItems: ['CUSTOMER#'] }, links: true, secrets: ['TOKEN_SECRET'] },
   },
   processResponses: {
     entry: 'lambdas/handlers/process-responses.ts',
@@ -324,7 +324,11 @@ export const handlers = {
   dashboard: {
     entry: 'lambdas/handlers/dashboard.ts',
     description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates',
-    access: { table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#'], write: ['SESSIONS#'], queryItems: ['AGG#'], query: { gsi1: ['SURVEY#', 'CASES#'] } }, links: true, secrets: ['TOKEN_SECRET'] },
+    access: {
+      table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#', 'ALERT#', 'RESPONSE#', 'CUSTOMER#'], write: ['SESSIONS#', 'ALERT#'], queryItems: ['AGG#', 'CUSTOMER#'], query: { gsi1: ['SURVEY#', 'CASES#'] } },
+      links: true,
+      secrets: ['TOKEN_SECRET'],
+    },
     timeoutSeconds: 29,
   },
   sweepPending: {
@@ -428,6 +432,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/dashboard', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/dashboard/session', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/dashboard/sign-out', handler: 'dashboard', auth: 'public' },
+  { method: 'GET', path: '/dashboard/cases', handler: 'dashboard', auth: 'public' },
+  { method: 'GET', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
+  { method: 'POST', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'GET', path: '/u/{token}', handler: 'unsubscribe', auth: 'public' },

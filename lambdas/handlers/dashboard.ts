@@ -1,16 +1,22 @@
 import { authorize, hashApiKey } from '../domain/people/api-keys';
-import { CASE_LINK_DAYS } from '../domain/loop/alerting';
-import { dashboardPage, signInPage, viewOf, type DashboardView } from '../views/dashboard';
+import { dashboardPage, inboxPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView } from '../views/dashboard';
+import { inbox, INBOX_DAYS, INBOX_LIMIT, inboxViews, type InboxView } from '../domain/loop/inbox';
+import { CaseQuerySchema } from '../domain/loop/case-requests';
+import { SEVERITIES } from '../domain/surveys/scores';
+import { notFound } from '../domain/kernel/errors';
+import { isWellFormedId } from '../domain/kernel/ids';
+import { servePage } from '../shared/case-pages';
+import { relativeTo } from '../views/time';
 import { funnelOf, reportRange, summarize, trendOf } from '../domain/insight/reports';
 import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/people/roles';
 import type { Survey } from '../domain/surveys/survey';
-import { caseLinkToken, SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
+import { SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { apiKeyLookup, caseStore, dashboardSessions, responseStore, surveyStore } from '../shared/dependencies';
 import { refuseCrossSite } from '../shared/same-origin';
 import { rangeCells, reportCells } from '../shared/report-cells';
-import { html, httpHandler, parseBody, type HttpEvent, type HttpResult } from '../shared/http';
+import { html, httpHandler, parseBody, pathParam, seeOther, type HttpEvent } from '../shared/http';
 
 const COOKIE = 'cx_dashboard';
 const PATH = '/dashboard';
@@ -18,7 +24,6 @@ const PATH = '/dashboard';
 const cookie = (value: string, maxAgeSeconds: number) =>
   `${COOKIE}=${value}; Path=${PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${publicUrl().startsWith('https:') ? '; Secure' : ''}`;
 
-const redirect = (location: string, cookies: string[] = []): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, cookies, body: '' });
 
 function sessionCookie(event: HttpEvent): string | undefined {
   const raw = [...(event.cookies ?? []), ...(event.headers?.cookie ?? '').split(';')].map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`));
@@ -33,7 +38,7 @@ async function validSession(event: HttpEvent, secret: string, now: Date): Promis
   const [key, endedAt] = await Promise.all([apiKeyLookup().getApiKey(claims.keyHash), dashboardSessions().sessionsEndedAt(claims.keyHash)]);
   if (!key || key.revokedAt) return undefined;
   if (endedAt && claims.issuedAt <= Date.parse(endedAt)) return undefined;
-  return { caller: { keyName: key.name, role: key.role, scope: key.scope ?? {} }, keyHash: claims.keyHash };
+  return { caller: { keyName: key.name, role: key.role, scope: key.scope ?? {}, ...(key.email && { email: key.email }) }, keyHash: claims.keyHash };
 }
 
 /**
@@ -52,7 +57,7 @@ export const handler = httpHandler(async (event) => {
     // Ends the session on the server too: a copied cookie is worth nothing after a sign-out.
     const session = await validSession(event, secret, now);
     if (session) await dashboardSessions().endSessions(session.keyHash, now);
-    return redirect(`${base}${PATH}`, [cookie('', 0)]);
+    return seeOther(`${base}${PATH}`, [cookie('', 0)]);
   }
   if (route === 'POST /dashboard/session') {
     refuseCrossSite(event);
@@ -60,24 +65,38 @@ export const handler = httpHandler(async (event) => {
     const found = typeof key === 'string' ? await authorize(apiKeyLookup(), key.trim()) : 'missing';
     if (typeof found === 'string') return html(403, signInPage(`${base}${PATH}/session`, 'That key is not valid (or it was revoked).'));
     const token = sessionToken(secret, { keyHash: hashApiKey(key as string), expiresAt: Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600, issuedAt: now.getTime() });
-    return redirect(`${base}${PATH}`, [cookie(token, SESSION_HOURS * 3600)]);
+    return seeOther(`${base}${PATH}`, [cookie(token, SESSION_HOURS * 3600)]);
   }
   const caller = (await validSession(event, secret, now))?.caller;
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
+  const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, signOut: `${base}${PATH}/sign-out` };
+  if (route === 'GET /dashboard/cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
+  if (route === 'GET /dashboard/cases/{caseId}' || route === 'POST /dashboard/cases/{caseId}') {
+    const id = pathParam(event, 'caseId');
+    const kase = caller.role !== 'analyst' && isWellFormedId(id) ? await caseStore().getAlert(id) : undefined;
+    if (!kase || !seesCase(caller, kase)) throw notFound('Case', 'caseId');
+    return servePage(event, kase, {
+      actor: 'manager',
+      by: `dashboard:${caller.keyName}`,
+      selfUrl: `${base}${PATH}/cases/${encodeURIComponent(id)}`,
+      sees: (item) => seesResponse(caller, item),
+      back: { href: links.cases, label: 'Cases' },
+    });
+  }
   const q = event.queryStringParameters ?? {};
   const surveyId = q.surveyId && /^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId) ? q.surveyId : 'demo';
   const range = reportRange({ from: q.from || undefined, to: q.to || undefined }, now);
   const filter = { surveyId, from: 'field' in range ? '' : range.from, to: 'field' in range ? '' : range.to };
-  const page = (view: DashboardView) => html(200, dashboardPage(view, `${base}${PATH}/sign-out`, `${base}${PATH}`));
+  const page = (view: DashboardView) => html(200, dashboardPage(view, links, `${base}${PATH}`));
   const empty = (notice: string): DashboardView => ({ signedInAs: { name: caller.keyName, role: caller.role }, filter, headline: [], distributions: [], trends: [], notice });
   if ('field' in range) return page(empty(`The period is not valid: ${range.message}.`));
   if (!seesSurvey(caller, surveyId)) return page(empty(`Survey ${surveyId} is outside this key's scope.`));
   const survey = await surveyStore().getSurvey(surveyId);
   if (!survey) return page(empty(`There is no survey ${surveyId}.`));
-  return page(await dashboardView(caller, survey, range, filter, { secret, base, now }));
+  return page(await dashboardView(caller, survey, range, filter, { base, now }));
 });
 
-async function dashboardView(caller: Caller, survey: Survey, range: { from: string; to: string }, filter: DashboardView['filter'], links: { secret: string; base: string; now: Date }): Promise<DashboardView> {
+async function dashboardView(caller: Caller, survey: Survey, range: { from: string; to: string }, filter: DashboardView['filter'], links: { base: string; now: Date }): Promise<DashboardView> {
   const [covering, weeks] = await Promise.all([rangeCells(caller, survey.id, range), reportCells(caller, survey.id, 'W', range)]);
   const seesPeople = caller.role !== 'analyst';
   const [comments, cases] = seesPeople ? await Promise.all([latestDetractorComments(caller, survey), openCases(caller, survey, links)]) : [undefined, undefined];
@@ -110,15 +129,55 @@ async function latestDetractorComments(caller: Caller, survey: Survey): Promise<
     .slice(0, 5);
 }
 
-/** The survey's open cases (newest first, ten), each with a fresh signed link to its case page. */
-async function openCases(caller: Caller, survey: Survey, links: { secret: string; base: string; now: Date }): Promise<NonNullable<DashboardView['openCases']>> {
+/** The survey's open cases (newest first, ten), each linking to its case page in the dashboard session. */
+async function openCases(caller: Caller, survey: Survey, links: { base: string; now: Date }): Promise<NonNullable<DashboardView['openCases']>> {
   const { items } = await caseStore().listCases(
     { surveyId: survey.id },
     { limit: 50, order: 'newest', since: new Date(links.now.getTime() - 90 * 86_400_000), now: links.now, ...(caller.role === 'manager' && { scope: caller.scope }) },
   );
-  const expiresAt = Math.floor(links.now.getTime() / 1000) + CASE_LINK_DAYS * 86400;
   return items
     .filter((c) => c.status !== 'resolved' && seesCase(caller, c))
     .slice(0, 10)
-    .map((c) => ({ id: c.id, severity: c.severity, status: c.status, openedAt: c.createdAt, owner: c.owner, href: `${links.base}/c/${caseLinkToken(links.secret, { caseId: c.id, owner: c.owner, expiresAt })}` }));
+    .map((c) => ({ id: c.id, severity: c.severity, status: c.status, openedAt: c.createdAt, owner: c.owner, href: `${links.base}${PATH}/cases/${encodeURIComponent(c.id)}` }));
 }
+
+const INBOX_LABELS: Record<InboxView, string> = { mine: 'Mine', team: "My team's", all: 'All' };
+
+/** The inbox of the signed-in key, from the query's view and filters (ignored when not valid). */
+async function inboxView(event: HttpEvent, caller: Caller, now: Date, base: string): Promise<InboxPageView> {
+  const q = event.queryStringParameters ?? {};
+  const views = inboxViews(caller);
+  const view = views.find((v) => v === q.view) ?? views[0];
+  const parsed = CaseQuerySchema.safeParse({ ...(q.status && { status: q.status }), ...(q.severity && { severity: q.severity }), ...(q.touchpoint && { touchpoint: q.touchpoint }) });
+  const filter = parsed.success ? { ...(parsed.data.status && { status: parsed.data.status }), ...(parsed.data.severity && { severity: parsed.data.severity }), ...(parsed.data.touchpoint && { touchpoint: parsed.data.touchpoint }) } : {};
+  const chosen = { view: view ?? '', status: filter.status ?? '', severity: filter.severity ?? '', touchpoint: filter.touchpoint ?? '' };
+  const signedInAs = { name: caller.keyName, role: caller.role };
+  if (!view) return { signedInAs, views: [], chosen, rows: [], notice: 'An analyst key sees reports, not cases.' };
+  const { rows, truncated } = await inbox(caseStore(), caller, view, filter, now);
+  return {
+    signedInAs,
+    views: views.map((v) => ({ key: v, label: INBOX_LABELS[v] })),
+    chosen,
+    rows: rows.map(({ kase, deadline }) => ({
+      href: `${base}${PATH}/cases/${encodeURIComponent(kase.id)}`,
+      customer: kase.customerId ?? 'anonymous',
+      score: kase.scores.nps ? `NPS ${kase.scores.nps.value}` : kase.scores.csat ? `CSAT ${kase.scores.csat.value}` : kase.scores.ces ? `effort ${kase.scores.ces.value}` : '—',
+      comment: firstWords(kase.comment),
+      severity: kase.severity,
+      status: kase.status,
+      touchpoint: kase.touchpoint,
+      owner: kase.owner,
+      timeLeft: deadline ? `${deadline.level === 1 ? 'acknowledge' : 'resolve'} ${relativeTo(deadline.at, now)}` : '—',
+      overdue: deadline?.overdue ?? false,
+    })),
+    ...(!parsed.success && { notice: 'A filter was not valid and is ignored.' }),
+    ...(truncated && { notice: `Showing the latest ${INBOX_LIMIT} cases of the last ${INBOX_DAYS} days; narrow the filters to see others.` }),
+  };
+}
+
+/** The first dozen words of a comment, on one line. */
+const firstWords = (text: string | undefined) => {
+  if (!text) return '';
+  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  return words.length > 12 ? `${words.slice(0, 12).join(' ')}…` : words.join(' ');
+};

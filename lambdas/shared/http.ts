@@ -18,7 +18,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 import { errorBody, html, json } from './responses';
 
-export { errorBody, html, htmlWithScripts, json, SECURITY_HEADERS } from './responses';
+export { errorBody, html, htmlWithScripts, json, SECURITY_HEADERS, seeOther } from './responses';
 
 export function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();

@@ -22,6 +22,9 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 
 export const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({ statusCode, headers: HTML_HEADERS, body });
 
+/** 303 See Other: after a form's POST, so a refresh reads the page again instead of posting twice. */
+export const seeOther = (location: string, cookies: string[] = []): APIGatewayProxyStructuredResultV2 => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, cookies, body: '' });
+
 /** An HTML page that runs the inline scripts of these hashes (and nothing else), posting only to this origin. */
 export const htmlWithScripts = (statusCode: number, body: string, scriptHashes: readonly string[]): APIGatewayProxyStructuredResultV2 => ({
   statusCode,

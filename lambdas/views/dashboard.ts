@@ -29,10 +29,13 @@ export interface DashboardView {
   readonly notice?: string;
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line-height:1.45}header{background:#1f3b5c;color:#fff;padding:.75rem 1.25rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
-header h1{font-size:1.2rem;margin:0 auto 0 0}header form{margin:0}header button{background:#fff;color:#1f3b5c;border:0;border-radius:.3rem;padding:.35rem .8rem;cursor:pointer}
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line-height:1.45}header{background:#1f3b5c;color:#fff;padding:.75rem 1.25rem;display:flex;gap:.5rem 1rem;align-items:center;flex-wrap:wrap;box-sizing:border-box;width:100%}
+header h1{font-size:1.2rem;margin:0 auto 0 0;min-width:0;overflow-wrap:anywhere}header form{margin:0}header button{background:#fff;color:#1f3b5c;border:0;border-radius:.3rem;padding:.35rem .8rem;min-height:2rem;cursor:pointer}
+header nav{display:flex;gap:.75rem}header nav a{color:#fff;padding:.3rem 0}header nav a[aria-current]{font-weight:700;text-decoration-thickness:2px}.who{font-size:.9rem}
+.scroll{overflow-x:auto;max-width:100%}table.inbox td,table.inbox th{vertical-align:top}table.inbox tr.overdue{background:#fff1f0}table.inbox td:nth-child(3){min-width:14rem}table.inbox a{display:inline-block;padding:.2rem 0}
+.filter select{font-size:1rem;padding:.3rem;min-height:2rem}td.when{white-space:nowrap}
 main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1.1rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
-.filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
+.filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter input{max-width:100%;box-sizing:border-box}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
 .filter button,.signin button{font-size:1rem;padding:.4rem 1rem;border:0;border-radius:.3rem;background:#1f5fbf;color:#fff;cursor:pointer}
 .figures{display:flex;gap:1rem;flex-wrap:wrap}.figure{border:1px solid #ccc;border-radius:.5rem;padding:.75rem 1rem;min-width:12rem}.figure .value{font-size:2rem;font-weight:700}
 .figure .few{color:#8a4b00;font-weight:600}.charts{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}figure.chart{margin:0;max-width:100%;min-width:0}figure.chart svg{max-width:100%;height:auto}figcaption{font-weight:600;font-size:.9rem}figcaption .note{font-weight:400;color:#555}
@@ -63,8 +66,66 @@ function headlineFigure(item: DashboardView['headline'][number]): string {
   }<div>${escapeHtml(item.note)}</div></div>`;
 }
 
-export function dashboardPage(view: DashboardView, signOutAction: string, selfPath: string): string {
-  const header = `<header><h1>CX dashboard${view.surveyName ? ` – ${escapeHtml(view.surveyName)}` : ''}</h1><span>${escapeHtml(view.signedInAs.name)} (${escapeHtml(view.signedInAs.role)})</span><form method="post" action="${escapeHtml(signOutAction)}"><button type="submit">Sign out</button></form></header>`;
+/** The header of every signed-in page: where you are, the sections, who you are, and signing out. */
+function signedInHeader(title: string, signedInAs: DashboardView['signedInAs'], links: DashboardLinks, current: 'reports' | 'cases'): string {
+  const nav = (href: string, label: string, key: typeof current) => `<a href="${escapeHtml(href)}"${key === current ? ' aria-current="page"' : ''}>${label}</a>`;
+  return `<header><h1>${escapeHtml(title)}</h1><nav aria-label="Sections">${nav(links.reports, 'Reports', 'reports')}${signedInAs.role === 'analyst' ? '' : nav(links.cases, 'Cases', 'cases')}</nav><span class="who">${escapeHtml(signedInAs.name)} (${escapeHtml(signedInAs.role)})</span><form method="post" action="${escapeHtml(links.signOut)}"><button type="submit">Sign out</button></form></header>`;
+}
+
+export interface DashboardLinks {
+  readonly reports: string;
+  readonly cases: string;
+  readonly signOut: string;
+}
+
+export interface InboxPageView {
+  readonly signedInAs: DashboardView['signedInAs'];
+  readonly views: readonly { readonly key: string; readonly label: string }[];
+  readonly chosen: { readonly view: string; readonly status: string; readonly severity: string; readonly touchpoint: string };
+  readonly rows: readonly {
+    readonly href: string;
+    readonly customer: string;
+    readonly score: string;
+    readonly comment: string;
+    readonly severity: string;
+    readonly status: string;
+    readonly touchpoint: string;
+    readonly owner: string;
+    readonly timeLeft: string;
+    readonly overdue: boolean;
+  }[];
+  readonly notice?: string;
+}
+
+const select = (name: string, label: string, chosen: string, options: readonly (readonly [string, string])[]) =>
+  `<label>${escapeHtml(label)} <select name="${escapeHtml(name)}">${options.map(([value, text]) => `<option value="${escapeHtml(value)}"${value === chosen ? ' selected' : ''}>${escapeHtml(text)}</option>`).join('')}</select></label>`;
+
+/** The case inbox: overdue first, each row with the customer, score, first words of the comment and time left. */
+export function inboxPage(view: InboxPageView, links: DashboardLinks, severities: readonly string[]): string {
+  const filter = `<form class="filter" method="get" action="${escapeHtml(links.cases)}">${select('view', 'Cases', view.chosen.view, view.views.map((v) => [v.key, v.label] as const))}${select('status', 'Status', view.chosen.status, [
+    ['', 'unresolved'],
+    ['open', 'open'],
+    ['acknowledged', 'acknowledged'],
+    ['escalated', 'escalated'],
+    ['resolved', 'resolved'],
+  ])}${select('severity', 'Severity', view.chosen.severity, [['', 'any'], ...severities.map((s) => [s, s] as const)])}<label>Touchpoint <input name="touchpoint" value="${escapeHtml(view.chosen.touchpoint)}" size="12" pattern="[a-z0-9][a-z0-9-]{0,59}"></label><button type="submit">Show</button></form>`;
+  const rows = view.rows.length
+    ? `<div class="scroll"><table class="inbox"><thead><tr><th scope="col">Customer</th><th scope="col">Score</th><th scope="col">Comment</th><th scope="col">Time left</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Touchpoint</th><th scope="col">Owner</th></tr></thead><tbody>${view.rows
+        .map(
+          (r) =>
+            `<tr${r.overdue ? ' class="overdue"' : ''}><th scope="row"><a href="${escapeHtml(r.href)}">${escapeHtml(r.customer)}</a></th><td>${escapeHtml(r.score)}</td><td>${escapeHtml(r.comment)}</td><td>${r.overdue ? '<strong>overdue</strong> ' : ''}${escapeHtml(r.timeLeft)}</td><td>${escapeHtml(r.severity)}</td><td>${escapeHtml(r.status)}</td><td>${escapeHtml(r.touchpoint)}</td><td>${escapeHtml(r.owner)}</td></tr>`,
+        )
+        .join('')}</tbody></table></div>`
+    : '<p>No cases match.</p>';
+  return shell(
+    'Cases – CX dashboard',
+    signedInHeader('Cases', view.signedInAs, links, 'cases'),
+    `${filter}${view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : ''}<section aria-labelledby="s-inbox"><h2 id="s-inbox">${view.rows.length} case${view.rows.length === 1 ? '' : 's'}, overdue first</h2>${rows}</section>`,
+  );
+}
+
+export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPath: string): string {
+  const header = signedInHeader(`CX dashboard${view.surveyName ? ` – ${view.surveyName}` : ''}`, view.signedInAs, links, 'reports');
   const filter = `<form class="filter" method="get" action="${escapeHtml(selfPath)}"><label>Survey <input name="surveyId" value="${escapeHtml(view.filter.surveyId)}" required></label><label>From <input type="date" name="from" value="${escapeHtml(view.filter.from)}"></label><label>To <input type="date" name="to" value="${escapeHtml(view.filter.to)}"></label><button type="submit">Show</button></form>`;
   const sections = [
     view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : '',
@@ -78,9 +139,9 @@ export function dashboardPage(view: DashboardView, signOutAction: string, selfPa
       ? `<section aria-labelledby="s-trends"><h2 id="s-trends">Trends</h2><div class="charts">${view.trends.map((t) => lineChartSvg(t.title, t.periods, t.series, t.scale, '', t.partial)).join('')}</div></section>`
       : '',
     view.funnel
-      ? `<section aria-labelledby="s-funnel"><h2 id="s-funnel">Response funnel</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Count</th><th scope="col">Note</th></tr></thead><tbody>${view.funnel
+      ? `<section aria-labelledby="s-funnel"><h2 id="s-funnel">Response funnel</h2><div class="scroll"><table><thead><tr><th scope="col">Stage</th><th scope="col">Count</th><th scope="col">Note</th></tr></thead><tbody>${view.funnel
           .map((f) => `<tr><th scope="row">${escapeHtml(f.stage)}</th><td>${f.count}</td><td>${escapeHtml(f.note ?? '')}</td></tr>`)
-          .join('')}</tbody></table></section>`
+          .join('')}</tbody></table></div></section>`
       : '',
     view.comments
       ? `<section aria-labelledby="s-comments"><h2 id="s-comments">Latest detractor comments</h2>${
@@ -94,9 +155,9 @@ export function dashboardPage(view: DashboardView, signOutAction: string, selfPa
           view.caseMetrics?.length ? `<ul>${view.caseMetrics.map((m) => `<li>${escapeHtml(m.label)}: <strong>${escapeHtml(m.value)}</strong></li>`).join('')}</ul>` : ''
         }${
           view.openCases.length
-            ? `<table><thead><tr><th scope="col">Case</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Owner</th></tr></thead><tbody>${view.openCases
-                .map((c) => `<tr><th scope="row"><a href="${escapeHtml(c.href)}">${escapeHtml(c.id.slice(0, 12))}…</a></th><td>${escapeHtml(c.severity)}</td><td>${escapeHtml(c.status)}</td><td>${escapeHtml(c.openedAt.slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.owner)}</td></tr>`)
-                .join('')}</tbody></table>`
+            ? `<div class="scroll"><table><thead><tr><th scope="col">Case</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Owner</th></tr></thead><tbody>${view.openCases
+                .map((c) => `<tr><th scope="row"><a href="${escapeHtml(c.href)}">${escapeHtml(c.id.slice(0, 12))}…</a></th><td>${escapeHtml(c.severity)}</td><td>${escapeHtml(c.status)}</td><td class="when">${escapeHtml(c.openedAt.slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.owner)}</td></tr>`)
+                .join('')}</tbody></table></div>`
             : '<p>No open cases.</p>'
         }</section>`
       : '',

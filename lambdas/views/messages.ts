@@ -87,7 +87,7 @@ export function alertSubject(alert: Pick<AlertCase, 'scores' | 'touchpoint' | 'c
   return oneLine(`${headlineScore(alert.scores)} · ${alert.touchpoint} · ${alert.customerId ?? 'anonymous'}${segment ? ` (${segment})` : ''} · ${alert.severity}`);
 }
 
-const money = (value: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(value);
+const money = (value: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(value);
 
 /** The CRM profile as label/value rows: name, segment, value, contract, last transaction, account manager. */
 export function profileRows(profile: CaseCustomer | undefined, timeZone: string): [string, string][] {

@@ -30,20 +30,27 @@ describe('the case page, driven over HTTP like the owner does', () => {
     expect(forged.status).toBe(403);
     expect((await local.api(`/admin/cases/${id}`)).body.status).toBe('open');
 
-    const acknowledged = await postForm(link, { action: 'acknowledge' });
-    expect(acknowledged.status).toBe(200);
-    expect(await acknowledged.text()).toContain('Acknowledged: the case is yours.');
+    // POST, then 303 back to the page: a refresh reads the page and never posts again.
+    const acknowledged = await fetch(link, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'action=acknowledge' });
+    expect([acknowledged.status, acknowledged.headers.get('location')]).toEqual([303, `${link}?done=acknowledge`]);
+    const shown = await (await fetch(acknowledged.headers.get('location')!)).text();
+    expect(shown).toContain('Acknowledged: the case is yours.');
+    // The deadline stays on the page once acknowledged, marked met.
+    expect(shown).toMatch(/Acknowledge by<\/th><td>[^<]+ UTC · <span class="met">met<\/span>/);
     const noted = await (await postForm(link, { action: 'note', note: 'Called her <b>back</b>; new parcel on its way' })).text();
     expect(noted).toContain('Called her &#60;b&#62;back&#60;/b&#62;; new parcel on its way');
     const resolved = await (await postForm(link, { action: 'resolve', resolution: 'compensated', note: '' })).text();
     expect(resolved).toContain('The case is resolved.');
+    expect(resolved).toContain('Resolved — compensated</strong> · lead@example.com, from the e-mail link');
     expect(resolved).not.toContain('Resolve the case');
 
-    // A stale page resolving again: 409, with an HTML error page.
+    // A stale page resolving again: nothing done, said in words on the page (no 409 in developer wording).
     const again = await postForm(link, { action: 'resolve', resolution: 'compensated' });
-    expect(again.status).toBe(409);
-    expect(again.headers.get('content-type')).toContain('text/html');
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Nothing was done: the case changed meanwhile (it is now resolved)');
+    // Reassigning and escalating are a manager's, from the dashboard: not through the owner's link.
     expect((await postForm(link, { action: 'reopen' })).status).toBe(400);
+    expect((await postForm(link, { action: 'escalate', to: 'boss@example.com', note: 'help' })).status).toBe(400);
 
     const kase = (await local.api(`/admin/cases/${id}`)).body;
     expect(kase).toMatchObject({ status: 'resolved', resolution: 'compensated', response: { id } });
@@ -118,7 +125,7 @@ describe('alert rules as data', () => {
     const detractor = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, customerId: 'c-rule-2', answers: { nps: 1 } }) });
     const mail = await eventually(async () => (await sentEmails(runtime)).find((m) => m.body.text?.includes(`Case: ${promoter.body.id}`)), 'the rule\'s alert');
     expect(mail.destination.to).toEqual(['retention@example.com']);
-    expect(mail.body.text).toContain('Mentions cancelling: comment contains "cancel"');
+    expect(mail.body.text).toContain('Mentions cancelling: the comment contains "cancel"');
     await runtime.waitForIdle();
     const kase = (await api(`/admin/cases/${promoter.body.id}`)).body;
     expect(kase).toMatchObject({ severity: 'critical', owner: 'retention@example.com', team: 'retention' });

@@ -139,7 +139,7 @@ describe('web responses', () => {
     expect(mail.subject).toContain('support-call');
     expect(mail.body.text).toEqual(expect.stringContaining('Customer: cust-7'));
     expect(mail.body.text).toEqual(expect.stringContaining('Channel: web'));
-    expect(mail.body.text).toEqual(expect.stringContaining('NPS: 2 (detractor)'));
+    expect(mail.body.text).toEqual(expect.stringContaining('Likelihood to recommend (NPS): 2 of 10, detractor'));
     expect(mail.body.text).toEqual(expect.stringContaining('Waited 40 minutes on hold'));
     // The owner's link opens the case without an API key; the admin API would answer 403.
     const caseLink = new RegExp(`${runtime.apiUrl}/c/(\\S+)`).exec(mail.body.text!)![0];

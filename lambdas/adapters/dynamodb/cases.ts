@@ -73,7 +73,7 @@ export class DynamoCaseStore extends TableStore implements CaseStore {
     const values: Record<string, unknown> = { ':status': after.status, ':history': after.history, ':next': expectedVersion + 1, ':v': expectedVersion, ':owner': after.owner };
     const set = ['#status = :status', '#history = :history', '#version = :next', '#owner = :owner'];
     const remove: string[] = [];
-    for (const field of ['team', 'acknowledgedAt', 'resolvedAt', 'resolution', 'escalationLevel', 'pendingNotice', 'noticeFailure'] as const) {
+    for (const field of ['team', 'acknowledgedAt', 'resolvedAt', 'resolution', 'escalationLevel', 'pendingNotice', 'noticeFailure', 'escalateTo'] as const) {
       names[`#${field}`] = field;
       if (after[field] === undefined) remove.push(`#${field}`);
       else {

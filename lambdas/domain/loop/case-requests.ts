@@ -18,6 +18,8 @@ export const CaseActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('assign'), owner: z.email(), team: z.optional(externalId(64)), note: z.optional(noteText) }),
   z.strictObject({ action: z.literal('resolve'), resolution: z.enum(RESOLUTION_CODES), note: z.optional(noteText) }),
   z.strictObject({ action: z.literal('reopen'), note: z.optional(noteText) }),
+  /** By hand, with the reason: to whoever should step in; they get the escalation notice. */
+  z.strictObject({ action: z.literal('escalate'), to: z.email(), note: noteText }),
 ]);
 export type CaseAction = z.infer<typeof CaseActionSchema>;
 

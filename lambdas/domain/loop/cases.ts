@@ -14,6 +14,7 @@ const ALLOWED_FROM: Record<CaseAction['action'], readonly CaseStatus[]> = {
   assign: ['open', 'acknowledged', 'escalated'],
   resolve: ['open', 'acknowledged', 'escalated'],
   reopen: ['resolved'],
+  escalate: ['open', 'acknowledged', 'escalated'],
 };
 
 const conflict = (kase: AlertCase, action: string) =>
@@ -27,6 +28,11 @@ const conflict = (kase: AlertCase, action: string) =>
  */
 export function applyCaseAction(kase: AlertCase, action: CaseAction, by: string, now: Date): AlertCase {
   if (!ALLOWED_FROM[action.action].includes(kase.status)) throw conflict(kase, action.action);
+  if (action.action === 'escalate' && ((kase.escalationLevel ?? 0) >= 2 || kase.pendingNotice)) {
+    throw new DomainError(409, 'illegal_transition', 'this case is already escalated as far as it goes, or its escalation notice is still going out', [
+      { field: 'action', message: `escalation level ${kase.escalationLevel ?? 0}` },
+    ]);
+  }
   const at = now.toISOString();
   const event = { at, action: action.action, by, ...('note' in action && action.note && { note: action.note }) };
   const history = [...kase.history, event];
@@ -44,6 +50,18 @@ export function applyCaseAction(kase: AlertCase, action: CaseAction, by: string,
       };
     case 'resolve':
       return { ...kase, status: 'resolved', resolvedAt: at, resolution: action.resolution, history: [...kase.history, { ...event, details: action.resolution }] };
+    case 'escalate': {
+      // The next level, as the sweep would reach it; the notice goes out with the next escalation sweep.
+      const level = (kase.escalationLevel ?? 0) + 1;
+      return {
+        ...kase,
+        status: 'escalated',
+        escalationLevel: level,
+        pendingNotice: level,
+        escalateTo: action.to,
+        history: [...kase.history, { ...event, action: 'escalated', details: `level ${level} to ${action.to}, by hand` }],
+      };
+    }
     case 'reopen': {
       const { resolvedAt: _resolvedAt, resolution: _resolution, ...open } = kase;
       return { ...open, status: 'open', history };

@@ -16,13 +16,15 @@ export interface ApiKeySpec {
   readonly name: string;
   readonly role?: Role;
   readonly scope?: KeyScope;
+  /** The holder's address: the dashboard's "my cases" are the cases they own. */
+  readonly email?: string;
 }
 
 /** Creates a key record (a bare name makes an admin key) and returns the plain key once. */
 export async function createApiKey(store: Pick<ApiKeyStore, 'putApiKey'>, spec: string | ApiKeySpec, now: Date, key = generateApiKey()): Promise<{ key: string; record: ApiKeyRecord }> {
-  const { name, role = 'admin', scope } = typeof spec === 'string' ? { name: spec } : spec;
+  const { name, role = 'admin', scope, email } = typeof spec === 'string' ? ({ name: spec } as ApiKeySpec) : spec;
   const keyHash = hashApiKey(key);
-  const record: ApiKeyRecord = { keyHash, keyId: keyIdOf(keyHash), name, role, ...(scope && { scope }), createdAt: now.toISOString() };
+  const record: ApiKeyRecord = { keyHash, keyId: keyIdOf(keyHash), name, role, ...(scope && { scope }), ...(email && { email }), createdAt: now.toISOString() };
   await store.putApiKey(record);
   return { key, record };
 }

@@ -40,6 +40,8 @@ export interface ApiKeyRecord {
   readonly role: Role;
   /** A manager's surveys, touchpoints and teams. */
   readonly scope?: KeyScope;
+  /** The holder's address, when given: their cases are "mine" in the dashboard. */
+  readonly email?: string;
   readonly createdAt: string;
   /** Set once revoked; the authorizer refuses the key from then on. */
   readonly revokedAt?: string;

@@ -28,6 +28,8 @@ export const NewApiKeySchema = z.strictObject({
   name: externalId(64),
   role: z._default(z.enum(ROLES), 'admin'),
   scope: z.optional(KeyScopeSchema),
+  /** The holder's address: the cases they own are theirs in the dashboard's inbox. */
+  email: z.optional(z.email()),
 }).check(z.superRefine((key, ctx) => {
   const dimensions = key.scope ? Object.values(key.scope).filter((list) => list?.length).length : 0;
   if (key.role === 'manager' && dimensions === 0) {
@@ -42,6 +44,8 @@ export interface Caller {
   readonly keyName: string;
   readonly role: Role;
   readonly scope: KeyScope;
+  /** The key holder's address, when the key names one (dashboard sessions only). */
+  readonly email?: string;
 }
 
 export const mayCallRoute = (caller: Caller, allowed: readonly Role[]) => allowed.includes(caller.role);

@@ -56,7 +56,7 @@ describe('pages', () => {
         trends: [],
         comments: [{ at: NOW.toISOString(), score: 'NPS 1', text: '<script>alert(1)</script>', channel: 'web' }],
       },
-      '/dashboard/sign-out',
+      { reports: '/dashboard', cases: '/dashboard/cases', signOut: '/dashboard/sign-out' },
       '/dashboard',
     );
     expect(page).not.toContain('<script>');
