@@ -2,12 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
 import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys';
 import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
+import { checkReadable, isFileError, readInput, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
 
 const program = new Command('cx')
@@ -98,9 +98,7 @@ withTable(keys.command('revoke').description('revoke a key by its id (from keys 
 // surveys ------------------------------------------------------------------------------------------------
 const surveys = program.command('surveys').description('surveys');
 withApi(surveys.command('create').description('create a survey from a JSON or YAML file (the body of POST /admin/surveys)').argument('<file>')).action(async (file: string, options: ApiOptions) => {
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new CliError(`Cannot read ${file}`, 2);
-  });
+  const text = (await readInput(file)).toString('utf8');
   let definition: unknown;
   try {
     definition = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
@@ -125,8 +123,9 @@ withApi(
   .addOption(new Option('--channel <channel>', 'how to invite').choices(['email', 'sms']).default('email'))
   .option('--campaign <name>', 'names this send for retries (default: a hash of the file, survey and channel)')
   .action(async (file: string, options: ApiOptions & { survey: string; channel: 'email' | 'sms'; campaign?: string }) => {
+    const content = await readInput(file);
     const api = adminApi(options);
-    const campaign = options.campaign ?? createHash('sha256').update(await readFile(file)).update(`|${options.survey}|${options.channel}`).digest('hex').slice(0, 32);
+    const campaign = options.campaign ?? createHash('sha256').update(content).update(`|${options.survey}|${options.channel}`).digest('hex').slice(0, 32);
     const route = `/admin/surveys/${encodeURIComponent(options.survey)}/${options.channel === 'email' ? 'invitations' : 'sms-invitations'}`;
     const problems: { row: number; message: string }[] = [];
     const totals: Record<string, number> = {};
@@ -230,6 +229,7 @@ const IMPORT_CHUNK = 1000;
 
 /** Streams a CSV file to an import route in parts, so files of any size go through the same validation. */
 async function importFile(kind: 'responses' | 'customers', file: string, options: ApiOptions, route: string) {
+  await checkReadable(file);
   const api = adminApi(options);
   const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejectedCount: 0, rejected: [] as { row: number; field: string; message: string }[] };
   const shown = progress('rows sent');
@@ -403,6 +403,8 @@ for (const action of ['verify', 'rebuild'] as const) {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof CliError ? error.message : `Failed: ${error instanceof Error ? error.message : error}`);
-  process.exit(error instanceof CliError ? error.exitCode : 1);
+  // A file that went missing or unreadable after the checks is still a usage error, in one line.
+  const failure = isFileError(error) && error.path ? unreadable(error.path, error) : error;
+  console.error(failure instanceof CliError ? failure.message : `Failed: ${failure instanceof Error ? failure.message : failure}`);
+  process.exit(failure instanceof CliError ? failure.exitCode : 1);
 });
