@@ -231,7 +231,8 @@ const IMPORT_CHUNK = 1000;
 async function importFile(kind: 'responses' | 'customers', file: string, options: ApiOptions, route: string) {
   await checkReadable(file);
   const api = adminApi(options);
-  const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejectedCount: 0, rejected: [] as { row: number; field: string; message: string }[] };
+  // rejectedRows counts rows (the API's rejectedCount); a row may be listed with several reasons.
+  const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejectedRows: 0, unlistedRows: 0, rejected: [] as { row: number; field: string; message: string }[] };
   const shown = progress('rows sent');
   let batch: Row[] = [];
   const send = async () => {
@@ -242,14 +243,17 @@ async function importFile(kind: 'responses' | 'customers', file: string, options
     totals.duplicates += report.duplicates ?? 0;
     totals.upserted += report.upserted ?? 0;
     totals.rejected.push(...report.rejected);
-    // The server lists the first rejections of a part and counts them all.
-    totals.rejectedCount += report.rejectedCount ?? report.rejected.length;
+    // The server lists the first rejections of a part and counts every rejected row.
+    const listedRows = new Set(report.rejected.map((r: { row: number }) => r.row)).size;
+    const rejectedRows = report.rejectedCount ?? listedRows;
+    totals.rejectedRows += rejectedRows;
+    totals.unlistedRows += Math.max(0, rejectedRows - listedRows);
     shown.update(totals.received);
     batch = [];
   };
   for await (const row of csvRows(file, (line, message) => {
     totals.received += 1;
-    totals.rejectedCount += 1;
+    totals.rejectedRows += 1;
     totals.rejected.push({ row: line, field: 'row', message });
   })) {
     batch.push(row);
@@ -257,10 +261,11 @@ async function importFile(kind: 'responses' | 'customers', file: string, options
   }
   await send();
   shown.done();
+  const rejected = `${totals.rejectedRows} rejected${totals.unlistedRows ? ` (${totals.unlistedRows} of them not listed)` : ''}`;
   console.log(
     kind === 'customers'
-      ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${totals.rejectedCount} rejected${totals.rejectedCount > totals.rejected.length ? ` (${totals.rejected.length} listed)` : ''}.`
-      : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejectedCount} rejected${totals.rejectedCount > totals.rejected.length ? ` (${totals.rejected.length} listed)` : ''}.`,
+      ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${rejected}.`
+      : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${rejected}.`,
   );
   for (const r of totals.rejected.sort((a, b) => a.row - b.row)) console.log(`  row ${r.row}  ${r.field}: ${r.message}`);
 }

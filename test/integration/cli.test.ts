@@ -83,6 +83,18 @@ describe('the operator CLI', () => {
     expect((await cx(['replay', '--list', ...endpoint], { CX_API_KEY: '' })).code).not.toBe(0);
   });
 
+  it('counts rejected rows in an import summary, however many reasons a row has', async () => {
+    const csv = tempFile(
+      'crm.csv',
+      ['customerId,name,email,lifetimeValue', 'cli-crm-1,Ann,ann@example.com,100', 'cli-crm-2,Eve,not-an-email,-5', 'cli-crm-3,Bo,bo@example.com', 'cli-crm-4,Cy,cy@example.com,10', ''].join('\n'),
+    );
+    const imported = await cx(['customers', 'import', csv]);
+    expect(imported.code).toBe(0);
+    // Row 3 has two reasons (e-mail and value), row 4 one field short: two rows rejected, three reasons listed.
+    expect(imported.stdout).toContain('4 rows, 2 profiles created or updated, 2 rejected.');
+    expect(imported.stdout.split('\n').filter((line) => /^ {2}row \d/.test(line))).toHaveLength(3);
+  });
+
   it('answers --help on every command, naming its options, and refuses a missing key or a bad flag with a usage hint', async () => {
     const commands = [
       [],
