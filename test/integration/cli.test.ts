@@ -95,6 +95,22 @@ describe('the operator CLI', () => {
     expect(imported.stdout.split('\n').filter((line) => /^ {2}row \d/.test(line))).toHaveLength(3);
   });
 
+  it('refuses a missing or unreadable input file in one line with exit code 2', async () => {
+    const missing = tempFile('here.csv', '').replace(/here\.csv$/, 'missing.csv');
+    const directory = tempFile('x.csv', '').replace(/\/x\.csv$/, '');
+    for (const [args, file] of [
+      [['customers', 'import', missing], missing],
+      [['responses', 'import', missing, '--survey', 'demo', '--channel', 'face-to-face'], missing],
+      [['invitations', 'send', missing, '--survey', 'demo'], missing],
+      [['surveys', 'create', missing], missing],
+      [['customers', 'import', directory], directory],
+    ] as const) {
+      const run = await cx([...args]);
+      expect([args.join(' '), run.code, run.stderr]).toEqual([args.join(' '), 2, `Cannot read ${file}: ${file === missing ? 'no such file' : 'it is a directory'}\n`]);
+      expect(run.stdout).toBe('');
+    }
+  });
+
   it('answers --help on every command, naming its options, and refuses a missing key or a bad flag with a usage hint', async () => {
     const commands = [
       [],
