@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
@@ -7,13 +6,14 @@ import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
 import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys';
 import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
+import { dynamoDbClient, lambdaClient } from './cli/aws';
 import { checkReadable, isFileError, readInput, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
 
 const program = new Command('cx')
   .description('Operate the CX feedback pipeline: locally (npm start) or a deployed stack.')
   .showHelpAfterError()
-  .addHelpText('after', '\nAPI commands take --api/CX_API_URL (default http://127.0.0.1:3000) and --key/CX_API_KEY.\nkeys, replay and aggregates talk to AWS (or the local runtime and emulators with --endpoint; the runtime takes CX_API_KEY, an admin key).');
+  .addHelpText('after', '\nAPI commands take --api/CX_API_URL (default http://127.0.0.1:3000) and --key/CX_API_KEY.\nkeys, replay and aggregates talk to AWS (your credentials and region), or to the local runtime: with --endpoint, or without it\nwhen the settings npm start prints are exported (keys: AWS_ENDPOINT_URL_DYNAMODB; replay and aggregates: AWS_ENDPOINT_URL_LAMBDA,\nor CX_API_URL on this machine; the runtime takes CX_API_KEY, an admin key).');
 
 /** Options of every command that calls the admin API. */
 const withApi = (command: Command) =>
@@ -22,32 +22,8 @@ const withApi = (command: Command) =>
 /** Options of the commands that talk to AWS directly (DynamoDB or Lambda). */
 const withAws = (command: Command) =>
   command
-    .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8000 (DynamoDB Local) or http://127.0.0.1:3000 (the local runtime for replay)')
+    .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8000 (DynamoDB Local, default: $AWS_ENDPOINT_URL_DYNAMODB) or http://127.0.0.1:3000 (the local runtime for replay and aggregates, default: $AWS_ENDPOINT_URL_LAMBDA, or $CX_API_URL when on this machine)')
     .option('--region <region>', 'AWS region (default: $AWS_REGION)');
-
-function awsConfig(options: { endpoint?: string; region?: string }) {
-  // Emulators and the local runtime accept any credentials; without --endpoint the SDK finds AWS's.
-  return {
-    ...(options.region && { region: options.region }),
-    ...(options.endpoint && { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' }),
-  };
-}
-
-/** A Lambda client; against the local runtime (--endpoint) it presents CX_API_KEY, which stands in for IAM there. */
-function lambdaClient(options: { endpoint?: string; region?: string }): LambdaClient {
-  const client = new LambdaClient(awsConfig(options));
-  const key = process.env.CX_API_KEY;
-  if (options.endpoint && key) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        (args.request as { headers: Record<string, string> }).headers['x-api-key'] = key;
-        return next(args);
-      },
-      { step: 'build', name: 'localAdminKey' },
-    );
-  }
-  return client;
-}
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
 const positiveInt = (value: string) => {
@@ -58,9 +34,9 @@ const positiveInt = (value: string) => {
 
 // keys ---------------------------------------------------------------------------------------------------
 const keys = program.command('keys').description('API keys, in the table directly (the first key cannot come from the API)');
-const keyStore = (options: { table?: string; endpoint?: string; region?: string }) => {
+const keyStore = async (options: { table?: string; endpoint?: string; region?: string }) => {
   const tableName = options.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
-  return { tableName, store: new DynamoApiKeyStore(tableName, new DynamoDBClient(awsConfig(options))) };
+  return { tableName, store: new DynamoApiKeyStore(tableName, await dynamoDbClient(options)) };
 };
 const withTable = (command: Command) => withAws(command).option('--table <name>', 'table name (default: $TABLE_NAME, or "cx-feedback" as the local runtime names it)');
 
@@ -74,14 +50,14 @@ withTable(keys.command('create').description('create a key; it is printed once a
     const scope = { ...(options.surveys && { surveys: options.surveys }), ...(options.touchpoints && { touchpoints: options.touchpoints }), ...(options.teams && { teams: options.teams }) };
     const parsed = NewApiKeySchema.safeParse({ name: options.name, role: options.role, ...(Object.keys(scope).length && { scope }) });
     if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'key'}: ${i.message}`).join('; '), 2);
-    const { tableName, store } = keyStore(options);
+    const { tableName, store } = await keyStore(options);
     const { key, record } = await createApiKey(store, parsed.data, new Date());
     console.log(`Created API key "${record.name}" (role ${record.role}, id ${record.keyId}) in table ${tableName}.`);
     console.log(`Key (shown once; only its SHA-256 hash is stored): ${key}`);
   });
 
 withTable(keys.command('list').description('list keys: id, name, role, scope, created, revoked')).action(async (options) => {
-  const { store } = keyStore(options);
+  const { store } = await keyStore(options);
   const found = (await store.listApiKeys()).map(describeApiKey).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   for (const k of found) console.log(`${k.keyId}  ${k.role.padEnd(8)} ${k.name}${k.scope ? `  scope ${JSON.stringify(k.scope)}` : ''}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`);
   console.log(`${found.length} key(s)`);
@@ -90,7 +66,7 @@ withTable(keys.command('list').description('list keys: id, name, role, scope, cr
 withTable(keys.command('revoke').description('revoke a key by its id (from keys list); it is refused from the next request on').argument('<keyId>'))
   .action(async (keyId: string, options) => {
     if (!/^[0-9a-f]{16}$/.test(keyId)) throw new CliError('keyId is the 16-hex-digit id that keys list shows', 2);
-    const revoked = await keyStore(options).store.revokeApiKey(keyId, new Date());
+    const revoked = await (await keyStore(options)).store.revokeApiKey(keyId, new Date());
     if (!revoked) throw new CliError(`No key with id ${keyId}`);
     console.log(`Revoked ${keyId} ("${revoked.name}") at ${revoked.revokedAt}.`);
   });
@@ -335,7 +311,7 @@ withAws(
   .option('--function <name>', 'the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally; in AWS the SweeperFunctionName output)')
   .option('--escalation-function <name>', 'the escalation function, for --list and --parked (default: $ESCALATION_FUNCTION, or "escalateCases" locally; in AWS the EscalationFunctionName output)')
   .action(async (options: { olderThan: number; list?: boolean; parked?: boolean; function?: string; escalationFunction?: string; endpoint?: string; region?: string }) => {
-    const lambda = lambdaClient(options);
+    const lambda = await lambdaClient(options);
     const invoke = async (name: string, request: object, what: string) => {
       const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(request)) }));
       const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
@@ -392,7 +368,7 @@ for (const action of ['verify', 'rebuild'] as const) {
     .action(async (options: { survey: string; from?: string; to?: string; settle?: number; function?: string; endpoint?: string; region?: string }) => {
       const functionName = options.function ?? process.env.AGGREGATES_FUNCTION ?? 'aggregateMaintenance';
       const request = { action, surveyId: options.survey, from: options.from, to: options.to, ...(options.settle !== undefined && { settleSeconds: options.settle }) };
-      const out = await lambdaClient(options).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
+      const out = await (await lambdaClient(options)).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
       const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
       if (out.FunctionError) throw new CliError(`The ${action} failed: ${payload}`);
       const report = JSON.parse(payload) as { range: { from: string; to: string }; read: { from: string; to: string }; responses: number; cells: number; differences: { cell: string; counter: string; stored: number; expected: number }[]; heldSince?: string; rewritten?: number; journaled?: number };

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { eventually, runCli, sentEmails, tempFile, useTestRuntime } from './support';
+import { cliSettings } from '../../local/cli-settings';
+import { eventually, runCli, runCliWithOnly, sentEmails, tempFile, useTestRuntime } from './support';
 
 jest.setTimeout(180_000);
 
@@ -81,6 +82,33 @@ describe('the operator CLI', () => {
     expect((await cx(['replay', '--list', ...endpoint])).stdout).toContain('Parked: 0 response(s)');
     // Without the admin key the local runtime refuses, as IAM would.
     expect((await cx(['replay', '--list', ...endpoint], { CX_API_KEY: '' })).code).not.toBe(0);
+  });
+
+  it('finds the local runtime for keys and replay without --endpoint once the settings npm start prints are exported', async () => {
+    const { runtime } = local;
+    const settings = cliSettings({ ...runtime, tableName: runtime.env.TABLE_NAME });
+    const created = await runCliWithOnly(settings, ['keys', 'create', '--name', 'from the printed settings', '--role', 'analyst']);
+    expect(created.code).toBe(0);
+    const keyId = /id ([0-9a-f]{16})/.exec(created.stdout)![1];
+    expect((await runCliWithOnly(settings, ['keys', 'list'])).stdout).toContain(`${keyId}  analyst  from the printed settings`);
+    expect((await runCliWithOnly(settings, ['keys', 'revoke', keyId])).stdout).toContain(`Revoked ${keyId}`);
+    const listed = await runCliWithOnly(settings, ['replay', '--list']);
+    expect([listed.code === 0 || listed.code === 1, listed.stdout]).toEqual([true, expect.stringMatching(/^Parked: \d+ response\(s\), \d+ escalation notice\(s\)\./)]);
+    const swept = await runCliWithOnly(settings, ['replay', '--older-than', '3600']);
+    expect(swept.stdout).toMatch(/^Replayed \d+ pending response\(s\)/);
+
+    // Nothing set, no AWS region either: one line naming what to pass, exit 2.
+    for (const [args, hint] of [
+      [['keys', 'list'], 'No DynamoDB endpoint or AWS region found: pass --endpoint http://127.0.0.1:8000'],
+      [['replay', '--list'], 'No Lambda endpoint or AWS region found: pass --endpoint http://127.0.0.1:3000'],
+      [['aggregates', 'verify', '--survey', 'demo'], 'No Lambda endpoint or AWS region found: pass --endpoint http://127.0.0.1:3000'],
+    ] as const) {
+      const lost = await runCliWithOnly({}, args);
+      expect([args.join(' '), lost.code, lost.stdout]).toEqual([args.join(' '), 2, '']);
+      // (The AWS SDK may add its own Node-version warning; ours is one line.)
+      expect(lost.stderr.split('\n').filter((line) => line.startsWith('No '))).toEqual([expect.stringContaining(hint)]);
+      expect(lost.stderr).toMatch(/or --region REGION for a deployed stack\.\n/);
+    }
   });
 
   it('counts rejected rows in an import summary, however many reasons a row has', async () => {
