@@ -29,7 +29,12 @@ Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(22)} ${value}`);
   console.log('\nCX feedback pipeline is running locally.\n');
   line('API', runtime.apiUrl);
-  line('Admin key', `${runtime.adminKey}${process.env.SURVEY_ADMIN_KEY ? ' (from SURVEY_ADMIN_KEY)' : ' (generated for this run)'}`);
+  const keySource = {
+    setting: 'from SURVEY_ADMIN_KEY',
+    kept: `kept in ${runtime.adminKeyFile} from an earlier run`,
+    generated: runtime.adminKeyFile ? `generated; kept in ${runtime.adminKeyFile} for the next runs` : 'generated for this run',
+  }[runtime.adminKeySource];
+  line('Admin key', `${runtime.adminKey} (${keySource})`);
   line('Demo survey form', `${runtime.apiUrl}/s/${DEMO_SURVEY_ID}`);
   line('Dashboard', `${runtime.apiUrl}/dashboard (sign in with the admin key)`);
   line('Inbox (sent e-mail)', `${runtime.sesUrl}/`);
