@@ -1,19 +1,19 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
 import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys';
 import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
+import { dynamoDbClient, lambdaClient } from './cli/aws';
+import { checkReadable, isFileError, readInput, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
 
 const program = new Command('cx')
   .description('Operate the CX feedback pipeline: locally (npm start) or a deployed stack.')
   .showHelpAfterError()
-  .addHelpText('after', '\nAPI commands take --api/CX_API_URL (default http://127.0.0.1:3000) and --key/CX_API_KEY.\nkeys, replay and aggregates talk to AWS (or the local runtime and emulators with --endpoint; the runtime takes CX_API_KEY, an admin key).');
+  .addHelpText('after', '\nAPI commands take --api/CX_API_URL (default http://127.0.0.1:3000) and --key/CX_API_KEY.\nkeys, replay and aggregates talk to AWS (your credentials and region), or to the local runtime: with --endpoint, or without it\nwhen the settings npm start prints are exported (keys: AWS_ENDPOINT_URL_DYNAMODB; replay and aggregates: AWS_ENDPOINT_URL_LAMBDA,\nor CX_API_URL on this machine; the runtime takes CX_API_KEY, an admin key).');
 
 /** Options of every command that calls the admin API. */
 const withApi = (command: Command) =>
@@ -22,32 +22,8 @@ const withApi = (command: Command) =>
 /** Options of the commands that talk to AWS directly (DynamoDB or Lambda). */
 const withAws = (command: Command) =>
   command
-    .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8000 (DynamoDB Local) or http://127.0.0.1:3000 (the local runtime for replay)')
+    .option('--endpoint <url>', 'service endpoint, e.g. http://127.0.0.1:8000 (DynamoDB Local, default: $AWS_ENDPOINT_URL_DYNAMODB) or http://127.0.0.1:3000 (the local runtime for replay and aggregates, default: $AWS_ENDPOINT_URL_LAMBDA, or $CX_API_URL when on this machine)')
     .option('--region <region>', 'AWS region (default: $AWS_REGION)');
-
-function awsConfig(options: { endpoint?: string; region?: string }) {
-  // Emulators and the local runtime accept any credentials; without --endpoint the SDK finds AWS's.
-  return {
-    ...(options.region && { region: options.region }),
-    ...(options.endpoint && { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' }),
-  };
-}
-
-/** A Lambda client; against the local runtime (--endpoint) it presents CX_API_KEY, which stands in for IAM there. */
-function lambdaClient(options: { endpoint?: string; region?: string }): LambdaClient {
-  const client = new LambdaClient(awsConfig(options));
-  const key = process.env.CX_API_KEY;
-  if (options.endpoint && key) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        (args.request as { headers: Record<string, string> }).headers['x-api-key'] = key;
-        return next(args);
-      },
-      { step: 'build', name: 'localAdminKey' },
-    );
-  }
-  return client;
-}
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
 const positiveInt = (value: string) => {
@@ -58,9 +34,9 @@ const positiveInt = (value: string) => {
 
 // keys ---------------------------------------------------------------------------------------------------
 const keys = program.command('keys').description('API keys, in the table directly (the first key cannot come from the API)');
-const keyStore = (options: { table?: string; endpoint?: string; region?: string }) => {
+const keyStore = async (options: { table?: string; endpoint?: string; region?: string }) => {
   const tableName = options.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
-  return { tableName, store: new DynamoApiKeyStore(tableName, new DynamoDBClient(awsConfig(options))) };
+  return { tableName, store: new DynamoApiKeyStore(tableName, await dynamoDbClient(options)) };
 };
 const withTable = (command: Command) => withAws(command).option('--table <name>', 'table name (default: $TABLE_NAME, or "cx-feedback" as the local runtime names it)');
 
@@ -74,14 +50,14 @@ withTable(keys.command('create').description('create a key; it is printed once a
     const scope = { ...(options.surveys && { surveys: options.surveys }), ...(options.touchpoints && { touchpoints: options.touchpoints }), ...(options.teams && { teams: options.teams }) };
     const parsed = NewApiKeySchema.safeParse({ name: options.name, role: options.role, ...(Object.keys(scope).length && { scope }) });
     if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'key'}: ${i.message}`).join('; '), 2);
-    const { tableName, store } = keyStore(options);
+    const { tableName, store } = await keyStore(options);
     const { key, record } = await createApiKey(store, parsed.data, new Date());
     console.log(`Created API key "${record.name}" (role ${record.role}, id ${record.keyId}) in table ${tableName}.`);
     console.log(`Key (shown once; only its SHA-256 hash is stored): ${key}`);
   });
 
 withTable(keys.command('list').description('list keys: id, name, role, scope, created, revoked')).action(async (options) => {
-  const { store } = keyStore(options);
+  const { store } = await keyStore(options);
   const found = (await store.listApiKeys()).map(describeApiKey).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   for (const k of found) console.log(`${k.keyId}  ${k.role.padEnd(8)} ${k.name}${k.scope ? `  scope ${JSON.stringify(k.scope)}` : ''}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`);
   console.log(`${found.length} key(s)`);
@@ -90,7 +66,7 @@ withTable(keys.command('list').description('list keys: id, name, role, scope, cr
 withTable(keys.command('revoke').description('revoke a key by its id (from keys list); it is refused from the next request on').argument('<keyId>'))
   .action(async (keyId: string, options) => {
     if (!/^[0-9a-f]{16}$/.test(keyId)) throw new CliError('keyId is the 16-hex-digit id that keys list shows', 2);
-    const revoked = await keyStore(options).store.revokeApiKey(keyId, new Date());
+    const revoked = await (await keyStore(options)).store.revokeApiKey(keyId, new Date());
     if (!revoked) throw new CliError(`No key with id ${keyId}`);
     console.log(`Revoked ${keyId} ("${revoked.name}") at ${revoked.revokedAt}.`);
   });
@@ -98,9 +74,7 @@ withTable(keys.command('revoke').description('revoke a key by its id (from keys 
 // surveys ------------------------------------------------------------------------------------------------
 const surveys = program.command('surveys').description('surveys');
 withApi(surveys.command('create').description('create a survey from a JSON or YAML file (the body of POST /admin/surveys)').argument('<file>')).action(async (file: string, options: ApiOptions) => {
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new CliError(`Cannot read ${file}`, 2);
-  });
+  const text = (await readInput(file)).toString('utf8');
   let definition: unknown;
   try {
     definition = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
@@ -125,8 +99,9 @@ withApi(
   .addOption(new Option('--channel <channel>', 'how to invite').choices(['email', 'sms']).default('email'))
   .option('--campaign <name>', 'names this send for retries (default: a hash of the file, survey and channel)')
   .action(async (file: string, options: ApiOptions & { survey: string; channel: 'email' | 'sms'; campaign?: string }) => {
+    const content = await readInput(file);
     const api = adminApi(options);
-    const campaign = options.campaign ?? createHash('sha256').update(await readFile(file)).update(`|${options.survey}|${options.channel}`).digest('hex').slice(0, 32);
+    const campaign = options.campaign ?? createHash('sha256').update(content).update(`|${options.survey}|${options.channel}`).digest('hex').slice(0, 32);
     const route = `/admin/surveys/${encodeURIComponent(options.survey)}/${options.channel === 'email' ? 'invitations' : 'sms-invitations'}`;
     const problems: { row: number; message: string }[] = [];
     const totals: Record<string, number> = {};
@@ -230,8 +205,10 @@ const IMPORT_CHUNK = 1000;
 
 /** Streams a CSV file to an import route in parts, so files of any size go through the same validation. */
 async function importFile(kind: 'responses' | 'customers', file: string, options: ApiOptions, route: string) {
+  await checkReadable(file);
   const api = adminApi(options);
-  const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejectedCount: 0, rejected: [] as { row: number; field: string; message: string }[] };
+  // rejectedRows counts rows (the API's rejectedCount); a row may be listed with several reasons.
+  const totals = { received: 0, stored: 0, duplicates: 0, upserted: 0, rejectedRows: 0, unlistedRows: 0, rejected: [] as { row: number; field: string; message: string }[] };
   const shown = progress('rows sent');
   let batch: Row[] = [];
   const send = async () => {
@@ -242,14 +219,17 @@ async function importFile(kind: 'responses' | 'customers', file: string, options
     totals.duplicates += report.duplicates ?? 0;
     totals.upserted += report.upserted ?? 0;
     totals.rejected.push(...report.rejected);
-    // The server lists the first rejections of a part and counts them all.
-    totals.rejectedCount += report.rejectedCount ?? report.rejected.length;
+    // The server lists the first rejections of a part and counts every rejected row.
+    const listedRows = new Set(report.rejected.map((r: { row: number }) => r.row)).size;
+    const rejectedRows = report.rejectedCount ?? listedRows;
+    totals.rejectedRows += rejectedRows;
+    totals.unlistedRows += Math.max(0, rejectedRows - listedRows);
     shown.update(totals.received);
     batch = [];
   };
   for await (const row of csvRows(file, (line, message) => {
     totals.received += 1;
-    totals.rejectedCount += 1;
+    totals.rejectedRows += 1;
     totals.rejected.push({ row: line, field: 'row', message });
   })) {
     batch.push(row);
@@ -257,10 +237,11 @@ async function importFile(kind: 'responses' | 'customers', file: string, options
   }
   await send();
   shown.done();
+  const rejected = `${totals.rejectedRows} rejected${totals.unlistedRows ? ` (${totals.unlistedRows} of them not listed)` : ''}`;
   console.log(
     kind === 'customers'
-      ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${totals.rejectedCount} rejected${totals.rejectedCount > totals.rejected.length ? ` (${totals.rejected.length} listed)` : ''}.`
-      : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${totals.rejectedCount} rejected${totals.rejectedCount > totals.rejected.length ? ` (${totals.rejected.length} listed)` : ''}.`,
+      ? `Imported ${file}: ${totals.received} rows, ${totals.upserted} profiles created or updated, ${rejected}.`
+      : `Imported ${file}: ${totals.received} rows, ${totals.stored} stored, ${totals.duplicates} already imported, ${rejected}.`,
   );
   for (const r of totals.rejected.sort((a, b) => a.row - b.row)) console.log(`  row ${r.row}  ${r.field}: ${r.message}`);
 }
@@ -330,7 +311,7 @@ withAws(
   .option('--function <name>', 'the sweeper function (default: $SWEEPER_FUNCTION, or "sweepPending" locally; in AWS the SweeperFunctionName output)')
   .option('--escalation-function <name>', 'the escalation function, for --list and --parked (default: $ESCALATION_FUNCTION, or "escalateCases" locally; in AWS the EscalationFunctionName output)')
   .action(async (options: { olderThan: number; list?: boolean; parked?: boolean; function?: string; escalationFunction?: string; endpoint?: string; region?: string }) => {
-    const lambda = lambdaClient(options);
+    const lambda = await lambdaClient(options);
     const invoke = async (name: string, request: object, what: string) => {
       const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(request)) }));
       const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
@@ -387,7 +368,7 @@ for (const action of ['verify', 'rebuild'] as const) {
     .action(async (options: { survey: string; from?: string; to?: string; settle?: number; function?: string; endpoint?: string; region?: string }) => {
       const functionName = options.function ?? process.env.AGGREGATES_FUNCTION ?? 'aggregateMaintenance';
       const request = { action, surveyId: options.survey, from: options.from, to: options.to, ...(options.settle !== undefined && { settleSeconds: options.settle }) };
-      const out = await lambdaClient(options).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
+      const out = await (await lambdaClient(options)).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
       const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
       if (out.FunctionError) throw new CliError(`The ${action} failed: ${payload}`);
       const report = JSON.parse(payload) as { range: { from: string; to: string }; read: { from: string; to: string }; responses: number; cells: number; differences: { cell: string; counter: string; stored: number; expected: number }[]; heldSince?: string; rewritten?: number; journaled?: number };
@@ -403,6 +384,8 @@ for (const action of ['verify', 'rebuild'] as const) {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof CliError ? error.message : `Failed: ${error instanceof Error ? error.message : error}`);
-  process.exit(error instanceof CliError ? error.exitCode : 1);
+  // A file that went missing or unreadable after the checks is still a usage error, in one line.
+  const failure = isFileError(error) && error.path ? unreadable(error.path, error) : error;
+  console.error(failure instanceof CliError ? failure.message : `Failed: ${failure instanceof Error ? failure.message : failure}`);
+  process.exit(failure instanceof CliError ? failure.exitCode : 1);
 });

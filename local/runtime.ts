@@ -14,7 +14,7 @@ import { runtimeEnvironment } from './environment';
 import { createApiServer } from './http-server';
 import { authorize } from '../lambdas/domain/people/api-keys';
 import { resolvePorts, type LocalPortChoice } from './ports';
-import { DEMO_PHONE_NUMBER, seed } from './seed';
+import { DEMO_PHONE_NUMBER, seed, type AdminKeySource } from './seed';
 import { startSmsOutbox } from './sms-outbox';
 import { startSnsTap, type PublishedAlert } from './sns-tap';
 import { StreamPoller } from './stream-poller';
@@ -54,6 +54,10 @@ export interface LocalRuntime {
   /** The number the demo survey answers on (calls and texts). */
   readonly demoPhoneNumber: string;
   readonly adminKey: string;
+  /** SURVEY_ADMIN_KEY, kept from an earlier run in the data directory, or generated now. */
+  readonly adminKeySource: AdminKeySource;
+  /** Where the generated admin key is kept for restarts (none in memory). */
+  readonly adminKeyFile?: string;
   /** Secrets the runtime generated because they were not set. */
   readonly generatedSecrets: readonly string[];
   /** The environment the handlers run with (endpoints, table, secrets). */
@@ -118,9 +122,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     emulators.push({ name: 'SNS tap', port: ports.sns, url: sns.url, stop: tap.stop });
     process.env[envNames.alertTopicArn] = runtimeEnv[envNames.alertTopicArn] = tap.topicArn;
 
-    const { adminKey } = await seed({ surveys: new DynamoSurveyStore(tableName, ownDynamoDb), responses: new DynamoResponseStore(tableName, ownDynamoDb), apiKeys: new DynamoApiKeyStore(tableName, ownDynamoDb) }, {
+    const adminKeyFile = dataDir && join(dataDir, 'admin-key');
+    const { adminKey, adminKeySource } = await seed({ surveys: new DynamoSurveyStore(tableName, ownDynamoDb), responses: new DynamoResponseStore(tableName, ownDynamoDb), apiKeys: new DynamoApiKeyStore(tableName, ownDynamoDb) }, {
       ownerEmail: setting('DEMO_OWNER_EMAIL') ?? 'owner@example.com',
       adminKey: setting('SURVEY_ADMIN_KEY'),
+      adminKeyFile,
       seedDemo: options.seedDemo ?? true,
       demoHistory: options.demoHistory ?? false,
       phones: new DynamoPhoneStore(tableName, ownDynamoDb),
@@ -217,6 +223,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       smsOutboxUrl: smsOutbox.url,
       demoPhoneNumber: DEMO_PHONE_NUMBER,
       adminKey,
+      adminKeySource,
+      adminKeyFile,
       generatedSecrets,
       env: runtimeEnv,
       published: () => tap.published(),

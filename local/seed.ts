@@ -1,4 +1,6 @@
-import { createApiKey } from '../lambdas/domain/people/api-keys';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { authorize, createApiKey, generateApiKey, hashApiKey, keyIdOf } from '../lambdas/domain/people/api-keys';
 import type { ApiKeyStore } from '../lambdas/domain/people/ports';
 import type { ResponseStore, SurveyStore } from '../lambdas/domain/surveys/ports';
 import type { PhoneStore } from '../lambdas/domain/outreach/phone/ports';
@@ -23,7 +25,6 @@ export const demoSurvey = (ownerEmail: string): SurveyInput => ({
   alert: { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 },
 });
 
-/** Seeds the demo survey once (a restart keeps it) and an admin key for this run. */
 /** What the seed writes: the demo survey and its history, the admin key, the demo phone number. */
 export interface SeedStores {
   readonly surveys: SurveyStore;
@@ -31,7 +32,11 @@ export interface SeedStores {
   readonly apiKeys: ApiKeyStore;
 }
 
-export async function seed(stores: SeedStores, options: { ownerEmail: string; adminKey?: string; seedDemo: boolean; demoHistory?: boolean; phones: PhoneStore }) {
+/**
+ * Seeds the demo survey once (a restart keeps it) and the local admin key (see {@link localAdminKey}).
+ * `adminKeyFile`: where a generated key is kept for restarts (in the data directory; none in memory).
+ */
+export async function seed(stores: SeedStores, options: { ownerEmail: string; adminKey?: string; adminKeyFile?: string; seedDemo: boolean; demoHistory?: boolean; phones: PhoneStore }) {
   const now = new Date();
   if (options.seedDemo) {
     const survey = createSurvey(SurveyInputSchema.parse(demoSurvey(options.ownerEmail)), DEMO_SURVEY_ID, now);
@@ -39,8 +44,49 @@ export async function seed(stores: SeedStores, options: { ownerEmail: string; ad
     await options.phones.putRoute({ phoneNumber: DEMO_PHONE_NUMBER, surveyId: DEMO_SURVEY_ID });
     if (options.demoHistory) await seedHistory(stores.responses, (await stores.surveys.getSurvey(DEMO_SURVEY_ID)) ?? survey, now);
   }
-  const { key } = await createApiKey(stores.apiKeys, 'local-admin', now, options.adminKey);
-  return { adminKey: key };
+  const admin = await localAdminKey(stores.apiKeys, now, { given: options.adminKey, keyFile: options.adminKeyFile });
+  return { adminKey: admin.key, adminKeySource: admin.source };
+}
+
+/** The name of the local runtime's own admin key. */
+export const LOCAL_ADMIN_KEY_NAME = 'local-admin';
+
+/** Where the local admin key came from: SURVEY_ADMIN_KEY, the data directory (an earlier run), or made now. */
+export type AdminKeySource = 'setting' | 'kept' | 'generated';
+
+/**
+ * The local admin key, one per data directory: SURVEY_ADMIN_KEY when set; else the key an earlier run kept in
+ * `keyFile` while it is still usable; else a new one, kept there (owner-only) for the next run. Every other
+ * "local-admin" key is revoked, so however often the runtime restarts, one usable local admin key remains.
+ */
+export async function localAdminKey(store: ApiKeyStore, now: Date, options: { given?: string; keyFile?: string }): Promise<{ key: string; source: AdminKeySource }> {
+  let key = options.given;
+  let source: AdminKeySource = 'setting';
+  if (!key && options.keyFile) {
+    const kept = readKeptKey(options.keyFile);
+    // A kept key that was revoked (or whose table is gone) is not reused.
+    if (kept && typeof (await authorize(store, kept)) !== 'string') [key, source] = [kept, 'kept'];
+  }
+  if (!key) [key, source] = [generateApiKey(), 'generated'];
+  await createApiKey(store, LOCAL_ADMIN_KEY_NAME, now, key);
+  // A given key the authorizer refuses (too short, or revoked in this data directory) must not leave no admin key at all.
+  if (typeof (await authorize(store, key)) === 'string') throw new Error('SURVEY_ADMIN_KEY is refused by the authorizer (16–200 characters, not revoked): set another key, or unset it to use a generated one');
+  if (source === 'generated' && options.keyFile) {
+    mkdirSync(dirname(options.keyFile), { recursive: true });
+    writeFileSync(options.keyFile, `${key}\n`, { mode: 0o600 });
+  }
+  const keyId = keyIdOf(hashApiKey(key));
+  const stale = (await store.listApiKeys()).map((k) => ({ ...k, keyId: k.keyId ?? keyIdOf(k.keyHash) })).filter((k) => k.name === LOCAL_ADMIN_KEY_NAME && !k.revokedAt && k.keyId !== keyId);
+  for (const k of stale) await store.revokeApiKey(k.keyId, now);
+  return { key, source };
+}
+
+function readKeptKey(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Loads the demo history once: a restart finds its first answer and leaves it as it is. */

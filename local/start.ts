@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { cliSettings, exportLine } from './cli-settings';
 import { DEMO_SURVEY_ID } from './seed';
 import { startLocalRuntime } from './runtime';
 
@@ -28,7 +29,12 @@ Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(22)} ${value}`);
   console.log('\nCX feedback pipeline is running locally.\n');
   line('API', runtime.apiUrl);
-  line('Admin key', `${runtime.adminKey}${process.env.SURVEY_ADMIN_KEY ? ' (from SURVEY_ADMIN_KEY)' : ' (generated for this run)'}`);
+  const keySource = {
+    setting: 'from SURVEY_ADMIN_KEY',
+    kept: `kept in ${runtime.adminKeyFile} from an earlier run`,
+    generated: runtime.adminKeyFile ? `generated; kept in ${runtime.adminKeyFile} for the next runs` : 'generated for this run',
+  }[runtime.adminKeySource];
+  line('Admin key', `${runtime.adminKey} (${keySource})`);
   line('Demo survey form', `${runtime.apiUrl}/s/${DEMO_SURVEY_ID}`);
   line('Dashboard', `${runtime.apiUrl}/dashboard (sign in with the admin key)`);
   line('Inbox (sent e-mail)', `${runtime.sesUrl}/`);
@@ -38,6 +44,7 @@ Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS
   line('Demo phone number', `${runtime.demoPhoneNumber} (Twilio/Vonage webhooks run the demo survey)`);
   line('Connect invocation', `POST ${runtime.apiUrl}/2015-03-31/functions/connectSurvey/invocations (x-api-key: the admin key)`);
   for (const name of runtime.generatedSecrets) line(name, `${runtime.env[name]} (generated; set ${name} to keep it)`);
+  console.log(`\nThe CLI (npm run cli -- …) finds this runtime, keys and replay included, once these are set in its shell:\n  ${exportLine(cliSettings({ ...runtime, tableName: runtime.env.TABLE_NAME }))}`);
   console.log(`\nTry: curl -s ${runtime.apiUrl}/admin/alerts -H "x-api-key: ${runtime.adminKey}"\nPress Ctrl-C to stop.\n`);
 
   let stopping = false;

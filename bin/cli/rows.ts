@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { unreadable } from './files';
 
 export interface Row {
   readonly row: number;
@@ -8,10 +9,13 @@ export interface Row {
 
 /**
  * The rows of a CSV file with a header, read as a stream (files of any size). A row with another number of
- * fields than the header is reported, not read shifted.
+ * fields than the header is reported, not read shifted. A file that cannot be read throws a CliError (exit 2).
  */
 export async function* csvRows(file: string, misshapen: (row: number, message: string) => void): AsyncGenerator<Row> {
-  const parser = createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
+  const input = createReadStream(file);
+  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
+  // A read error (missing file, a directory, no permission) ends the rows with a one-line error, not a crash.
+  input.once('error', (error) => parser.destroy(unreadable(file, error)));
   let header: string[] | undefined;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     if (!header) {

@@ -1,5 +1,6 @@
 import { customersFromRows, MAX_CUSTOMER_ROWS, MAX_REJECTIONS_SHOWN, type CustomerImportReport } from '../domain/people/customer-schema';
 import { notFound } from '../domain/kernel/errors';
+import { rejectedRowCount } from '../domain/intake/offline-import';
 import { seesCase, seesResponse } from '../domain/people/roles';
 import { isWellFormedId } from '../domain/kernel/ids';
 import { callerOf } from '../shared/caller';
@@ -48,6 +49,6 @@ export const handler = httpHandler(async (event) => {
   // Profiles are independent writes: a few at a time, so 2,000 rows are not one long series of round trips.
   for (let i = 0; i < profiles.length; i += 16) await Promise.all(profiles.slice(i, i + 16).map(save));
   const all = [...rejected, ...misshapen].sort((a, b) => a.row - b.row);
-  const report: CustomerImportReport = { received: rows.length + misshapen.length, upserted: profiles.length, rejected: all.slice(0, MAX_REJECTIONS_SHOWN), rejectedCount: all.length };
+  const report: CustomerImportReport = { received: rows.length + misshapen.length, upserted: profiles.length, rejected: all.slice(0, MAX_REJECTIONS_SHOWN), rejectedCount: rejectedRowCount(all) };
   return json(200, report);
 }, { maxBodyBytes: MAX_IMPORT_BYTES });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../domain/kernel/zod';
 import { validationError } from '../domain/kernel/errors';
-import { checkColumns, importResponses, MAX_IMPORT_ROWS, OFFLINE_CHANNELS } from '../domain/intake/offline-import';
+import { checkColumns, importResponses, MAX_IMPORT_ROWS, OFFLINE_CHANNELS, rejectedRowCount } from '../domain/intake/offline-import';
 import { loadSurvey } from '../domain/intake/submissions';
 import { responseStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
@@ -10,7 +10,8 @@ import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
 /**
  * `POST /admin/surveys/{surveyId}/responses/import?channel=face-to-face|direct-mail`: answers collected
  * offline, as `text/csv` (a header row of question ids plus id, customerId, touchpoint, submittedAt, mode)
- * or as JSON rows from the CLI. Answers a report: stored, duplicates, and each rejected row with its reason.
+ * or as JSON rows from the CLI. Answers a report: stored, duplicates, each rejected row with its reasons, and
+ * `rejectedCount`, the number of rows rejected.
  */
 export const handler = httpHandler(async (event) => {
   const channel = z.enum(OFFLINE_CHANNELS).safeParse(event.queryStringParameters?.channel);
@@ -20,5 +21,6 @@ export const handler = httpHandler(async (event) => {
   const { columns, rows, misshapen } = importRows(event, MAX_IMPORT_ROWS);
   checkColumns(survey, columns);
   const report = await importResponses(stores, survey, channel.data, rows, new Date());
-  return json(200, { ...report, received: report.received + misshapen.length, rejected: [...report.rejected, ...misshapen].sort((a, b) => a.row - b.row) });
+  const rejected = [...report.rejected, ...misshapen].sort((a, b) => a.row - b.row);
+  return json(200, { ...report, received: report.received + misshapen.length, rejected, rejectedCount: rejectedRowCount(rejected) });
 }, { maxBodyBytes: MAX_IMPORT_BYTES });

@@ -30,6 +30,9 @@ export function callerOf(event: HttpEvent): Caller {
 
 const rolesByRoute = new Map<string, readonly ApiKeyRole[]>(routes.flatMap((route) => (route.auth === 'apiKey' ? [[`${route.method} ${route.path}`, route.roles] as const] : [])));
 
+/** "an admin key", "a manager key": a role's key with its article. */
+export const aKeyOf = (role: string) => `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role} key`;
+
 /**
  * Refuses, before the handler runs, a caller whose role the route does not allow (the routes declare their
  * roles in the pipeline definition). Scope within a route (which surveys, which cases) is the handler's part.
@@ -40,7 +43,7 @@ export const routeRoles = (): MiddlewareObj<HttpEvent, HttpResult> => ({
     if (!allowed) return;
     const caller = callerOf(request.event);
     if (!mayCallRoute(caller, allowed)) {
-      throw new DomainError(403, 'forbidden', `an ${caller.role} key may not call ${request.event.routeKey}; allowed: ${allowed.join(', ')}`, [
+      throw new DomainError(403, 'forbidden', `${aKeyOf(caller.role)} may not call ${request.event.routeKey}; allowed: ${allowed.join(', ')}`, [
         { field: 'x-api-key', message: `role ${caller.role} is not allowed here` },
       ]);
     }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { eventually, runCli, sentEmails, tempFile, useTestRuntime } from './support';
+import { cliSettings } from '../../local/cli-settings';
+import { eventually, runCli, runCliWithOnly, sentEmails, tempFile, useTestRuntime } from './support';
 
 jest.setTimeout(180_000);
 
@@ -81,6 +82,61 @@ describe('the operator CLI', () => {
     expect((await cx(['replay', '--list', ...endpoint])).stdout).toContain('Parked: 0 response(s)');
     // Without the admin key the local runtime refuses, as IAM would.
     expect((await cx(['replay', '--list', ...endpoint], { CX_API_KEY: '' })).code).not.toBe(0);
+  });
+
+  it('finds the local runtime for keys and replay without --endpoint once the settings npm start prints are exported', async () => {
+    const { runtime } = local;
+    const settings = cliSettings({ ...runtime, tableName: runtime.env.TABLE_NAME });
+    const created = await runCliWithOnly(settings, ['keys', 'create', '--name', 'from the printed settings', '--role', 'analyst']);
+    expect(created.code).toBe(0);
+    const keyId = /id ([0-9a-f]{16})/.exec(created.stdout)![1];
+    expect((await runCliWithOnly(settings, ['keys', 'list'])).stdout).toContain(`${keyId}  analyst  from the printed settings`);
+    expect((await runCliWithOnly(settings, ['keys', 'revoke', keyId])).stdout).toContain(`Revoked ${keyId}`);
+    const listed = await runCliWithOnly(settings, ['replay', '--list']);
+    expect([listed.code === 0 || listed.code === 1, listed.stdout]).toEqual([true, expect.stringMatching(/^Parked: \d+ response\(s\), \d+ escalation notice\(s\)\./)]);
+    const swept = await runCliWithOnly(settings, ['replay', '--older-than', '3600']);
+    expect(swept.stdout).toMatch(/^Replayed \d+ pending response\(s\)/);
+
+    // Nothing set, no AWS region either: one line naming what to pass, exit 2.
+    for (const [args, hint] of [
+      [['keys', 'list'], 'No DynamoDB endpoint or AWS region found: pass --endpoint http://127.0.0.1:8000'],
+      [['replay', '--list'], 'No Lambda endpoint or AWS region found: pass --endpoint http://127.0.0.1:3000'],
+      [['aggregates', 'verify', '--survey', 'demo'], 'No Lambda endpoint or AWS region found: pass --endpoint http://127.0.0.1:3000'],
+    ] as const) {
+      const lost = await runCliWithOnly({}, args);
+      expect([args.join(' '), lost.code, lost.stdout]).toEqual([args.join(' '), 2, '']);
+      // (The AWS SDK may add its own Node-version warning; ours is one line.)
+      expect(lost.stderr.split('\n').filter((line) => line.startsWith('No '))).toEqual([expect.stringContaining(hint)]);
+      expect(lost.stderr).toMatch(/or --region REGION for a deployed stack\.\n/);
+    }
+  });
+
+  it('counts rejected rows in an import summary, however many reasons a row has', async () => {
+    const csv = tempFile(
+      'crm.csv',
+      ['customerId,name,email,lifetimeValue', 'cli-crm-1,Ann,ann@example.com,100', 'cli-crm-2,Eve,not-an-email,-5', 'cli-crm-3,Bo,bo@example.com', 'cli-crm-4,Cy,cy@example.com,10', ''].join('\n'),
+    );
+    const imported = await cx(['customers', 'import', csv]);
+    expect(imported.code).toBe(0);
+    // Row 3 has two reasons (e-mail and value), row 4 one field short: two rows rejected, three reasons listed.
+    expect(imported.stdout).toContain('4 rows, 2 profiles created or updated, 2 rejected.');
+    expect(imported.stdout.split('\n').filter((line) => /^ {2}row \d/.test(line))).toHaveLength(3);
+  });
+
+  it('refuses a missing or unreadable input file in one line with exit code 2', async () => {
+    const missing = tempFile('here.csv', '').replace(/here\.csv$/, 'missing.csv');
+    const directory = tempFile('x.csv', '').replace(/\/x\.csv$/, '');
+    for (const [args, file] of [
+      [['customers', 'import', missing], missing],
+      [['responses', 'import', missing, '--survey', 'demo', '--channel', 'face-to-face'], missing],
+      [['invitations', 'send', missing, '--survey', 'demo'], missing],
+      [['surveys', 'create', missing], missing],
+      [['customers', 'import', directory], directory],
+    ] as const) {
+      const run = await cx([...args]);
+      expect([args.join(' '), run.code, run.stderr]).toEqual([args.join(' '), 2, `Cannot read ${file}: ${file === missing ? 'no such file' : 'it is a directory'}\n`]);
+      expect(run.stdout).toBe('');
+    }
   });
 
   it('answers --help on every command, naming its options, and refuses a missing key or a bad flag with a usage hint', async () => {

@@ -17,7 +17,8 @@ describe('customer profiles from CRM data', () => {
     ].join('\n');
     const imported = await api('/admin/customers/import', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
     expect(imported.status).toBe(200);
-    expect(imported.body).toMatchObject({ received: 4, upserted: 2 });
+    // Rows 4 (two reasons) and 5: two rows rejected, three reasons listed.
+    expect(imported.body).toMatchObject({ received: 4, upserted: 2, rejectedCount: 2 });
     // Row 5 has one field more than the header: refused as a whole rather than read shifted.
     expect(imported.body.rejected.map((r: { row: number; field: string }) => `${r.row}:${r.field}`).sort()).toEqual(['4:email', '4:lifetimeValue', '5:row']);
 

@@ -99,6 +99,15 @@ export function runCli(runtime: LocalRuntime, args: readonly string[], env: Reco
   );
 }
 
+/** Runs the operator CLI in a fresh shell's environment: nothing but PATH, HOME and the given settings; never rejects. */
+export function runCliWithOnly(env: Record<string, string>, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, ['bin/cx.js', ...args], { env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'cx-home-')), ...env }, maxBuffer: 10_000_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
 /** A file with this content in a fresh temporary directory. */
 export function tempFile(name: string, content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'cx-test-')), name);

@@ -23,6 +23,9 @@ export interface ImportReport {
   readonly rejected: readonly { readonly row: number; readonly field: string; readonly message: string }[];
 }
 
+/** Rows rejected, however many reasons each has: what an import answer's `rejectedCount` says. */
+export const rejectedRowCount = (rejected: readonly { readonly row: number }[]) => new Set(rejected.map((r) => r.row)).size;
+
 const RowMetaSchema = z.extend(z.pick(SubmissionMetaSchema, { customerId: true, touchpoint: true }), {
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'use 1–64 letters, digits or _.:-'))),
   submittedAt: z.optional(z.iso.datetime({ offset: true })),

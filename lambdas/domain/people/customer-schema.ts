@@ -31,11 +31,11 @@ export interface CustomerImportReport {
   readonly upserted: number;
   /** The first {@link MAX_REJECTIONS_SHOWN} rejections, by row. */
   readonly rejected: readonly { readonly row: number; readonly field: string; readonly message: string }[];
-  /** Every rejection, shown or not. */
+  /** How many rows were rejected, shown or not (a row may be rejected for several reasons). */
   readonly rejectedCount: number;
 }
 
-/** How many rejections an import answer lists; `rejectedCount` says how many there were. */
+/** How many rejections an import answer lists; `rejectedCount` says how many rows were rejected. */
 export const MAX_REJECTIONS_SHOWN = 200;
 
 /** Validates each row on its own; valid ones become profiles, the others are reported with their reason. Pure. */
