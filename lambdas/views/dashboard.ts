@@ -35,7 +35,7 @@ header nav{display:flex;gap:.75rem}header nav a{color:#fff;padding:.3rem 0}heade
 .scroll{overflow-x:auto;max-width:100%}table.inbox td,table.inbox th{vertical-align:top}table.inbox tr.overdue{background:#fff1f0}table.inbox td:nth-child(3){min-width:14rem}table.inbox a{display:inline-block;padding:.2rem 0}
 .filter select{font-size:1rem;padding:.3rem;min-height:2rem}td.when{white-space:nowrap}
 main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1.1rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
-.filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter input{max-width:100%;box-sizing:border-box}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
+.filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter input{max-width:100%;box-sizing:border-box;min-height:2rem}.signin input{box-sizing:border-box;width:100%;max-width:30rem;font-size:1rem;padding:.45rem;min-height:2.75rem}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
 .filter button,.signin button{font-size:1rem;padding:.4rem 1rem;border:0;border-radius:.3rem;background:#1f5fbf;color:#fff;cursor:pointer}
 .figures{display:flex;gap:1rem;flex-wrap:wrap}.figure{border:1px solid #ccc;border-radius:.5rem;padding:.75rem 1rem;min-width:12rem}.figure .value{font-size:2rem;font-weight:700}
 .figure .few{color:#8a4b00;font-weight:600}.charts{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}figure.chart{margin:0;max-width:100%;min-width:0}figure.chart svg{max-width:100%;height:auto}figcaption{font-weight:600;font-size:.9rem}figcaption .note{font-weight:400;color:#555}
@@ -44,7 +44,7 @@ table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ddd;paddi
 .notice{background:#fff4e5;border-left:4px solid #8a4b00;padding:.5rem .75rem}blockquote{margin:.25rem 0 .75rem;padding-left:.75rem;border-left:3px solid #b3261e}`;
 
 function shell(title: string, header: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${header}<main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${header}<main>${body}</main></body></html>`;
 }
 
 /** The sign-in page: the API key goes in a POST body, never in a URL, and comes back as an HttpOnly session cookie. */
@@ -52,7 +52,7 @@ export function signInPage(action: string, problem?: string): string {
   return shell(
     'Sign in – CX dashboard',
     '<header><h1>CX dashboard</h1></header>',
-    `<h2>Sign in</h2>${problem ? `<p class="notice" role="alert">${escapeHtml(problem)}</p>` : ''}<form class="signin" method="post" action="${escapeHtml(action)}"><p><label for="apiKey">API key</label><br><input id="apiKey" name="apiKey" type="password" autocomplete="off" required size="48"></p><p><button type="submit">Sign in</button></p></form><p>An admin, manager or analyst key. The session lasts 8 hours; the key itself is not kept in your browser.</p>`,
+    `<h2>Sign in</h2>${problem ? `<p class="notice" role="alert">${escapeHtml(problem)}</p>` : ''}<form class="signin" method="post" action="${escapeHtml(action)}"><p><label for="apiKey">API key</label><br><input id="apiKey" name="apiKey" type="password" autocomplete="off" required></p><p><button type="submit">Sign in</button></p></form><p>An admin, manager or analyst key. The session lasts 8 hours; the key itself is not kept in your browser.</p>`,
   );
 }
 
@@ -207,7 +207,12 @@ export function viewOf(input: {
     const values = Object.keys(d.counts).map(Number);
     const [min, max] = [Math.min(...values), Math.max(...values)];
     const tone = (v: number): Bar['tone'] =>
-      d.type === 'nps' ? (v <= 6 ? 'low' : v >= 9 ? 'high' : 'mid') : d.type === 'ces' ? (v === max ? 'low' : v === min ? 'high' : 'mid') : v === min ? 'low' : v === max ? 'high' : 'mid';
+      d.type === 'nps'
+        ? v <= 6 ? 'low' : v >= 9 ? 'high' : 'mid'
+        : d.type === 'ces'
+          ? v === max ? 'low' : v === min ? 'high' : 'mid'
+          : // CSAT: the top two boxes are the satisfied ones the headline counts, the bottom box the dissatisfied.
+            d.type === 'csat' && v >= max - 1 ? 'high' : v === min ? 'low' : v === max ? 'high' : 'mid';
     return {
       title: `${questionText.get(d.questionId) ?? d.questionId} (n = ${d.n})`,
       bars: values.map((v) => ({ label: String(v), count: d.counts[String(v)], tone: tone(v) })),

@@ -15,7 +15,7 @@ h1{font-size:1.5rem;line-height:1.25}fieldset{border:1px solid #ccc;border-radiu
 .pick span{display:flex;align-items:center;justify-content:center;min-height:2.75rem;border:1px solid #1f5fbf;border-radius:.3rem;color:#1f5fbf;font-weight:600;font-variant-numeric:tabular-nums}
 .pick input:checked+span{background:#1f5fbf;color:#fff}.pick input:focus-visible+span{outline:3px solid #f0a202;outline-offset:1px}.pick:hover span{background:#e8effa}.pick input:checked:hover+span{background:#174a94}
 .ends{display:flex;justify-content:space-between;gap:1rem;font-size:.85rem;color:#555}.ends span:last-child{text-align:right}
-.option{display:flex;align-items:center;gap:.5rem;min-height:2.75rem;padding:0 .25rem}.option input{width:1.25rem;height:1.25rem;margin:0}
+.option{display:flex;align-items:center;gap:.5rem;min-height:2.75rem;padding:0 .25rem}.option input{width:1.5rem;height:1.5rem;margin:0}
 textarea{box-sizing:border-box;width:100%;min-height:6rem;font:inherit;padding:.4rem}
 button{font-size:1rem;min-height:2.75rem;padding:.6rem 1.4rem;border-radius:.4rem;border:0;background:#1f5fbf;color:#fff;cursor:pointer}
 button.secondary{background:none;color:#1f5fbf;border:1px solid #1f5fbf}.error{border-color:#b00020;color:#b00020}

@@ -8,10 +8,10 @@ import type { CaseFilter, CaseStore } from './ports';
 export const INBOX_VIEWS = ['mine', 'team', 'all'] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
 
-/** The views a caller may choose: "mine" needs the key's e-mail; "all" is an admin's. */
+/** The views a caller may choose, the default first: their scope's (or all, for an admin), then "mine" when the key names an address. */
 export function inboxViews(caller: Caller): InboxView[] {
   if (caller.role === 'analyst') return [];
-  return [...(caller.email ? (['mine'] as const) : []), ...(caller.role === 'manager' ? (['team'] as const) : (['all'] as const))];
+  return [caller.role === 'manager' ? 'team' : 'all', ...(caller.email ? (['mine'] as const) : [])];
 }
 
 export interface InboxRow {

@@ -1,0 +1,178 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser';
+import { eventually, isAlertEmail, sentEmails, surveyInput, useTestRuntime } from './support';
+
+jest.setTimeout(600_000);
+
+/*
+ * Every page people see, and the e-mails as the SES emulator stored them, opened in Chromium at 320, 390
+ * and 1280 px: no horizontal scroll, the score scale on one row, tap targets of at least 24 × 24 px
+ * (WCAG 2.2, 2.5.8; links inside a sentence are exempt), no serious or critical axe-core violation, no
+ * console error. The screenshots land in test-artifacts/pages/.
+ */
+
+const WIDTHS = [320, 390, 1280] as const;
+const local = useTestRuntime();
+let browser: Browser;
+const fixture = {} as { surveyId: string; oneClick: string; unsubscribe: string; caseLink: string; caseId: string; invitationHtml: string; alertHtml: string; managerKey: string; analystKey: string };
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  const { api, runtime } = local;
+  fixture.surveyId = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'delivery', timeZone: 'Europe/Berlin', intro: 'This takes less than a minute.' })) })).body.id;
+  await api('/admin/customers/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'customerId,name,segment,lifetimeValue,contractState,accountManager\nc-page,Jane Roe,gold,12500,active,am@example.com\n' });
+  await api(`/admin/surveys/${fixture.surveyId}/invitations`, { method: 'POST', body: JSON.stringify({ contacts: [{ email: 'jane.roe@example.com', name: 'Jane', customerId: 'c-page' }] }) });
+  const invitation = await eventually(async () => (await sentEmails(runtime)).find((m) => m.destination.to.includes('jane.roe@example.com')), 'the invitation');
+  fixture.invitationHtml = invitation.body.html!;
+  fixture.oneClick = /https?:\/\/\S+\/r\/\S+\?score=3/.exec(invitation.body.text!)![0];
+  fixture.unsubscribe = /https?:\/\/\S+\/u\/\S+/.exec(invitation.body.text!)![0];
+  for (const nps of [9, 10, 7, 8]) await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: fixture.surveyId, answers: { nps, csat: 4 } }) });
+  await runtime.waitForIdle();
+  const detractor = await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: fixture.surveyId, customerId: 'c-page', answers: { nps: 2, csat: 1, comment: 'The parcel came a week late and nobody answered the phone. Please call me back.' } }) });
+  fixture.caseId = detractor.body.id;
+  const alert = await eventually(async () => (await sentEmails(runtime)).find((m) => isAlertEmail(m) && m.body.text?.includes(`Case: ${fixture.caseId}`)), 'the alert');
+  fixture.alertHtml = alert.body.html!;
+  fixture.caseLink = /https?:\/\/\S+\/c\/\S+/.exec(alert.body.text!)![0];
+  const key = async (body: object) => (await api('/admin/keys', { method: 'POST', body: JSON.stringify(body) })).body.key as string;
+  fixture.managerKey = await key({ name: 'delivery-lead', role: 'manager', scope: { surveys: [fixture.surveyId] }, email: 'delivery-lead@example.com' });
+  fixture.analystKey = await key({ name: 'insights', role: 'analyst' });
+  await runtime.waitForIdle();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Checked {
+  overflow: number;
+  scaleRows: number[];
+  smallTargets: string[];
+  accessibility: string[];
+  consoleErrors: string[];
+}
+
+/** What the suite asserts about a page, measured in the browser. */
+async function check(page: Page, consoleErrors: string[]): Promise<Checked> {
+  // Runs in the page (as text: this project's TypeScript has no DOM types).
+  const measured = (await page.evaluate(`(() => {
+    const overflow = document.documentElement.scrollWidth - window.innerWidth;
+    // Each scale: how many distinct rows its options sit on.
+    const scaleRows = [...document.querySelectorAll('.scale')].map((scale) => new Set([...scale.querySelectorAll('.pick')].map((p) => Math.round(p.getBoundingClientRect().top))).size);
+    const targets = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')].filter((el) => {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) return false;
+      // A link inside a sentence is exempt (2.5.8 "inline").
+      return !(el.tagName === 'A' && getComputedStyle(el).display === 'inline');
+    });
+    const smallTargets = targets
+      .filter((el) => { const box = el.getBoundingClientRect(); return box.width < 24 || box.height < 24; })
+      .map((el) => el.tagName.toLowerCase() + (el.getAttribute('name') ? '[name=' + el.getAttribute('name') + ']' : '') + ' ' + Math.round(el.getBoundingClientRect().width) + 'x' + Math.round(el.getBoundingClientRect().height) + ' "' + (el.textContent || '').trim().slice(0, 20) + '"');
+    return { overflow, scaleRows, smallTargets };
+  })()`)) as Pick<Checked, 'overflow' | 'scaleRows' | 'smallTargets'>;
+  return { ...measured, accessibility: await seriousAccessibilityViolations(page), consoleErrors: [...consoleErrors] };
+}
+
+/** Opens a page at every width (in its own context, signed in or not), checks and photographs it. */
+async function everyWidth(name: string, open: (page: Page, context: BrowserContext) => Promise<void>): Promise<Record<number, Checked>> {
+  const results: Record<number, Checked> = {};
+  for (const width of WIDTHS) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await open(page, context);
+    results[width] = await check(page, errors);
+    await screenshot(page, join('pages', `${name}-${width}`));
+    await context.close();
+  }
+  return results;
+}
+
+const allGood = (results: Record<number, Checked>) =>
+  Object.fromEntries(Object.entries(results).map(([width, r]) => [width, { ...r, overflow: Math.max(0, r.overflow), scaleRows: r.scaleRows.filter((n) => n !== 1) }]));
+const GOOD = Object.fromEntries(WIDTHS.map((w) => [w, { overflow: 0, scaleRows: [], smallTargets: [], accessibility: [], consoleErrors: [] }]));
+
+async function signIn(page: Page, key: string) {
+  await page.goto(`${local.runtime.apiUrl}/dashboard`);
+  await page.fill('#apiKey', key);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+}
+
+describe('every page at 320, 390 and 1280 px (Chromium)', () => {
+  it("the respondent's pages: form, thank-you, one-click, unsubscribe, error", async () => {
+    const api = local.runtime.apiUrl;
+    const form = await everyWidth('form', async (page) => {
+      await page.goto(`${api}/s/${fixture.surveyId}`);
+    });
+    expect(allGood(form)).toEqual(GOOD);
+    const thanks = await everyWidth('thank-you', async (page) => {
+      await page.goto(`${api}/s/${fixture.surveyId}`);
+      await page.click('.pick:has(input[value="9"])');
+      await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+      expect(await page.textContent('h1')).toBe('Thank you!');
+    });
+    expect(allGood(thanks)).toEqual(GOOD);
+    const oneClick = await everyWidth('one-click', async (page) => {
+      await page.goto(fixture.oneClick);
+      await page.waitForSelector('[data-state=saved]');
+      expect(await page.textContent('main')).not.toContain('This takes less than a minute');
+    });
+    expect(allGood(oneClick)).toEqual(GOOD);
+    const unsubscribe = await everyWidth('unsubscribe', async (page) => {
+      await page.goto(fixture.unsubscribe);
+      expect(await page.textContent('main')).toContain('j•••e@example.com (sent by ');
+    });
+    expect(allGood(unsubscribe)).toEqual(GOOD);
+    const error = await everyWidth('error', async (page) => {
+      await page.goto(`${api}/c/not-a-token`, { waitUntil: 'load' }).catch(() => undefined);
+    });
+    // The error page answers 400, which Chromium logs as a failed resource: that is the one console error allowed.
+    expect(allGood(error)).toEqual(Object.fromEntries(WIDTHS.map((w) => [w, { ...GOOD[w], consoleErrors: [expect.stringContaining('400')] }])));
+  });
+
+  it('the e-mails as the SES emulator stored them: invitation and alert', async () => {
+    for (const [name, html] of [['invitation-email', fixture.invitationHtml], ['alert-email', fixture.alertHtml]] as const) {
+      const results = await everyWidth(name, async (page) => {
+        await page.setContent(html);
+      });
+      expect([name, allGood(results)]).toEqual([name, GOOD]);
+    }
+  });
+
+  it("the owner's case page, the sign-in page, and the dashboard for each role", async () => {
+    const api = local.runtime.apiUrl;
+    const casePage = await everyWidth('case', async (page) => {
+      await page.goto(fixture.caseLink);
+      expect(await page.textContent('main')).toContain('Jane Roe');
+    });
+    expect(allGood(casePage)).toEqual(GOOD);
+    const signInPage = await everyWidth('sign-in', async (page) => {
+      await page.goto(`${api}/dashboard`);
+    });
+    expect(allGood(signInPage)).toEqual(GOOD);
+    for (const [role, key] of [['admin', local.runtime.adminKey], ['manager', fixture.managerKey], ['analyst', fixture.analystKey]] as const) {
+      const dashboard = await everyWidth(`dashboard-${role}`, async (page) => {
+        await signIn(page, key);
+        await page.goto(`${api}/dashboard?surveyId=${fixture.surveyId}`);
+      });
+      expect([role, allGood(dashboard)]).toEqual([role, GOOD]);
+    }
+    for (const [role, key] of [['admin', local.runtime.adminKey], ['manager', fixture.managerKey]] as const) {
+      const inbox = await everyWidth(`inbox-${role}`, async (page) => {
+        await signIn(page, key);
+        await page.goto(`${api}/dashboard/cases`);
+        expect(await page.textContent('main')).toContain('c-page');
+      });
+      expect([role, allGood(inbox)]).toEqual([role, GOOD]);
+    }
+    const dashboardCase = await everyWidth('dashboard-case', async (page) => {
+      await signIn(page, fixture.managerKey);
+      await page.goto(`${api}/dashboard/cases/${fixture.caseId}`);
+      expect(await page.textContent('main')).toContain('Escalate to (e-mail)');
+    });
+    expect(allGood(dashboardCase)).toEqual(GOOD);
+  });
+});
+
