@@ -1,4 +1,5 @@
-import { DomainError, validationError, type ErrorDetail } from '../kernel/errors';
+import { DomainError, notFound, validationError, type ErrorDetail } from '../kernel/errors';
+import type { ResponseStore, SurveyStore } from './ports';
 import { surveyVersion, type Survey } from './survey';
 import type { Question, SurveyInputSchema } from './survey-schema';
 import type * as z from 'zod/mini';
@@ -67,4 +68,25 @@ export function editSurvey(current: Survey, input: z.infer<typeof SurveyInputSch
   // Drop the optional fields the new definition leaves out, so the stored survey is exactly what was sent.
   for (const key of Object.keys(survey) as (keyof Survey)[]) if (survey[key] === undefined) delete (survey as Partial<Survey>)[key];
   return { survey, hidden: stillHidden.map((q) => q.id), removed: answered ? [] : left.map((q) => q.id) };
+}
+
+export interface SurveyEditDeps {
+  readonly surveys: Pick<SurveyStore, 'getSurvey' | 'replaceDefinition'>;
+  readonly responses: Pick<ResponseStore, 'listResponses'>;
+}
+
+/**
+ * `PUT /admin/surveys/{id}`: the stored survey, edited under {@link editSurvey}, written only while it is still
+ * at `expectedVersion` (of two edits from one version, one wins; the other gets the 412). "Answered" is simple:
+ * the survey has any stored response, scored or not.
+ */
+export async function updateSurvey(deps: SurveyEditDeps, id: string, input: z.infer<typeof SurveyInputSchema>, expectedVersion: number, now: Date): Promise<SurveyEdit> {
+  const current = await deps.surveys.getSurvey(id);
+  if (!current) throw notFound('Survey', 'surveyId');
+  const answered = (await deps.responses.listResponses(id, { limit: 1 })).items.length > 0;
+  const edit = editSurvey(current, input, expectedVersion, answered, now);
+  if (await deps.surveys.replaceDefinition(edit.survey, expectedVersion)) return edit;
+  const latest = await deps.surveys.getSurvey(id);
+  if (!latest) throw notFound('Survey', 'surveyId');
+  throw staleVersion(expectedVersion, surveyVersion(latest));
 }

@@ -121,3 +121,6 @@ export const SurveyInputSchema = z.strictObject({
   if (s.questions.length > 0 && s.questions.every((q) => q.hidden)) ctx.addIssue({ code: 'custom', path: ['questions'], message: 'at least one question must be shown (not hidden)' });
 }));
 export type SurveyInput = z.input<typeof SurveyInputSchema>;
+
+/** The body of an action that takes none (archive, unarchive): `{}` or nothing. */
+export const NoFields = z.strictObject({});

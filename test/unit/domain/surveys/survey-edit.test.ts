@@ -32,7 +32,7 @@ describe('survey versions', () => {
   it('a new survey is version 1 and active; one stored before versions reads as version 0', () => {
     expect(stored()).toMatchObject({ version: 1, status: 'active' });
     const { version: _v, status: _s, ...old } = stored();
-    expect(surveyVersion(old)).toBe(0);
+    expect(surveyVersion(old as Survey)).toBe(0);
   });
 
   it('If-Match: missing is 428, malformed 400, quoted and weak forms accepted', () => {
