@@ -3,6 +3,7 @@ import { listSurveySummaries } from '../domain/insight/survey-list';
 import { seesSurvey } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
 import { surveyStatus, surveyVersion } from '../domain/surveys/survey';
+import { withCurrentDefaults } from '../domain/surveys/survey-schema';
 import { callerOf, outOfScope } from '../shared/caller';
 import { aggregateStore, responseStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest, pathParam, type HttpEvent } from '../shared/http';
@@ -23,13 +24,16 @@ async function list(event: HttpEvent) {
   return json(200, page);
 }
 
-/** `GET /admin/surveys/{surveyId}`: the survey, its version also as the ETag a `PUT` sends back in If-Match. */
+/**
+ * `GET /admin/surveys/{surveyId}`: the survey (a survey stored before newer settings with their defaults), its
+ * version also as the ETag a `PUT` sends back in If-Match.
+ */
 async function one(event: HttpEvent) {
   const surveyId = pathParam(event, 'surveyId');
   if (!seesSurvey(callerOf(event), surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
   const survey = await loadSurvey(surveyStore(), surveyId);
   const version = surveyVersion(survey);
-  return json(200, { ...survey, status: surveyStatus(survey), version }, { etag: `"${version}"` });
+  return json(200, { ...withCurrentDefaults(survey), status: surveyStatus(survey), version }, { etag: `"${version}"` });
 }
 
 export const handler = httpHandler((event) => (event.routeKey === 'GET /admin/surveys' ? list(event) : one(event)));

@@ -160,10 +160,11 @@ describe('PUT /admin/surveys/{id}', () => {
   it('a survey stored before versions reads as version 0, is edited from If-Match 0 and then listed; cx surveys reindex lists the others', async () => {
     const { api, runtime } = local;
     const doc = documents();
-    const legacy = (id: string) => ({ pk: `SURVEY#${id}`, sk: 'META', entity: 'survey', ...surveyInput({ name: `Legacy ${id}` }), alert: { enabled: true, npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5, acknowledgeHours: 4, slaHours: 24, commentGraceSeconds: 120 }, language: 'en', id, createdAt: '2025-01-01T00:00:00.000Z' });
+    // As an early release stored it: no version, status or listing key, no language, alert thresholds only.
+    const legacy = (id: string) => ({ pk: `SURVEY#${id}`, sk: 'META', entity: 'survey', ...surveyInput({ name: `Legacy ${id}` }), alert: { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 }, id, createdAt: '2025-01-01T00:00:00.000Z' });
     for (const id of ['LEGACYSURVEY1', 'LEGACYSURVEY2']) await doc.send(new PutCommand({ TableName: runtime.env.TABLE_NAME, Item: legacy(id) }));
     const read = await api('/admin/surveys/LEGACYSURVEY1');
-    expect(read.body).toMatchObject({ version: 0, status: 'active' });
+    expect(read.body).toMatchObject({ version: 0, status: 'active', language: 'en', alert: { enabled: true, npsAtMost: 6, acknowledgeHours: 4, slaHours: 24, commentGraceSeconds: 120 } });
     expect(read.headers.get('etag')).toBe('"0"');
     expect(await listIds()).not.toContain('LEGACYSURVEY1');
     const edited = await api('/admin/surveys/LEGACYSURVEY1', { method: 'PUT', ...json({ ...definitionOf(read.body), name: 'Legacy, edited' }, { 'if-match': '0' }) });

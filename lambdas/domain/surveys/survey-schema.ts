@@ -124,3 +124,12 @@ export type SurveyInput = z.input<typeof SurveyInputSchema>;
 
 /** The body of an action that takes none (archive, unarchive): `{}` or nothing. */
 export const NoFields = z.strictObject({});
+
+/**
+ * A stored survey with the defaults of settings added since it was written (alert timings, language), as the
+ * API shows it; stored values that no longer validate are shown as they are.
+ */
+export function withCurrentDefaults<T extends { readonly alert?: unknown; readonly language?: string }>(survey: T): T {
+  const alert = AlertSettingsSchema.safeParse(survey.alert ?? {});
+  return { ...survey, ...(alert.success && { alert: alert.data }), language: survey.language ?? 'en' };
+}

@@ -2,7 +2,7 @@ import { DomainError } from '../../../../lambdas/domain/kernel/errors';
 import { parseAnswers } from '../../../../lambdas/domain/surveys/response';
 import { askedQuestions, createSurvey, forRespondents, headlineQuestion, surveyVersion, type Survey } from '../../../../lambdas/domain/surveys/survey';
 import { editSurvey, expectedVersionOf } from '../../../../lambdas/domain/surveys/survey-edit';
-import { SurveyInputSchema } from '../../../../lambdas/domain/surveys/survey-schema';
+import { SurveyInputSchema, withCurrentDefaults } from '../../../../lambdas/domain/surveys/survey-schema';
 
 const input = (overrides: Record<string, unknown> = {}) =>
   SurveyInputSchema.parse({
@@ -33,6 +33,11 @@ describe('survey versions', () => {
     expect(stored()).toMatchObject({ version: 1, status: 'active' });
     const { version: _v, status: _s, ...old } = stored();
     expect(surveyVersion(old as Survey)).toBe(0);
+  });
+
+  it('a survey stored before newer settings reads with their defaults', () => {
+    const old = { id: 'old', alert: { npsAtMost: 5 } } as unknown as Survey;
+    expect(withCurrentDefaults(old)).toMatchObject({ alert: { enabled: true, npsAtMost: 5, csatAtMost: 2, acknowledgeHours: 4, slaHours: 24, commentGraceSeconds: 120 }, language: 'en' });
   });
 
   it('If-Match: missing is 428, malformed 400, quoted and weak forms accepted', () => {
