@@ -39,7 +39,8 @@ export interface SurveyEdit {
 
 /**
  * Applies a new definition to the stored survey, checked against `expectedVersion`:
- * - a question keeps its type (refused with 400 naming `questions.<i>.type`);
+ * - a question keeps its type (refused with 400 naming `questions.<i>.type`); once the survey has responses, a
+ *   rating question keeps its scale and a choice question its options (labels may change, options be added);
  * - a question left out is removed while the survey has no response, and kept hidden once it has any
  *   (`answered`), so reports still find it; a hidden question sent again with `hidden: false` is asked again.
  */
@@ -50,8 +51,14 @@ export function editSurvey(current: Survey, input: z.infer<typeof SurveyInputSch
   input.questions.forEach((q, i) => {
     const old = before.get(q.id);
     if (old && old.type !== q.type) details.push({ field: `questions.${i}.type`, message: `question "${q.id}" is a ${old.type} question; a type never changes (add a question with a new id instead)` });
+    else if (old && answered) {
+      // Answers already given must keep their meaning: the same rating scale, every option still there.
+      if (q.type === 'rating' && (q.scale ?? 5) !== (old.scale ?? 5)) details.push({ field: `questions.${i}.scale`, message: `question "${q.id}" has answers on a 1–${old.scale ?? 5} scale; its scale no longer changes` });
+      const gone = (old.options ?? []).filter((o) => !(q.options ?? []).some((n) => n.id === o.id)).map((o) => o.id);
+      if (gone.length) details.push({ field: `questions.${i}.options`, message: `question "${q.id}" has answers: options ${gone.join(', ')} stay (relabel them, or add new ones)` });
+    }
   });
-  if (details.length) throw validationError('a question cannot change its type', details);
+  if (details.length) throw validationError('a question cannot change what its answers mean', details);
   const kept = new Set(input.questions.map((q) => q.id));
   const left = current.questions.filter((q) => !kept.has(q.id));
   const stillHidden: Question[] = answered ? left.map((q) => ({ ...q, hidden: true, required: false })) : [];

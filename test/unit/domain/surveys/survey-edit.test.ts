@@ -80,6 +80,18 @@ describe('question edits', () => {
     expect(error).toMatchObject({ status: 400, details: [{ field: 'questions.1.type' }] });
   });
 
+  it('once answered, keeps a rating scale and every choice option (labels may change, options be added)', () => {
+    const choice = { id: 'reason', type: 'choice', text: 'Why?', options: [{ id: 'speed', label: 'Speed' }, { id: 'price', label: 'Price' }] };
+    const rating = { id: 'stars', type: 'rating', text: 'Stars?', scale: 5 };
+    const answered = stored({ questions: input({ questions: [choice, rating] }).questions });
+    const changed = input({ questions: [{ ...choice, options: [{ id: 'speed', label: 'Fast' }, { id: 'care', label: 'Care' }] }, { ...rating, scale: 10 }] });
+    expect(refusal(() => editSurvey(answered, changed, 1, true, now)).details.map((d) => d.field)).toEqual(['questions.0.options', 'questions.1.scale']);
+    // Without responses anything but the type may change.
+    expect(editSurvey(answered, changed, 1, false, now).survey.questions[1]).toMatchObject({ scale: 10 });
+    const relabeled = input({ questions: [{ ...choice, options: [{ id: 'speed', label: 'Fast' }, { id: 'price', label: 'Cost' }, { id: 'care', label: 'Care' }] }, rating] });
+    expect(editSurvey(answered, relabeled, 1, true, now).survey.questions[0].options).toHaveLength(3);
+  });
+
   it('removes a question of a survey without responses', () => {
     const edit = editSurvey(stored(), input({ questions: [{ id: 'nps', type: 'nps', text: 'x' }] }), 1, false, now);
     expect(edit.survey.questions.map((q) => q.id)).toEqual(['nps']);
