@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
+import { reindexSurveys } from '../lambdas/adapters/dynamodb/surveys';
+import { documentClient } from '../lambdas/adapters/dynamodb/table';
 import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys';
 import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
@@ -46,9 +48,10 @@ withTable(keys.command('create').description('create a key; it is printed once a
   .option('--surveys <ids>', 'manager scope: survey ids, comma-separated', list)
   .option('--touchpoints <names>', 'manager scope: touchpoints, comma-separated', list)
   .option('--teams <names>', 'manager scope: teams, comma-separated', list)
+  .option('--email <address>', "the holder's address: the cases they own are \"mine\" in the dashboard")
   .action(async (options) => {
     const scope = { ...(options.surveys && { surveys: options.surveys }), ...(options.touchpoints && { touchpoints: options.touchpoints }), ...(options.teams && { teams: options.teams }) };
-    const parsed = NewApiKeySchema.safeParse({ name: options.name, role: options.role, ...(Object.keys(scope).length && { scope }) });
+    const parsed = NewApiKeySchema.safeParse({ name: options.name, role: options.role, ...(Object.keys(scope).length && { scope }), ...(options.email && { email: options.email }) });
     if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'key'}: ${i.message}`).join('; '), 2);
     const { tableName, store } = await keyStore(options);
     const { key, record } = await createApiKey(store, parsed.data, new Date());
@@ -72,8 +75,10 @@ withTable(keys.command('revoke').description('revoke a key by its id (from keys 
   });
 
 // surveys ------------------------------------------------------------------------------------------------
-const surveys = program.command('surveys').description('surveys');
-withApi(surveys.command('create').description('create a survey from a JSON or YAML file (the body of POST /admin/surveys)').argument('<file>')).action(async (file: string, options: ApiOptions) => {
+const surveys = program.command('surveys').description('surveys: create, list, read, edit (versioned), archive');
+
+/** A survey definition from a JSON or YAML file. */
+async function definitionFile(file: string): Promise<Record<string, unknown>> {
   const text = (await readInput(file)).toString('utf8');
   let definition: unknown;
   try {
@@ -81,8 +86,84 @@ withApi(surveys.command('create').description('create a survey from a JSON or YA
   } catch (error) {
     throw new CliError(`${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, 2);
   }
-  const created = await adminApi(options).call('POST', '/admin/surveys', definition);
+  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) throw new CliError(`${file} must hold one survey object`, 2);
+  return definition as Record<string, unknown>;
+}
+
+/** What `surveys get` prints besides the definition: left out when the same file goes back to `surveys update`. */
+const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'archivedAt', 'version', 'status', 'alertRules', 'formUrl', 'hiddenQuestions', 'removedQuestions', 'notes'];
+const surveyPath = (id: string) => `/admin/surveys/${encodeURIComponent(id)}`;
+
+withApi(surveys.command('create').description('create a survey from a JSON or YAML file (the body of POST /admin/surveys)').argument('<file>')).action(async (file: string, options: ApiOptions) => {
+  const created = await adminApi(options).call('POST', '/admin/surveys', await definitionFile(file));
   console.log(`Created survey ${created.id} ("${created.name}").\n  Form: ${created.formUrl}`);
+});
+
+withApi(surveys.command('list').description('surveys, newest first: id, status, version, responses, last answer, touchpoint, name'))
+  .option('--archived', 'include archived surveys')
+  .option('--limit <n>', 'surveys per request, 1–100', positiveInt)
+  .action(async (options: ApiOptions & { archived?: boolean; limit?: number }) => {
+    const api = adminApi(options);
+    let cursor: string | undefined;
+    let count = 0;
+    do {
+      const query = new URLSearchParams({ ...(options.archived && { include: 'archived' }), ...(options.limit && { limit: String(options.limit) }), ...(cursor && { cursor }) });
+      const page = await api.call<{ items: Record<string, any>[]; nextCursor?: string }>('GET', `/admin/surveys?${query}`);
+      for (const s of page.items) {
+        console.log(`${s.id}  ${s.status.padEnd(8)} v${String(s.version).padEnd(3)} ${String(s.responseCount).padStart(6)} responses  last ${s.lastResponseAt ?? '-'}  ${s.touchpoint}  ${s.name}`);
+      }
+      count += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    console.log(`${count} survey(s)${options.archived ? '' : ' (archived ones with --archived)'}`);
+  });
+
+withApi(surveys.command('get').description('one survey as JSON (its definition can be edited and sent back with surveys update)').argument('<surveyId>')).action(async (id: string, options: ApiOptions) => {
+  console.log(JSON.stringify(await adminApi(options).call('GET', surveyPath(id)), null, 2));
+});
+
+withApi(
+  surveys
+    .command('update')
+    .description("replace a survey's definition from a JSON or YAML file (a question keeps its type; one left out of a survey with responses is kept hidden)")
+    .argument('<surveyId>'),
+)
+  .requiredOption('--file <file>', 'the definition (the body of POST /admin/surveys; the output of surveys get works too)')
+  .option('--if-match <version>', 'the version the file was written against (default: the current one, read first)', positiveInt)
+  .action(async (id: string, options: ApiOptions & { file: string; ifMatch?: number }) => {
+    const api = adminApi(options);
+    const definition = Object.fromEntries(Object.entries(await definitionFile(options.file)).filter(([k]) => !READ_ONLY_FIELDS.includes(k)));
+    const version = options.ifMatch ?? (await api.call<{ version: number }>('GET', surveyPath(id))).version;
+    let updated: Record<string, any>;
+    try {
+      updated = await api.call('PUT', surveyPath(id), definition, { 'if-match': `"${version}"` });
+    } catch (error) {
+      if (error instanceof CliError && error.message.startsWith('412')) throw new CliError(`${error.message}\nThe survey changed since version ${version}: read it again (surveys get) and re-apply your change.`);
+      throw error;
+    }
+    console.log(`Updated survey ${updated.id} ("${updated.name}") to version ${updated.version}.`);
+    for (const note of updated.notes ?? []) console.log(`  note: ${note}`);
+    if (updated.removedQuestions?.length) console.log(`  removed (no responses yet): ${updated.removedQuestions.join(', ')}`);
+  });
+
+for (const [verb, description] of [
+  ['archive', 'archive a survey: it takes no more answers on any channel and leaves the default list (idempotent)'],
+  ['unarchive', 'make an archived survey take answers again (idempotent)'],
+] as const) {
+  withApi(surveys.command(verb).description(description).argument('<surveyId>')).action(async (id: string, options: ApiOptions) => {
+    const survey = await adminApi(options).call('POST', `${surveyPath(id)}/${verb}`, {});
+    console.log(`Survey ${survey.id} ("${survey.name}") is ${survey.status}${survey.archivedAt ? ` since ${survey.archivedAt}` : ''}.`);
+  });
+}
+
+withTable(
+  surveys
+    .command('reindex')
+    .description('list surveys stored before the survey list existed (run once after upgrading): a Scan of the table with your own credentials, filtered to unlisted surveys'),
+).action(async (options: { table?: string; endpoint?: string; region?: string }) => {
+  const tableName = options.table ?? process.env.TABLE_NAME ?? 'cx-feedback';
+  const { scanned, listed } = await reindexSurveys(documentClient(await dynamoDbClient(options)), tableName);
+  console.log(`Reindexed ${tableName}: ${listed} survey(s) added to the survey list (${scanned} item(s) scanned).`);
 });
 
 // invitations --------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import { SmsInvitationRequestSchema } from './domain/outreach/phone/sms-invitati
 import { PhoneRouteSchema } from './domain/outreach/phone/routing';
 import { WebSubmissionSchema } from './domain/intake/submission-schema';
 import { NewApiKeySchema } from './domain/people/roles';
-import { SurveyInputSchema } from './domain/surveys/survey-schema';
+import { NoFields, SurveyInputSchema } from './domain/surveys/survey-schema';
 import type { HttpMethod } from './pipeline';
 
 export type RouteKey = `${HttpMethod} ${string}`;
@@ -57,7 +57,18 @@ const importRows = z.array(z.record(z.string(), z.string())).check(z.describe('r
 export const contract: Record<RouteKey, RouteContract> = {
   'GET /health': { summary: 'Liveness probe' },
   'POST /admin/surveys': { summary: 'Create a survey', body: { schema: SurveyInputSchema }, success: { status: 201, description: 'the survey with its id and formUrl' } },
-  'GET /admin/surveys/{surveyId}': { summary: 'Read a survey' },
+  'GET /admin/surveys': {
+    summary: 'Surveys, newest first: id, name, touchpoint, status, version, createdAt, responseCount, lastResponseAt (archived ones with include=archived; a scoped manager sees theirs)',
+    query: z.extend(PageQuerySchema, { include: z.optional(z.enum(['archived'])) }),
+  },
+  'GET /admin/surveys/{surveyId}': { summary: 'Read a survey; its version is also the ETag that PUT takes as If-Match' },
+  'PUT /admin/surveys/{surveyId}': {
+    summary: "Replace a survey's definition (If-Match: its version; 428 without, 412 when stale). A question keeps its type; one left out of a survey with responses is kept hidden",
+    body: { schema: SurveyInputSchema },
+    success: { status: 200, description: 'the survey at its new version (ETag), with hiddenQuestions and removedQuestions' },
+  },
+  'POST /admin/surveys/{surveyId}/archive': { summary: 'Archive a survey: it takes no answers on any channel (410) and leaves the default listing; idempotent', body: { schema: NoFields, description: 'no fields: send {} or no body' } },
+  'POST /admin/surveys/{surveyId}/unarchive': { summary: 'Make an archived survey active again; idempotent', body: { schema: NoFields, description: 'no fields: send {} or no body' } },
   'POST /admin/surveys/{surveyId}/invitations': {
     summary: 'E-mail invitations with one-click score links (send an Idempotency-Key; a retry sends nothing twice)',
     body: { schema: InvitationRequestSchema },

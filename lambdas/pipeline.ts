@@ -28,8 +28,8 @@ export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'A
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
-/** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>`, `APIKEYS` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
-export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'HELD#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS';
+/** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>`, `APIKEYS`, `SURVEYS` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
+export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'HELD#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS' | 'SURVEYS';
 
 /**
  * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
@@ -169,13 +169,14 @@ export const handlers = {
   },
   createSurvey: {
     entry: 'lambdas/handlers/create-survey.ts',
-    description: 'Creates a survey',
-    access: { table: { write: ['SURVEY#'] }, links: true },
+    description: 'Creates a survey, replaces its definition under If-Match (answered questions are hidden, never removed), archives or unarchives it',
+    // The responses index tells whether a survey has any response (a left-out question is then hidden).
+    access: { table: { read: ['SURVEY#'], write: ['SURVEY#'], query: { gsi1: ['SURVEY#'] } }, links: true },
   },
   getSurvey: {
     entry: 'lambdas/handlers/get-survey.ts',
-    description: 'Reads a survey',
-    access: { table: { read: ['SURVEY#'] } },
+    description: 'Reads a survey, and lists surveys (by the survey index) with their response counts (month cells) and last answer',
+    access: { table: { read: ['SURVEY#'], query: { gsi1: ['SURVEYS', 'SURVEY#'] }, queryItems: ['AGG#'] } },
   },
   sendInvitations: {
     entry: 'lambdas/handlers/send-invitations.ts',
@@ -399,7 +400,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'public' },
   { method: 'GET', path: '/openapi.json', handler: 'openApi', auth: 'public' },
   { method: 'POST', path: '/admin/surveys', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/surveys', handler: 'getSurvey', auth: 'apiKey', roles: EVERY_ROLE },
   { method: 'GET', path: '/admin/surveys/{surveyId}', handler: 'getSurvey', auth: 'apiKey', roles: EVERY_ROLE },
+  { method: 'PUT', path: '/admin/surveys/{surveyId}', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/archive', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/surveys/{surveyId}/unarchive', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },

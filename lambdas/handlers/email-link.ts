@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { answerFromLink, linkScore, mayConfirmByItself, resolveLink } from '../domain/outreach/email-links';
 import { CONFIRM_SCRIPT_HASH, escapeHtml, surveyForm, thankYouPage } from '../views/html';
 import { publicUrl } from '../shared/config';
+import { askedQuestions } from '../domain/surveys/survey';
 import { secretValue } from '../shared/secrets';
 import { invitationStore, responseStore, surveyStore } from '../shared/dependencies';
 import { formAnswers, html, htmlWithScripts, httpHandler, json, parseBody, pathParam, wantsHtml } from '../shared/http';
@@ -40,7 +41,7 @@ export const handler = httpHandler(async (event) => {
         action: `${publicUrl()}/r/${token}`,
         hidden: {},
         // The clicked score first, then the rest of the survey (comment included).
-        questions: [{ ...headline, required: true }, ...survey.questions.filter((q) => q.id !== headline.id)],
+        questions: [{ ...headline, required: true }, ...askedQuestions(survey).filter((q) => q.id !== headline.id)],
         selected: { ...(existing?.answers ?? {}), ...(chosen !== undefined && { [headline.id]: chosen }) },
         submitLabel: 'Send my answer',
         ...(selfConfirm && { confirm: { field: `answers.${headline.id}`, value: String(score) } }),

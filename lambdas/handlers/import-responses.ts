@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../domain/kernel/zod';
 import { validationError } from '../domain/kernel/errors';
 import { checkColumns, importResponses, MAX_IMPORT_ROWS, OFFLINE_CHANNELS, rejectedRowCount } from '../domain/intake/offline-import';
-import { loadSurvey } from '../domain/intake/submissions';
+import { assertTakesAnswers, loadSurvey } from '../domain/intake/submissions';
 import { responseStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, json, pathParam } from '../shared/http';
 import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
@@ -18,6 +18,7 @@ export const handler = httpHandler(async (event) => {
   if (!channel.success) throw validationError('channel must be face-to-face or direct-mail', [{ field: 'channel', message: 'face-to-face or direct-mail' }]);
   const stores = { surveys: surveyStore(), responses: responseStore() };
   const survey = await loadSurvey(stores.surveys, pathParam(event, 'surveyId'));
+  assertTakesAnswers(survey);
   const { columns, rows, misshapen } = importRows(event, MAX_IMPORT_ROWS);
   checkColumns(survey, columns);
   const report = await importResponses(stores, survey, channel.data, rows, new Date());

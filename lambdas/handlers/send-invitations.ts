@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { validationError } from '../domain/kernel/errors';
 import { InvitationRequestSchema, sendInvitations } from '../domain/outreach/invitations';
-import { loadSurvey } from '../domain/intake/submissions';
+import { assertTakesAnswers, loadSurvey } from '../domain/intake/submissions';
 import { publicUrl, senderAddress } from '../shared/config';
 import { secretValue } from '../shared/secrets';
 import { invitationMessages } from '../views/messages';
@@ -15,6 +15,7 @@ export const handler = httpHandler(async (event) => {
   if (!parsed.success) throw validationError('the invitation request is not valid', zodDetails(parsed.error.issues));
   const key = idempotencyKey(event);
   const survey = await loadSurvey(surveyStore(), pathParam(event, 'surveyId'));
+  assertTakesAnswers(survey);
   const results = await sendInvitations(
     {
       invitations: invitationStore(),

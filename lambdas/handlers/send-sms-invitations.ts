@@ -1,7 +1,7 @@
 import { env } from '../pipeline';
 import { DomainError, validationError } from '../domain/kernel/errors';
 import { SmsInvitationRequestSchema, sendSmsInvitations } from '../domain/outreach/phone/sms-invitations';
-import { loadSurvey } from '../domain/intake/submissions';
+import { assertTakesAnswers, loadSurvey } from '../domain/intake/submissions';
 import { fatigued } from '../domain/outreach/fatigue';
 import { rememberContact } from '../domain/people/contact-history';
 import { isSuppressed } from '../domain/outreach/suppression';
@@ -18,6 +18,7 @@ export const handler = httpHandler(async (event) => {
   if (!parsed.success) throw validationError('the SMS invitation request is not valid', zodDetails(parsed.error.issues));
   const key = idempotencyKey(event);
   const survey = await loadSurvey(surveyStore(), pathParam(event, 'surveyId'));
+  assertTakesAnswers(survey);
   const accountSid = process.env[env.twilioAccountSid];
   const from = process.env[env.twilioFromNumber];
   if (!accountSid || !from) {

@@ -99,6 +99,10 @@ export function surveyForm(survey: Pick<Survey, 'name' | 'intro' | 'language'>, 
 export const thankYouPage = (survey: Pick<Survey, 'thankYou' | 'language'>, note = '') =>
   page('Thank you', `<h1>Thank you!</h1><p>${escapeHtml(survey.thankYou ?? 'Your feedback has been received. It helps us do better.')}</p>${note ? `<p>${escapeHtml(note)}</p>` : ''}`, survey.language);
 
+/** What an archived survey's form and links show (410). */
+export const closedSurveyPage = (survey: Pick<Survey, 'name' | 'language'>) =>
+  page('This survey is closed', `<h1>This survey is closed</h1><p>${escapeHtml(survey.name)} no longer takes answers. Thank you for your interest.</p>`, survey.language);
+
 export const errorPage = (message: string, details: readonly ErrorDetail[]) =>
   page(
     'Something is not right',

@@ -7,6 +7,8 @@ const pendingShard = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCo
 /** Key layout of the single table: `<ENTITY>#<id>` / `META`, listings on gsi1. */
 export const keys = {
   survey: (id: string) => ({ pk: `SURVEY#${id}`, sk: 'META' }),
+  /** Every survey in one gsi1 partition, newest first: a few hundred items, read by the admin listing. */
+  surveys: 'SURVEYS',
   alertRules: (surveyId: string, version: number) => ({ pk: `SURVEY#${surveyId}`, sk: `RULES#${String(version).padStart(6, '0')}` }),
   response: (id: string) => ({ pk: `RESPONSE#${id}`, sk: 'META' }),
   responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,

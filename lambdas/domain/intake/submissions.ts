@@ -1,4 +1,4 @@
-import { notFound } from '../kernel/errors';
+import { DomainError, notFound } from '../kernel/errors';
 import { idFromKey, isWellFormedId, newId } from '../kernel/ids';
 import type { PutOutcome } from '../kernel/store';
 import type { ResponseStore, SurveyStore } from '../surveys/ports';
@@ -6,7 +6,7 @@ import { caseDecision } from '../loop/alerts';
 import { commentOf, parseAnswers, type Channel, type SurveyResponse } from '../surveys/response';
 import { withScores } from '../scoring/scoring';
 import type { ResponseScores } from '../surveys/scores';
-import { retentionExpiry, type Survey } from '../surveys/survey';
+import { isArchived, retentionExpiry, type Survey } from '../surveys/survey';
 
 export interface Submission {
   readonly surveyId: string;
@@ -33,6 +33,13 @@ export async function loadSurvey(store: Pick<SurveyStore, 'getSurvey'>, surveyId
   return survey;
 }
 
+/** 410 for an archived survey: it takes no answers (and sends no invitations) on any channel. */
+export function assertTakesAnswers(survey: Pick<Survey, 'status'>): void {
+  if (isArchived(survey)) {
+    throw new DomainError(410, 'survey_archived', 'this survey is closed and no longer takes answers', [{ field: 'surveyId', message: 'the survey is archived' }]);
+  }
+}
+
 /** Where a submission is checked and stored: its survey, and the responses. */
 export interface IntakeStores {
   readonly surveys: Pick<SurveyStore, 'getSurvey'>;
@@ -47,6 +54,7 @@ export async function recordResponse(
   survey?: Survey,
 ): Promise<{ response: SurveyResponse; outcome: PutOutcome; survey: Survey }> {
   const target = survey ?? (await loadSurvey(stores.surveys, submission.surveyId));
+  assertTakesAnswers(target);
   const answers = parseAnswers(target, submission.answers, { partial: submission.partial });
   const id = submission.idempotencyKey ? keyedResponseId(submission.channel, target.id, submission.idempotencyKey) : newId(now);
   const response: SurveyResponse = {

@@ -3,7 +3,7 @@ import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import type { Invitation, InvitationStore } from './ports';
 import { parseAnswers } from '../surveys/response';
 import { withScores } from '../scoring/scoring';
-import { keyedResponseId, loadSurvey, recordResponse } from '../intake/submissions';
+import { assertTakesAnswers, keyedResponseId, loadSurvey, recordResponse } from '../intake/submissions';
 import { headlineQuestion, numericRange, type Survey } from '../surveys/survey';
 import type { Question } from '../surveys/survey-schema';
 import { contactFingerprint, verifyLinkToken } from '../kernel/tokens';
@@ -29,6 +29,8 @@ export async function resolveLink(stores: { readonly invitations: Pick<Invitatio
     throw new DomainError(400, 'invalid_token', 'this link is not valid', [{ field: 'token', message: 'does not match its invitation' }]);
   }
   const survey = await loadSurvey(stores.surveys, claims.surveyId);
+  // An archived survey's links open a page saying it is closed (410), and record nothing.
+  assertTakesAnswers(survey);
   const headline = headlineQuestion(survey);
   if (!headline) throw new DomainError(409, 'survey_changed', 'this survey no longer has a score question', []);
   return { survey, invitation, headline, responseId: keyedResponseId('email', survey.id, invitation.id) };

@@ -3,13 +3,24 @@ import type { AlertRuleSet } from './alert-rules';
 import type { ProfileSnapshot } from '../people/customers';
 import type { ProcessingFailure, SurveyResponse } from './response';
 import type { ResponseScores } from './scores';
-import type { Survey } from './survey';
+import type { Survey, SurveyStatus } from './survey';
 
 /* The surveys context's ports: survey definitions with their versioned alert rules, and the responses. */
 
 export interface SurveyStore {
+  /** Stores a new survey, listed from then on. */
   putSurvey(survey: Survey): Promise<PutOutcome>;
   getSurvey(id: string): Promise<Survey | undefined>;
+  /**
+   * Replaces the survey's definition with `survey`'s (version included) only while the stored one is at
+   * `expectedVersion` (a survey stored before versions is at 0); false when it is not (or is gone). Alert
+   * rules and status are left as they are.
+   */
+  replaceDefinition(survey: Survey, expectedVersion: number): Promise<boolean>;
+  /** Sets the survey's status; undefined when there is no such survey. */
+  setStatus(id: string, status: SurveyStatus, now: Date): Promise<Survey | undefined>;
+  /** Every survey, newest first, by index; `keep` filters (the page filled up to its limit). */
+  listSurveys(page: PageRequest, keep?: (survey: Survey) => boolean): Promise<Page<Survey> & { readonly filtered?: true }>;
   /** Stores a new version of a survey's alert rules, only if the current one is `expectedVersion`; keeps each version. */
   saveAlertRules(set: AlertRuleSet, expectedVersion: number): Promise<boolean>;
   getAlertRules(surveyId: string, version: number): Promise<AlertRuleSet | undefined>;

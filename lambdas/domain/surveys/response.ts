@@ -112,7 +112,8 @@ export function parseAnswers(survey: Pick<Survey, 'questions'>, raw: unknown, op
     // Own properties only: never a value inherited from a prototype.
     const value = Object.hasOwn(input, q.id) ? input[q.id] : undefined;
     if (isBlank(value)) {
-      if (q.required && !options.partial) details.push({ field: `answers.${q.id}`, message: 'is required' });
+      // A hidden question is no longer asked, so it is never owed.
+      if (q.required && !q.hidden && !options.partial) details.push({ field: `answers.${q.id}`, message: 'is required' });
       continue;
     }
     const checked = checkAnswer(q, coerce(q, value));

@@ -37,6 +37,11 @@ export const QuestionSchema = z.object({
   /** For `rating`: the top of a 1..scale rating. */
   scale: z.optional(z.number().check(z.int(), z.gte(2), z.lte(10))),
   dimension: z.optional(z.enum(LOYALTY_DIMENSIONS)),
+  /**
+   * No longer asked: left out of the form, the e-mail, phone and SMS, kept in reports. An edit that removes a
+   * question of a survey with responses hides it instead.
+   */
+  hidden: z.optional(z.boolean()),
 }).check(z.superRefine((q, ctx) => {
   if (q.type === 'choice' && !q.options)
     ctx.addIssue({ code: 'custom', path: ['options'], message: 'a choice question needs options' });
@@ -113,5 +118,18 @@ export const SurveyInputSchema = z.strictObject({
     if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
     seen.add(q.id);
   });
+  if (s.questions.length > 0 && s.questions.every((q) => q.hidden)) ctx.addIssue({ code: 'custom', path: ['questions'], message: 'at least one question must be shown (not hidden)' });
 }));
 export type SurveyInput = z.input<typeof SurveyInputSchema>;
+
+/** The body of an action that takes none (archive, unarchive): `{}` or nothing. */
+export const NoFields = z.strictObject({});
+
+/**
+ * A stored survey with the defaults of settings added since it was written (alert timings, language), as the
+ * API shows it; stored values that no longer validate are shown as they are.
+ */
+export function withCurrentDefaults<T extends { readonly alert?: unknown; readonly language?: string }>(survey: T): T {
+  const alert = AlertSettingsSchema.safeParse(survey.alert ?? {});
+  return { ...survey, ...(alert.success && { alert: alert.data }), language: survey.language ?? 'en' };
+}

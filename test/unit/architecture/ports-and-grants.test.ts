@@ -12,7 +12,7 @@ const ROOT = resolve(__dirname, '../../..');
 
 /** The key prefixes (items, or index partitions) each adapter factory reads or writes. */
 const PORT_ITEMS: Record<string, readonly string[]> = {
-  surveyStore: ['SURVEY#'],
+  surveyStore: ['SURVEY#', 'index:SURVEYS'],
   responseStore: ['RESPONSE#', 'index:SURVEY#', 'index:PENDING#'],
   caseStore: ['ALERT#', 'index:CASES#', 'index:DUE#'],
   invitationStore: ['INVITATION#'],

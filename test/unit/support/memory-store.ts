@@ -13,7 +13,7 @@ import type { Page, PageRequest, PutOutcome } from '../../../lambdas/domain/kern
 import type { ProcessingFailure, ResponseStore, SurveyStore } from '../../../lambdas/domain/surveys/ports';
 import type { SurveyResponse } from '../../../lambdas/domain/surveys/response';
 import type { ResponseScores } from '../../../lambdas/domain/surveys/scores';
-import type { Survey } from '../../../lambdas/domain/surveys/survey';
+import type { Survey, SurveyStatus } from '../../../lambdas/domain/surveys/survey';
 
 /** Every store port in memory, for domain unit tests: the same conditional-write semantics as the DynamoDB stores. */
 /** As the table stores it: pending when marked so, or without the scores of its own revision. */
@@ -56,6 +56,22 @@ export class MemoryStore
     return true;
   };
   getAlertRules = async (surveyId: string, version: number) => this.ruleVersions.get(`${surveyId}/${version}`);
+  replaceDefinition = async (s: Survey, expectedVersion: number) => {
+    const current = this.surveys.get(s.id);
+    if (!current || (current.version ?? 0) !== expectedVersion) return false;
+    this.surveys.set(s.id, { ...structuredClone(s), ...(current.alertRules && { alertRules: current.alertRules }), ...(current.status && { status: current.status }) });
+    return true;
+  };
+  setStatus = async (id: string, status: SurveyStatus, now: Date) => {
+    const current = this.surveys.get(id);
+    if (!current) return undefined;
+    const { archivedAt, ...rest } = current;
+    const next: Survey = status === 'archived' ? { ...rest, status, archivedAt: archivedAt ?? now.toISOString() } : { ...rest, status };
+    this.surveys.set(id, next);
+    return next;
+  };
+  listSurveys = (page: PageRequest, keep: (s: Survey) => boolean = () => true) =>
+    this.page([...this.surveys.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).filter(keep), page);
   putResponse = async (r: SurveyResponse) => {
     const outcome = await this.putNew(this.responses, r.id, r);
     if (outcome === 'created' && owesProcessing(r)) this.pending.set(r.id, new Date().toISOString());

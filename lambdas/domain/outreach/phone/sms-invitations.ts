@@ -5,7 +5,7 @@ import { requireSomeDelivered } from '../../kernel/errors';
 import { idFromKey, newId } from '../../kernel/ids';
 import { isE164 } from '../../kernel/identifiers';
 import { externalId } from '../../kernel/identifier-schemas';
-import type { Survey } from '../../surveys/survey';
+import { forRespondents, type Survey } from '../../surveys/survey';
 import { startConversation, turnOf } from './conversation';
 import type { PhoneStore } from './ports';
 import { smsText } from './sms-text';
@@ -62,10 +62,12 @@ export async function sendSmsInvitations(
     invited?: (who: { phone: string; customerId?: string }) => Promise<void>;
     onFailure?: (error: unknown) => void;
   },
-  survey: Survey,
+  stored: Survey,
   request: SmsInvitationRequest,
   idempotencyKey?: string,
 ): Promise<SmsInvitationResult[]> {
+  // The conversation walks the questions respondents are asked, the hidden ones left out.
+  const survey = forRespondents(stored);
   const results: SmsInvitationResult[] = [];
   for (const contact of request.contacts) {
     const known = await deps.phones.getContact(contact.phone);

@@ -1,6 +1,6 @@
 import { loadSurvey } from '../../intake/submissions';
 import type { SurveyStore } from '../../surveys/ports';
-import type { Survey } from '../../surveys/survey';
+import { forRespondents, isArchived, type Survey } from '../../surveys/survey';
 import type { PhoneInput } from './answers';
 import { applyInput, endConversation, responseOf, startConversation, turnOf, type Conversation, type Turn } from './conversation';
 import type { PhoneStore } from './ports';
@@ -38,8 +38,13 @@ export interface ConversationState {
 /** The survey a new call or text is for: explicit, or routed from the called number. */
 async function surveyFor(deps: PhoneDeps, start: ConversationStart): Promise<Survey | undefined> {
   const surveyId = start.surveyId ?? (start.calledNumber ? (await deps.phones.getRoute(start.calledNumber))?.surveyId : undefined);
-  return surveyId ? loadSurvey(deps.surveys, surveyId) : undefined;
+  const survey = surveyId ? await loadSurvey(deps.surveys, surveyId) : undefined;
+  // An archived survey starts no new call or text: the caller hears that no survey runs on the number.
+  return survey && !isArchived(survey) ? forRespondents(survey) : undefined;
 }
+
+/** A running conversation's survey, as its respondent meets it (hidden questions left out). */
+const runningSurvey = async (deps: PhoneDeps, surveyId: string) => forRespondents(await loadSurvey(deps.surveys, surveyId));
 
 /** Position marker of the current question, carried in IVR callback URLs. */
 export const stepOf = (c: Conversation) => `${c.index}.${c.attempts}`;
@@ -57,14 +62,14 @@ export async function converse(
   const existing = await deps.phones.getConversation(start.id);
   if (existing && existing.status !== 'active') {
     // Finished: never a second, ownerless response. A retry of the step that finished it gets the same goodbye.
-    const survey = await loadSurvey(deps.surveys, existing.surveyId);
+    const survey = await runningSurvey(deps, existing.surveyId);
     const retry = input !== undefined && existing.steps.includes(input.step);
     return { survey, conversation: existing, turn: turnOf(survey, existing), started: false, over: !retry };
   }
   let survey: Survey | undefined;
   let conversation: Conversation;
   if (existing) {
-    survey = await loadSurvey(deps.surveys, existing.surveyId);
+    survey = await runningSurvey(deps, existing.surveyId);
     conversation = existing;
   } else {
     survey = await surveyFor(deps, start);
