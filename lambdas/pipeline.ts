@@ -326,7 +326,7 @@ export const handlers = {
     entry: 'lambdas/handlers/dashboard.ts',
     description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates',
     access: {
-      table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#', 'ALERT#', 'RESPONSE#', 'CUSTOMER#'], write: ['SESSIONS#', 'ALERT#'], queryItems: ['AGG#', 'CUSTOMER#'], query: { gsi1: ['SURVEY#', 'CASES#'] } },
+      table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#', 'ALERT#', 'RESPONSE#', 'CUSTOMER#'], write: ['SESSIONS#', 'ALERT#'], queryItems: ['AGG#', 'CUSTOMER#'], query: { gsi1: ['SURVEY#', 'CASES#', 'SURVEYS'] } },
       links: true,
       secrets: ['TOKEN_SECRET'],
     },

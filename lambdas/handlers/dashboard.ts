@@ -9,6 +9,7 @@ import { servePage } from '../shared/case-pages';
 import { relativeTo } from '../views/time';
 import { funnelOf, reportRange, summarize, trendOf } from '../domain/insight/reports';
 import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/people/roles';
+import { listsSurvey } from '../domain/insight/survey-list';
 import type { Survey } from '../domain/surveys/survey';
 import { SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
 import { publicUrl } from '../shared/config';
@@ -84,16 +85,25 @@ export const handler = httpHandler(async (event) => {
     });
   }
   const q = event.queryStringParameters ?? {};
-  const surveyId = q.surveyId && /^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId) ? q.surveyId : 'demo';
+  // The picker lists the surveys the key may read; without a choice, the newest of them.
+  const { items: listed } = await surveyStore().listSurveys({ limit: 100 }, listsSurvey(caller, false));
+  const surveys = listed.map((s) => ({ id: s.id, name: s.name }));
+  if (q.surveyId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId)) {
+    return html(200, dashboardPage({ signedInAs: { name: caller.keyName, role: caller.role }, filter: { surveyId: '', from: '', to: '' }, surveys, headline: [], distributions: [], trends: [], notice: 'That survey id is not valid: pick a survey from the list.' }, links, `${base}${PATH}`));
+  }
+  const surveyId = q.surveyId || surveys[0]?.id || '';
+  if (!surveyId) {
+    return html(200, dashboardPage({ signedInAs: { name: caller.keyName, role: caller.role }, filter: { surveyId: '', from: '', to: '' }, surveys, headline: [], distributions: [], trends: [], notice: 'There are no surveys this key can read yet.' }, links, `${base}${PATH}`));
+  }
   const range = reportRange({ from: q.from || undefined, to: q.to || undefined }, now);
   const filter = { surveyId, from: 'field' in range ? '' : range.from, to: 'field' in range ? '' : range.to };
   const page = (view: DashboardView) => html(200, dashboardPage(view, links, `${base}${PATH}`));
-  const empty = (notice: string): DashboardView => ({ signedInAs: { name: caller.keyName, role: caller.role }, filter, headline: [], distributions: [], trends: [], notice });
+  const empty = (notice: string): DashboardView => ({ signedInAs: { name: caller.keyName, role: caller.role }, filter, surveys, headline: [], distributions: [], trends: [], notice });
   if ('field' in range) return page(empty(`The period is not valid: ${range.message}.`));
   if (!seesSurvey(caller, surveyId)) return page(empty(`Survey ${surveyId} is outside this key's scope.`));
   const survey = await surveyStore().getSurvey(surveyId);
-  if (!survey) return page(empty(`There is no survey ${surveyId}.`));
-  return page(await dashboardView(caller, survey, range, filter, { base, now }));
+  if (!survey) return page(empty(`There is no survey ${surveyId}: pick one from the list.`));
+  return page({ ...(await dashboardView(caller, survey, range, filter, { base, now })), surveys });
 });
 
 async function dashboardView(caller: Caller, survey: Survey, range: { from: string; to: string }, filter: DashboardView['filter'], links: { base: string; now: Date }): Promise<DashboardView> {

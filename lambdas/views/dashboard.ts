@@ -17,6 +17,8 @@ export interface Estimate {
 export interface DashboardView {
   readonly signedInAs: { readonly name: string; readonly role: string };
   readonly filter: { readonly surveyId: string; readonly from: string; readonly to: string };
+  /** The surveys the key may pick from (newest first). */
+  readonly surveys?: readonly { readonly id: string; readonly name: string }[];
   readonly surveyName?: string;
   readonly headline: readonly { readonly label: string; readonly unit: string; readonly estimate?: Estimate; readonly note: string }[];
   readonly distributions: readonly { readonly title: string; readonly bars: readonly Bar[]; readonly extremes: string }[];
@@ -124,9 +126,20 @@ export function inboxPage(view: InboxPageView, links: DashboardLinks, severities
   );
 }
 
+/** The survey as a list to pick from; an id outside the list (typed into the URL) stays chosen, so its notice makes sense. */
+function surveyPicker(view: DashboardView): string {
+  const surveys = view.surveys ?? [];
+  if (surveys.length === 0) return `<label>Survey <input name="surveyId" value="${escapeHtml(view.filter.surveyId)}" required></label>`;
+  const listed = surveys.some((s) => s.id === view.filter.surveyId);
+  const options = [...(listed || !view.filter.surveyId ? [] : [{ id: view.filter.surveyId, name: `${view.filter.surveyId} (not found)` }]), ...surveys]
+    .map((s) => `<option value="${escapeHtml(s.id)}"${s.id === view.filter.surveyId ? ' selected' : ''}>${escapeHtml(s.name)}${s.name === s.id ? '' : ` (${escapeHtml(s.id)})`}</option>`)
+    .join('');
+  return `<label>Survey <select name="surveyId">${options}</select></label>`;
+}
+
 export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPath: string): string {
   const header = signedInHeader(`CX dashboard${view.surveyName ? ` – ${view.surveyName}` : ''}`, view.signedInAs, links, 'reports');
-  const filter = `<form class="filter" method="get" action="${escapeHtml(selfPath)}"><label>Survey <input name="surveyId" value="${escapeHtml(view.filter.surveyId)}" required></label><label>From <input type="date" name="from" value="${escapeHtml(view.filter.from)}"></label><label>To <input type="date" name="to" value="${escapeHtml(view.filter.to)}"></label><button type="submit">Show</button></form>`;
+  const filter = `<form class="filter" method="get" action="${escapeHtml(selfPath)}">${surveyPicker(view)}<label>From <input type="date" name="from" value="${escapeHtml(view.filter.from)}"></label><label>To <input type="date" name="to" value="${escapeHtml(view.filter.to)}"></label><button type="submit">Show</button></form>`;
   const sections = [
     view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : '',
     `<section aria-labelledby="s-figures"><h2 id="s-figures">Scores, with their intervals</h2><div class="figures">${view.headline.map(headlineFigure).join('')}</div></section>`,
