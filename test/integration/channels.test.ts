@@ -89,7 +89,7 @@ describe('Twilio voice IVR', () => {
 
     // The alert goes out on the first bad answer, while the caller is still on the line.
     const mail = await eventually(async () => (await sentEmails(runtime)).find((m) => m.body.text?.includes('Channel: voice-twilio')), 'the alert e-mail');
-    expect(mail.body.text).toContain('NPS: 3 (detractor)');
+    expect(mail.body.text).toContain('Likelihood to recommend (NPS): 3 of 10, detractor');
     expect(mail.body.text).toContain(`Case: ${stored.id}`);
     await runtime.waitForIdle();
     expect((await sentEmails(runtime)).filter((m) => m.body.text?.includes('Channel: voice-twilio'))).toHaveLength(1);
