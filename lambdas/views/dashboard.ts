@@ -35,7 +35,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line
 header h1{font-size:1.2rem;margin:0 auto 0 0;min-width:0;overflow-wrap:anywhere}header form{margin:0}header button{background:#fff;color:#1f3b5c;border:0;border-radius:.3rem;padding:.35rem .8rem;min-height:2rem;cursor:pointer}
 header nav{display:flex;gap:.75rem}header nav a{color:#fff;padding:.3rem 0}header nav a[aria-current]{font-weight:700;text-decoration-thickness:2px}.who{font-size:.9rem}
 .scroll{overflow-x:auto;max-width:100%}table.inbox td,table.inbox th{vertical-align:top}table.inbox tr.overdue{background:#fff1f0}table.inbox td:nth-child(3){min-width:14rem}table.inbox a{display:inline-block;padding:.2rem 0}
-.filter select{font-size:1rem;padding:.3rem;min-height:2rem}td.when{white-space:nowrap}
+.filter select{font-size:1rem;padding:.3rem;min-height:2rem;max-width:100%}.filter label{max-width:100%;min-width:0}td.when{white-space:nowrap}
 main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1.1rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
 .filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter input{max-width:100%;box-sizing:border-box;min-height:2rem}.signin input{box-sizing:border-box;width:100%;max-width:30rem;font-size:1rem;padding:.45rem;min-height:2.75rem}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
 .filter button,.signin button{font-size:1rem;padding:.4rem 1rem;border:0;border-radius:.3rem;background:#1f5fbf;color:#fff;cursor:pointer}
