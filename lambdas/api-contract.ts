@@ -126,6 +126,11 @@ export const contract: Record<RouteKey, RouteContract> = {
     query: z.object({ view: z.optional(z.enum(['mine', 'team', 'all'])), status: z.optional(z.string()), severity: z.optional(z.string()), touchpoint: z.optional(z.string()) }),
     success: { status: 200, media: HTML, description: 'the inbox, drawn on the server' },
   },
+  'GET /dashboard/responses': {
+    summary: 'The responses and comments behind a figure: a survey, some days, one touchpoint or channel (not for analysts)',
+    query: z.object({ surveyId: z.string(), from: z.iso.date(), to: z.iso.date(), touchpoint: z.optional(z.string()), channel: z.optional(z.string()) }),
+    success: { status: 200, media: HTML, description: 'the responses, newest first' },
+  },
   'GET /dashboard/cases/{caseId}': { summary: 'A case page inside the dashboard session (its profile, timeline and history)', success: { status: 200, media: HTML, description: 'the case page' } },
   'POST /dashboard/cases/{caseId}': { summary: 'Act on a case as the signed-in key (also reassign and escalate)', body: { schema: CaseActionSchema, media: [FORM] }, success: { status: 303, media: HTML, description: 'back to the case page, with what was done' } },
   'GET /s/{surveyId}': { summary: 'The hosted survey form', success: { status: 200, media: HTML, description: 'an HTML form that works without JavaScript' } },

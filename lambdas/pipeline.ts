@@ -438,6 +438,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/dashboard/session', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/dashboard/sign-out', handler: 'dashboard', auth: 'public' },
   { method: 'GET', path: '/dashboard/cases', handler: 'dashboard', auth: 'public' },
+  { method: 'GET', path: '/dashboard/responses', handler: 'dashboard', auth: 'public' },
   { method: 'GET', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },

@@ -1,5 +1,8 @@
 import { authorize, hashApiKey } from '../domain/people/api-keys';
-import { dashboardPage, inboxPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView } from '../views/dashboard';
+import { dashboardPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
+import { drillDown, DRILL_DOWN_READ } from '../domain/insight/drill-down';
+import { surveyTimeZone } from '../domain/surveys/survey';
+import { localTime } from '../views/time';
 import { inbox, INBOX_DAYS, INBOX_LIMIT, inboxViews, type InboxView } from '../domain/loop/inbox';
 import { CaseQuerySchema } from '../domain/loop/case-requests';
 import { SEVERITIES } from '../domain/surveys/scores';
@@ -72,6 +75,7 @@ export const handler = httpHandler(async (event) => {
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
   const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, signOut: `${base}${PATH}/sign-out` };
   if (route === 'GET /dashboard/cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
+  if (route === 'GET /dashboard/responses') return html(200, responsesPage(await responsesView(event, caller, base), links));
   if (route === 'GET /dashboard/cases/{caseId}' || route === 'POST /dashboard/cases/{caseId}') {
     const id = pathParam(event, 'caseId');
     const kase = caller.role !== 'analyst' && isWellFormedId(id) ? await caseStore().getAlert(id) : undefined;
@@ -116,10 +120,11 @@ async function dashboardView(caller: Caller, survey: Survey, range: { from: stri
     survey,
     summary: summarize(survey, range, covering),
     trends: [
-      { title: 'NPS per week, by touchpoint', trend: trendOf(survey, range, 'week', 'nps', 'touchpoint', weeks, links.now) },
-      { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks, links.now) },
-      { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks, links.now) },
+      { title: 'NPS per week, by touchpoint', trend: trendOf(survey, range, 'week', 'nps', 'touchpoint', weeks, links.now), by: 'touchpoint' },
+      { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks, links.now), by: 'channel' },
+      { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks, links.now), by: 'none' },
     ],
+    ...(seesPeople && { drillDown: `${links.base}${PATH}/responses` }),
     funnel: funnelOf(covering, range),
     ...(comments && { comments }),
     ...(cases && { openCases: cases }),
@@ -133,7 +138,7 @@ async function latestDetractorComments(caller: Caller, survey: Survey): Promise<
   return items
     .filter((r) => seesResponse(caller, r) && r.scores?.nps?.category === 'detractor')
     .flatMap((r) => {
-      const text = textIds.map((id) => r.answers[id]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+      const text = commentOf(r.answers, textIds).comment;
       return text ? [{ at: r.submittedAt, score: `NPS ${r.scores!.nps!.value}`, text, channel: r.channel }] : [];
     })
     .slice(0, 5);
@@ -149,6 +154,48 @@ async function openCases(caller: Caller, survey: Survey, links: { base: string; 
     .filter((c) => c.status !== 'resolved' && seesCase(caller, c))
     .slice(0, 10)
     .map((c) => ({ id: c.id, severity: c.severity, status: c.status, openedAt: c.createdAt, owner: c.owner, href: `${links.base}${PATH}/cases/${encodeURIComponent(c.id)}` }));
+}
+
+/** The responses behind a chart's point or series, from the query (survey, days, touchpoint or channel). */
+async function responsesView(event: HttpEvent, caller: Caller, base: string): Promise<ResponsesPageView> {
+  const q = event.queryStringParameters ?? {};
+  const signedInAs = { name: caller.keyName, role: caller.role };
+  const surveyId = q.surveyId && /^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId) ? q.surveyId : undefined;
+  const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : undefined);
+  const [from, to] = [day(q.from), day(q.to)];
+  const back = `${base}${PATH}${surveyId ? `?${new URLSearchParams({ surveyId, ...(from && { from }), ...(to && { to }) })}` : ''}`;
+  const refuse = (notice: string): ResponsesPageView => ({ signedInAs, heading: 'Responses', back, rows: [], matched: 0, notice });
+  if (caller.role === 'analyst') return refuse('An analyst key sees reports, not the responses behind them.');
+  if (!surveyId || !from || !to || from > to) return refuse('Open this page from a chart: it needs a survey and a period.');
+  const touchpoint = q.touchpoint && /^[a-z0-9][a-z0-9-]{0,59}$/.test(q.touchpoint) ? q.touchpoint : undefined;
+  const channel = q.channel && /^[a-z0-9-]{1,40}$/.test(q.channel) ? q.channel : undefined;
+  const survey = seesSurvey(caller, surveyId) ? await surveyStore().getSurvey(surveyId) : undefined;
+  if (!survey) return refuse(`There is no survey ${surveyId} for this key.`);
+  const found = await drillDown(responseStore(), caller, { surveyId, from, to, ...(touchpoint && { touchpoint }), ...(channel && { channel }) });
+  const zone = surveyTimeZone(survey);
+  const texts = survey.questions.filter((x) => x.type === 'text').map((x) => x.id);
+  return {
+    signedInAs,
+    heading: [survey.name, touchpoint, channel, from === to ? from : `${from} to ${to}`].filter(Boolean).join(' · '),
+    back,
+    matched: found.matched,
+    rows: found.items.map((r) => ({
+      ...commentOf(r.answers, texts),
+      at: localTime(r.submittedAt, zone),
+      score: [r.scores?.nps && `NPS ${r.scores.nps.value}`, r.scores?.csat && `CSAT ${r.scores.csat.value}`, r.scores?.ces && `effort ${r.scores.ces.value}`].filter(Boolean).join(', ') || 'no score',
+      channel: r.channel,
+      touchpoint: r.touchpoint,
+      customer: r.customerId ?? 'anonymous',
+      ...(r.scores?.caseOpened && { caseHref: `${base}${PATH}/cases/${encodeURIComponent(r.id)}` }),
+    })),
+    ...(found.truncated && { notice: `The first ${DRILL_DOWN_READ} responses of the period were read; pick fewer days to see the rest.` }),
+  };
+}
+
+/** The first non-empty answer to a text question, as `{ comment }`, or nothing. */
+function commentOf(answers: Record<string, unknown>, textIds: readonly string[]): { comment?: string } {
+  const comment = textIds.map((id) => answers[id]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return comment ? { comment } : {};
 }
 
 const INBOX_LABELS: Record<InboxView, string> = { mine: 'Mine', team: "My team's", all: 'All' };

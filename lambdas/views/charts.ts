@@ -19,10 +19,35 @@ export const SERIES_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69
 let chartCounter = 0;
 const chartId = (prefix: string) => `${prefix}-${++chartCounter}`;
 
-const dataTable = (caption: string, head: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
-  `<details><summary>${escapeHtml(caption)} as a table</summary><table><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((row) => `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
-    .join('')}</tbody></table></details>`;
+/** A table cell: text, or text linking to what is behind it (the responses of that week and series). */
+type Cell = string | number | { readonly text: string; readonly href?: string };
+
+const cellHtml = (cell: Cell) =>
+  typeof cell === 'object' ? (cell.href ? `<a href="${escapeHtml(cell.href)}">${escapeHtml(cell.text)}</a>` : escapeHtml(cell.text)) : escapeHtml(cell);
+
+const dataTable = (caption: string, head: readonly string[], rows: readonly (readonly Cell[])[], open = false) =>
+  `<details${open ? ' open' : ''}><summary>${escapeHtml(caption)} as a table</summary><div class="scroll"><table><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${cellHtml(cell)}</th>` : `<td>${cellHtml(cell)}</td>`)).join('')}</tr>`)
+    .join('')}</tbody></table></div></details>`;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An axis label short enough not to collide: "7 Sep" for a day, "Sep 2026" for a month, "W37" for a week id. */
+export function shortPeriod(period: string): string {
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(period);
+  if (m) return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]}`;
+  m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (m) return `${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+  m = /^\d{4}-W(\d{2})$/.exec(period);
+  if (m) return `W${Number(m[1])}`;
+  return period;
+}
+
+/** Where a chart's numbers lead: the responses behind one period of one series, and behind one series. */
+export interface ChartLinks {
+  readonly point?: (periodIndex: number, series: string) => string | undefined;
+  readonly series?: (series: string) => string | undefined;
+}
 
 /** A distribution as vertical bars, one per answer value, with counts above and the share in the table. */
 export function histogramSvg(title: string, bars: readonly Bar[], description = ''): string {
@@ -56,7 +81,16 @@ export interface Series {
  * Lines over periods (e.g. NPS per week per touchpoint), on a fixed scale so that dips read truly. Periods
  * marked `partial` (not over yet) are drawn dashed with hollow points, and say so: a week half gone is not a drop.
  */
-export function lineChartSvg(title: string, periods: readonly string[], series: readonly Series[], scale: { min: number; max: number }, unit = '', partial: readonly boolean[] = []): string {
+export function lineChartSvg(
+  title: string,
+  periods: readonly string[],
+  series: readonly Series[],
+  scale: { min: number; max: number },
+  unit = '',
+  partial: readonly boolean[] = [],
+  links: ChartLinks = {},
+  periodLabels: readonly string[] = periods,
+): string {
   const id = chartId('line');
   const width = Math.max(320, 60 + periods.length * 48);
   const height = 200;
@@ -66,8 +100,10 @@ export function lineChartSvg(title: string, periods: readonly string[], series: 
   const ticks = [scale.min, (scale.min + scale.max) / 2, scale.max]
     .map((t) => `<line x1="${plot.left}" x2="${plot.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"></line><text x="${plot.left - 4}" y="${y(t) + 4}" text-anchor="end" font-size="10">${t}</text>`)
     .join('');
-  const labels = periods
-    .map((p, i) => (periods.length <= 12 || i % Math.ceil(periods.length / 12) === 0 ? `<text x="${x(i)}" y="${plot.bottom + 16}" text-anchor="middle" font-size="10">${escapeHtml(p)}</text>` : ''))
+  // At most seven labels, short ones, so they never run into each other (the table has every period).
+  const every = Math.ceil(periods.length / 7);
+  const labels = periodLabels
+    .map((p, i) => (i % every === 0 ? `<text x="${x(i)}" y="${plot.bottom + 18}" text-anchor="middle" font-size="12">${escapeHtml(shortPeriod(p))}</text>` : ''))
     .join('');
   const lines = series
     .map((s, n) => {
@@ -92,7 +128,11 @@ export function lineChartSvg(title: string, periods: readonly string[], series: 
     })
     .join('');
   const legend = series
-    .map((s, n) => `<li><span class="swatch" style="background:${SERIES_COLOURS[n % SERIES_COLOURS.length]}"></span>${escapeHtml(s.name)}</li>`)
+    .map((s, n) => {
+      const href = links.series?.(s.name);
+      const name = href ? `<a href="${escapeHtml(href)}">${escapeHtml(s.name)}</a>` : escapeHtml(s.name);
+      return `<li><span class="swatch" style="background:${SERIES_COLOURS[n % SERIES_COLOURS.length]}"></span>${name}</li>`;
+    })
     .join('');
   const fmt = (v: number | null) => (v === null ? '—' : `${v}${unit}`);
   const periodLabel = (p: string, i: number) => (partial[i] ? `${p} (so far)` : p);
@@ -102,6 +142,6 @@ export function lineChartSvg(title: string, periods: readonly string[], series: 
   )}</desc>${ticks}${labels}${lines}</svg><figcaption>${escapeHtml(title)}${note}</figcaption><ul class="legend">${legend}</ul>${dataTable(
     title,
     ['Period', ...series.map((s) => s.name)],
-    periods.map((p, i) => [periodLabel(p, i), ...series.map((s) => fmt(s.values[i] ?? null))]),
+    periods.map((p, i) => [periodLabel(periodLabels[i] ?? p, i), ...series.map((s) => ({ text: fmt(s.values[i] ?? null), href: s.values[i] === null ? undefined : links.point?.(i, s.name) }))]),
   )}</figure>`;
 }

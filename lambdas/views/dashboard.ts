@@ -1,6 +1,6 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
-import type { CaseMetrics, FunnelStage, Summary, Trend } from '../domain/insight/reports';
+import { firstDayOf, lastDayOf, type CaseMetrics, type FunnelStage, type Summary, type Trend } from '../domain/insight/reports';
 import type { Survey } from '../domain/surveys/survey';
 import type { Question } from '../domain/surveys/survey-schema';
 
@@ -22,7 +22,18 @@ export interface DashboardView {
   readonly surveyName?: string;
   readonly headline: readonly { readonly label: string; readonly unit: string; readonly estimate?: Estimate; readonly note: string }[];
   readonly distributions: readonly { readonly title: string; readonly bars: readonly Bar[]; readonly extremes: string }[];
-  readonly trends: readonly { readonly title: string; readonly periods: readonly string[]; readonly series: readonly Series[]; readonly scale: { min: number; max: number }; readonly partial: readonly boolean[] }[];
+  readonly trends: readonly {
+    readonly title: string;
+    readonly periods: readonly string[];
+    /** The first day of each period, for the axis and the table. */
+    readonly periodLabels?: readonly string[];
+    readonly series: readonly Series[];
+    readonly scale: { min: number; max: number };
+    readonly partial: readonly boolean[];
+    /** The drill-down pages behind each point (series × period) and each series, for roles that see responses. */
+    readonly pointHrefs?: readonly (readonly (string | undefined)[])[];
+    readonly seriesHrefs?: Readonly<Record<string, string>>;
+  }[];
   readonly funnel?: readonly { readonly stage: string; readonly count: number; readonly note?: string }[];
   /** Only for roles that see people: the latest comments of detractors, and open cases. */
   readonly comments?: readonly { readonly at: string; readonly score: string; readonly text: string; readonly channel: string }[];
@@ -35,7 +46,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line
 header h1{font-size:1.2rem;margin:0 auto 0 0;min-width:0;overflow-wrap:anywhere}header form{margin:0}header button{background:#fff;color:#1f3b5c;border:0;border-radius:.3rem;padding:.35rem .8rem;min-height:2rem;cursor:pointer}
 header nav{display:flex;gap:.75rem}header nav a{color:#fff;padding:.3rem 0}header nav a[aria-current]{font-weight:700;text-decoration-thickness:2px}.who{font-size:.9rem}
 .scroll{overflow-x:auto;max-width:100%}table.inbox td,table.inbox th{vertical-align:top}table.inbox tr.overdue{background:#fff1f0}table.inbox td:nth-child(3){min-width:14rem}table.inbox a{display:inline-block;padding:.2rem 0}
-.filter select{font-size:1rem;padding:.3rem;min-height:2rem;max-width:100%}.filter label{max-width:100%;min-width:0}td.when{white-space:nowrap}
+.responses{padding-left:1.2rem}.responses li{margin:.5rem 0}.filter select{font-size:1rem;padding:.3rem;min-height:2rem;max-width:100%}.filter label{max-width:100%;min-width:0}td.when{white-space:nowrap}
 main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1.1rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
 .filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter input{max-width:100%;box-sizing:border-box;min-height:2rem}.signin input{box-sizing:border-box;width:100%;max-width:30rem;font-size:1rem;padding:.45rem;min-height:2.75rem}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
 .filter button,.signin button{font-size:1rem;padding:.4rem 1rem;border:0;border-radius:.3rem;background:#1f5fbf;color:#fff;cursor:pointer}
@@ -137,6 +148,35 @@ function surveyPicker(view: DashboardView): string {
   return `<label>Survey <select name="surveyId">${options}</select></label>`;
 }
 
+export interface ResponsesPageView {
+  readonly signedInAs: DashboardView['signedInAs'];
+  /** What the list is of, in words: "Support call follow-up · delivery · 7 Sep – 13 Sep 2026". */
+  readonly heading: string;
+  readonly back: string;
+  readonly rows: readonly { readonly at: string; readonly score: string; readonly channel: string; readonly touchpoint: string; readonly customer: string; readonly comment?: string; readonly caseHref?: string }[];
+  readonly matched: number;
+  readonly notice?: string;
+}
+
+/** The responses behind a figure, newest first: each with its scores, channel, customer and comment, and its case when it opened one. */
+export function responsesPage(view: ResponsesPageView, links: DashboardLinks): string {
+  const rows = view.rows.length
+    ? `<ol class="responses">${view.rows
+        .map(
+          (r) =>
+            `<li><p><strong>${escapeHtml(r.score)}</strong> · ${escapeHtml(r.touchpoint)} · ${escapeHtml(r.channel)} · ${escapeHtml(r.customer)} · <span class="when">${escapeHtml(r.at)}</span>${
+              r.caseHref ? ` · <a href="${escapeHtml(r.caseHref)}">its case</a>` : ''
+            }</p>${r.comment ? `<blockquote>${escapeHtml(r.comment)}</blockquote>` : ''}</li>`,
+        )
+        .join('')}</ol>`
+    : '<p>No responses match.</p>';
+  return shell(
+    'Responses – CX dashboard',
+    signedInHeader('Responses', view.signedInAs, links, 'reports'),
+    `<p><a href="${escapeHtml(view.back)}">← Back to the reports</a></p><h2>${escapeHtml(view.heading)}</h2>${view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : ''}<p>${view.matched} response${view.matched === 1 ? '' : 's'}${view.matched > view.rows.length ? `, the newest ${view.rows.length} shown` : ''}.</p>${rows}`,
+  );
+}
+
 export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPath: string): string {
   const header = signedInHeader(`CX dashboard${view.surveyName ? ` – ${view.surveyName}` : ''}`, view.signedInAs, links, 'reports');
   const filter = `<form class="filter" method="get" action="${escapeHtml(selfPath)}">${surveyPicker(view)}<label>From <input type="date" name="from" value="${escapeHtml(view.filter.from)}"></label><label>To <input type="date" name="to" value="${escapeHtml(view.filter.to)}"></label><button type="submit">Show</button></form>`;
@@ -149,7 +189,14 @@ export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPa
           .join('')}</div></section>`
       : '',
     view.trends.length
-      ? `<section aria-labelledby="s-trends"><h2 id="s-trends">Trends</h2><div class="charts">${view.trends.map((t) => lineChartSvg(t.title, t.periods, t.series, t.scale, '', t.partial)).join('')}</div></section>`
+      ? `<section aria-labelledby="s-trends"><h2 id="s-trends">Trends</h2><div class="charts">${view.trends
+          .map((t) =>
+            lineChartSvg(t.title, t.periods, t.series, t.scale, '', t.partial, {
+              point: (i, name) => t.pointHrefs?.[t.series.findIndex((s) => s.name === name)]?.[i],
+              series: (name) => t.seriesHrefs?.[name],
+            }, t.periodLabels ?? t.periods),
+          )
+          .join('')}</div></section>`
       : '',
     view.funnel
       ? `<section aria-labelledby="s-funnel"><h2 id="s-funnel">Response funnel</h2><div class="scroll"><table><thead><tr><th scope="col">Stage</th><th scope="col">Count</th><th scope="col">Note</th></tr></thead><tbody>${view.funnel
@@ -184,7 +231,9 @@ export function viewOf(input: {
   readonly filter: DashboardView['filter'];
   readonly survey: Pick<Survey, 'name' | 'questions'>;
   readonly summary: Summary;
-  readonly trends: readonly { readonly title: string; readonly trend: Trend }[];
+  readonly trends: readonly { readonly title: string; readonly trend: Trend; readonly by?: 'touchpoint' | 'channel' | 'none' }[];
+  /** The drill-down page's address, when the caller may see responses. */
+  readonly drillDown?: string;
   readonly comments?: DashboardView['comments'];
   readonly openCases?: DashboardView['openCases'];
   readonly caseMetrics?: CaseMetrics;
@@ -232,9 +281,21 @@ export function viewOf(input: {
       extremes: `Lowest answer (${d.extremes.lowest.value}): ${d.extremes.lowest.percent}% · highest (${d.extremes.highest.value}): ${d.extremes.highest.percent}%${d.tooFew ? ' · too few answers to read much into' : ''}`,
     };
   });
-  const trends = input.trends.map(({ title, trend }) => ({
+  const drill = (query: Record<string, string>) => `${input.drillDown}?${new URLSearchParams({ surveyId: trend0SurveyId(input), ...query }).toString()}`;
+  const trends = input.trends.map(({ title, trend, by }) => ({
     title,
     periods: trend.periods,
+    periodLabels: trend.periods.map((p) => firstDayOf(GRANULARITY_OF[trend.granularity], p)),
+    ...(input.drillDown && {
+      pointHrefs: trend.series.map((s) =>
+        trend.periods.map((p) => {
+          const from = maxDay(firstDayOf(GRANULARITY_OF[trend.granularity], p), trend.from);
+          const to = minDay(lastDayOf(GRANULARITY_OF[trend.granularity], p), trend.to);
+          return drill({ from, to, ...(by && by !== 'none' && { [by]: s.name }) });
+        }),
+      ),
+      seriesHrefs: Object.fromEntries(trend.series.map((s) => [s.name, drill({ from: trend.from, to: trend.to, ...(by && by !== 'none' && { [by]: s.name }) })])),
+    }),
     series: trend.series.map((s) => ({ name: s.name, values: s.points.map((p) => p.value) })),
     scale: trend.metric === 'nps' ? { min: -100, max: 100 } : trend.metric === 'ces' ? { min: 1, max: 7 } : trend.metric === 'responses' ? { min: 0, max: roundUp(trend) } : { min: 0, max: 100 },
     partial: trend.series[0]?.points.map((p) => p.partial) ?? [],
@@ -271,6 +332,11 @@ export function viewOf(input: {
     ...(total.responses === 0 && { notice: 'No scored responses in this period.' }),
   };
 }
+
+const GRANULARITY_OF = { day: 'D', week: 'W', month: 'M' } as const;
+const maxDay = (a: string, b: string) => (a > b ? a : b);
+const minDay = (a: string, b: string) => (a < b ? a : b);
+const trend0SurveyId = (input: { readonly trends: readonly { readonly trend: Trend }[]; readonly filter: DashboardView['filter'] }) => input.trends[0]?.trend.surveyId ?? input.filter.surveyId;
 
 /** A round top for a count axis: 1, 2 or 5 times a power of ten, at least the highest value. */
 function roundUp(trend: Trend): number {

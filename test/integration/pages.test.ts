@@ -167,6 +167,14 @@ describe('every page at 320, 390 and 1280 px (Chromium)', () => {
       });
       expect([role, allGood(inbox)]).toEqual([role, GOOD]);
     }
+    const drillDown = await everyWidth('dashboard-responses', async (page) => {
+      await signIn(page, fixture.managerKey);
+      await page.goto(`${api}/dashboard?surveyId=${fixture.surveyId}`);
+      const href = await page.locator('a[href*="/dashboard/responses?"]').first().getAttribute('href');
+      await page.goto(href!);
+      expect(await page.textContent('main')).toContain('The parcel came a week late');
+    });
+    expect(allGood(drillDown)).toEqual(GOOD);
     const dashboardCase = await everyWidth('dashboard-case', async (page) => {
       await signIn(page, fixture.managerKey);
       await page.goto(`${api}/dashboard/cases/${fixture.caseId}`);

@@ -82,8 +82,20 @@ describe("the owner's alert and case, and the manager's workspace", () => {
     ]);
     expect(earlier).not.toBe(current);
 
-    // Outside the manager's scope, or an analyst: no case page.
+    // Drill-down: from a week of the touchpoint trend to the responses and comments behind it.
+    const reports = await (await page(cookie, `/dashboard?surveyId=${survey}`)).text();
+    const weekLink = /<a href="([^"]+\/dashboard\/responses\?[^"]*touchpoint=delivery[^"]*)">/.exec(reports)![1].replace(/&#38;/g, '&');
+    const behind = await (await page(cookie, weekLink.replace(runtime.apiUrl, ''))).text();
+    expect(behind).toContain('2 responses.');
+    expect(behind).toContain('The parcel came a week late and nobody called back');
+    expect(behind).toContain(`/dashboard/cases/${current}`);
+
+    // Outside the manager's scope, or an analyst: no case page, and no responses behind the figures.
     const analyst = await api('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'numbers', role: 'analyst' }) });
-    expect((await page(await session(analyst.body.key), casePath)).status).toBe(404);
+    const analystSession = await session(analyst.body.key);
+    expect((await page(analystSession, casePath)).status).toBe(404);
+    const refused = await (await page(analystSession, weekLink.replace(runtime.apiUrl, ''))).text();
+    expect(refused).toContain('An analyst key sees reports, not the responses behind them.');
+    expect(refused).not.toContain('The parcel came');
   });
 });

@@ -182,6 +182,13 @@ export interface TrendPoint {
 }
 
 /** The last day of a period (`2026-11-24`, `2026-W48`, `2026-11`). */
+/** The first day of a period: the day, the 1st of the month, or the Monday of the ISO week. */
+export function firstDayOf(granularity: Granularity, period: string): string {
+  if (granularity === 'D') return period;
+  if (granularity === 'M') return `${period}-01`;
+  return new Date(Date.parse(`${lastDayOf('W', period)}T00:00:00Z`) - 6 * DAY_MS).toISOString().slice(0, 10);
+}
+
 export function lastDayOf(granularity: Granularity, period: string): string {
   if (granularity === 'D') return period;
   if (granularity === 'M') return new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).toISOString().slice(0, 10);
