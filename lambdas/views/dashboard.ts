@@ -1,5 +1,6 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
+import { localTime } from './time';
 import { firstDayOf, lastDayOf, type CaseMetrics, type FunnelStage, type Summary, type Trend } from '../domain/insight/reports';
 import type { Survey } from '../domain/surveys/survey';
 import type { Question } from '../domain/surveys/survey-schema';
@@ -20,6 +21,8 @@ export interface DashboardView {
   /** The surveys the key may pick from (newest first). */
   readonly surveys?: readonly { readonly id: string; readonly name: string }[];
   readonly surveyName?: string;
+  /** The survey's time zone: the times on the page are shown in it. */
+  readonly timeZone?: string;
   readonly headline: readonly { readonly label: string; readonly unit: string; readonly estimate?: Estimate; readonly note: string }[];
   readonly distributions: readonly { readonly title: string; readonly bars: readonly Bar[]; readonly extremes: string }[];
   readonly trends: readonly {
@@ -206,7 +209,7 @@ export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPa
     view.comments
       ? `<section aria-labelledby="s-comments"><h2 id="s-comments">Latest detractor comments</h2>${
           view.comments.length
-            ? view.comments.map((c) => `<p><strong>${escapeHtml(c.score)}</strong> · ${escapeHtml(c.channel)} · ${escapeHtml(c.at.slice(0, 16).replace('T', ' '))}</p><blockquote>${escapeHtml(c.text)}</blockquote>`).join('')
+            ? view.comments.map((c) => `<p><strong>${escapeHtml(c.score)}</strong> · ${escapeHtml(c.channel)} · ${escapeHtml(localTime(c.at, view.timeZone))}</p><blockquote>${escapeHtml(c.text)}</blockquote>`).join('')
             : '<p>None in this period.</p>'
         }</section>`
       : '',
@@ -216,7 +219,7 @@ export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPa
         }${
           view.openCases.length
             ? `<div class="scroll"><table><thead><tr><th scope="col">Case</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Opened</th><th scope="col">Owner</th></tr></thead><tbody>${view.openCases
-                .map((c) => `<tr><th scope="row"><a href="${escapeHtml(c.href)}">${escapeHtml(c.id.slice(0, 12))}…</a></th><td>${escapeHtml(c.severity)}</td><td>${escapeHtml(c.status)}</td><td class="when">${escapeHtml(c.openedAt.slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.owner)}</td></tr>`)
+                .map((c) => `<tr><th scope="row"><a href="${escapeHtml(c.href)}">${escapeHtml(c.id.slice(0, 12))}…</a></th><td>${escapeHtml(c.severity)}</td><td>${escapeHtml(c.status)}</td><td class="when">${escapeHtml(localTime(c.openedAt, view.timeZone))}</td><td>${escapeHtml(c.owner)}</td></tr>`)
                 .join('')}</tbody></table></div>`
             : '<p>No open cases.</p>'
         }</section>`
@@ -229,7 +232,7 @@ export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPa
 export function viewOf(input: {
   readonly signedInAs: DashboardView['signedInAs'];
   readonly filter: DashboardView['filter'];
-  readonly survey: Pick<Survey, 'name' | 'questions'>;
+  readonly survey: Pick<Survey, 'name' | 'questions'> & Partial<Pick<Survey, 'timeZone'>>;
   readonly summary: Summary;
   readonly trends: readonly { readonly title: string; readonly trend: Trend; readonly by?: 'touchpoint' | 'channel' | 'none' }[];
   /** The drill-down page's address, when the caller may see responses. */
@@ -305,6 +308,7 @@ export function viewOf(input: {
     signedInAs: input.signedInAs,
     filter: input.filter,
     surveyName: input.survey.name,
+    ...(input.survey.timeZone && { timeZone: input.survey.timeZone }),
     headline,
     distributions,
     trends,
