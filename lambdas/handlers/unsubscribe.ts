@@ -3,6 +3,7 @@ import { verifyUnsubscribeToken, type UnsubscribeShown } from '../domain/outreac
 import { secretValue } from '../shared/secrets';
 import { suppressionStore } from '../shared/dependencies';
 import { html, httpHandler, isForm, pathParam, rawBody } from '../shared/http';
+import { refuseCrossSite } from '../shared/same-origin';
 
 const button = (action: string, label: string, secondary = false) =>
   `<form method="post"><input type="hidden" name="action" value="${escapeHtml(action)}"><button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
@@ -28,6 +29,8 @@ export const handler = httpHandler(async (event) => {
     const body = rawBody(event);
     const action = isForm(event) ? new URLSearchParams(body).get('action') : undefined;
     if (action === 'resubscribe') {
+      // One-click unsubscribe comes from mail clients (RFC 8058); subscribing again only from this page.
+      refuseCrossSite(event);
       for (const key of keys) await store.deleteSuppression(key);
       return html(200, page('Subscribed again', `<h1>You will hear from us again</h1><p>Feedback surveys to ${whoAndFrom(shown)} are back on. You can unsubscribe from any survey e-mail.</p>${button('unsubscribe', 'Unsubscribe after all', true)}`));
     }

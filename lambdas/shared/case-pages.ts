@@ -65,7 +65,7 @@ export async function servePage(event: HttpEvent, alert: AlertCase, door: CasePa
     casePage(file, {
       now,
       actor: door.actor,
-      ...(done && NOTICES[done] && { notice: NOTICES[done] }),
+      ...(done && Object.hasOwn(NOTICES, done) && { notice: NOTICES[done] }),
       ...(query.problem === 'changed' && { problem: `Nothing was done: the case changed meanwhile (it is now ${alert.status}). Here it is as it stands.` }),
       ...(door.back && { back: door.back }),
     }),

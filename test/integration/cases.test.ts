@@ -76,6 +76,10 @@ describe('the case admin API', () => {
     expect(illegal.body.error).toMatchObject({ code: 'illegal_transition', details: [{ field: 'action' }] });
     expect((await act(first.id, { action: 'fly' })).status).toBe(400);
     expect((await act('does-not-exist', { action: 'acknowledge' })).status).toBe(404);
+    // Twelve people noting at once: every note lands.
+    const notes = await Promise.all(Array.from({ length: 12 }, (_, i) => act(first.id, { action: 'note', note: `note ${i}` })));
+    expect(notes.map((n) => n.status)).toEqual(Array(12).fill(200));
+    expect((await api(`/admin/cases/${first.id}`)).body.history.filter((h: { action: string }) => h.action === 'note')).toHaveLength(12);
     const assigned = await act(second.id, { action: 'assign', owner: 'returns-lead@example.com', team: 'returns' });
     expect(assigned.body).toMatchObject({ owner: 'returns-lead@example.com', team: 'returns' });
     expect(assigned.body.history.at(-1)).toMatchObject({ action: 'assign', by: 'api-key:local-admin' });

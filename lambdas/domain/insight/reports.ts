@@ -42,9 +42,11 @@ export interface Range {
 /** The range of a report, defaulted and checked; `undefined` fields are reported by name. */
 export function reportRange(query: { from?: string; to?: string }, now: Date): Range | { field: 'from' | 'to'; message: string } {
   // A real calendar day (2026-02-30 is not), whoever calls: the reports API validates, the dashboard reads raw input.
-  const isDay = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
-  if (query.to !== undefined && !isDay(query.to)) return { field: 'to', message: 'must be a day, yyyy-mm-dd' };
-  if (query.from !== undefined && !isDay(query.from)) return { field: 'from', message: 'must be a day, yyyy-mm-dd' };
+  // Years 1970–9998 only: week and month arithmetic past either end would leave the calendar the cells use.
+  const isDay = (day: string) =>
+    /^(19[7-9]\d|[2-8]\d{3}|9[0-8]\d{2}|99[0-8]\d|999[0-8])-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  if (query.to !== undefined && !isDay(query.to)) return { field: 'to', message: 'must be a day, yyyy-mm-dd, between 1970 and 9998' };
+  if (query.from !== undefined && !isDay(query.from)) return { field: 'from', message: 'must be a day, yyyy-mm-dd, between 1970 and 9998' };
   const to = query.to ?? now.toISOString().slice(0, 10);
   const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 89 * DAY_MS).toISOString().slice(0, 10);
   if (from > to) return { field: 'from', message: 'must not be after to' };

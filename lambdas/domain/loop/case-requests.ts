@@ -9,17 +9,20 @@ import { SEVERITIES } from '../surveys/scores';
 export const RESOLUTION_CODES = ['resolved-with-customer', 'compensated', 'process-fixed', 'no-action-needed', 'could-not-reach', 'duplicate'] as const;
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
-const noteText = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
+// Line breaks and tabs are text; other control and bidi-override characters would only disguise a note.
+const noteText = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000), z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]*$/, 'must not contain control characters'));
+/** An address mail can be sent to: RFC 5321 allows 254 characters. */
+const address = z.email().check(z.maxLength(254));
 
 /** What a person can do to a case; each becomes an event in its history. */
 export const CaseActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('acknowledge'), note: z.optional(noteText) }),
   z.strictObject({ action: z.literal('note'), note: noteText }),
-  z.strictObject({ action: z.literal('assign'), owner: z.email(), team: z.optional(externalId(64)), note: z.optional(noteText) }),
+  z.strictObject({ action: z.literal('assign'), owner: address, team: z.optional(externalId(64)), note: z.optional(noteText) }),
   z.strictObject({ action: z.literal('resolve'), resolution: z.enum(RESOLUTION_CODES), note: z.optional(noteText) }),
   z.strictObject({ action: z.literal('reopen'), note: z.optional(noteText) }),
   /** By hand, with the reason: to whoever should step in; they get the escalation notice. */
-  z.strictObject({ action: z.literal('escalate'), to: z.email(), note: noteText }),
+  z.strictObject({ action: z.literal('escalate'), to: address, note: noteText }),
 ]);
 export type CaseAction = z.infer<typeof CaseActionSchema>;
 

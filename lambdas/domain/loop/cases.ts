@@ -104,6 +104,9 @@ export function escalate(kase: AlertCase, escalation: { level: 1 | 2; reason: st
   };
 }
 
+/** How often an action is re-applied to a case that changed meanwhile before it gives up (409). */
+const ACT_ATTEMPTS = 12;
+
 export interface CaseDeps {
   readonly cases: CaseStore;
   readonly now: Date;
@@ -117,7 +120,9 @@ const notFoundCase = () => new DomainError(404, 'not_found', 'case was not found
  * with 409 if it no longer applies).
  */
 export async function actOnCase(deps: CaseDeps, id: string, action: CaseAction, by: string): Promise<AlertCase> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < ACT_ATTEMPTS; attempt++) {
+    // Many people at once: each lost race waits a little longer, at random, before reading the case again.
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
     const kase = await deps.cases.getAlert(id);
     if (!kase) throw notFoundCase();
     const after = applyCaseAction(kase, action, by, deps.now);

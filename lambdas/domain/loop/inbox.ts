@@ -35,7 +35,7 @@ export async function inbox(cases: Pick<CaseStore, 'listCases'>, caller: Caller,
     { limit: INBOX_LIMIT, order: 'newest', since: new Date(now.getTime() - INBOX_DAYS * 86_400_000), now, ...(caller.role === 'manager' && view !== 'mine' && { scope: caller.scope }) },
   );
   const rows = items
-    .filter((c) => (filter.status ? true : c.status !== 'resolved') && (view === 'mine' || seesCase(caller, c)))
+    .filter((c) => (filter.status ? true : c.status !== 'resolved') && seesCase(caller, c))
     .map((kase): InboxRow => {
       const next = nextDeadline(kase);
       return { kase, ...(next && { deadline: { at: next.at, level: next.level, overdue: next.at <= now.toISOString() } }) };

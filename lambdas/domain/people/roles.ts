@@ -29,7 +29,7 @@ export const NewApiKeySchema = z.strictObject({
   role: z._default(z.enum(ROLES), 'admin'),
   scope: z.optional(KeyScopeSchema),
   /** The holder's address: the cases they own are theirs in the dashboard's inbox. */
-  email: z.optional(z.email()),
+  email: z.optional(z.email().check(z.maxLength(254))),
 }).check(z.superRefine((key, ctx) => {
   const dimensions = key.scope ? Object.values(key.scope).filter((list) => list?.length).length : 0;
   if (key.role === 'manager' && dimensions === 0) {

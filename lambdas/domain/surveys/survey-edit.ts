@@ -12,12 +12,12 @@ import type * as z from 'zod/mini';
 /** The fields a `PUT` replaces; id, createdAt, status, alert rules and the version are the store's. */
 export const EDITABLE_FIELDS = ['name', 'touchpoint', 'ownerEmail', 'questions', 'alert', 'fatigue', 'retentionDays', 'intro', 'thankYou', 'timeZone', 'language'] as const;
 
-/** `If-Match` as the version number it names (`3`, `"3"` or `W/"3"`); a missing one is a 428, a malformed one a 400. */
+/** `If-Match` as the version number it names (`3` or `"3"`; a weak `W/"3"` never matches, RFC 9110); a missing one is a 428, a malformed one a 400. */
 export function expectedVersionOf(ifMatch: string | undefined): number {
   if (ifMatch === undefined || ifMatch.trim() === '') {
     throw new DomainError(428, 'precondition_required', 'send If-Match with the version you read (GET answers it as the ETag)', [{ field: 'If-Match', message: 'is required' }]);
   }
-  const raw = ifMatch.trim().replace(/^W\//, '').replace(/"/g, '');
+  const raw = ifMatch.trim().replace(/"/g, '');
   const version = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(version)) throw validationError('If-Match must be the version number of the survey you read', [{ field: 'If-Match', message: 'not a version' }]);
   return version;

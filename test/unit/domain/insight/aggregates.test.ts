@@ -70,6 +70,9 @@ describe('ISO weeks and periods', () => {
     expect(reportRange({}, new Date('2026-11-24T12:00:00Z'))).toEqual({ from: '2026-08-27', to: '2026-11-24' });
     expect(reportRange({ from: '2026-11-25', to: '2026-11-24' }, new Date())).toMatchObject({ field: 'from' });
     expect(reportRange({ from: '2024-01-01', to: '2026-11-24' }, new Date())).toMatchObject({ field: 'from' });
+    // Years the calendar arithmetic cannot leave safely: refused, not a 500.
+    for (const day of ['0000-01-01', '0099-06-01', '1000-01-01', '1969-12-31', '9999-12-31']) expect(reportRange({ from: '2026-01-01', to: day }, new Date())).toMatchObject({ field: 'to' });
+    expect(reportRange({ from: '9998-12-01', to: '9998-12-31' }, new Date())).toEqual({ from: '9998-12-01', to: '9998-12-31' });
     expect(reportRange({ from: '2026-02-30' }, new Date())).toMatchObject({ field: 'from' });
     expect(reportRange({ to: '2026-1-1' }, new Date())).toMatchObject({ field: 'to' });
   });

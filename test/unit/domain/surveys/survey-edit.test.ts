@@ -40,14 +40,14 @@ describe('survey versions', () => {
     expect(withCurrentDefaults(old)).toMatchObject({ alert: { enabled: true, npsAtMost: 5, csatAtMost: 2, acknowledgeHours: 4, slaHours: 24, commentGraceSeconds: 120 }, language: 'en' });
   });
 
-  it('If-Match: missing is 428, malformed 400, quoted and weak forms accepted', () => {
+  it('If-Match: missing is 428, malformed 400, quoted accepted, weak refused (If-Match compares strongly)', () => {
     expect(refusal(() => expectedVersionOf(undefined))).toMatchObject({ status: 428, details: [{ field: 'If-Match' }] });
     expect(refusal(() => expectedVersionOf(' '))).toMatchObject({ status: 428 });
     expect(refusal(() => expectedVersionOf('abc'))).toMatchObject({ status: 400, details: [{ field: 'If-Match' }] });
     expect(refusal(() => expectedVersionOf('-1'))).toMatchObject({ status: 400 });
     expect(expectedVersionOf('3')).toBe(3);
     expect(expectedVersionOf('"3"')).toBe(3);
-    expect(expectedVersionOf('W/"0"')).toBe(0);
+    expect(refusal(() => expectedVersionOf('W/"0"'))).toMatchObject({ status: 400 });
   });
 
   it('an edit against another version is a 412 naming If-Match and the current version', () => {
