@@ -52,7 +52,7 @@ interface Checked {
 }
 
 /** What the suite asserts about a page, measured in the browser. */
-async function check(page: Page, consoleErrors: string[]): Promise<Checked> {
+async function check(page: Page, consoleErrors: string[], withAxe: boolean): Promise<Checked> {
   // Runs in the page (as text: this project's TypeScript has no DOM types).
   const measured = (await page.evaluate(`(() => {
     const overflow = document.documentElement.scrollWidth - window.innerWidth;
@@ -69,23 +69,52 @@ async function check(page: Page, consoleErrors: string[]): Promise<Checked> {
       .map((el) => el.tagName.toLowerCase() + (el.getAttribute('name') ? '[name=' + el.getAttribute('name') + ']' : '') + ' ' + Math.round(el.getBoundingClientRect().width) + 'x' + Math.round(el.getBoundingClientRect().height) + ' "' + (el.textContent || '').trim().slice(0, 20) + '"');
     return { overflow, scaleRows, smallTargets };
   })()`)) as Pick<Checked, 'overflow' | 'scaleRows' | 'smallTargets'>;
-  return { ...measured, accessibility: await seriousAccessibilityViolations(page), consoleErrors: [...consoleErrors] };
+  return { ...measured, accessibility: withAxe ? await seriousAccessibilityViolations(page) : [], consoleErrors: [...consoleErrors] };
 }
 
-/** Opens a page at every width (in its own context, signed in or not), checks and photographs it. */
-async function everyWidth(name: string, open: (page: Page, context: BrowserContext) => Promise<void>): Promise<Record<number, Checked>> {
-  const results: Record<number, Checked> = {};
-  for (const width of WIDTHS) {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+/** A dashboard session per key, signed in once through the form and reused by every width's context. */
+const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
+async function sessionOf(key: string) {
+  if (!sessions.has(key)) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${local.runtime.apiUrl}/dashboard`);
+    await page.fill('#apiKey', key);
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+    sessions.set(key, await context.storageState());
+    await context.close();
+  }
+  return sessions.get(key)!;
+}
+
+/** One browser tab per width and key, opened once and reused by every page (a new context per page is slow). */
+const tabs = new Map<string, { page: Page; context: BrowserContext; errors: string[] }>();
+async function tabFor(width: number, key?: string) {
+  const id = `${width}|${key ?? ''}`;
+  if (!tabs.has(id)) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, ...(key && { storageState: await sessionOf(key) }) });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
+    tabs.set(id, { page, context, errors });
+  }
+  return tabs.get(id)!;
+}
+
+/**
+ * Opens a page at every width (in the tab of that width, signed in with `key` when given), checks and
+ * photographs it. axe-core runs at 390 px: what it checks does not change with the width, and it is slow.
+ */
+async function everyWidth(name: string, open: (page: Page, context: BrowserContext) => Promise<void>, key?: string): Promise<Record<number, Checked>> {
+  const results: Record<number, Checked> = {};
+  for (const width of WIDTHS) {
+    const { page, context, errors } = await tabFor(width, key);
+    errors.length = 0;
     await open(page, context);
-    results[width] = await check(page, errors);
+    results[width] = await check(page, errors, width === 390);
     await screenshot(page, join('pages', `${name}-${width}`));
-    await context.close();
   }
   return results;
 }
@@ -93,12 +122,6 @@ async function everyWidth(name: string, open: (page: Page, context: BrowserConte
 const allGood = (results: Record<number, Checked>) =>
   Object.fromEntries(Object.entries(results).map(([width, r]) => [width, { ...r, overflow: Math.max(0, r.overflow), scaleRows: r.scaleRows.filter((n) => n !== 1) }]));
 const GOOD = Object.fromEntries(WIDTHS.map((w) => [w, { overflow: 0, scaleRows: [], smallTargets: [], accessibility: [], consoleErrors: [] }]));
-
-async function signIn(page: Page, key: string) {
-  await page.goto(`${local.runtime.apiUrl}/dashboard`);
-  await page.fill('#apiKey', key);
-  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
-}
 
 describe('every page at 320, 390 and 1280 px (Chromium)', () => {
   it("the respondent's pages: form, thank-you, one-click, unsubscribe, error", async () => {
@@ -154,32 +177,28 @@ describe('every page at 320, 390 and 1280 px (Chromium)', () => {
     expect(allGood(signInPage)).toEqual(GOOD);
     for (const [role, key] of [['admin', local.runtime.adminKey], ['manager', fixture.managerKey], ['analyst', fixture.analystKey]] as const) {
       const dashboard = await everyWidth(`dashboard-${role}`, async (page) => {
-        await signIn(page, key);
         await page.goto(`${api}/dashboard?surveyId=${fixture.surveyId}`);
-      });
+      }, key);
       expect([role, allGood(dashboard)]).toEqual([role, GOOD]);
     }
     for (const [role, key] of [['admin', local.runtime.adminKey], ['manager', fixture.managerKey]] as const) {
       const inbox = await everyWidth(`inbox-${role}`, async (page) => {
-        await signIn(page, key);
         await page.goto(`${api}/dashboard/cases`);
         expect(await page.textContent('main')).toContain('c-page');
-      });
+      }, key);
       expect([role, allGood(inbox)]).toEqual([role, GOOD]);
     }
     const drillDown = await everyWidth('dashboard-responses', async (page) => {
-      await signIn(page, fixture.managerKey);
       await page.goto(`${api}/dashboard?surveyId=${fixture.surveyId}`);
       const href = await page.locator('a[href*="/dashboard/responses?"]').first().getAttribute('href');
       await page.goto(href!);
       expect(await page.textContent('main')).toContain('The parcel came a week late');
-    });
+    }, fixture.managerKey);
     expect(allGood(drillDown)).toEqual(GOOD);
     const dashboardCase = await everyWidth('dashboard-case', async (page) => {
-      await signIn(page, fixture.managerKey);
       await page.goto(`${api}/dashboard/cases/${fixture.caseId}`);
       expect(await page.textContent('main')).toContain('Escalate to (e-mail)');
-    });
+    }, fixture.managerKey);
     expect(allGood(dashboardCase)).toEqual(GOOD);
   });
 });
