@@ -377,6 +377,21 @@ for (const [name, action, description] of [
     });
 }
 
+withApi(cases.command('assign').description("reassign a case to another owner (and team), with the reason; recorded as this API key's action").argument('<caseId>'))
+  .requiredOption('--owner <email>', 'the new owner')
+  .option('--team <team>')
+  .option('--note <text>', 'why')
+  .action(async (id: string, options: ApiOptions & { owner: string; team?: string; note?: string }) => {
+    const body = { action: 'assign', owner: options.owner, ...(options.team && { team: options.team }), ...(options.note && { note: options.note }) };
+    console.log(caseLine(await adminApi(options).call('POST', `/admin/cases/${encodeURIComponent(id)}/actions`, body)));
+  });
+withApi(cases.command('escalate').description('escalate a case by hand, one level up (at most 2), to an address, with the reason; the escalation sweep sends the notice').argument('<caseId>'))
+  .requiredOption('--to <email>', 'who should step in')
+  .requiredOption('--note <text>', 'why')
+  .action(async (id: string, options: ApiOptions & { to: string; note: string }) => {
+    console.log(caseLine(await adminApi(options).call('POST', `/admin/cases/${encodeURIComponent(id)}/actions`, { action: 'escalate', to: options.to, note: options.note })));
+  });
+
 // replay -------------------------------------------------------------------------------------------------
 type Parked = { responseId?: string; caseId?: string; surveyId?: string; failure?: { step?: string; message: string; attempts?: number; at: string } };
 // A failure's message names its step already (`email: …`).

@@ -102,6 +102,11 @@ describe('the case admin API', () => {
     // A window back to 1900 would read one partition per month: refused, naming the field.
     const ancient = await api('/admin/cases?since=1900-01-01');
     expect([ancient.status, ancient.body.error.details[0].field]).toEqual([400, 'since']);
+    // From a terminal: escalate by hand, with the reason; a missing reason is refused before anything is sent.
+    const escalated = await runCli(local.runtime, ['cases', 'escalate', first.id, '--to', 'head@example.com', '--note', 'Customer threatens to leave']);
+    expect([escalated.code, escalated.stdout]).toEqual([0, expect.stringContaining(`${first.id}  escalated`)]);
+    expect((await runCli(local.runtime, ['cases', 'escalate', first.id, '--to', 'head@example.com'])).code).not.toBe(0);
+    expect((await api(`/admin/cases/${first.id}`)).body).toMatchObject({ escalationLevel: 1, escalateTo: 'head@example.com', pendingNotice: 1 });
     // The earlier listing route serves the same.
     expect((await api('/admin/alerts?touchpoint=returns')).body.items).toHaveLength(2);
   });
