@@ -1,6 +1,6 @@
 import { notFound, validationError } from '../domain/kernel/errors';
 import { isWellFormedId, newId } from '../domain/kernel/ids';
-import { createSurvey, surveyStatus, surveyVersion, type Survey } from '../domain/surveys/survey';
+import { createSurvey, surveyEtag, withState } from '../domain/surveys/survey';
 import { expectedVersionOf, updateSurvey } from '../domain/surveys/survey-edit';
 import { NoFields, SurveyInputSchema } from '../domain/surveys/survey-schema';
 import { responseStore, surveyStore } from '../shared/dependencies';
@@ -13,9 +13,6 @@ import { header, httpHandler, json, parseBody, pathParam, zodDetails, type HttpE
  * Ingest sees an edit or archive within 30 seconds (its survey cache); this container at once.
  */
 
-/** A survey as the API shows it: surveys stored before versions and status read as version 0, active. */
-const shown = (survey: Survey) => ({ ...survey, status: surveyStatus(survey), version: surveyVersion(survey) });
-const etag = (survey: Survey) => ({ etag: `"${surveyVersion(survey)}"` });
 
 /** `POST /admin/surveys`: 201 with the id and the hosted form's URL. */
 async function create(event: HttpEvent) {
@@ -23,7 +20,7 @@ async function create(event: HttpEvent) {
   if (!parsed.success) throw validationError('the survey is not valid', zodDetails(parsed.error.issues));
   const survey = createSurvey(parsed.data, newId(), new Date());
   await surveyStore().putSurvey(survey);
-  return json(201, { ...survey, formUrl: `${publicUrl()}/s/${survey.id}` }, { location: `/admin/surveys/${survey.id}`, ...etag(survey) });
+  return json(201, { ...survey, formUrl: `${publicUrl()}/s/${survey.id}` }, { location: `/admin/surveys/${survey.id}`, ...surveyEtag(survey) });
 }
 
 /**
@@ -38,7 +35,7 @@ async function replace(event: HttpEvent, surveyId: string) {
   const edit = await updateSurvey({ surveys: surveyStore(), responses: responseStore() }, surveyId, parsed.data, expected, new Date());
   forgetSurvey(surveyId);
   const notes = edit.hidden.map((id) => `question "${id}" was left out, but the survey has responses: it is kept hidden (asked no more, still in reports); send it with "hidden": false to ask it again`);
-  return json(200, { ...shown(edit.survey), hiddenQuestions: edit.hidden, removedQuestions: edit.removed, ...(notes.length && { notes }) }, etag(edit.survey));
+  return json(200, { ...withState(edit.survey), hiddenQuestions: edit.hidden, removedQuestions: edit.removed, ...(notes.length && { notes }) }, surveyEtag(edit.survey));
 }
 
 /**
@@ -53,7 +50,7 @@ async function setStatus(event: HttpEvent, surveyId: string, status: 'active' | 
   const survey = await surveyStore().setStatus(surveyId, status, new Date());
   if (!survey) throw notFound('Survey', 'surveyId');
   forgetSurvey(surveyId);
-  return json(200, shown(survey), etag(survey));
+  return json(200, withState(survey), surveyEtag(survey));
 }
 
 export const handler = httpHandler(async (event) => {

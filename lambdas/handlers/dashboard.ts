@@ -2,14 +2,14 @@ import { authorize, hashApiKey } from '../domain/people/api-keys';
 import { dashboardPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
 import { drillDown, DRILL_DOWN_READ } from '../domain/insight/drill-down';
 import { surveyTimeZone } from '../domain/surveys/survey';
-import { localTime } from '../views/time';
 import { inbox, INBOX_DAYS, INBOX_LIMIT, inboxViews, type InboxView } from '../domain/loop/inbox';
 import { CaseQuerySchema } from '../domain/loop/case-requests';
 import { SEVERITIES } from '../domain/surveys/scores';
 import { notFound } from '../domain/kernel/errors';
 import { isWellFormedId } from '../domain/kernel/ids';
 import { servePage } from '../shared/case-pages';
-import { relativeTo } from '../views/time';
+import { localTime, relativeTo } from '../views/time';
+import { headlineScore, scoresInShort } from '../views/messages';
 import { funnelOf, reportRange, summarize, trendOf } from '../domain/insight/reports';
 import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/people/roles';
 import { listsSurvey } from '../domain/insight/survey-list';
@@ -75,7 +75,7 @@ export const handler = httpHandler(async (event) => {
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
   const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, signOut: `${base}${PATH}/sign-out` };
   if (route === 'GET /dashboard/cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
-  if (route === 'GET /dashboard/responses') return html(200, responsesPage(await responsesView(event, caller, base), links));
+  if (route === 'GET /dashboard/responses') return html(200, responsesPage(await responsesView(event, caller, base, now), links));
   if (route === 'GET /dashboard/cases/{caseId}' || route === 'POST /dashboard/cases/{caseId}') {
     const id = pathParam(event, 'caseId');
     const kase = caller.role !== 'analyst' && isWellFormedId(id) ? await caseStore().getAlert(id) : undefined;
@@ -92,17 +92,15 @@ export const handler = httpHandler(async (event) => {
   // The picker lists the surveys the key may read; without a choice, the newest of them.
   const { items: listed } = await surveyStore().listSurveys({ limit: 100 }, listsSurvey(caller, false));
   const surveys = listed.map((s) => ({ id: s.id, name: s.name }));
-  if (q.surveyId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId)) {
-    return html(200, dashboardPage({ signedInAs: { name: caller.keyName, role: caller.role }, filter: { surveyId: '', from: '', to: '' }, surveys, headline: [], distributions: [], trends: [], notice: 'That survey id is not valid: pick a survey from the list.' }, links, `${base}${PATH}`));
-  }
+  const page = (view: DashboardView) => html(200, dashboardPage(view, links, `${base}${PATH}`));
+  const blank = (filter: DashboardView['filter'], notice: string): DashboardView => ({ signedInAs: { name: caller.keyName, role: caller.role }, filter, surveys, headline: [], distributions: [], trends: [], notice });
+  const noSurvey = { surveyId: '', from: '', to: '' };
+  if (q.surveyId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId)) return page(blank(noSurvey, 'That survey id is not valid: pick a survey from the list.'));
   const surveyId = q.surveyId || surveys[0]?.id || '';
-  if (!surveyId) {
-    return html(200, dashboardPage({ signedInAs: { name: caller.keyName, role: caller.role }, filter: { surveyId: '', from: '', to: '' }, surveys, headline: [], distributions: [], trends: [], notice: 'There are no surveys this key can read yet.' }, links, `${base}${PATH}`));
-  }
+  if (!surveyId) return page(blank(noSurvey, 'There are no surveys this key can read yet.'));
   const range = reportRange({ from: q.from || undefined, to: q.to || undefined }, now);
   const filter = { surveyId, from: 'field' in range ? '' : range.from, to: 'field' in range ? '' : range.to };
-  const page = (view: DashboardView) => html(200, dashboardPage(view, links, `${base}${PATH}`));
-  const empty = (notice: string): DashboardView => ({ signedInAs: { name: caller.keyName, role: caller.role }, filter, surveys, headline: [], distributions: [], trends: [], notice });
+  const empty = (notice: string) => blank(filter, notice);
   if ('field' in range) return page(empty(`The period is not valid: ${range.message}.`));
   if (!seesSurvey(caller, surveyId)) return page(empty(`Survey ${surveyId} is outside this key's scope.`));
   const survey = await surveyStore().getSurvey(surveyId);
@@ -157,16 +155,17 @@ async function openCases(caller: Caller, survey: Survey, links: { base: string; 
 }
 
 /** The responses behind a chart's point or series, from the query (survey, days, touchpoint or channel). */
-async function responsesView(event: HttpEvent, caller: Caller, base: string): Promise<ResponsesPageView> {
+async function responsesView(event: HttpEvent, caller: Caller, base: string, now: Date): Promise<ResponsesPageView> {
   const q = event.queryStringParameters ?? {};
   const signedInAs = { name: caller.keyName, role: caller.role };
   const surveyId = q.surveyId && /^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId) ? q.surveyId : undefined;
-  const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : undefined);
-  const [from, to] = [day(q.from), day(q.to)];
+  // The same days the reports accept: both given, real calendar days, in order, within the reports' span.
+  const range = q.from && q.to ? reportRange({ from: q.from, to: q.to }, now) : undefined;
+  const [from, to] = range && !('field' in range) ? [range.from, range.to] : [undefined, undefined];
   const back = `${base}${PATH}${surveyId ? `?${new URLSearchParams({ surveyId, ...(from && { from }), ...(to && { to }) })}` : ''}`;
   const refuse = (notice: string): ResponsesPageView => ({ signedInAs, heading: 'Responses', back, rows: [], matched: 0, notice });
   if (caller.role === 'analyst') return refuse('An analyst key sees reports, not the responses behind them.');
-  if (!surveyId || !from || !to || from > to) return refuse('Open this page from a chart: it needs a survey and a period.');
+  if (!surveyId || !from || !to) return refuse('Open this page from a chart: it needs a survey and a period.');
   const touchpoint = q.touchpoint && /^[a-z0-9][a-z0-9-]{0,59}$/.test(q.touchpoint) ? q.touchpoint : undefined;
   const channel = q.channel && /^[a-z0-9-]{1,40}$/.test(q.channel) ? q.channel : undefined;
   const survey = seesSurvey(caller, surveyId) ? await surveyStore().getSurvey(surveyId) : undefined;
@@ -182,7 +181,7 @@ async function responsesView(event: HttpEvent, caller: Caller, base: string): Pr
     rows: found.items.map((r) => ({
       ...commentOf(r.answers, texts),
       at: localTime(r.submittedAt, zone),
-      score: [r.scores?.nps && `NPS ${r.scores.nps.value}`, r.scores?.csat && `CSAT ${r.scores.csat.value}`, r.scores?.ces && `effort ${r.scores.ces.value}`].filter(Boolean).join(', ') || 'no score',
+      score: scoresInShort(r.scores),
       channel: r.channel,
       touchpoint: r.touchpoint,
       customer: r.customerId ?? 'anonymous',
@@ -218,7 +217,7 @@ async function inboxView(event: HttpEvent, caller: Caller, now: Date, base: stri
     rows: rows.map(({ kase, deadline }) => ({
       href: `${base}${PATH}/cases/${encodeURIComponent(kase.id)}`,
       customer: kase.customerId ?? 'anonymous',
-      score: kase.scores.nps ? `NPS ${kase.scores.nps.value}` : kase.scores.csat ? `CSAT ${kase.scores.csat.value}` : kase.scores.ces ? `effort ${kase.scores.ces.value}` : '—',
+      score: headlineScore(kase.scores, '—'),
       comment: firstWords(kase.comment),
       severity: kase.severity,
       status: kase.status,

@@ -2,7 +2,7 @@ import { validationError } from '../domain/kernel/errors';
 import { listSurveySummaries } from '../domain/insight/survey-list';
 import { seesSurvey } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
-import { surveyStatus, surveyVersion } from '../domain/surveys/survey';
+import { surveyEtag, withState } from '../domain/surveys/survey';
 import { withCurrentDefaults } from '../domain/surveys/survey-schema';
 import { callerOf, outOfScope } from '../shared/caller';
 import { aggregateStore, responseStore, surveyStore } from '../shared/dependencies';
@@ -32,8 +32,7 @@ async function one(event: HttpEvent) {
   const surveyId = pathParam(event, 'surveyId');
   if (!seesSurvey(callerOf(event), surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
   const survey = await loadSurvey(surveyStore(), surveyId);
-  const version = surveyVersion(survey);
-  return json(200, { ...withCurrentDefaults(survey), status: surveyStatus(survey), version }, { etag: `"${version}"` });
+  return json(200, withState(withCurrentDefaults(survey)), surveyEtag(survey));
 }
 
 export const handler = httpHandler((event) => (event.routeKey === 'GET /admin/surveys' ? list(event) : one(event)));

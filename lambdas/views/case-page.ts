@@ -1,8 +1,9 @@
 import type { AlertCase, CaseEvent } from '../domain/loop/alerts';
 import type { CaseFile } from '../domain/loop/case-file';
-import { RESOLUTION_CODES } from '../domain/loop/case-requests';
+import { RESOLUTION_CODES, type CaseAction } from '../domain/loop/case-requests';
+import { mayTake } from '../domain/loop/cases';
 import { escapeHtml, page } from './html';
-import { profileRows, scoreRows, SEVERITY_COLOURS } from './messages';
+import { profileRows, scoreRows, scoresInShort, SEVERITY_COLOURS } from './messages';
 import { localTime, relativeTo } from './time';
 
 const row = (label: string, value: unknown) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
@@ -86,8 +87,7 @@ export type CaseActor = 'owner' | 'manager';
 
 /** The actions as plain forms posting back to this page: they work without JavaScript. */
 function actionForms(alert: AlertCase, actor: CaseActor): string {
-  const allowed = (action: string) =>
-    ({ acknowledge: ['open', 'escalated'], note: ['open', 'acknowledged', 'escalated', 'resolved'], resolve: ['open', 'acknowledged', 'escalated'], assign: ['open', 'acknowledged', 'escalated'], escalate: ['open', 'acknowledged', 'escalated'] })[action]!.includes(alert.status);
+  const allowed = (action: CaseAction['action']) => mayTake(alert, action);
   const forms: string[] = [];
   if (allowed('acknowledge')) {
     forms.push(`<form class="act" method="post"><input type="hidden" name="action" value="acknowledge"><button type="submit">Acknowledge: I am on it</button></form>`);
@@ -106,16 +106,13 @@ function actionForms(alert: AlertCase, actor: CaseActor): string {
       `<form class="act" method="post"><input type="hidden" name="action" value="assign"><label for="assign-owner">Reassign to (e-mail)</label><input id="assign-owner" name="owner" type="email" required autocomplete="off"><label for="assign-note">Reason</label><textarea id="assign-note" name="note" maxlength="2000" required></textarea><button type="submit">Reassign</button></form>`,
     );
   }
-  if (actor === 'manager' && allowed('escalate') && (alert.escalationLevel ?? 0) < 2 && !alert.pendingNotice) {
+  if (actor === 'manager' && allowed('escalate')) {
     forms.push(
       `<form class="act" method="post"><input type="hidden" name="action" value="escalate"><label for="escalate-to">Escalate to (e-mail)</label><input id="escalate-to" name="to" type="email" required autocomplete="off"${alert.escalateTo ? ` value="${escapeHtml(alert.escalateTo)}"` : ''}><label for="escalate-note">Reason</label><textarea id="escalate-note" name="note" maxlength="2000" required></textarea><button type="submit">Escalate</button></form>`,
     );
   }
   return forms.length ? `<h2>Act on it</h2>${forms.join('')}` : '';
 }
-
-const scoreText = (scores: CaseFile['timeline'][number]['scores']) =>
-  [scores?.nps && `NPS ${scores.nps.value}`, scores?.csat && `CSAT ${scores.csat.value}`, scores?.ces && `effort ${scores.ces.value}`].filter(Boolean).join(', ') || 'no score';
 
 export interface CasePageOptions {
   readonly now: Date;
@@ -147,7 +144,7 @@ export function casePage(file: CaseFile, options: CasePageOptions): string {
     .map((h) => `<li><strong>${escapeHtml(eventInWords(h))}</strong> · ${escapeHtml(actorInWords(h.by))}<br><time datetime="${escapeHtml(h.at)}" class="meta">${escapeHtml(localTime(h.at, zone))}</time>${h.note ? `<blockquote>${escapeHtml(h.note)}</blockquote>` : ''}</li>`);
   const timeline = file.timeline.map(
     (t) =>
-      `<li><time datetime="${escapeHtml(t.at)}">${escapeHtml(localTime(t.at, zone))}</time> · ${escapeHtml(t.touchpoint)} · ${escapeHtml(t.channel)} · <strong>${escapeHtml(scoreText(t.scores))}</strong>${t.caseStatus ? ` · case ${escapeHtml(t.caseStatus)}` : ''}</li>`,
+      `<li><time datetime="${escapeHtml(t.at)}">${escapeHtml(localTime(t.at, zone))}</time> · ${escapeHtml(t.touchpoint)} · ${escapeHtml(t.channel)} · <strong>${escapeHtml(scoresInShort(t.scores))}</strong>${t.caseStatus ? ` · case ${escapeHtml(t.caseStatus)}` : ''}</li>`,
   );
   const profile = profileRows(customer, zone);
   const colour = SEVERITY_COLOURS[alert.severity] ?? '#555';

@@ -74,13 +74,17 @@ export const SEVERITY_COLOURS: Record<string, string> = { critical: '#8e0b0b', h
 const severityBadge = (severity: string) =>
   `<span style="display:inline-block;padding:2px 8px;border-radius:4px;background:${SEVERITY_COLOURS[severity] ?? '#555555'};color:#ffffff;font-weight:bold;font-size:13px;text-transform:uppercase">${escapeHtml(severity)}</span>`;
 
-/** The score a subject line leads with: NPS, else satisfaction, else effort. */
-function headlineScore(scores: AlertCase['scores']): string {
+/** The score a subject line or an inbox row leads with: NPS, else satisfaction, else effort. */
+export function headlineScore(scores: AlertCase['scores'], none = 'Alert'): string {
   if (scores.nps) return `NPS ${scores.nps.value}`;
   if (scores.csat) return `CSAT ${scores.csat.value}`;
   if (scores.ces) return `Effort ${scores.ces.value}`;
-  return 'Alert';
+  return none;
 }
+
+/** Every score of a response in short, for lists: "NPS 2, CSAT 1, effort 6". */
+export const scoresInShort = (scores: AlertCase['scores'] | undefined): string =>
+  [scores?.nps && `NPS ${scores.nps.value}`, scores?.csat && `CSAT ${scores.csat.value}`, scores?.ces && `effort ${scores.ces.value}`].filter(Boolean).join(', ') || 'no score';
 
 /** "NPS 2 · delivery · c-1042 (gold)": tells alerts apart in an inbox, and names nobody (sent mail outlives erasure). */
 export function alertSubject(alert: Pick<AlertCase, 'scores' | 'touchpoint' | 'customerId' | 'segment' | 'severity'>, segment = alert.segment): string {

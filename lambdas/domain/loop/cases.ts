@@ -17,6 +17,12 @@ const ALLOWED_FROM: Record<CaseAction['action'], readonly CaseStatus[]> = {
   escalate: ['open', 'acknowledged', 'escalated'],
 };
 
+/** Whether a case in its present state takes this action: its status allows it, and an escalation has a level left and no notice still going out. */
+export function mayTake(kase: Pick<AlertCase, 'status' | 'escalationLevel' | 'pendingNotice'>, action: CaseAction['action']): boolean {
+  if (!ALLOWED_FROM[action].includes(kase.status)) return false;
+  return action !== 'escalate' || ((kase.escalationLevel ?? 0) < 2 && !kase.pendingNotice);
+}
+
 const conflict = (kase: AlertCase, action: string) =>
   new DomainError(409, 'illegal_transition', `a case that is ${kase.status} cannot be given "${action}"`, [
     { field: 'action', message: `not allowed while the case is ${kase.status}` },
@@ -28,7 +34,7 @@ const conflict = (kase: AlertCase, action: string) =>
  */
 export function applyCaseAction(kase: AlertCase, action: CaseAction, by: string, now: Date): AlertCase {
   if (!ALLOWED_FROM[action.action].includes(kase.status)) throw conflict(kase, action.action);
-  if (action.action === 'escalate' && ((kase.escalationLevel ?? 0) >= 2 || kase.pendingNotice)) {
+  if (!mayTake(kase, action.action)) {
     throw new DomainError(409, 'illegal_transition', 'this case is already escalated as far as it goes, or its escalation notice is still going out', [
       { field: 'action', message: `escalation level ${kase.escalationLevel ?? 0}` },
     ]);

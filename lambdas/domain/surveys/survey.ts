@@ -30,6 +30,12 @@ export function createSurvey(input: z.infer<typeof SurveyInputSchema>, id: strin
 /** The version an If-Match names: surveys stored before versions are version 0. */
 export const surveyVersion = (survey: Pick<Survey, 'version'>): number => survey.version ?? 0;
 export const surveyStatus = (survey: Pick<Survey, 'status'>): SurveyStatus => survey.status ?? 'active';
+
+/** A survey as the API answers it, with its status and version spelled out (older ones read as active, version 0). */
+export const withState = <T extends Pick<Survey, 'status' | 'version'>>(survey: T) => ({ ...survey, status: surveyStatus(survey), version: surveyVersion(survey) });
+
+/** The ETag of a survey: its version, which a `PUT` sends back as If-Match. */
+export const surveyEtag = (survey: Pick<Survey, 'version'>) => ({ etag: `"${surveyVersion(survey)}"` });
 export const isArchived = (survey: Pick<Survey, 'status'>): boolean => surveyStatus(survey) === 'archived';
 
 /** The questions new respondents are asked, on every channel: all but the hidden ones. */
