@@ -8,8 +8,8 @@ import { localTime, relativeTo } from './time';
 
 const row = (label: string, value: unknown) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
 
-const CASE_STYLE = `<style>body{max-width:48rem}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #e3e3e3;overflow-wrap:anywhere}
-th{width:38%;font-weight:600}.badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;color:#fff;font-size:.85rem;font-weight:700;text-transform:uppercase}
+const CASE_STYLE = `<style>body{max-width:48rem}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #e3e3e3}td{overflow-wrap:anywhere}
+th{width:38%;font-weight:600;overflow-wrap:break-word}.badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;color:#fff;font-size:.85rem;font-weight:700;text-transform:uppercase}
 .meta{color:#444}.met{color:#1e6b34;font-weight:600}.missed{color:#b00020;font-weight:600}.due{color:#8a4b00;font-weight:600}
 form.act{margin:1rem 0;padding:1rem;border:1px solid #ccc;border-radius:.5rem}form.act label{display:block;font-weight:600;margin:.5rem 0 .25rem}
 form.act input[type=email],select{box-sizing:border-box;width:100%;font-size:1rem;padding:.45rem;min-height:2.75rem}textarea{min-height:4rem}.notice{padding:.6rem 1rem;background:#e7f4ea;border-left:4px solid #1e7b34}
