@@ -1,4 +1,5 @@
 import type { Invitation } from '../outreach/ports';
+import type { CommentAnalysis } from '../comments/analysis';
 import type { SurveyResponse } from '../surveys/response';
 import { LOYALTY_SEGMENTS, type ResponseScores } from '../surveys/scores';
 
@@ -14,6 +15,11 @@ import { LOYALTY_SEGMENTS, type ResponseScores } from '../surveys/scores';
  * - the e-mail funnel: `inv_sent`, `inv_delivered`, `inv_bounced` (as the provider reports), `inv_opened` (a
  *   one-click page served) from invitations, on the day they
  *   were created; `inv_answered`, `inv_completed` from responses to an invitation, on the day of the answer.
+ * - comments (once analysed for the current revision): `cm_n` analysed, `cm_neg` / `cm_neu` / `cm_pos` by
+ *   sentiment (a comment in a language the analyzer does not read counts in `cm_n` only); per theme
+ *   `th:<theme>` mentions (`th:unassigned` when a comment matched none), `th:<theme>:neg` / `:pos` by the
+ *   sentiment of the clause it was found in, and `th:<theme>:nps_n` / `:prom` / `:det` for the NPS of the
+ *   responses that mention it.
  * A response counts once it is scored for its current revision; a later revision takes its old counts back.
  */
 export type Counters = Record<string, number>;
@@ -89,9 +95,32 @@ export function countersOf(response: SurveyResponse | undefined): Counters | und
   }
   if (s.loyaltySegment) c[`seg_${s.loyaltySegment}`] = 1;
   for (const [questionId, value] of Object.entries(s.ratings ?? {})) c[histogramCounter(questionId, value)] = 1;
+  if (response.analysis?.revision === response.revision) Object.assign(c, commentCountersOf(response.analysis, s));
   if (response.invitationId) {
     c.inv_answered = 1;
     if (response.status === 'complete') c.inv_completed = 1;
+  }
+  return c;
+}
+
+export const UNASSIGNED_THEME = 'unassigned';
+export const themeCounter = (theme: string, part?: 'neg' | 'pos' | 'nps_n' | 'prom' | 'det') => `th:${theme}${part ? `:${part}` : ''}`;
+const SENTIMENT_COUNTER = { negative: 'cm_neg', neutral: 'cm_neu', positive: 'cm_pos' } as const;
+
+/** What one analysed comment adds: its sentiment, and per theme its mention, clause sentiment and NPS category. */
+function commentCountersOf(analysis: CommentAnalysis, scores: ResponseScores): Counters {
+  const c: Counters = { cm_n: 1 };
+  if (analysis.sentiment) c[SENTIMENT_COUNTER[analysis.sentiment]] = 1;
+  for (const theme of analysis.themes.length > 0 ? analysis.themes : [UNASSIGNED_THEME]) {
+    c[themeCounter(theme)] = 1;
+    const tone = analysis.themeSentiments[theme] ?? analysis.sentiment;
+    if (tone === 'negative') c[themeCounter(theme, 'neg')] = 1;
+    if (tone === 'positive') c[themeCounter(theme, 'pos')] = 1;
+    if (scores.nps) {
+      c[themeCounter(theme, 'nps_n')] = 1;
+      if (scores.nps.category === 'promoter') c[themeCounter(theme, 'prom')] = 1;
+      if (scores.nps.category === 'detractor') c[themeCounter(theme, 'det')] = 1;
+    }
   }
   return c;
 }

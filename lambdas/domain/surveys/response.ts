@@ -4,6 +4,7 @@ import { numericRange, type Survey } from './survey';
 import type { Question } from './survey-schema';
 import type { ResponseScores } from './scores';
 import type { ProfileSnapshot } from '../people/customers';
+import type { CommentAnalysis } from '../comments/analysis';
 
 /** Where an answer came from. `face-to-face` (tablet, kiosk, paper) and `direct-mail` arrive by import. */
 export const CHANNELS = ['web', 'email', 'sms', 'voice-twilio', 'voice-vonage', 'connect', 'import', 'face-to-face', 'direct-mail'] as const;
@@ -47,6 +48,8 @@ export interface SurveyResponse {
   readonly profile?: ProfileSnapshot;
   /** The scores of `revision`, written with every revision; processing adds only `caseOpened`. */
   readonly scores?: ResponseScores;
+  /** Sentiment and themes of the free text of `analysis.revision` (written after the answers, without a new revision). */
+  readonly analysis?: CommentAnalysis;
   /** Processing (profile, case and notifications, contact history) is still owed for this revision. */
   readonly pending?: boolean;
   /** The last failed processing attempt of this revision, while it is unfinished. */
