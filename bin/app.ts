@@ -1,14 +1,17 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CxFeedbackStack, senderEmailProblem } from '../lib/cx-feedback-stack';
+import { CxFeedbackStack, senderEmailProblem, textAnalyticsProblem } from '../lib/cx-feedback-stack';
+import type { TextAnalytics } from '../lambdas/pipeline';
 
 const app = new App();
 const context = (name: string): string | undefined => app.node.tryGetContext(name);
 
 // Required: invitations and alerts go out from this address, so synth stops without a real one.
 const senderEmail = context('senderEmail');
-const problem = senderEmailProblem(senderEmail);
-if (problem) {
+// Optional: who reads comments; a value other than builtin or comprehend stops synth too.
+const textAnalytics = context('textAnalytics');
+for (const problem of [senderEmailProblem(senderEmail), textAnalyticsProblem(textAnalytics)]) {
+  if (!problem) continue;
   console.error(`Error: ${problem}`);
   process.exit(1);
 }
@@ -23,6 +26,7 @@ new CxFeedbackStack(app, 'CxFeedback', {
   opsEmail: context('opsEmail'),
   connectInstanceArn: context('connectInstanceArn'),
   tracing: context('tracing') === 'active',
+  textAnalytics: textAnalytics as TextAnalytics | undefined,
   twilio: context('twilioAccountSid') && context('twilioFromNumber') ? { accountSid: context('twilioAccountSid')!, fromNumber: context('twilioFromNumber')! } : undefined,
 });
 

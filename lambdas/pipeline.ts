@@ -66,7 +66,16 @@ export interface HandlerAccess {
   readonly sendSms?: boolean;
   /** Sends invitations through the SES configuration set whose events report deliveries and bounces. */
   readonly emailEvents?: boolean;
+  /**
+   * Reads comments with the stack's text reader (see {@link TEXT_ANALYTICS}): with Amazon Comprehend, the
+   * function gets `TEXT_ANALYTICS=comprehend` and the three Comprehend actions the reader calls.
+   */
+  readonly readsComments?: boolean;
 }
+
+/** Who reads comments: `builtin` in the function, or Amazon Comprehend (`-c textAnalytics=comprehend`). */
+export const TEXT_ANALYTICS = ['builtin', 'comprehend'] as const;
+export type TextAnalytics = (typeof TEXT_ANALYTICS)[number];
 
 export interface HandlerDefinition {
   /** Module path from the repository root; it exports `handler`. */
@@ -271,7 +280,7 @@ export const handlers = {
     entry: 'lambdas/handlers/process-responses.ts',
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
     // Erasing on arrival (a customer erased while their answer was on its way) deletes what erasure deletes.
-    access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#', 'RESPONSE#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#', 'RESPONSE#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'], readsComments: true },
     timeoutSeconds: 60,
     memoryMb: 128,
   },
@@ -341,6 +350,7 @@ export const handlers = {
       sendEmail: true,
       publishAlerts: true,
       secrets: ['TOKEN_SECRET'],
+      readsComments: true,
     },
     timeoutSeconds: 120,
   },
@@ -527,6 +537,8 @@ export const env = {
   twilioFromNumber: 'TWILIO_FROM_NUMBER',
   twilioApiUrl: 'TWILIO_API_URL',
   emailConfigurationSet: 'EMAIL_CONFIGURATION_SET',
+  /** `comprehend` where Amazon Comprehend reads the comments; unset: the built-in reader. */
+  textAnalytics: 'TEXT_ANALYTICS',
   /** `<NAME>_SECRET_ARN` points at Secrets Manager in AWS; `<NAME>` holds the value locally. */
   secretArnSuffix: '_SECRET_ARN',
 } as const;

@@ -8,7 +8,7 @@ import { FeedbackMonitoring } from './feedback-monitoring';
 import { FeedbackProcessing } from './feedback-processing';
 import { FeedbackSchedules } from './feedback-schedules';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { emailEventHandlers, invocableHandlers, routes } from '../lambdas/pipeline';
+import { emailEventHandlers, invocableHandlers, routes, TEXT_ANALYTICS, type TextAnalytics } from '../lambdas/pipeline';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 
@@ -35,6 +35,18 @@ export interface CxFeedbackStackProps extends StackProps {
    * million), more than the rest of the per-response cost (docs/cost.md). @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Who reads comments (sentiment, language, key phrases): `builtin`, in the function at no extra cost, or
+   * `comprehend`, Amazon Comprehend, billed per call (docs/cost.md); only the functions that process responses
+   * get its permissions. @default 'builtin'
+   */
+  readonly textAnalytics?: TextAnalytics;
+}
+
+/** Why `textAnalytics` cannot be used, or undefined when it can (unset means `builtin`). */
+export function textAnalyticsProblem(textAnalytics: unknown): string | undefined {
+  if (textAnalytics === undefined || (TEXT_ANALYTICS as readonly unknown[]).includes(textAnalytics)) return undefined;
+  return `textAnalytics "${String(textAnalytics)}" is not one of ${TEXT_ANALYTICS.join(', ')}: deploy with -c textAnalytics=comprehend, or leave it out for the built-in reader`;
 }
 
 /** Why `senderEmail` cannot be used (missing, malformed, or the example.com placeholder), or undefined when it can. */
@@ -59,13 +71,15 @@ export class CxFeedbackStack extends Stack {
     super(scope, id, props);
     const problem = senderEmailProblem(props.senderEmail);
     if (problem) throw new Error(problem);
+    const analyticsProblem = textAnalyticsProblem(props.textAnalytics);
+    if (analyticsProblem) throw new Error(analyticsProblem);
     if (!props.opsEmail) {
       Annotations.of(this).addWarningV2('cx:ops-email', 'No opsEmail: operational alarms reach nobody. Deploy with -c opsEmail=ops@yourdomain.com');
     }
     this.data = new FeedbackData(this, 'Data', { deletionProtection: props.deletionProtection });
     this.alerting = new FeedbackAlerting(this, 'Alerting', { key: this.data.key, senderEmail: props.senderEmail, existingIdentity: props.existingSenderIdentity });
     this.api = new FeedbackApi(this, 'Api', { key: this.data.key, corsOrigins: props.corsOrigins });
-    this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url, twilio: props.twilio, tracing: props.tracing });
+    this.functions = new FeedbackFunctions(this, 'Functions', { data: this.data, alerting: this.alerting, publicUrl: props.publicUrl ?? this.api.url, twilio: props.twilio, tracing: props.tracing, textAnalytics: props.textAnalytics });
     if (props.connectInstanceArn) {
       for (const { handler, invokedBy } of invocableHandlers) {
         // Only this instance's contact flows may invoke it.

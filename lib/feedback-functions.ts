@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { aliasArgs, BUNDLING, NODE_OPTIONS } from './bundling';
 import type { FeedbackAlerting } from './feedback-alerting';
 import type { FeedbackData } from './feedback-data';
-import { env, handlers, handlersInUse, streamConsumers, type HandlerAccess, type HandlerDefinition, type HandlerName, type TableAccess } from '../lambdas/pipeline';
+import { env, handlers, handlersInUse, streamConsumers, type HandlerAccess, type HandlerDefinition, type HandlerName, type TableAccess, type TextAnalytics } from '../lambdas/pipeline';
+
+/** What the Amazon Comprehend reader calls (lambdas/adapters/comprehend-reader.ts), nothing more. */
+export const COMPREHEND_ACTIONS = ['comprehend:DetectDominantLanguage', 'comprehend:DetectSentiment', 'comprehend:DetectKeyPhrases'] as const;
 
 const ROOT = join(__dirname, '..');
 
@@ -22,6 +25,8 @@ export interface FeedbackFunctionsProps {
   readonly twilio?: { readonly accountSid: string; readonly fromNumber: string };
   /** X-Ray active tracing (see CxFeedbackStackProps.tracing). @default false */
   readonly tracing?: boolean;
+  /** Who reads comments, for the handlers that do (see CxFeedbackStackProps.textAnalytics). @default 'builtin' */
+  readonly textAnalytics?: TextAnalytics;
 }
 
 /**
@@ -51,6 +56,7 @@ export class FeedbackFunctions extends Construct {
 
     const access: HandlerAccess = definition.access;
     const secretNames = access.secrets ?? [];
+    const comprehend = Boolean(access.readsComments) && props.textAnalytics === 'comprehend';
     const fn = new NodejsFunction(this, name, {
       entry: join(ROOT, definition.entry),
       handler: 'handler',
@@ -82,6 +88,7 @@ export class FeedbackFunctions extends Construct {
         ...(access.links && { [env.publicUrl]: props.publicUrl }),
         ...Object.fromEntries(secretNames.map((s) => [`${s}${env.secretArnSuffix}`, data.secrets[s].secretArn])),
         ...(access.sendSms && props.twilio && { [env.twilioAccountSid]: props.twilio.accountSid, [env.twilioFromNumber]: props.twilio.fromNumber }),
+        ...(comprehend && { [env.textAnalytics]: 'comprehend' }),
       },
     });
 
@@ -96,12 +103,17 @@ export class FeedbackFunctions extends Construct {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [data.secrets[secret].secretArn] }));
     }
     if (secretNames.length) this.grantKey(role, data, 'secretsmanager', ['kms:Decrypt']);
+    if (comprehend) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...COMPREHEND_ACTIONS], resources: ['*'] }));
 
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       const acknowledge = (finding: string, reason: string) => Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
-      if (props.tracing) acknowledge('Resource::*', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
-      else if (streamConsumers.some((c) => c.handler === name)) acknowledge('Resource::*', 'dynamodb:ListStreams, which the stream trigger needs, supports no resource-level permissions');
+      const anyResource = [
+        props.tracing ? 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions'
+          : streamConsumers.some((c) => c.handler === name) ? 'dynamodb:ListStreams, which the stream trigger needs, supports no resource-level permissions' : undefined,
+        comprehend ? 'comprehend:DetectDominantLanguage/DetectSentiment/DetectKeyPhrases (built-in models) support no resource-level permissions' : undefined,
+      ].filter(Boolean);
+      if (anyResource.length) acknowledge('Resource::*', anyResource.join('; '));
       if (access.sendEmail) {
         acknowledge('Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*', 'SES checks the recipient identity in the sandbox; ses:FromAddress pins the sender address');
       }

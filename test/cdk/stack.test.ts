@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CxFeedbackStack, senderEmailProblem } from '../../lib/cx-feedback-stack';
+import { CxFeedbackStack, senderEmailProblem, textAnalyticsProblem } from '../../lib/cx-feedback-stack';
 import { emailEventHandlers, handlers, handlersInUse, routes, schedules, streamConsumers, type HandlerAccess, type HandlerName } from '../../lambdas/pipeline';
 import cdkJson from '../../cdk.json';
 
@@ -538,6 +538,7 @@ describe('stack size', () => {
       tracing: true,
       twilio: { accountSid: 'AC0123456789abcdef0123456789abcdef', fromNumber: '+14155550100' },
       connectInstanceArn: 'arn:aws:connect:us-east-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa',
+      textAnalytics: 'comprehend',
     });
     const count = Object.keys(full.toJSON().Resources).length;
     console.info(`CloudFormation resources with every option on: ${count} (ceiling 450, CloudFormation limit 500)`);
@@ -548,11 +549,61 @@ describe('stack size', () => {
   });
 });
 
+describe('text analytics', () => {
+  const COMPREHEND = ['comprehend:DetectDominantLanguage', 'comprehend:DetectSentiment', 'comprehend:DetectKeyPhrases'];
+  const readers = ['processResponses', 'sweepPending'];
+
+  it('without the option, lets no function call Amazon Comprehend nor sets TEXT_ANALYTICS', () => {
+    const policies = JSON.stringify(resources('AWS::IAM::Policy'));
+    expect(policies).not.toMatch(/comprehend/i);
+    for (const name of handlersInUse()) {
+      expect({ name, set: 'TEXT_ANALYTICS' in template.toJSON().Resources[logicalId(stack.functions.get(name))].Properties.Environment.Variables }).toEqual({ name, set: false });
+    }
+  });
+
+  it('with -c textAnalytics=comprehend, gives the response consumer and the sweeper, and no other function, the three Detect actions and TEXT_ANALYTICS', () => {
+    const { stack: withComprehend, template: comprehendTemplate } = synthesize({ textAnalytics: 'comprehend' });
+    const json = comprehendTemplate.toJSON().Resources;
+    const policies = Object.values(comprehendTemplate.findResources('AWS::IAM::Policy'));
+    for (const name of handlersInUse()) {
+      const fn = withComprehend.functions.get(name);
+      const roleId = withComprehend.getLogicalId(fn.role!.node.defaultChild as never);
+      const statements = policies
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+      const comprehend = statements.filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('comprehend:')));
+      const variables = json[withComprehend.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables;
+      if (readers.includes(name)) {
+        expect({ name, actions: comprehend.flatMap((st) => ([] as string[]).concat(st.Action).filter((a) => a.startsWith('comprehend:'))).sort() }).toEqual({ name, actions: [...COMPREHEND].sort() });
+        // The Detect actions on the built-in models support no resource-level permissions.
+        for (const st of comprehend) expect({ Effect: st.Effect, Resource: st.Resource, Condition: st.Condition }).toEqual({ Effect: 'Allow', Resource: '*', Condition: undefined });
+        expect(variables.TEXT_ANALYTICS).toBe('comprehend');
+      } else {
+        expect({ name, comprehend }).toEqual({ name, comprehend: [] });
+        expect({ name, set: 'TEXT_ANALYTICS' in variables }).toEqual({ name, set: false });
+      }
+    }
+  });
+
+  it('adds no resource with the option: only statements in the policies the two functions already have', () => {
+    const { template: withComprehend } = synthesize({ opsEmail: 'ops@shop.example.org', textAnalytics: 'comprehend' });
+    expect(Object.keys(withComprehend.toJSON().Resources).sort()).toEqual(Object.keys(template.toJSON().Resources).sort());
+  });
+
+  it('refuses any other reader at synth', () => {
+    expect(textAnalyticsProblem(undefined)).toBeUndefined();
+    expect(textAnalyticsProblem('builtin')).toBeUndefined();
+    expect(textAnalyticsProblem('comprehend')).toBeUndefined();
+    expect(textAnalyticsProblem('Comprehend')).toMatch(/not one of builtin, comprehend.*-c textAnalytics=comprehend/);
+    expect(() => synthesize({ textAnalytics: 'openai' as never })).toThrow(/textAnalytics "openai"/);
+  });
+});
+
 describe('cdk-nag', () => {
-  it('passes the AWS Solutions rules with every acknowledgement justified, with tracing off and on', () => {
-    for (const tracing of [false, true]) {
+  it('passes the AWS Solutions rules with every acknowledgement justified, with tracing off and on, with either text reader', () => {
+    for (const [tracing, textAnalytics] of [[false, undefined], [true, undefined], [false, 'comprehend'], [true, 'comprehend']] as const) {
       const app = newApp();
-      new CxFeedbackStack(app, 'Nagged', { senderEmail: 'feedback@shop.example.org', tracing });
+      new CxFeedbackStack(app, 'Nagged', { senderEmail: 'feedback@shop.example.org', tracing, textAnalytics });
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       expect(() => app.synth()).not.toThrow();
     }
