@@ -490,8 +490,14 @@ const pendingResponses: FilterPattern = {
   dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } }, NewImage: { gsi2pk: { S: [{ exists: true }] } } },
 };
 
+/** Responses whose free text is still to be read (the mark is cleared by the write of the analysis). */
+const unreadComments: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } }, NewImage: { analysisOwed: { BOOL: [true] } } },
+};
+
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
-  { name: 'responses', handler: 'processResponses', filters: [pendingResponses], batchSize: 10 },
+  { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments], batchSize: 10 },
   // Each batch is applied in transactions of at most 100 items (a marker per record and its summed cells).
   { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges, invitationChanges], batchSize: 12 },
 ];

@@ -1,6 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { failureOf, processResponse } from '../domain/loop/processing';
-import { surveyStore } from '../shared/dependencies';
+import { analyzeResponse, owesAnalysis } from '../domain/loop/comment-analysis';
+import type { SurveyResponse } from '../domain/surveys/response';
+import { responseStore, surveyStore } from '../shared/dependencies';
+import { textReader } from '../shared/text-reader';
 import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 import { responseImage, streamHandler } from '../shared/stream';
@@ -8,16 +11,20 @@ import { cachedSurvey } from '../shared/survey-cache';
 
 /**
  * For each new revision of a response that owes processing: the case and its notifications for a bad
- * experience, then the end of its pending state (the scores were written with the answers). A failure is noted on the response and the record is
+ * experience, then the end of its pending state (the scores were written with the answers); then, in a
+ * write of its own, the analysis of its free text (sentiment, themes) unless its rules waited for it. A failure is noted on the response and the record is
  * retried; what the stream gives up on stays pending for the sweeper.
  */
 export const handler = streamHandler(async (record) => {
   const response = responseImage(record, 'NewImage');
   if (!response) return;
+  const settled = !response.pending && response.scores?.revision === response.revision;
+  // Free text still to read on a response whose case (if any) is settled: read it now, off the ingest path.
+  if (settled && response.analysisOwed) return analyzeSettled(response);
   // Only new answers need work: this consumer's own completion write, or a noted failure, keep the revision.
   if (responseImage(record, 'OldImage')?.revision === response.revision) return;
   // Settled at ingest (or history): stored scored and not pending, nothing to do.
-  if (!response.pending && response.scores?.revision === response.revision) return;
+  if (settled) return;
   const survey = await cachedSurvey(surveyStore(), response.surveyId);
   if (!survey) {
     logger.warn('response of an unknown survey left pending', { responseId: response.id, surveyId: response.surveyId });
@@ -34,3 +41,10 @@ export const handler = streamHandler(async (record) => {
     throw error;
   }
 });
+
+async function analyzeSettled(response: SurveyResponse): Promise<void> {
+  const survey = await cachedSurvey(surveyStore(), response.surveyId);
+  if (!survey || !owesAnalysis(survey, response)) return;
+  const outcome = await analyzeResponse({ reader: textReader(), analyses: responseStore(), now: new Date() }, survey, response);
+  if (outcome === 'analyzed') metrics.addMetric('CommentsAnalyzed', MetricUnit.Count, 1);
+}

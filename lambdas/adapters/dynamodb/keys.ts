@@ -10,6 +10,7 @@ export const keys = {
   /** Every survey in one gsi1 partition, newest first: a few hundred items, read by the admin listing. */
   surveys: 'SURVEYS',
   alertRules: (surveyId: string, version: number) => ({ pk: `SURVEY#${surveyId}`, sk: `RULES#${String(version).padStart(6, '0')}` }),
+  themeSet: (surveyId: string, version: number) => ({ pk: `SURVEY#${surveyId}`, sk: `THEMES#${String(version).padStart(6, '0')}` }),
   response: (id: string) => ({ pk: `RESPONSE#${id}`, sk: 'META' }),
   responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
   alert: (id: string) => ({ pk: `ALERT#${id}`, sk: 'META' }),

@@ -1,4 +1,6 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CommentAnalysis } from '../../domain/comments/analysis';
+import type { AnalysisStore } from '../../domain/comments/ports';
 import type { PageRequest, PutOutcome } from '../../domain/kernel/store';
 import type { ProfileSnapshot } from '../../domain/people/customers';
 import type { ProcessingFailure, ResponseStore } from '../../domain/surveys/ports';
@@ -22,7 +24,7 @@ export function responseItem(response: SurveyResponse): Item {
 }
 
 /** Responses (`RESPONSE#<id>`), listed by survey on gsi1, pending ones on the sparse gsi2. */
-export class DynamoResponseStore extends TableStore implements ResponseStore {
+export class DynamoResponseStore extends TableStore implements ResponseStore, AnalysisStore {
   putResponse(response: SurveyResponse) {
     return this.putNew(responseItem(response));
   }
@@ -49,15 +51,28 @@ export class DynamoResponseStore extends TableStore implements ResponseStore {
     // Sorted by `<submittedAt>#<id>`: a day's responses sort between the day and the day followed by U+FFFF.
     return this.listByGsi1<SurveyResponse>(keys.responsesOf(surveyId), page, [days.from, `${days.to}\uffff`]);
   }
-  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean> {
+  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot, analysis?: CommentAnalysis): Promise<boolean> {
     return conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.response(responseId),
-          UpdateExpression: `SET scores = :s${profile ? ', profile = :p' : ''} REMOVE gsi2pk, gsi2sk, processingFailure, pending`,
+          UpdateExpression: `SET scores = :s${profile ? ', profile = :p' : ''}${analysis ? ', analysis = :a' : ''} REMOVE gsi2pk, gsi2sk, processingFailure, pending${analysis ? ', analysisOwed' : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND revision = :r',
-          ExpressionAttributeValues: { ':s': scores, ':r': scores.revision, ...(profile && { ':p': profile }) },
+          ExpressionAttributeValues: { ':s': scores, ':r': scores.revision, ...(profile && { ':p': profile }), ...(analysis && { ':a': analysis }) },
+        }),
+      ),
+    );
+  }
+  saveAnalysis(responseId: string, analysis: CommentAnalysis): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.response(responseId),
+          UpdateExpression: 'SET analysis = :a REMOVE analysisOwed',
+          ConditionExpression: 'attribute_exists(pk) AND revision = :r',
+          ExpressionAttributeValues: { ':a': analysis, ':r': analysis.revision },
         }),
       ),
     );

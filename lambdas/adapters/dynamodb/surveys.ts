@@ -1,6 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PageRequest } from '../../domain/kernel/store';
+import type { ThemeSet } from '../../domain/comments/taxonomy';
+import type { ThemeSetStore } from '../../domain/comments/ports';
 import type { AlertRuleSet } from '../../domain/surveys/alert-rules';
 import type { SurveyStore } from '../../domain/surveys/ports';
 import type { Survey, SurveyStatus } from '../../domain/surveys/survey';
@@ -13,11 +15,21 @@ const listed = (survey: Pick<Survey, 'id' | 'createdAt'>) => ({ gsi1pk: keys.sur
 
 /**
  * Surveys (`SURVEY#<id>` / `META`, listed on gsi1 in `SURVEYS`) and every version of their alert rules
- * (`RULES#<version>`). Surveys stored before the listing existed get their listing key from any edit or status
+ * (`RULES#<version>`) and theme sets (`THEMES#<version>`). Surveys stored before the listing existed get their listing key from any edit or status
  * change, or all at once from `cx surveys reindex` ({@link reindexSurveys}).
  */
-export class DynamoSurveyStore extends TableStore implements SurveyStore {
-  async saveAlertRules(set: AlertRuleSet, expectedVersion: number): Promise<boolean> {
+export class DynamoSurveyStore extends TableStore implements SurveyStore, ThemeSetStore {
+  saveAlertRules(set: AlertRuleSet, expectedVersion: number): Promise<boolean> {
+    return this.saveVersioned('alertRules', keys.alertRules(set.surveyId, set.version), set, expectedVersion);
+  }
+  saveThemeSet(set: ThemeSet, expectedVersion: number): Promise<boolean> {
+    return this.saveVersioned('themeSet', keys.themeSet(set.surveyId, set.version), set, expectedVersion);
+  }
+  getThemeSet(surveyId: string, version: number) {
+    return this.get<ThemeSet>(keys.themeSet(surveyId, version), true);
+  }
+  /** A survey setting kept on the survey (read with it) and, every version, in its own item so a change can be traced. */
+  private async saveVersioned(attribute: 'alertRules' | 'themeSet', history: Item, set: { readonly surveyId: string; readonly version: number }, expectedVersion: number): Promise<boolean> {
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -26,13 +38,13 @@ export class DynamoSurveyStore extends TableStore implements SurveyStore {
               Update: {
                 TableName: this.tableName,
                 Key: keys.survey(set.surveyId),
-                UpdateExpression: 'SET alertRules = :set',
-                ConditionExpression: 'attribute_exists(pk) AND ((attribute_not_exists(alertRules) AND :v = :zero) OR alertRules.version = :v)',
+                UpdateExpression: 'SET #a = :set',
+                ConditionExpression: 'attribute_exists(pk) AND ((attribute_not_exists(#a) AND :v = :zero) OR #a.version = :v)',
+                ExpressionAttributeNames: { '#a': attribute },
                 ExpressionAttributeValues: { ':set': set, ':v': expectedVersion, ':zero': 0 },
               },
             },
-            // Every version is kept, so a change can be traced and compared.
-            { Put: { TableName: this.tableName, Item: { ...keys.alertRules(set.surveyId, set.version), entity: 'alertRules', ...set }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: { ...history, entity: attribute, ...set }, ConditionExpression: 'attribute_not_exists(pk)' } },
           ],
         }),
       );

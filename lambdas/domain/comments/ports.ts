@@ -1,3 +1,6 @@
+import type { CommentAnalysis } from './analysis';
+import type { ThemeSet } from './taxonomy';
+
 /** How a comment reads: its tone, language and key phrases. The built-in reader and Amazon Comprehend implement it. */
 export interface TextReader {
   /** `builtin` (in the function, English) or `comprehend`. Stored with each analysis. */
@@ -19,4 +22,17 @@ export interface TextReading {
   readonly phrases: readonly string[];
   /** The sentiment of each clause (split at "but", "however", full stops…), for the sentiment of each theme. */
   readonly clauses?: readonly { readonly text: string; readonly sentiment: Sentiment; readonly score: number }[];
+}
+
+/** Where a response's analysis is written: beside its answers, without a new revision. */
+export interface AnalysisStore {
+  /** Stores the analysis of the response's current revision; false when newer answers arrived (or it is gone). */
+  saveAnalysis(responseId: string, analysis: CommentAnalysis): Promise<boolean>;
+}
+
+/** A survey's theme sets: the current one on the survey, every version kept. */
+export interface ThemeSetStore {
+  /** Saves a new version while the survey's set is still at `expectedVersion` (0: none yet); false otherwise. */
+  saveThemeSet(set: ThemeSet, expectedVersion: number): Promise<boolean>;
+  getThemeSet(surveyId: string, version: number): Promise<ThemeSet | undefined>;
 }

@@ -16,7 +16,7 @@ import { LOYALTY_SEGMENTS, type ResponseScores } from '../surveys/scores';
  *   one-click page served) from invitations, on the day they
  *   were created; `inv_answered`, `inv_completed` from responses to an invitation, on the day of the answer.
  * - comments (once analysed for the current revision): `cm_n` analysed, `cm_neg` / `cm_neu` / `cm_pos` by
- *   sentiment (a comment in a language the analyzer does not read counts in `cm_n` only); per theme
+ *   sentiment (a comment in a language the analyzer does not read counts in `cm_n` and `cm_unread`); per theme
  *   `th:<theme>` mentions (`th:unassigned` when a comment matched none), `th:<theme>:neg` / `:pos` by the
  *   sentiment of the clause it was found in, and `th:<theme>:nps_n` / `:prom` / `:det` for the NPS of the
  *   responses that mention it.
@@ -110,7 +110,9 @@ const SENTIMENT_COUNTER = { negative: 'cm_neg', neutral: 'cm_neu', positive: 'cm
 /** What one analysed comment adds: its sentiment, and per theme its mention, clause sentiment and NPS category. */
 function commentCountersOf(analysis: CommentAnalysis, scores: ResponseScores): Counters {
   const c: Counters = { cm_n: 1 };
-  if (analysis.sentiment) c[SENTIMENT_COUNTER[analysis.sentiment]] = 1;
+  // A language the analyzer does not read: counted as a comment, not as a sentiment or "unassigned".
+  if (!analysis.sentiment) return { ...c, cm_unread: 1 };
+  c[SENTIMENT_COUNTER[analysis.sentiment]] = 1;
   for (const theme of analysis.themes.length > 0 ? analysis.themes : [UNASSIGNED_THEME]) {
     c[themeCounter(theme)] = 1;
     const tone = analysis.themeSentiments[theme] ?? analysis.sentiment;

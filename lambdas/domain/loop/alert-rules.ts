@@ -10,7 +10,7 @@ import { scoreResponse } from '../scoring/scoring';
 /* Evaluating a survey's alert rules against a response, and replacing them with a new version. */
 
 /** What rules are evaluated against: one response with its scores. */
-export type RuleContext = Pick<SurveyResponse, 'answers' | 'touchpoint' | 'channel' | 'attributes' | 'profile'> & { readonly scores: ResponseScores; readonly comment?: string };
+export type RuleContext = Pick<SurveyResponse, 'answers' | 'touchpoint' | 'channel' | 'attributes' | 'profile' | 'analysis'> & { readonly scores: ResponseScores; readonly comment?: string };
 
 function valueOf(field: string, ctx: RuleContext): unknown {
   if (field === 'nps' || field === 'csat' || field === 'ces') return ctx.scores[field]?.value;
@@ -18,10 +18,19 @@ function valueOf(field: string, ctx: RuleContext): unknown {
   if (field === 'touchpoint') return ctx.touchpoint;
   if (field === 'channel') return ctx.channel;
   if (field === 'comment') return ctx.comment;
+  if (field.startsWith('comment.')) return analysisValue(field, ctx);
   const [scope, ...rest] = field.split('.');
   const key = rest.join('.');
   const source: Record<string, unknown> | undefined = scope === 'answers' ? ctx.answers : scope === 'profile' ? ctx.profile : ctx.attributes;
   return source && Object.hasOwn(source, key) ? source[key] : undefined;
+}
+
+/** The analysis of the answers being judged (one of an earlier revision reads as missing). */
+function analysisValue(field: string, ctx: RuleContext): unknown {
+  const analysis = ctx.analysis?.revision === ctx.scores.revision ? ctx.analysis : undefined;
+  if (field === 'comment.sentiment') return analysis?.sentiment;
+  if (field === 'comment.score') return analysis?.score;
+  return analysis?.themes;
 }
 
 /** Whether a condition holds. A missing value makes every comparison false (and `not` of it true). Pure. */
@@ -32,6 +41,14 @@ export function holds(condition: Condition, ctx: RuleContext): boolean {
   const actual = valueOf(condition.field, ctx);
   if (actual === undefined) return false;
   const expected = condition.value;
+  // A list (the comment's themes): `contains` one theme, `in` any of several, `eq` / `neq` exactly one theme.
+  if (Array.isArray(actual)) {
+    if (condition.op === 'contains') return actual.includes(expected);
+    if (condition.op === 'in') return Array.isArray(expected) && expected.some((v) => actual.includes(v));
+    if (condition.op === 'eq') return actual.length === 1 && actual[0] === expected;
+    if (condition.op === 'neq') return !(actual.length === 1 && actual[0] === expected);
+    return false;
+  }
   switch (condition.op) {
     case 'eq':
       return actual === expected;
@@ -59,6 +76,9 @@ const FIELD_WORDS: Record<string, string> = {
   touchpoint: 'touchpoint',
   channel: 'channel',
   comment: 'the comment',
+  'comment.sentiment': "the comment's sentiment",
+  'comment.score': "the comment's sentiment score",
+  'comment.themes': "the comment's themes",
 };
 
 /** A rule's field as a person reads it: "likelihood to recommend", "segment", "the customer's segment". */

@@ -10,11 +10,13 @@ import type { SurveyResponse } from '../surveys/response';
 import type { ResponseScores } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
 import { DEFAULT_COMMENT_GRACE_SECONDS } from '../surveys/survey-schema';
+import { rulesReadAnalysis } from '../surveys/alert-rules';
 import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
+import { analysisOf, owesAnalysis, type CommentAnalysisDeps } from './comment-analysis';
 import { MAX_ATTEMPTS, nextTry, ProcessingStepFailed, step } from './processing-steps';
 
 /** What processing a response reads and writes besides its case: the response, the customer, their contact history. */
-export interface ProcessingDeps extends AlertingDeps {
+export interface ProcessingDeps extends AlertingDeps, Pick<CommentAnalysisDeps, 'reader'> {
   readonly responses: Pick<ResponseStore, 'getResponse' | 'completeProcessing' | 'recordProcessingFailure' | 'listPendingResponses' | 'listParkedResponses' | 'unparkResponse' | 'holdProcessing' | 'listHeldResponses'>;
   readonly surveys: Pick<SurveyStore, 'getSurvey'>;
   readonly customers: Pick<CustomerStore, 'getCustomer' | 'addToCustomerTimeline'>;
@@ -50,9 +52,12 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
     await step('completion', () => deps.responses.holdProcessing(response.id, response.revision, waitsUntil));
     return { scores, alert: 'held', completed: false };
   }
+  // Rules that read the comment's sentiment or themes wait for its analysis; otherwise it is read after the
+  // case, by the same consumer, so an analyzer that is down never holds an alert up.
+  const analysis = rulesReadAnalysis(survey.alertRules) && owesAnalysis(survey, response) ? await step('analysis', () => analysisOf(deps, survey, response)) : undefined;
   const customer = customerId ? await step('profile', () => deps.customers.getCustomer(customerId)) : undefined;
   const profile = snapshotOf(customer, deps.now);
-  const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }) }, customer);
+  const alert = await alertOnResponse(deps, survey, { ...response, scores, ...(profile && { profile }), ...(analysis && { analysis }) }, customer);
   if (customerId) {
     // Pointers keyed by the answer time, so a retry writes the same ones.
     await step('timeline', async () => {
@@ -70,7 +75,7 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
   if (await erasedMeanwhile()) return eraseOnArrival(deps, response, scores);
   // Whether a case was opened travels with the scores, so the response's stream image says so (aggregates count it).
   const stored: ResponseScores = alert === 'no-alert' ? scores : { ...scores, caseOpened: true };
-  const completed = await step('completion', () => deps.responses.completeProcessing(response.id, stored, profile));
+  const completed = await step('completion', () => deps.responses.completeProcessing(response.id, stored, profile, analysis));
   return { scores: stored, alert, completed };
 }
 

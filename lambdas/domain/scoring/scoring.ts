@@ -1,3 +1,4 @@
+import { commentOf } from '../surveys/response';
 import type { Answers, SurveyResponse } from '../surveys/response';
 import { SEVERITIES, type CesBand, type CsatBand, type LoyaltySegment, type NpsCategory, type ResponseScores, type Severity } from '../surveys/scores';
 import { numericRange, type Survey } from '../surveys/survey';
@@ -90,6 +91,8 @@ export function scoreResponse(survey: Pick<Survey, 'questions'>, answers: Answer
  * contact history) is still owed for this revision.
  */
 export function withScores(survey: Pick<Survey, 'questions'>, response: SurveyResponse, pending: boolean): SurveyResponse & { scores: ResponseScores } {
-  const { pending: _previous, ...rest } = response;
-  return { ...rest, scores: scoreResponse(survey, response.answers, response.revision), ...(pending && { pending: true }) };
+  const { pending: _previous, analysisOwed: _owed, ...rest } = response;
+  // Free text is read after it is stored (off the ingest path): the mark brings the response to that step.
+  const owed = commentOf(survey, response.answers) !== undefined;
+  return { ...rest, scores: scoreResponse(survey, response.answers, response.revision), ...(pending && { pending: true }), ...(owed && { analysisOwed: true }) };
 }

@@ -1,3 +1,4 @@
+import type { CommentAnalysis } from '../comments/analysis';
 import type { PageRequest, Page, PutOutcome } from '../kernel/store';
 import type { AlertRuleSet } from './alert-rules';
 import type { ProfileSnapshot } from '../people/customers';
@@ -51,7 +52,7 @@ export interface ResponseStore {
    * Saves the final scores (with `caseOpened`) and marks processing finished, only while the response is still at `scores.revision`;
    * false when newer answers arrived meanwhile (their own processing follows).
    */
-  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot): Promise<boolean>;
+  completeProcessing(responseId: string, scores: ResponseScores, profile?: ProfileSnapshot, analysis?: CommentAnalysis): Promise<boolean>;
   /**
    * Notes on a still-unfinished response which step failed, and defers its next try to `failure.retryAt`
    * (the sweeper reads other work meanwhile); a `parked` one leaves the sweeper's index for the parked one.

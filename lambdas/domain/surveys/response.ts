@@ -15,7 +15,7 @@ export type Answers = Record<string, AnswerValue>;
 
 /** What a failed processing attempt left on the response. */
 export interface ProcessingFailure {
-  readonly step: 'survey' | 'profile' | 'scoring' | 'case' | 'email' | 'sns' | 'timeline' | 'completion' | 'erasure';
+  readonly step: 'survey' | 'profile' | 'scoring' | 'analysis' | 'case' | 'email' | 'sns' | 'timeline' | 'completion' | 'erasure';
   readonly message: string;
   readonly at: string;
   /** Attempts that failed so far (the stream's retries of one record count once). */
@@ -50,6 +50,8 @@ export interface SurveyResponse {
   readonly scores?: ResponseScores;
   /** Sentiment and themes of the free text of `analysis.revision` (written after the answers, without a new revision). */
   readonly analysis?: CommentAnalysis;
+  /** The free text of this revision is still to be read (cleared by the write of its `analysis`). */
+  readonly analysisOwed?: boolean;
   /** Processing (profile, case and notifications, contact history) is still owed for this revision. */
   readonly pending?: boolean;
   /** The last failed processing attempt of this revision, while it is unfinished. */

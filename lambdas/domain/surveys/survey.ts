@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import type { ThemeSet } from '../comments/taxonomy';
 import type { AlertRuleSet } from './alert-rules';
 import type { Question, SurveyInputSchema } from './survey-schema';
 
@@ -21,6 +22,8 @@ export interface Survey extends z.infer<typeof SurveyInputSchema> {
   readonly archivedAt?: string;
   /** Alert rules set through the admin API; once present they replace the `alert` thresholds. */
   readonly alertRules?: AlertRuleSet;
+  /** The survey's own themes for its comments (`PUT …/themes`); absent: the default taxonomy. */
+  readonly themeSet?: ThemeSet;
 }
 
 export function createSurvey(input: z.infer<typeof SurveyInputSchema>, id: string, now: Date): Survey {

@@ -1,3 +1,6 @@
+import type { CommentAnalysis } from '../../../lambdas/domain/comments/analysis';
+import type { AnalysisStore, ThemeSetStore } from '../../../lambdas/domain/comments/ports';
+import type { ThemeSet } from '../../../lambdas/domain/comments/taxonomy';
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/loop/alerts';
 import type { AlertRuleSet } from '../../../lambdas/domain/surveys/alert-rules';
 import type { ContactHistory } from '../../../lambdas/domain/people/ports';
@@ -20,11 +23,11 @@ import type { Survey, SurveyStatus } from '../../../lambdas/domain/surveys/surve
 const owesProcessing = (r: SurveyResponse) => r.pending === true || r.scores?.revision !== r.revision;
 
 export class MemoryStore
-  implements SurveyStore, ResponseStore, CaseStore, InvitationStore, SuppressionStore, FatigueSettingsStore, CustomerStore, ContactHistoryStore, ApiKeyStore
+  implements SurveyStore, ResponseStore, AnalysisStore, ThemeSetStore, CaseStore, InvitationStore, SuppressionStore, FatigueSettingsStore, CustomerStore, ContactHistoryStore, ApiKeyStore
 {
   /** This store as each named port a domain function takes (`{ ...store.ports, email, now }`). */
   get ports() {
-    return { surveys: this, responses: this, cases: this, invitations: this, suppressions: this, fatigueSettings: this, customers: this, contacts: this, apiKeys: this } as const;
+    return { surveys: this, responses: this, analyses: this, themeSets: this, cases: this, invitations: this, suppressions: this, fatigueSettings: this, customers: this, contacts: this, apiKeys: this } as const;
   }
 
   readonly surveys = new Map<string, Survey>();
@@ -56,6 +59,22 @@ export class MemoryStore
     return true;
   };
   getAlertRules = async (surveyId: string, version: number) => this.ruleVersions.get(`${surveyId}/${version}`);
+  readonly themeSetVersions = new Map<string, ThemeSet>();
+  saveThemeSet = async (set: ThemeSet, expectedVersion: number) => {
+    const survey = this.surveys.get(set.surveyId);
+    if (!survey || (survey.themeSet?.version ?? 0) !== expectedVersion) return false;
+    this.surveys.set(set.surveyId, { ...survey, themeSet: set });
+    this.themeSetVersions.set(`${set.surveyId}/${set.version}`, set);
+    return true;
+  };
+  getThemeSet = async (surveyId: string, version: number) => this.themeSetVersions.get(`${surveyId}/${version}`);
+  saveAnalysis = async (id: string, analysis: CommentAnalysis) => {
+    const r = this.responses.get(id);
+    if (!r || r.revision !== analysis.revision) return false;
+    const { analysisOwed: _read, ...rest } = r;
+    this.responses.set(id, { ...rest, analysis });
+    return true;
+  };
   replaceDefinition = async (s: Survey, expectedVersion: number) => {
     const current = this.surveys.get(s.id);
     if (!current || (current.version ?? 0) !== expectedVersion) return false;
@@ -94,11 +113,11 @@ export class MemoryStore
   /** Ids of unfinished responses, with when their answers were written (the sparse index's sort key). */
   readonly pending = new Map<string, string>();
   readonly failures = new Map<string, ProcessingFailure>();
-  completeProcessing = async (id: string, scores: ResponseScores, profile?: ProfileSnapshot) => {
+  completeProcessing = async (id: string, scores: ResponseScores, profile?: ProfileSnapshot, analysis?: CommentAnalysis) => {
     const r = this.responses.get(id);
     if (!r || r.revision !== scores.revision) return false;
-    const { pending: _done, ...rest } = r;
-    this.responses.set(id, { ...rest, scores, ...(profile && { profile }) });
+    const { pending: _done, analysisOwed, ...rest } = r;
+    this.responses.set(id, { ...rest, scores, ...(profile && { profile }), ...(analysis ? { analysis } : analysisOwed && { analysisOwed }) });
     this.pending.delete(id);
     this.held.delete(id);
     this.failures.delete(id);

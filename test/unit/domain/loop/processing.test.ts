@@ -1,4 +1,5 @@
 import { parkedResponses, processResponse, retryParked, sweepPending } from '../../../../lambdas/domain/loop/processing';
+import { builtinReader } from '../../../../lambdas/domain/comments/builtin-reader';
 import { caseMessages } from '../../../../lambdas/views/messages';
 import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';
@@ -12,7 +13,7 @@ function setup() {
   const email = { send: jest.fn(async (m: EmailMessage) => void mails.push(m)) };
   const publisher = { publish: jest.fn(async () => undefined) };
   const erasure = new MemoryErasure(store);
-  const later = (minutes: number) => ({ ...store.ports, erasure, messages: caseMessages, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 's', now: new Date(Date.now() + minutes * 60_000) });
+  const later = (minutes: number) => ({ ...store.ports, reader: builtinReader, erasure, messages: caseMessages, email, publisher, publicUrl: 'https://cx.example.org', tokenSecret: 's', now: new Date(Date.now() + minutes * 60_000) });
   return { store, mails, email, publisher, later, erasure };
 }
 
