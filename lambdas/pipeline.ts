@@ -343,9 +343,10 @@ export const handlers = {
   },
   sweepPending: {
     entry: 'lambdas/handlers/sweep-pending.ts',
-    description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted)',
+    description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted); reads comments again on request',
     access: {
-      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi2: ['PENDING#', 'PARKED#', 'HELD#'] } },
+      // gsi1 SURVEY#: a survey's responses, for `cx comments reanalyze`.
+      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi1: ['SURVEY#'], gsi2: ['PENDING#', 'PARKED#', 'HELD#'] } },
       links: true,
       sendEmail: true,
       publishAlerts: true,

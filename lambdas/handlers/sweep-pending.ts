@@ -4,7 +4,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import '../domain/kernel/zod';
-import { parkedResponses, retryParked, sweepPending, type ParkedResponse, type SweepReport } from '../domain/loop/processing';
+import { safeKey } from '../domain/kernel/identifier-schemas';
+import { loadSurvey } from '../domain/intake/submissions';
+import { reanalyzeComments, type ReanalysisReport } from '../domain/loop/comment-analysis';
+import { parkedResponses, retryParked, sweepPending, type ParkedResponse, type ProcessingDeps, type SweepReport } from '../domain/loop/processing';
+import { responseStore } from '../shared/dependencies';
 import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 
@@ -18,6 +22,15 @@ const SweepRequestSchema = z.object({
   retryParked: z._default(z.boolean(), false),
   /** Only say what is parked; sweep nothing. */
   listOnly: z._default(z.boolean(), false),
+  /** Read a survey's comments again instead (`cx comments reanalyze`), one page per call. */
+  reanalyze: z.optional(
+    z.object({
+      surveyId: safeKey(64),
+      all: z._default(z.boolean(), false),
+      limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(500)), 200),
+      cursor: z.optional(z.string().check(z.maxLength(2000))),
+    }),
+  ),
 });
 
 /**
@@ -25,10 +38,11 @@ const SweepRequestSchema = z.object({
  * it did and what is parked. `PendingResponses` is what is still unfinished afterwards, `ParkedResponses`
  * what failed too often; alarms watch both. `retryParked` puts the parked ones back first.
  */
-export const handler = middy(async (event: unknown): Promise<SweepReport & { parked: ParkedResponse[]; unparked: number }> => {
+export const handler = middy(async (event: unknown): Promise<(SweepReport & { parked: ParkedResponse[]; unparked: number }) | ReanalysisReport> => {
   // Only the schedule and operators invoke this; a malformed request fails loudly.
   const request = SweepRequestSchema.parse(event ?? {});
   const deps = await processingDeps();
+  if (request.reanalyze) return reanalyze(deps, request.reanalyze);
   if (request.listOnly) return { found: 0, completed: 0, superseded: 0, alerts: 0, failed: [], parked: await parkedResponses(deps, 1000), unparked: 0 };
   const unparked = request.retryParked ? await retryParked(deps, 1000) : 0;
   const report = await sweepPending(deps, {
@@ -46,3 +60,10 @@ export const handler = middy(async (event: unknown): Promise<SweepReport & { par
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));
+
+async function reanalyze(deps: ProcessingDeps, request: { surveyId: string; all: boolean; limit: number; cursor?: string }): Promise<ReanalysisReport> {
+  const survey = await loadSurvey(deps.surveys, request.surveyId);
+  const report = await reanalyzeComments({ reader: deps.reader, now: deps.now, analyses: responseStore(), responses: responseStore() }, survey, request);
+  metrics.addMetric('CommentsAnalyzed', MetricUnit.Count, report.analyzed);
+  return report;
+}

@@ -1,6 +1,7 @@
 import type { CommentAnalysis } from './analysis';
 import type { Sentiment, TextReader, TextReading } from './ports';
 import type { Taxonomy } from './taxonomy';
+import { confirmMatches } from './theme-model';
 import { matchThemes } from './themes';
 import { wordsOf } from './words';
 
@@ -16,7 +17,8 @@ export async function readComment(reader: TextReader, taxonomy: Taxonomy, text: 
   const reading = await reader.read(text);
   const base = { analyzer: reader.name, ...(reading.language && { language: reading.language }), phrases: reading.phrases };
   if (!reading.sentiment) return { ...base, themes: [], themeSentiments: {}, matches: {} };
-  const matches = matchThemes(taxonomy, wordsOf(text));
+  const words = wordsOf(text);
+  const matches = confirmMatches(matchThemes(taxonomy, words), words);
   return {
     ...base,
     sentiment: reading.sentiment,

@@ -1,5 +1,5 @@
 import type { Taxonomy } from './taxonomy';
-import { wordsOf, type Word } from './words';
+import { isNumber, wordsOf, type Word } from './words';
 
 export interface ThemeMatch {
   readonly theme: string;
@@ -46,7 +46,7 @@ function spansOf(words: readonly Word[], lemmas: readonly string[]): [number, nu
   const spans: [number, number][] = [];
   for (let i = 0; i + lemmas.length <= words.length; i++) {
     let j = 0;
-    while (j < lemmas.length && (words[i + j].lemma === lemmas[j] || words[i + j].text === lemmas[j])) j++;
+    while (j < lemmas.length && (words[i + j].lemma === lemmas[j] || words[i + j].text === lemmas[j] || (lemmas[j] === '#' && isNumber(words[i + j])))) j++;
     if (j === lemmas.length) spans.push([i, i + lemmas.length]);
   }
   return spans;

@@ -59,7 +59,7 @@ export function wordsOf(text: string): Word[] {
   t = t.replace(/\b(didnt|doesnt|dont|wasnt|werent|isnt|arent|havent|hasnt|hadnt|wouldnt|couldnt|shouldnt) not\b/g, (_m, w: string) => `${SHORT_NEGATIONS[w]} not`);
   const words: Word[] = [];
   let clause = 0;
-  for (const match of t.matchAll(/[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*|[.!?;:]+|\n/gu)) {
+  for (const match of t.matchAll(/[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+|[:.,]\d+)*|[.!?;:]+|\n/gu)) {
     const token = match[0];
     if (/^[.!?;:\n]+$/.test(token)) {
       if (words.length > 0 && words[words.length - 1].clause === clause) clause += 1;
@@ -73,6 +73,10 @@ export function wordsOf(text: string): Word[] {
   }
   return words;
 }
+
+const NUMBER_WORDS = new Set(['a', 'an', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'ninety', 'hundred', 'several', 'few', 'couple']);
+/** Whether a word is a number ("40", "3:40", "2.5", "forty", "a couple"): what `#` in a theme phrase stands for. */
+export const isNumber = (word: Word) => /^\d+(?:[:.,]\d+)*(?:st|nd|rd|th|am|pm|h|m|k)?$/.test(word.text) || NUMBER_WORDS.has(word.text);
 
 /** Words that turn what follows them around. */
 export const NEGATIONS = new Set(['not', 'no', 'never', 'nothing', 'nobody', 'none', 'neither', 'nor', 'without', 'hardly', 'nowhere', 'noone', 'lack', 'nvr']);

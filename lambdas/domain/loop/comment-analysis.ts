@@ -3,6 +3,7 @@ import type { CommentAnalysis } from '../comments/analysis';
 import type { AnalysisStore, TextReader } from '../comments/ports';
 import { taxonomyOf } from '../comments/taxonomy';
 import { commentOf, type SurveyResponse } from '../surveys/response';
+import type { ResponseStore } from '../surveys/ports';
 import type { Survey } from '../surveys/survey';
 
 /** What reading a response's free text needs: the reader (built in or Comprehend) and where the analysis goes. */
@@ -34,4 +35,34 @@ export async function analyzeResponse(deps: CommentAnalysisDeps, survey: Survey,
   const analysis = await analysisOf(deps, survey, response);
   if (!analysis) return 'nothing';
   return (await deps.analyses.saveAnalysis(response.id, analysis)) ? 'analyzed' : 'superseded';
+}
+
+export interface ReanalysisReport {
+  readonly read: number;
+  readonly analyzed: number;
+  readonly superseded: number;
+  /** Read the survey on from here (`undefined`: done). */
+  readonly nextCursor?: string;
+}
+
+/**
+ * One page of a survey's responses read again (`cx comments reanalyze`): those whose analysis is missing or
+ * of an earlier theme set, or with `all` every one with free text (after the analyzer itself changed). The
+ * aggregates follow from the stream's old and new images, like any other change.
+ */
+export async function reanalyzeComments(
+  deps: CommentAnalysisDeps & { readonly responses: Pick<ResponseStore, 'listResponses'> },
+  survey: Survey,
+  options: { readonly all: boolean; readonly limit: number; readonly cursor?: string },
+): Promise<ReanalysisReport> {
+  const page = await deps.responses.listResponses(survey.id, { limit: options.limit, ...(options.cursor && { cursor: options.cursor }) });
+  let analyzed = 0;
+  let superseded = 0;
+  for (const response of page.items) {
+    if (!(options.all ? commentOf(survey, response.answers) !== undefined : owesAnalysis(survey, response))) continue;
+    const outcome = await analyzeResponse(deps, survey, response);
+    if (outcome === 'analyzed') analyzed += 1;
+    if (outcome === 'superseded') superseded += 1;
+  }
+  return { read: page.items.length, analyzed, superseded, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
 }
