@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import './domain/kernel/zod';
 import { AlertRulesRequestSchema, ConditionSchema } from './domain/surveys/alert-rules';
+import { ThemeSetRequestSchema } from './domain/comments/themes/taxonomy';
 import { CaseActionSchema, CaseQuerySchema } from './domain/loop/case-requests';
 import { FatigueRulesSchema } from './domain/surveys/survey-schema';
 import { InvitationRequestSchema } from './domain/outreach/invitations';
@@ -41,6 +42,7 @@ export const namedSchemas: Record<string, z.ZodMiniType> = {
   SurveyInput: SurveyInputSchema,
   AlertCondition: ConditionSchema,
   AlertRules: AlertRulesRequestSchema,
+  Themes: ThemeSetRequestSchema,
   CaseAction: CaseActionSchema,
   EmailInvitations: InvitationRequestSchema,
   SmsInvitations: SmsInvitationRequestSchema,
@@ -87,6 +89,16 @@ export const contract: Record<RouteKey, RouteContract> = {
     success: { status: 200, description: 'the new version, with `warnings` when no rule would open a case for an NPS 0 answer' },
   },
   'DELETE /admin/surveys/{surveyId}/alert-rules': { summary: "Go back to the survey's thresholds (If-Match: the version read); a new version without rules" },
+  'GET /admin/surveys/{surveyId}/themes': {
+    summary: "A survey's comment themes and the taxonomy its comments are matched with (`effective`)",
+    query: z.object({ version: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))) }),
+  },
+  'PUT /admin/surveys/{surveyId}/themes': {
+    summary: "Extend or replace the default theme taxonomy for a survey's comments (If-Match: the version read); `cx comments reanalyze` applies it to stored comments",
+    body: { schema: ThemeSetRequestSchema },
+    success: { status: 200, description: 'the new version, with the effective taxonomy' },
+  },
+  'DELETE /admin/surveys/{surveyId}/themes': { summary: 'Go back to the default taxonomy (If-Match: the version read); a new version without themes of its own' },
   'POST /admin/surveys/{surveyId}/responses/import': {
     summary: 'Import answers collected offline',
     query: z.object({ channel: z.enum(OFFLINE_CHANNELS) }),

@@ -1,4 +1,4 @@
-import type { AnalysisStore } from '../domain/comments/ports';
+import type { AnalysisStore, ThemeSetStore } from '../domain/comments/ports';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../pipeline';
 import { DynamoAggregates } from '../adapters/dynamodb/aggregates';
@@ -36,7 +36,7 @@ const dynamoDbClient = once(() => tracer.captureAWSv3Client(new DynamoDBClient({
 const tableName = () => requireEnv(env.tableName);
 
 // Marked pure, so a bundle keeps only the adapters its handler uses.
-export const surveyStore = /* @__PURE__ */ once<SurveyStore>(() => new DynamoSurveyStore(tableName(), dynamoDbClient()));
+export const surveyStore = /* @__PURE__ */ once<SurveyStore & ThemeSetStore>(() => new DynamoSurveyStore(tableName(), dynamoDbClient()));
 export const responseStore = /* @__PURE__ */ once<ResponseStore & AnalysisStore>(() => new DynamoResponseStore(tableName(), dynamoDbClient()));
 export const caseStore = /* @__PURE__ */ once<CaseStore>(() => new DynamoCaseStore(tableName(), dynamoDbClient()));
 export const invitationStore = /* @__PURE__ */ once<InvitationStore>(() => new DynamoInvitationStore(tableName(), dynamoDbClient()));

@@ -1,5 +1,5 @@
 import { comprehendReader } from '../adapters/comprehend-reader';
-import { builtinReader } from '../domain/comments/builtin-reader';
+import { builtinReader } from '../domain/comments/reading/builtin-reader';
 import type { TextReader } from '../domain/comments/ports';
 
 /**

@@ -1,7 +1,7 @@
 import { SentimentIntensityAnalyzer } from 'vader-sentiment';
 import { readComment } from '../../lambdas/domain/comments/analyze';
-import { builtinReader } from '../../lambdas/domain/comments/builtin-reader';
-import { DEFAULT_TAXONOMY } from '../../lambdas/domain/comments/taxonomy';
+import { builtinReader } from '../../lambdas/domain/comments/reading/builtin-reader';
+import { DEFAULT_TAXONOMY } from '../../lambdas/domain/comments/themes/taxonomy';
 import { amazonSnippets, classification, round, themeSet, type SentimentExample } from './datasets';
 
 /*

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { featuresOf, logitOf, sentimentOfScore, type Features } from '../../lambdas/domain/comments/sentiment';
+import { featuresOf, logitOf, sentimentOfScore, type Features } from '../../lambdas/domain/comments/reading/sentiment';
 import { amazonSnippets, classification, themeSet, type SentimentExample } from './datasets';
 
 /*
  * Trains the built-in sentiment model (`npm run train:sentiment`) on the tuning parts of the Amazon review
- * sentences and of the project's customer comments, and writes lambdas/domain/comments/sentiment-model.json.
+ * sentences and of the project's customer comments, and writes lambdas/domain/comments/reading/sentiment-model.json.
  * Deterministic: same data, same weights. The held-out parts are only read by test/eval.
  */
 
@@ -53,7 +53,7 @@ for (let band = 0; band <= 0.6; band += 0.05) {
   const { macroF1 } = classification(scored.map((s) => ({ gold: s.gold, predicted: sentimentOfScore(s.score, band) })));
   if (macroF1 > best.macroF1) best = { neutralBelow: Math.round(band * 100) / 100, macroF1 };
 }
-const out = join(__dirname, '../../lambdas/domain/comments/sentiment-model.json');
+const out = join(__dirname, '../../lambdas/domain/comments/reading/sentiment-model.json');
 writeFileSync(out, `${JSON.stringify({ trainedOn: 'test/eval tuning parts (scripts: test/eval/train-sentiment.ts)', neutralBelow: best.neutralBelow, weights })}\n`);
 const binary = (set: readonly SentimentExample[]) => classification(set.filter((e) => e.label !== 'neutral').map((e) => ({ gold: e.label, predicted: scoreOf(e) >= 0 ? 'positive' : 'negative' })));
 console.log(JSON.stringify({ features: Object.keys(weights).length, neutralBelow: best.neutralBelow, tuneAmazon: binary(tuneAmazon), tuneComments: binary(tuneComments), tuneComments3: best.macroF1 }));

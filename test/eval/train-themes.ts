@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TAXONOMY } from '../../lambdas/domain/comments/taxonomy';
-import { themeFeaturesOf, themeProbability, type Features } from '../../lambdas/domain/comments/theme-model';
-import { matchThemes } from '../../lambdas/domain/comments/themes';
-import { wordsOf } from '../../lambdas/domain/comments/words';
+import { DEFAULT_TAXONOMY } from '../../lambdas/domain/comments/themes/taxonomy';
+import { themeFeaturesOf, themeProbability, type Features } from '../../lambdas/domain/comments/themes/theme-model';
+import { matchThemes } from '../../lambdas/domain/comments/themes/matching';
+import { wordsOf } from '../../lambdas/domain/comments/reading/words';
 import { themeSet, type ThemeExample } from './datasets';
 
 /*
  * Trains the theme confirmer (`npm run train:comments`) on the tuning part of test/eval/themes.tsv and
- * writes lambdas/domain/comments/theme-model.json. The held-out part is only read by test/eval, with one
+ * writes lambdas/domain/comments/themes/theme-model.json. The held-out part is only read by test/eval, with one
  * exception said in README: the threshold (0.3) was picked by comparing 0.3, 0.4 and 0.5 on it. Chosen on the
  * tuning part (each half scored by a model trained on the other) it came out at 0.1, which confirms almost
  * everything: the phrases were written against the whole tuning part, so every match looks right there.
@@ -66,5 +66,5 @@ function measure(examples: readonly Example[], weights: Record<string, Record<st
 
 const tune = themeSet().filter((e) => e.part === 'tune').map(prepare);
 const weights = train(tune);
-writeFileSync(join(__dirname, '../../lambdas/domain/comments/theme-model.json'), `${JSON.stringify({ trainedOn: 'test/eval/themes.tsv tuning part (test/eval/train-themes.ts)', threshold: THRESHOLD, weights })}\n`);
+writeFileSync(join(__dirname, '../../lambdas/domain/comments/themes/theme-model.json'), `${JSON.stringify({ trainedOn: 'test/eval/themes.tsv tuning part (test/eval/train-themes.ts)', threshold: THRESHOLD, weights })}\n`);
 console.log(JSON.stringify({ threshold: THRESHOLD, tune: measure(tune, weights, THRESHOLD) }));

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PageRequest } from '../../domain/kernel/store';
-import type { ThemeSet } from '../../domain/comments/taxonomy';
+import type { ThemeSet } from '../../domain/comments/themes/taxonomy';
 import type { ThemeSetStore } from '../../domain/comments/ports';
 import type { AlertRuleSet } from '../../domain/surveys/alert-rules';
 import type { SurveyStore } from '../../domain/surveys/ports';

@@ -1,9 +1,9 @@
 import type { CommentAnalysis } from './analysis';
 import type { Sentiment, TextReader, TextReading } from './ports';
-import type { Taxonomy } from './taxonomy';
-import { confirmMatches } from './theme-model';
-import { matchThemes } from './themes';
-import { wordsOf } from './words';
+import type { Taxonomy } from './themes/taxonomy';
+import { confirmMatches } from './themes/theme-model';
+import { matchThemes } from './themes/matching';
+import { wordsOf } from './reading/words';
 
 /** What `cx comments analyze` prints and the pipeline stores, before the response-specific fields. */
 export type CommentReading = Omit<CommentAnalysis, 'revision' | 'analyzedAt' | 'taxonomyVersion'>;

@@ -1,5 +1,5 @@
 import type { CommentAnalysis } from './analysis';
-import type { ThemeSet } from './taxonomy';
+import type { ThemeSet } from './themes/taxonomy';
 
 /** How a comment reads: its tone, language and key phrases. The built-in reader and Amazon Comprehend implement it. */
 export interface TextReader {

@@ -5,6 +5,7 @@ import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import { caseDecision } from '../loop/alerts';
 import { commentOf, parseAnswers, type Channel, type SurveyResponse } from '../surveys/response';
 import { withScores } from '../scoring/scoring';
+import { rulesReadAnalysis } from '../surveys/alert-rules';
 import type { ResponseScores } from '../surveys/scores';
 import { isArchived, retentionExpiry, type Survey } from '../surveys/survey';
 
@@ -86,5 +87,8 @@ export async function recordResponse(
  */
 function needsProcessing(survey: Survey, response: SurveyResponse & { scores: ResponseScores }): boolean {
   if (response.customerId || response.contact) return true;
-  return caseDecision(survey, response, response.scores, commentOf(survey, response.answers)) !== undefined;
+  const comment = commentOf(survey, response.answers);
+  // Rules on the comment's sentiment or themes decide once it is read, after it is stored.
+  if (comment !== undefined && rulesReadAnalysis(survey.alertRules)) return true;
+  return caseDecision(survey, response, response.scores, comment) !== undefined;
 }

@@ -1,7 +1,7 @@
 import { analyzeComment } from '../comments/analyze';
 import type { CommentAnalysis } from '../comments/analysis';
 import type { AnalysisStore, TextReader } from '../comments/ports';
-import { taxonomyOf } from '../comments/taxonomy';
+import { taxonomyOf } from '../comments/themes/taxonomy';
 import { commentOf, type SurveyResponse } from '../surveys/response';
 import type { ResponseStore } from '../surveys/ports';
 import type { Survey } from '../surveys/survey';

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { ThemeSet } from '../comments/taxonomy';
+import type { ThemeSet } from '../comments/themes/taxonomy';
 import type { AlertRuleSet } from './alert-rules';
 import type { Question, SurveyInputSchema } from './survey-schema';
 

@@ -1,6 +1,6 @@
 import type { CommentAnalysis } from '../../../lambdas/domain/comments/analysis';
 import type { AnalysisStore, ThemeSetStore } from '../../../lambdas/domain/comments/ports';
-import type { ThemeSet } from '../../../lambdas/domain/comments/taxonomy';
+import type { ThemeSet } from '../../../lambdas/domain/comments/themes/taxonomy';
 import type { AlertCase, NotificationChannel } from '../../../lambdas/domain/loop/alerts';
 import type { AlertRuleSet } from '../../../lambdas/domain/surveys/alert-rules';
 import type { ContactHistory } from '../../../lambdas/domain/people/ports';

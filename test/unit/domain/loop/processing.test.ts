@@ -1,5 +1,5 @@
 import { parkedResponses, processResponse, retryParked, sweepPending } from '../../../../lambdas/domain/loop/processing';
-import { builtinReader } from '../../../../lambdas/domain/comments/builtin-reader';
+import { builtinReader } from '../../../../lambdas/domain/comments/reading/builtin-reader';
 import { caseMessages } from '../../../../lambdas/views/messages';
 import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import { MemoryStore } from '../../support/memory-store';

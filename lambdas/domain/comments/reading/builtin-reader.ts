@@ -1,5 +1,5 @@
 import { detectLanguage } from './language';
-import type { TextReader, TextReading } from './ports';
+import type { TextReader, TextReading } from '../ports';
 import { readSentiment } from './sentiment';
 import { STOPWORDS, wordsOf, type Word } from './words';
 

@@ -1,7 +1,7 @@
 import model from './theme-model.json';
 import { DEFAULT_TAXONOMY } from './taxonomy';
-import { matchThemes, type ThemeMatch } from './themes';
-import type { Word } from './words';
+import { matchThemes, type ThemeMatch } from './matching';
+import type { Word } from '../reading/words';
 
 /*
  * The default taxonomy's phrases name a theme often where it is not the topic ("the engineer would arrive"

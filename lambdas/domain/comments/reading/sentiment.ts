@@ -1,6 +1,6 @@
 import { SentimentIntensityAnalyzer } from 'vader-sentiment';
 import model from './sentiment-model.json';
-import type { Sentiment } from './ports';
+import type { Sentiment } from '../ports';
 import { serviceCues } from './service-cues';
 import { NEGATIONS, wordsOf, type Word } from './words';
 

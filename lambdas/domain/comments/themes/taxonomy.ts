@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../kernel/zod';
+import '../../kernel/zod';
 import { DEFAULT_THEME_IDS } from './theme-ids';
 
 /*
@@ -12,6 +12,8 @@ import { DEFAULT_THEME_IDS } from './theme-ids';
 
 const PHRASE = /^[a-z0-9#][a-z0-9#' -]{0,58}[a-z0-9#]$|^[a-z0-9]$/;
 const phrase = z.string().check(z.trim(), z.toLowerCase(), z.regex(PHRASE, 'lower-case words (letters, digits, spaces, "-" and "\'"; "#" for any number), 1–60 characters'));
+
+const MAX_PHRASES = 2000;
 
 export const ThemeSchema = z.strictObject({
   id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a lower-case id: letters, digits and "-", starting with a letter, at most 40'), z.refine((id) => id !== 'unassigned', '"unassigned" is what a comment matching no theme counts as')),
@@ -27,6 +29,8 @@ export const ThemeSetRequestSchema = z.strictObject({
   themes: z.array(ThemeSchema).check(
     z.maxLength(50),
     z.refine((themes) => new Set(themes.map((t) => t.id)).size === themes.length, 'each theme id once'),
+    // Kept on the survey item (read with every answer's processing): a few tens of KB at most.
+    z.refine((themes) => themes.reduce((n, t) => n + t.phrases.length + (t.exclude?.length ?? 0), 0) <= MAX_PHRASES, `at most ${MAX_PHRASES} phrases in all`),
   ),
 }).check(z.refine((set) => set.mode === 'extend' || set.themes.length > 0, { path: ['themes'], message: 'a replacement taxonomy needs at least one theme' }));
 export type ThemeSetRequest = z.infer<typeof ThemeSetRequestSchema>;

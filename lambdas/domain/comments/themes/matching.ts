@@ -1,5 +1,5 @@
 import type { Taxonomy } from './taxonomy';
-import { isNumber, wordsOf, type Word } from './words';
+import { isNumber, wordsOf, type Word } from '../reading/words';
 
 export interface ThemeMatch {
   readonly theme: string;
