@@ -9,6 +9,7 @@ import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys'
 import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
 import { dynamoDbClient, lambdaClient } from './cli/aws';
+import { addCommentCommands } from './cli/comments';
 import { checkReadable, isFileError, readInput, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
 
@@ -478,6 +479,8 @@ for (const action of ['verify', 'rebuild'] as const) {
       }
     });
 }
+
+addCommentCommands(program, surveys, withApi, withAws);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // A file that went missing or unreadable after the checks is still a usage error, in one line.
