@@ -113,6 +113,9 @@ export const contract: Record<RouteKey, RouteContract> = {
     query: AggregateExportQuerySchema,
     success: { status: 200, media: 'text/csv', description: 'RFC 4180 CSV (formula-safe) or JSON Lines (format=jsonl)' },
   },
+  'GET /admin/reports/{report}': {
+    summary: 'Any report by its name (summary, trend, cases, funnel, export, themes): each is described at its own path; another name is a 404 naming `report`',
+  },
   'GET /admin/cases': { summary: 'Cases, filtered, newest or oldest first', query: z.extend(PageQuerySchema, CaseQuerySchema.shape) },
   'GET /admin/alerts': { summary: 'Cases (the earlier name of GET /admin/cases)', query: z.extend(PageQuerySchema, CaseQuerySchema.shape) },
   'GET /admin/cases/{caseId}': { summary: 'A case with its history and response' },
