@@ -69,7 +69,7 @@ function operation(route: RouteDefinition, described: RouteContract | undefined,
       },
     }),
     responses: {
-      [String(success.status)]: { description: success.description, content: { [success.media ?? 'application/json']: {} } },
+      [String(success.status)]: { description: success.description, content: { [success.media ?? 'application/json']: success.schema ? { schema: refFor(success.schema) } : {} } },
       ...errors,
     },
   };

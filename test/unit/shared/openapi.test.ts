@@ -28,11 +28,14 @@ describe('the OpenAPI document', () => {
 
   it('lists each report at its own path with its query, beside the one route that serves them all', () => {
     const reports = operations.filter((o) => o.key.startsWith('GET /admin/reports/')).map((o) => o.key);
-    expect(reports.sort()).toEqual(['cases', 'export', 'funnel', 'summary', 'trend', '{report}'].map((r) => `GET /admin/reports/${r}`).sort());
+    expect(reports.sort()).toEqual(['cases', 'export', 'funnel', 'summary', 'themes', 'trend', '{report}'].map((r) => `GET /admin/reports/${r}`).sort());
     expect(routes.filter((r) => r.path.startsWith('/admin/reports/')).map((r) => r.path)).toEqual(['/admin/reports/{report}']);
     const summary = operations.find((o) => o.key === 'GET /admin/reports/summary')!.op;
     expect(summary.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['surveyId', 'from', 'to', 'groupBy']));
     expect(summary['x-roles']).toEqual(['admin', 'manager', 'analyst']);
+    const themes = operations.find((o) => o.key === 'GET /admin/reports/themes')!.op as Operation & { responses: Record<string, { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> };
+    expect(themes.parameters?.map((p) => p.name).sort()).toEqual(['channel', 'from', 'surveyId', 'to', 'touchpoint']);
+    expect(Object.keys(themes.responses['200'].content['application/json'].schema?.properties ?? {})).toEqual(expect.arrayContaining(['analysed', 'sentiment', 'themes', 'suggestions', 'previous']));
     const generic = operations.find((o) => o.key === 'GET /admin/reports/{report}')!.op;
     expect(generic.parameters?.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(['report']);
   });
