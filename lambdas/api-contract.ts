@@ -178,8 +178,8 @@ export const contract: Record<RouteKey, RouteContract> = {
     success: { status: 200, media: HTML, description: 'the inbox, drawn on the server' },
   },
   'GET /dashboard/responses': {
-    summary: 'The responses and comments behind a figure: a survey, some days, one touchpoint or channel (not for analysts)',
-    query: z.object({ surveyId: z.string(), from: z.iso.date(), to: z.iso.date(), touchpoint: z.optional(z.string()), channel: z.optional(z.string()) }),
+    summary: 'The responses and comments behind a figure: a survey, some days, one touchpoint or channel, or one theme (its sentiment and themes shown; not for analysts; a theme that is not an id is a 400)',
+    query: z.object({ surveyId: z.string(), from: z.iso.date(), to: z.iso.date(), touchpoint: z.optional(z.string()), channel: z.optional(z.string()), theme: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))) }),
     success: { status: 200, media: HTML, description: 'the responses, newest first' },
   },
   'GET /dashboard/cases/{caseId}': { summary: 'A case page inside the dashboard session (its profile, timeline and history)', success: { status: 200, media: HTML, description: 'the case page' } },
