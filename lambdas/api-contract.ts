@@ -13,6 +13,7 @@ import { FatigueRulesSchema } from './domain/surveys/survey-schema';
 import { InvitationRequestSchema } from './domain/outreach/invitations';
 import { OFFLINE_CHANNELS } from './domain/intake/offline-import';
 import { PageQuerySchema } from './domain/kernel/paging';
+import { ThemesQuerySchema } from './domain/insight/themes-report';
 import { AggregateExportQuerySchema, CaseReportQuerySchema, FunnelQuerySchema, SummaryQuerySchema, TrendQuerySchema } from './domain/insight/reports';
 import { SmsInvitationRequestSchema } from './domain/outreach/phone/sms-invitations';
 import { PhoneRouteSchema } from './domain/outreach/phone/routing';
@@ -28,8 +29,8 @@ export interface RouteContract {
   /** The request body; its media types default to JSON. */
   readonly body?: { readonly schema: z.ZodMiniType; readonly media?: readonly string[]; readonly description?: string };
   readonly query?: z.ZodMiniObject;
-  /** The success answer. @default 200 JSON */
-  readonly success?: { readonly status: number; readonly media?: string; readonly description: string };
+  /** The success answer, and the shape of its body where it is described. @default 200 JSON */
+  readonly success?: { readonly status: number; readonly media?: string; readonly description: string; readonly schema?: z.ZodMiniType };
 }
 
 const JSON_MEDIA = 'application/json';
@@ -51,6 +52,48 @@ export const namedSchemas: Record<string, z.ZodMiniType> = {
   FatigueRules: FatigueRulesSchema,
   PhoneRoute: PhoneRouteSchema,
 };
+
+const count = z.int().check(z.minimum(0));
+const proportion = z.object({ percent: z.number(), low: z.number(), high: z.number(), count, n: count }).check(z.describe('a share in percent with its Wilson 95 % interval'));
+const nps = z.object({ score: z.number(), low: z.number(), high: z.number(), marginOfError: z.number(), promoters: count, passives: count, detractors: count, n: count, tooFew: z.boolean() }).check(z.describe('NPS in points with its adjusted-Wald 95 % interval'));
+const themeFigures = { mentions: count, share: proportion, negative: count, positive: count, nps: z.optional(nps) };
+
+/** What `GET /admin/reports/themes` answers (documentation only: the handler builds it in themes-report.ts). */
+export const ThemesReportSchema = z.object({
+  surveyId: z.string(),
+  from: z.iso.date(),
+  to: z.iso.date(),
+  previous: z.object({ from: z.iso.date(), to: z.iso.date(), analysed: count }).check(z.describe('the period of the same length just before from')),
+  analysed: count.check(z.describe('comments analysed in the range')),
+  sentiment: z.object({ negative: count, neutral: count, positive: count, unread: count }),
+  nps: z.optional(nps),
+  themes: z.array(
+    z.object({
+      theme: z.string(),
+      label: z.string(),
+      ...themeFigures,
+      impact: z.nullable(z.number()).check(z.describe('overall NPS minus the NPS without the responses mentioning the theme, in points: negative pulls the score down')),
+      previous: z.object(themeFigures),
+      change: z.object({
+        share: z.number().check(z.describe('percentage points')),
+        shareZ: z.nullable(z.number()),
+        shareSignificant: z.boolean().check(z.describe('two-proportion z-test, α = 0.05 two-sided')),
+        nps: z.nullable(z.number()),
+        npsZ: z.nullable(z.number()),
+        npsSignificant: z.boolean().check(z.describe('z-test on the NPS difference, α = 0.05 two-sided')),
+      }),
+    }),
+  ).check(z.describe('by mentions, most first; unassigned last')),
+  suggestions: z.optional(
+    z.object({
+      sampled: z.boolean().check(z.describe('more responses than were read: counts are from the first ones')),
+      read: count,
+      detractors: count,
+      promoters: count,
+      phrases: z.array(z.object({ phrase: z.string(), detractors: count, promoters: count, logOdds: z.number(), z: z.number() })),
+    }).check(z.describe('key phrases over-represented among detractors, not already a theme phrase; absent for analysts (comment text)')),
+  ),
+});
 
 /** Provider webhooks post their own signed form fields; the signature is what is checked. */
 const providerForm = z.record(z.string(), z.string()).check(z.describe("the provider's form fields, as signed"));
@@ -125,6 +168,14 @@ export const contract: Record<RouteKey, RouteContract> = {
     query: AggregateExportQuerySchema,
     success: { status: 200, media: 'text/csv', description: 'RFC 4180 CSV (formula-safe) or JSON Lines (format=jsonl)' },
   },
+  'GET /admin/reports/themes': {
+    summary: 'Comment themes: analysed comments and their sentiment; per theme mentions, share, NPS with its interval, impact on the overall NPS, change versus the previous period with significance; phrase suggestions (not for analysts)',
+    query: ThemesQuerySchema,
+    success: { status: 200, description: 'the themes report', schema: ThemesReportSchema },
+  },
+  'GET /admin/reports/{report}': {
+    summary: 'Any report by its name (summary, trend, cases, funnel, export, themes): each is described at its own path; another name is a 404 naming `report`',
+  },
   'GET /admin/cases': { summary: 'Cases, filtered, newest or oldest first', query: z.extend(PageQuerySchema, CaseQuerySchema.shape) },
   'GET /admin/alerts': { summary: 'Cases (the earlier name of GET /admin/cases)', query: z.extend(PageQuerySchema, CaseQuerySchema.shape) },
   'GET /admin/cases/{caseId}': { summary: 'A case with its history and response' },
@@ -139,8 +190,8 @@ export const contract: Record<RouteKey, RouteContract> = {
     success: { status: 200, media: HTML, description: 'the inbox, drawn on the server' },
   },
   'GET /dashboard/responses': {
-    summary: 'The responses and comments behind a figure: a survey, some days, one touchpoint or channel (not for analysts)',
-    query: z.object({ surveyId: z.string(), from: z.iso.date(), to: z.iso.date(), touchpoint: z.optional(z.string()), channel: z.optional(z.string()) }),
+    summary: 'The responses and comments behind a figure: a survey, some days, one touchpoint or channel, or one theme (its sentiment and themes shown; not for analysts; a theme that is not an id is a 400)',
+    query: z.object({ surveyId: z.string(), from: z.iso.date(), to: z.iso.date(), touchpoint: z.optional(z.string()), channel: z.optional(z.string()), theme: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))) }),
     success: { status: 200, media: HTML, description: 'the responses, newest first' },
   },
   'GET /dashboard/cases/{caseId}': { summary: 'A case page inside the dashboard session (its profile, timeline and history)', success: { status: 200, media: HTML, description: 'the case page' } },

@@ -1,6 +1,8 @@
 import { authorize, hashApiKey } from '../domain/people/api-keys';
 import { dashboardPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
-import { drillDown, DRILL_DOWN_READ } from '../domain/insight/drill-down';
+import { drillDown, DRILL_DOWN_READ, isThemeId } from '../domain/insight/drill-down';
+import { previousRange, themeLabel, themeShares, themesReport, totalOf } from '../domain/insight/themes-report';
+import { themesViewOf } from '../views/themes';
 import { surveyTimeZone } from '../domain/surveys/survey';
 import { inbox, INBOX_DAYS, INBOX_LIMIT, inboxViews, type InboxView } from '../domain/loop/inbox';
 import { CaseQuerySchema } from '../domain/loop/case-requests';
@@ -10,7 +12,7 @@ import { isWellFormedId } from '../domain/kernel/ids';
 import { servePage } from '../shared/case-pages';
 import { localTime, relativeTo } from '../views/time';
 import { headlineScore, scoresInShort } from '../views/messages';
-import { funnelOf, reportRange, summarize, trendOf } from '../domain/insight/reports';
+import { firstDayOf, funnelOf, reportRange, summarize, trendOf } from '../domain/insight/reports';
 import { seesCase, seesResponse, seesSurvey, type Caller } from '../domain/people/roles';
 import { listsSurvey } from '../domain/insight/survey-list';
 import type { Survey } from '../domain/surveys/survey';
@@ -75,7 +77,10 @@ export const handler = httpHandler(async (event) => {
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
   const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, signOut: `${base}${PATH}/sign-out` };
   if (route === 'GET /dashboard/cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
-  if (route === 'GET /dashboard/responses') return html(200, responsesPage(await responsesView(event, caller, base, now), links));
+  if (route === 'GET /dashboard/responses') {
+    const view = await responsesView(event, caller, base, now);
+    return html(view.status ?? 200, responsesPage(view, links));
+  }
   if (route === 'GET /dashboard/cases/{caseId}' || route === 'POST /dashboard/cases/{caseId}') {
     const id = pathParam(event, 'caseId');
     const kase = caller.role !== 'analyst' && isWellFormedId(id) ? await caseStore().getAlert(id) : undefined;
@@ -109,8 +114,21 @@ export const handler = httpHandler(async (event) => {
 });
 
 async function dashboardView(caller: Caller, survey: Survey, range: { from: string; to: string }, filter: DashboardView['filter'], links: { base: string; now: Date }): Promise<DashboardView> {
-  const [covering, weeks] = await Promise.all([rangeCells(caller, survey.id, range), reportCells(caller, survey.id, 'W', range)]);
+  const before = previousRange(range);
+  const [covering, weeks, beforeCells] = await Promise.all([rangeCells(caller, survey.id, range), reportCells(caller, survey.id, 'W', range), rangeCells(caller, survey.id, before)]);
   const seesPeople = caller.role !== 'analyst';
+  const responsesByWeek = trendOf(survey, range, 'week', 'responses', 'none', weeks, links.now);
+  const themes = themesViewOf(
+    themesReport(survey.id, range, totalOf(covering, range), totalOf(beforeCells, before)),
+    {
+      periods: responsesByWeek.periods,
+      periodLabels: responsesByWeek.periods.map((p) => firstDayOf('W', p)),
+      partial: responsesByWeek.series[0]?.points.map((p) => p.partial) ?? [],
+      shares: (ids) => themeShares(weeks, responsesByWeek.periods, ids),
+    },
+    // The responses behind a theme, for roles that see responses (an analyst sees the counts only).
+    seesPeople ? (theme) => `${links.base}${PATH}/responses?${new URLSearchParams({ surveyId: survey.id, from: range.from, to: range.to, theme })}` : undefined,
+  );
   const [comments, cases] = seesPeople ? await Promise.all([latestDetractorComments(caller, survey), openCases(caller, survey, links)]) : [undefined, undefined];
   return viewOf({
     signedInAs: { name: caller.keyName, role: caller.role },
@@ -120,8 +138,9 @@ async function dashboardView(caller: Caller, survey: Survey, range: { from: stri
     trends: [
       { title: 'NPS per week, by touchpoint', trend: trendOf(survey, range, 'week', 'nps', 'touchpoint', weeks, links.now), by: 'touchpoint' },
       { title: 'NPS per week, by channel', trend: trendOf(survey, range, 'week', 'nps', 'channel', weeks, links.now), by: 'channel' },
-      { title: 'Responses per week', trend: trendOf(survey, range, 'week', 'responses', 'none', weeks, links.now), by: 'none' },
+      { title: 'Responses per week', trend: responsesByWeek, by: 'none' },
     ],
+    themes,
     ...(seesPeople && { drillDown: `${links.base}${PATH}/responses` }),
     funnel: funnelOf(covering, range),
     ...(comments && { comments }),
@@ -155,7 +174,7 @@ async function openCases(caller: Caller, survey: Survey, links: { base: string; 
 }
 
 /** The responses behind a chart's point or series, from the query (survey, days, touchpoint or channel). */
-async function responsesView(event: HttpEvent, caller: Caller, base: string, now: Date): Promise<ResponsesPageView> {
+async function responsesView(event: HttpEvent, caller: Caller, base: string, now: Date): Promise<ResponsesPageView & { status?: number }> {
   const q = event.queryStringParameters ?? {};
   const signedInAs = { name: caller.keyName, role: caller.role };
   const surveyId = q.surveyId && /^[A-Za-z0-9_-]{1,64}$/.test(q.surveyId) ? q.surveyId : undefined;
@@ -164,18 +183,20 @@ async function responsesView(event: HttpEvent, caller: Caller, base: string, now
   const [from, to] = range && !('field' in range) ? [range.from, range.to] : [undefined, undefined];
   const back = `${base}${PATH}${surveyId ? `?${new URLSearchParams({ surveyId, ...(from && { from }), ...(to && { to }) })}` : ''}`;
   const refuse = (notice: string): ResponsesPageView => ({ signedInAs, heading: 'Responses', back, rows: [], matched: 0, notice });
+  if (q.theme !== undefined && !isThemeId(q.theme)) return { ...refuse('theme: must be a theme id (lower-case letters, digits and hyphens, at most 60).'), status: 400 };
   if (caller.role === 'analyst') return refuse('An analyst key sees reports, not the responses behind them.');
   if (!surveyId || !from || !to) return refuse('Open this page from a chart: it needs a survey and a period.');
   const touchpoint = q.touchpoint && /^[a-z0-9][a-z0-9-]{0,59}$/.test(q.touchpoint) ? q.touchpoint : undefined;
   const channel = q.channel && /^[a-z0-9-]{1,40}$/.test(q.channel) ? q.channel : undefined;
   const survey = seesSurvey(caller, surveyId) ? await surveyStore().getSurvey(surveyId) : undefined;
   if (!survey) return refuse(`There is no survey ${surveyId} for this key.`);
-  const found = await drillDown(responseStore(), caller, { surveyId, from, to, ...(touchpoint && { touchpoint }), ...(channel && { channel }) });
+  const theme = q.theme;
+  const found = await drillDown(responseStore(), caller, { surveyId, from, to, ...(touchpoint && { touchpoint }), ...(channel && { channel }), ...(theme && { theme }) });
   const zone = surveyTimeZone(survey);
   const texts = survey.questions.filter((x) => x.type === 'text').map((x) => x.id);
   return {
     signedInAs,
-    heading: [survey.name, touchpoint, channel, from === to ? from : `${from} to ${to}`].filter(Boolean).join(' · '),
+    heading: [survey.name, touchpoint, channel, theme && `theme: ${themeLabel(theme)}`, from === to ? from : `${from} to ${to}`].filter(Boolean).join(' · '),
     back,
     matched: found.matched,
     rows: found.items.map((r) => ({
@@ -186,6 +207,7 @@ async function responsesView(event: HttpEvent, caller: Caller, base: string, now
       touchpoint: r.touchpoint,
       customer: r.customerId ?? 'anonymous',
       ...(r.scores?.caseOpened && { caseHref: `${base}${PATH}/cases/${encodeURIComponent(r.id)}` }),
+      ...(r.analysis?.revision === r.revision && { themes: r.analysis.themes.map(themeLabel), ...(r.analysis.sentiment && { sentiment: r.analysis.sentiment }) }),
     })),
     ...(found.truncated && { notice: `The first ${DRILL_DOWN_READ} responses of the period were read; pick fewer days to see the rest.` }),
   };

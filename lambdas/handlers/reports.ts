@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import '../domain/kernel/zod';
-import { validationError } from '../domain/kernel/errors';
+import { DomainError, validationError } from '../domain/kernel/errors';
 import { aggregatesExport } from '../domain/insight/export';
 import {
   AggregateExportQuerySchema,
@@ -20,9 +20,21 @@ import type { AlertCase } from '../domain/loop/alerts';
 import { seesSurvey, type Caller } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
-import { caseStore, surveyStore } from '../shared/dependencies';
+import { caseStore, responseStore, surveyStore } from '../shared/dependencies';
+import { phraseSuggestions, previousRange, readAnalysed, themesReport, ThemesQuerySchema, totalOf } from '../domain/insight/themes-report';
 import { rangeCells, reportCells } from '../shared/report-cells';
-import { httpHandler, json, SECURITY_HEADERS, zodDetails, type HttpEvent } from '../shared/http';
+import { httpHandler, json, pathParam, SECURITY_HEADERS, zodDetails, type HttpEvent } from '../shared/http';
+
+/** The reports `GET /admin/reports/{report}` serves; any other name is a 404 naming `report`. */
+export const REPORTS = ['summary', 'trend', 'cases', 'funnel', 'export', 'themes'] as const;
+export type ReportName = (typeof REPORTS)[number];
+
+function reportOf(event: HttpEvent): ReportName {
+  const name = pathParam(event, 'report');
+  const known = REPORTS.find((r) => r === name);
+  if (!known) throw new DomainError(404, 'not_found', 'There is no such report', [{ field: 'report', message: `one of ${REPORTS.join(', ')}` }]);
+  return known;
+}
 
 /** The survey every aggregate report names (the rest of the query is checked per report). */
 const ReportSurveySchema = z.catchall(z.pick(SummaryQuerySchema, { surveyId: true }), z.unknown());
@@ -59,12 +71,15 @@ async function allCases(caller: Caller, range: Range, surveyId?: string): Promis
 }
 
 /**
- * `GET /admin/reports/summary|trend|funnel|export`: figures from the stream-kept aggregates, never from the raw
- * responses; `GET /admin/reports/cases`: time to acknowledge and resolve, and the open backlog by age.
+ * `GET /admin/reports/{report}`, one route for every report: `summary|trend|funnel|export` are figures from the
+ * stream-kept aggregates, never from the raw responses; `cases` is time to acknowledge and resolve, and the
+ * open backlog by age; `themes` is share, NPS and change per comment theme, with phrase suggestions
+ * (themes-report.ts). Another name is a 404 (the route list stays short: each HTTP route costs the stack
+ * several CloudFormation resources).
  */
 export const handler = httpHandler(async (event) => {
   const caller = callerOf(event);
-  const report = event.routeKey.split('/').pop();
+  const report = reportOf(event);
   if (report === 'cases') {
     const query = queryOf(CaseReportQuerySchema, event);
     if (query.surveyId && !seesSurvey(caller, query.surveyId)) throw outOfScope('surveyId', `survey ${query.surveyId}`);
@@ -87,6 +102,18 @@ export const handler = httpHandler(async (event) => {
     const query = queryOf(FunnelQuerySchema, event);
     const range = rangeOf(query);
     return json(200, { surveyId: survey.id, from: range.from, to: range.to, channels: funnelOf(await rangeCells(caller, survey.id, range, query), range) });
+  }
+  if (report === 'themes') {
+    const query = queryOf(ThemesQuerySchema, event);
+    const range = rangeOf(query);
+    const before = previousRange(range);
+    const narrow = { ...(query.touchpoint && { touchpoint: query.touchpoint }), ...(query.channel && { channel: query.channel }) };
+    const [now, then] = await Promise.all([rangeCells(caller, survey.id, range, narrow), rangeCells(caller, survey.id, before, narrow)]);
+    const themes = themesReport(survey.id, range, totalOf(now, range), totalOf(then, before));
+    // Phrases are comment text: an analyst sees the counts only, as in the drill-down.
+    if (caller.role === 'analyst') return json(200, themes);
+    const read = await readAnalysed(responseStore(), caller, survey.id, range, narrow);
+    return json(200, { ...themes, suggestions: phraseSuggestions(read.items, read.sampled) });
   }
   if (report === 'trend') {
     const query = queryOf(TrendQuerySchema, event);

@@ -69,17 +69,35 @@ function operation(route: RouteDefinition, described: RouteContract | undefined,
       },
     }),
     responses: {
-      [String(success.status)]: { description: success.description, content: { [success.media ?? 'application/json']: {} } },
+      [String(success.status)]: { description: success.description, content: { [success.media ?? 'application/json']: success.schema ? { schema: refFor(success.schema) } : {} } },
       ...errors,
     },
   };
 }
 
-/** The OpenAPI 3.1 document of every route the pipeline declares. */
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`);
+
+/**
+ * Every route the pipeline declares, and before a route with a path parameter, each path of the contract that
+ * it serves (`GET /admin/reports/{report}` serves `/admin/reports/summary`, `…/trend`…): one HTTP route, and
+ * each report still documented with its own query.
+ */
+export function documentedRoutes(): RouteDefinition[] {
+  const declared = new Set(routes.map((r) => `${r.method} ${r.path}`));
+  return routes.flatMap((route) => {
+    if (!route.path.includes('{')) return [route];
+    const served = Object.keys(contract)
+      .map((key) => ({ method: key.slice(0, key.indexOf(' ')), path: key.slice(key.indexOf(' ') + 1) }))
+      .filter((c) => c.method === route.method && !declared.has(`${c.method} ${c.path}`) && pathPattern(route.path).test(c.path));
+    return [...served.map((c) => ({ ...route, path: c.path })), route];
+  });
+}
+
+/** The OpenAPI 3.1 document of every route the pipeline declares (and each path a parameterised one serves). */
 export function openApiDocument(serverUrl?: string) {
   const { schemas, refFor } = componentSchemas();
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
+  for (const route of documentedRoutes()) {
     paths[route.path] ??= {};
     paths[route.path][route.method.toLowerCase()] = operation(route, contract[`${route.method} ${route.path}` as RouteKey], refFor);
   }

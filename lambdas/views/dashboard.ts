@@ -1,6 +1,7 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
 import { localTime } from './time';
+import { THEMES_STYLE, themesSection, type ThemesView } from './themes';
 import { firstDayOf, lastDayOf, type CaseMetrics, type FunnelStage, type Summary, type Trend } from '../domain/insight/reports';
 import type { Survey } from '../domain/surveys/survey';
 import type { Question } from '../domain/surveys/survey-schema';
@@ -38,6 +39,8 @@ export interface DashboardView {
     readonly seriesHrefs?: Readonly<Record<string, string>>;
   }[];
   readonly funnel?: readonly { readonly stage: string; readonly count: number; readonly note?: string }[];
+  /** What the analysed comments talk about (counts only: every role sees it). */
+  readonly themes?: ThemesView;
   /** Only for roles that see people: the latest comments of detractors, and open cases. */
   readonly comments?: readonly { readonly at: string; readonly score: string; readonly text: string; readonly channel: string }[];
   readonly openCases?: readonly { readonly id: string; readonly severity: string; readonly status: string; readonly openedAt: string; readonly owner: string; readonly href: string }[];
@@ -49,7 +52,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line
 header h1{font-size:1.2rem;margin:0 auto 0 0;min-width:0;overflow-wrap:anywhere}header form{margin:0}header button{background:#fff;color:#1f3b5c;border:0;border-radius:.3rem;padding:.35rem .8rem;min-height:2rem;cursor:pointer}
 header nav{display:flex;gap:.75rem}header nav a{color:#fff;padding:.3rem 0}header nav a[aria-current]{font-weight:700;text-decoration-thickness:2px}.who{font-size:.9rem}
 .scroll{overflow-x:auto;max-width:100%}table.inbox td,table.inbox th{vertical-align:top}table.inbox tr.overdue{background:#fff1f0}table.inbox td:nth-child(3){min-width:14rem}table.inbox a{display:inline-block;padding:.2rem 0}
-.responses{padding-left:1.2rem}.responses li{margin:.5rem 0}.filter select{font-size:1rem;padding:.3rem;min-height:2rem;max-width:100%}.filter label{max-width:100%;min-width:0}td.when{white-space:nowrap}
+.responses{padding-left:1.2rem}.responses li{margin:.5rem 0}.responses .analysis{font-size:.85rem;color:#444;margin:0}.filter select{font-size:1rem;padding:.3rem;min-height:2rem;max-width:100%}.filter label{max-width:100%;min-width:0}td.when{white-space:nowrap}
 main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1.1rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
 .filter{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end}.filter input{max-width:100%;box-sizing:border-box;min-height:2rem}.signin input{box-sizing:border-box;width:100%;max-width:30rem;font-size:1rem;padding:.45rem;min-height:2.75rem}.filter label{display:flex;flex-direction:column;font-size:.9rem}.filter input{font-size:1rem;padding:.3rem}
 .filter button,.signin button{font-size:1rem;padding:.4rem 1rem;border:0;border-radius:.3rem;background:#1f5fbf;color:#fff;cursor:pointer}
@@ -60,7 +63,7 @@ table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ddd;paddi
 .notice{background:#fff4e5;border-left:4px solid #8a4b00;padding:.5rem .75rem}blockquote{margin:.25rem 0 .75rem;padding-left:.75rem;border-left:3px solid #b3261e}`;
 
 function shell(title: string, header: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${header}<main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}${THEMES_STYLE}</style></head><body>${header}<main>${body}</main></body></html>`;
 }
 
 /** The sign-in page: the API key goes in a POST body, never in a URL, and comes back as an HttpOnly session cookie. */
@@ -156,7 +159,18 @@ export interface ResponsesPageView {
   /** What the list is of, in words: "Support call follow-up · delivery · 7 Sep – 13 Sep 2026". */
   readonly heading: string;
   readonly back: string;
-  readonly rows: readonly { readonly at: string; readonly score: string; readonly channel: string; readonly touchpoint: string; readonly customer: string; readonly comment?: string; readonly caseHref?: string }[];
+  readonly rows: readonly {
+    readonly at: string;
+    readonly score: string;
+    readonly channel: string;
+    readonly touchpoint: string;
+    readonly customer: string;
+    readonly comment?: string;
+    readonly caseHref?: string;
+    /** The comment's analysis: its sentiment and theme labels. */
+    readonly sentiment?: string;
+    readonly themes?: readonly string[];
+  }[];
   readonly matched: number;
   readonly notice?: string;
 }
@@ -169,7 +183,9 @@ export function responsesPage(view: ResponsesPageView, links: DashboardLinks): s
           (r) =>
             `<li><p><strong>${escapeHtml(r.score)}</strong> · ${escapeHtml(r.touchpoint)} · ${escapeHtml(r.channel)} · ${escapeHtml(r.customer)} · <span class="when">${escapeHtml(r.at)}</span>${
               r.caseHref ? ` · <a href="${escapeHtml(r.caseHref)}">its case</a>` : ''
-            }</p>${r.comment ? `<blockquote>${escapeHtml(r.comment)}</blockquote>` : ''}</li>`,
+            }</p>${r.comment ? `<blockquote>${escapeHtml(r.comment)}</blockquote>` : ''}${
+              r.themes ? `<p class="analysis">Sentiment: ${escapeHtml(r.sentiment ?? 'not read')} · Themes: ${escapeHtml(r.themes.length ? r.themes.join(', ') : 'none')}</p>` : ''
+            }</li>`,
         )
         .join('')}</ol>`
     : '<p>No responses match.</p>';
@@ -201,6 +217,7 @@ export function dashboardPage(view: DashboardView, links: DashboardLinks, selfPa
           )
           .join('')}</div></section>`
       : '',
+    view.themes ? themesSection(view.themes) : '',
     view.funnel
       ? `<section aria-labelledby="s-funnel"><h2 id="s-funnel">Response funnel</h2><div class="scroll"><table><thead><tr><th scope="col">Stage</th><th scope="col">Count</th><th scope="col">Note</th></tr></thead><tbody>${view.funnel
           .map((f) => `<tr><th scope="row">${escapeHtml(f.stage)}</th><td>${f.count}</td><td>${escapeHtml(f.note ?? '')}</td></tr>`)
@@ -241,6 +258,7 @@ export function viewOf(input: {
   readonly openCases?: DashboardView['openCases'];
   readonly caseMetrics?: CaseMetrics;
   readonly funnel?: readonly FunnelStage[];
+  readonly themes?: ThemesView;
 }): DashboardView {
   const { total } = input.summary;
   const nps = total.nps;
@@ -323,6 +341,7 @@ export function viewOf(input: {
         { stage: 'Opened without an answer', count: f.openedWithoutAnswer },
       ]),
     }),
+    ...(input.themes && { themes: input.themes }),
     ...(input.comments && { comments: input.comments }),
     ...(input.openCases && { openCases: input.openCases }),
     ...(metrics && {

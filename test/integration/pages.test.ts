@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser';
+import { storeAnalysed } from './analysed-responses';
 import { eventually, isAlertEmail, sentEmails, surveyInput, useTestRuntime } from './support';
 
 jest.setTimeout(600_000);
@@ -34,6 +35,13 @@ beforeAll(async () => {
   const alert = await eventually(async () => (await sentEmails(runtime)).find((m) => isAlertEmail(m) && m.body.text?.includes(`Case: ${fixture.caseId}`)), 'the alert');
   fixture.alertHtml = alert.body.html!;
   fixture.caseLink = /https?:\/\/\S+\/c\/\S+/.exec(alert.body.text!)![0];
+  // Comments as the analyzer leaves them, for "What people talk about" and the theme drill-down.
+  await storeAnalysed(runtime, fixture.surveyId, [
+    { nps: 3, daysAgo: 2, comment: 'The parcel arrived two days late, the tracking page never updated and the courier left it outside in the rain.', sentiment: 'negative', themes: ['delivery', 'digital', 'communication'], phrases: ['tracking page', 'rain'] },
+    { nps: 10, daysAgo: 3, comment: 'Quick delivery, friendly driver.', sentiment: 'positive', themes: ['delivery', 'staff'], themeSentiments: { delivery: 'positive', staff: 'positive' }, phrases: ['friendly driver'] },
+    { nps: 6, daysAgo: 9, comment: 'Refund still not here after three weeks.', sentiment: 'negative', themes: ['refunds'], phrases: ['refund'] },
+    { nps: 8, daysAgo: 9, comment: 'Okay.', sentiment: 'neutral', themes: [], phrases: [] },
+  ]);
   const key = async (body: object) => (await api('/admin/keys', { method: 'POST', body: JSON.stringify(body) })).body.key as string;
   fixture.managerKey = await key({ name: 'delivery-lead', role: 'manager', scope: { surveys: [fixture.surveyId] }, email: 'delivery-lead@example.com' });
   fixture.analystKey = await key({ name: 'insights', role: 'analyst' });
@@ -195,6 +203,14 @@ describe('every page at 320, 390 and 1280 px (Chromium)', () => {
       expect(await page.textContent('main')).toContain('The parcel came a week late');
     }, fixture.managerKey);
     expect(allGood(drillDown)).toEqual(GOOD);
+    const themeDrillDown = await everyWidth('dashboard-theme-responses', async (page) => {
+      await page.goto(`${api}/dashboard?surveyId=${fixture.surveyId}`);
+      expect(await page.textContent('main')).toContain('What people talk about');
+      const href = await page.locator('.themes a[href*="theme=delivery"]').first().getAttribute('href');
+      await page.goto(href!);
+      expect(await page.textContent('main')).toContain('Themes: Delivery and timing, Website and app, Communication');
+    }, fixture.managerKey);
+    expect(allGood(themeDrillDown)).toEqual(GOOD);
     const dashboardCase = await everyWidth('dashboard-case', async (page) => {
       await page.goto(`${api}/dashboard/cases/${fixture.caseId}`);
       expect(await page.textContent('main')).toContain('Escalate to (e-mail)');

@@ -149,3 +149,32 @@ export function figuresOf(c: Counters, survey: Pick<Survey, 'questions'>): Figur
     tooFew: get('responses') < TOO_FEW,
   };
 }
+
+/**
+ * Two-proportion z-test (pooled): whether x1 of n1 and x2 of n2 differ. `undefined` when either sample is
+ * empty or the pooled proportion is 0 or 1 (no variance: nothing to test). Significant at 95 % when |z| ≥ 1.96.
+ */
+export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): { z: number } | undefined {
+  if (n1 <= 0 || n2 <= 0) return undefined;
+  const pooled = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (se === 0) return undefined;
+  return { z: (x1 / n1 - x2 / n2) / se };
+}
+
+/**
+ * z-test on the difference of two independent NPS: each is the mean of a +1/0/−1 variable whose variance is
+ * p + d − (p − d)² (p, d: promoter and detractor shares); se = √(var₁/n₁ + var₂/n₂). `undefined` when the
+ * standard error is 0 (both samples all one category, or empty).
+ */
+export function npsDifferenceTest(a: Pick<NpsFigure, 'promoters' | 'detractors' | 'n'>, b: Pick<NpsFigure, 'promoters' | 'detractors' | 'n'>): { z: number } | undefined {
+  if (a.n <= 0 || b.n <= 0) return undefined;
+  const moments = (f: typeof a) => {
+    const [p, d] = [f.promoters / f.n, f.detractors / f.n];
+    return { mean: p - d, variance: p + d - (p - d) ** 2 };
+  };
+  const [x, y] = [moments(a), moments(b)];
+  const se = Math.sqrt(x.variance / a.n + y.variance / b.n);
+  if (se === 0) return undefined;
+  return { z: (x.mean - y.mean) / se };
+}

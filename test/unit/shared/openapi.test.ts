@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { contract } from '../../../lambdas/api-contract';
 import { routes } from '../../../lambdas/pipeline';
-import { openApiDocument } from '../../../lambdas/shared/openapi';
+import { documentedRoutes, openApiDocument } from '../../../lambdas/shared/openapi';
 
 const document = openApiDocument('https://api.example.org');
 type Operation = { operationId: string; requestBody?: { content: Record<string, { schema: unknown }> }; 'x-roles'?: string[]; security?: unknown[]; parameters?: { name: string; in: string; required: boolean }[] };
@@ -21,8 +21,23 @@ describe('the OpenAPI document', () => {
   });
 
   it('has exactly the routes the pipeline declares, each once, with unique operation ids', () => {
-    expect(operations.map((o) => o.key).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(operations.map((o) => o.key).sort()).toEqual(documentedRoutes().map((r) => `${r.method} ${r.path}`).sort());
+    expect(operations.map((o) => o.key)).toEqual(expect.arrayContaining(routes.map((r) => `${r.method} ${r.path}`)));
     expect(new Set(operations.map((o) => o.op.operationId)).size).toBe(operations.length);
+  });
+
+  it('lists each report at its own path with its query, beside the one route that serves them all', () => {
+    const reports = operations.filter((o) => o.key.startsWith('GET /admin/reports/')).map((o) => o.key);
+    expect(reports.sort()).toEqual(['cases', 'export', 'funnel', 'summary', 'themes', 'trend', '{report}'].map((r) => `GET /admin/reports/${r}`).sort());
+    expect(routes.filter((r) => r.path.startsWith('/admin/reports/')).map((r) => r.path)).toEqual(['/admin/reports/{report}']);
+    const summary = operations.find((o) => o.key === 'GET /admin/reports/summary')!.op;
+    expect(summary.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['surveyId', 'from', 'to', 'groupBy']));
+    expect(summary['x-roles']).toEqual(['admin', 'manager', 'analyst']);
+    const themes = operations.find((o) => o.key === 'GET /admin/reports/themes')!.op as Operation & { responses: Record<string, { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> };
+    expect(themes.parameters?.map((p) => p.name).sort()).toEqual(['channel', 'from', 'surveyId', 'to', 'touchpoint']);
+    expect(Object.keys(themes.responses['200'].content['application/json'].schema?.properties ?? {})).toEqual(expect.arrayContaining(['analysed', 'sentiment', 'themes', 'suggestions', 'previous']));
+    const generic = operations.find((o) => o.key === 'GET /admin/reports/{report}')!.op;
+    expect(generic.parameters?.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(['report']);
   });
 
   it('describes every route that takes a body with the schema its handler validates with, and marks the API-key routes with their roles', () => {
