@@ -1,6 +1,7 @@
 import { authorize, hashApiKey } from '../domain/people/api-keys';
 import { dashboardPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
 import { drillDown, DRILL_DOWN_READ, isThemeId } from '../domain/insight/drill-down';
+import { taxonomyOf } from '../domain/comments/themes/taxonomy';
 import { previousRange, themeLabel, themeShares, themesReport, totalOf } from '../domain/insight/themes-report';
 import { themesViewOf } from '../views/themes';
 import { surveyTimeZone } from '../domain/surveys/survey';
@@ -119,7 +120,7 @@ async function dashboardView(caller: Caller, survey: Survey, range: { from: stri
   const seesPeople = caller.role !== 'analyst';
   const responsesByWeek = trendOf(survey, range, 'week', 'responses', 'none', weeks, links.now);
   const themes = themesViewOf(
-    themesReport(survey.id, range, totalOf(covering, range), totalOf(beforeCells, before)),
+    themesReport(survey.id, range, totalOf(covering, range), totalOf(beforeCells, before), taxonomyOf(survey.themeSet)),
     {
       periods: responsesByWeek.periods,
       periodLabels: responsesByWeek.periods.map((p) => firstDayOf('W', p)),
@@ -196,7 +197,7 @@ async function responsesView(event: HttpEvent, caller: Caller, base: string, now
   const texts = survey.questions.filter((x) => x.type === 'text').map((x) => x.id);
   return {
     signedInAs,
-    heading: [survey.name, touchpoint, channel, theme && `theme: ${themeLabel(theme)}`, from === to ? from : `${from} to ${to}`].filter(Boolean).join(' · '),
+    heading: [survey.name, touchpoint, channel, theme && `theme: ${themeLabel(theme, taxonomyOf(survey.themeSet))}`, from === to ? from : `${from} to ${to}`].filter(Boolean).join(' · '),
     back,
     matched: found.matched,
     rows: found.items.map((r) => ({
@@ -207,7 +208,7 @@ async function responsesView(event: HttpEvent, caller: Caller, base: string, now
       touchpoint: r.touchpoint,
       customer: r.customerId ?? 'anonymous',
       ...(r.scores?.caseOpened && { caseHref: `${base}${PATH}/cases/${encodeURIComponent(r.id)}` }),
-      ...(r.analysis?.revision === r.revision && { themes: r.analysis.themes.map(themeLabel), ...(r.analysis.sentiment && { sentiment: r.analysis.sentiment }) }),
+      ...(r.analysis?.revision === r.revision && { themes: r.analysis.themes.map((t) => themeLabel(t, taxonomyOf(survey.themeSet))), ...(r.analysis.sentiment && { sentiment: r.analysis.sentiment }) }),
     })),
     ...(found.truncated && { notice: `The first ${DRILL_DOWN_READ} responses of the period were read; pick fewer days to see the rest.` }),
   };

@@ -21,6 +21,7 @@ import { seesSurvey, type Caller } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
 import { callerOf, outOfScope } from '../shared/caller';
 import { caseStore, responseStore, surveyStore } from '../shared/dependencies';
+import { taxonomyOf } from '../domain/comments/themes/taxonomy';
 import { phraseSuggestions, previousRange, readAnalysed, themesReport, ThemesQuerySchema, totalOf } from '../domain/insight/themes-report';
 import { rangeCells, reportCells } from '../shared/report-cells';
 import { httpHandler, json, pathParam, SECURITY_HEADERS, zodDetails, type HttpEvent } from '../shared/http';
@@ -109,11 +110,12 @@ export const handler = httpHandler(async (event) => {
     const before = previousRange(range);
     const narrow = { ...(query.touchpoint && { touchpoint: query.touchpoint }), ...(query.channel && { channel: query.channel }) };
     const [now, then] = await Promise.all([rangeCells(caller, survey.id, range, narrow), rangeCells(caller, survey.id, before, narrow)]);
-    const themes = themesReport(survey.id, range, totalOf(now, range), totalOf(then, before));
+    const taxonomy = taxonomyOf(survey.themeSet);
+    const themes = themesReport(survey.id, range, totalOf(now, range), totalOf(then, before), taxonomy);
     // Phrases are comment text: an analyst sees the counts only, as in the drill-down.
     if (caller.role === 'analyst') return json(200, themes);
     const read = await readAnalysed(responseStore(), caller, survey.id, range, narrow);
-    return json(200, { ...themes, suggestions: phraseSuggestions(read.items, read.sampled) });
+    return json(200, { ...themes, suggestions: phraseSuggestions(read.items, read.sampled, taxonomy) });
   }
   if (report === 'trend') {
     const query = queryOf(TrendQuerySchema, event);

@@ -222,7 +222,7 @@ describe('least privilege', () => {
   });
 
   it('scopes index queries to index partitions: the sweeper pending responses, the escalation due cases, listings their own', () => {
-    expect(queriesOf('sweepPending')).toEqual({ gsi2: ['PENDING#*', 'PARKED#*', 'HELD#*'], table: ['CUSTOMER#*'] });
+    expect(queriesOf('sweepPending')).toEqual({ gsi1: ['SURVEY#*'], gsi2: ['PENDING#*', 'PARKED#*', 'HELD#*'], table: ['CUSTOMER#*'] });
     expect(queriesOf('escalateCases')).toEqual({ gsi2: ['DUE#*', 'DUEPARKED#*'] });
     expect(queriesOf('listResponses')).toEqual({ gsi1: ['SURVEY#*'] });
     expect(queriesOf('listCases')).toEqual({ gsi1: ['CASES#*'] });
@@ -543,10 +543,10 @@ describe('stack size', () => {
     const count = Object.keys(full.toJSON().Resources).length;
     console.info(`CloudFormation resources with every option on: ${count} (ceiling 450, CloudFormation limit 500)`);
     expect(count).toBeLessThanOrEqual(450);
-    // What the stack takes today (345: the five report routes folded into one GET /admin/reports/{report}, which also
-    // serves the themes report): growth past this is a design question, not just a new route or handler. The next
-    // step down is one greedy /dashboard route.
-    expect(count).toBeLessThanOrEqual(345);
+    // What the stack takes today (351: the five report routes folded into one GET /admin/reports/{report}, which also
+    // serves the themes report, then three /themes routes on the alert-rules function): growth past this is a design
+    // question, not just a new route or handler. The next step down is one greedy /dashboard route.
+    expect(count).toBeLessThanOrEqual(351);
   });
 });
 

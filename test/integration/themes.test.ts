@@ -15,9 +15,9 @@ const fixture = {} as { surveyId: string; analystKey: string; from: string; to: 
 
 /** This period (the last 14 days) and the 14 before it. */
 const THIS_PERIOD: AnalysedAnswer[] = [
-  { nps: 2, daysAgo: 3, comment: 'Late parcel and the food was cold.', sentiment: 'negative', themes: ['delivery'], matches: { delivery: ['parcel'] }, phrases: ['late parcel', 'cold food'] },
-  { nps: 3, daysAgo: 3, comment: 'Cold food, late parcel, nobody told me.', sentiment: 'negative', themes: ['delivery', 'communication'], matches: { delivery: ['parcel'], communication: ['nobody told me'] }, phrases: ['cold food', 'late parcel'] },
-  { nps: 4, daysAgo: 4, comment: 'Cold food again, the courier was late.', sentiment: 'negative', themes: ['delivery'], matches: { delivery: ['courier'] }, phrases: ['cold food', 'courier'] },
+  { nps: 2, daysAgo: 3, comment: 'Late parcel and the food was cold.', sentiment: 'negative', themes: ['delivery'], matches: { delivery: ['parcel'] }, phrases: ['late parcel', 'loud music'] },
+  { nps: 3, daysAgo: 3, comment: 'Cold food, late parcel, nobody told me.', sentiment: 'negative', themes: ['delivery', 'communication'], matches: { delivery: ['parcel'], communication: ['nobody told me'] }, phrases: ['loud music', 'late parcel'] },
+  { nps: 4, daysAgo: 4, comment: 'Cold food again, the courier was late.', sentiment: 'negative', themes: ['delivery'], matches: { delivery: ['courier'] }, phrases: ['loud music', 'courier'] },
   { nps: 8, daysAgo: 4, comment: 'The staff were fine.', sentiment: 'neutral', themes: ['staff'], matches: { staff: ['staff'] }, phrases: [] },
   { nps: 10, daysAgo: 5, comment: 'Friendly driver, lovely staff.', sentiment: 'positive', themes: ['staff'], matches: { staff: ['friendly'] }, phrases: ['friendly driver'] },
   { nps: 9, daysAgo: 5, comment: 'Great, thanks.', sentiment: 'positive', themes: [], phrases: ['great'] },
@@ -64,9 +64,9 @@ describe('GET /admin/reports/themes', () => {
     expect(staff).toMatchObject({ mentions: 3, positive: 2, negative: 0, share: { percent: 42.9 }, nps: { score: 66.7 }, impact: 47.5 });
     expect(communication).toMatchObject({ mentions: 1, negative: 1, nps: { score: -100 }, impact: -12.5, previous: { mentions: 0 } });
     expect(unassigned).toMatchObject({ label: 'No theme', mentions: 1, nps: { score: 100 }, impact: 16.1 });
-    // "cold food" is said by 3 of 3 detractors, no promoter: ln(3.5/0.5) − ln(0.5/3.5) = 3.89. "late parcel"
+    // "loud music" is said by 3 of 3 detractors, no promoter: ln(3.5/0.5) − ln(0.5/3.5) = 3.89. "late parcel"
     // holds the theme phrase "parcel"; "courier" is one.
-    expect(report.suggestions).toEqual({ sampled: false, read: 7, detractors: 3, promoters: 3, phrases: [{ phrase: 'cold food', detractors: 3, promoters: 0, logOdds: 3.89, z: expect.any(Number) }] });
+    expect(report.suggestions).toEqual({ sampled: false, read: 7, detractors: 3, promoters: 3, phrases: [{ phrase: 'loud music', detractors: 3, promoters: 0, logOdds: 3.89, z: expect.any(Number) }] });
   });
 
   it('narrows to a touchpoint and channel, validates like the summary, and shows an analyst the counts without phrases', async () => {
@@ -79,7 +79,7 @@ describe('GET /admin/reports/themes', () => {
     expect(asAnalyst.status).toBe(200);
     expect(asAnalyst.body.themes[0]).toMatchObject({ theme: 'delivery', mentions: 4 });
     expect(asAnalyst.body.suggestions).toBeUndefined();
-    expect(asAnalyst.text).not.toContain('cold food');
+    expect(asAnalyst.text).not.toContain('loud music');
   });
 
   it('serves every report through the one route, and 404s another name with the JSON error shape naming report', async () => {

@@ -3,7 +3,9 @@ import '../kernel/zod';
 import { addCounters, UNASSIGNED_THEME, themeCounter, type Counters } from './aggregates';
 import { periodWithin, SummaryQuerySchema, type Cell, type Range } from './reports';
 import { npsDifferenceTest, npsFigure, twoProportionTest, wilson, type NpsFigure, type Proportion } from './statistics';
-import { DEFAULT_THEME_IDS } from '../comments/theme-ids';
+import { wordsOf } from '../comments/reading/words';
+import { matchThemes } from '../comments/themes/matching';
+import { DEFAULT_TAXONOMY, type Taxonomy } from '../comments/themes/taxonomy';
 import type { ResponseStore } from '../surveys/ports';
 import type { SurveyResponse } from '../surveys/response';
 import { seesResponse, type Caller } from '../people/roles';
@@ -42,10 +44,10 @@ export function previousRange(range: Range): Range {
   return { from: dayOf(from - days * DAY_MS), to: dayOf(from - DAY_MS) };
 }
 
-/** The label of a theme id of the default taxonomy (the id itself for another). */
-export function themeLabel(theme: string): string {
+/** The label of a theme id in the survey's taxonomy (the id itself for a theme no longer in it). */
+export function themeLabel(theme: string, taxonomy: Taxonomy = DEFAULT_TAXONOMY): string {
   if (theme === UNASSIGNED_THEME) return 'No theme';
-  return DEFAULT_THEME_IDS.find((t) => t.id === theme)?.label ?? theme;
+  return taxonomy.themes.find((t) => t.id === theme)?.label ?? theme;
 }
 
 export interface ThemeFigures {
@@ -142,7 +144,7 @@ export function impactOf(c: Counters, theme: string): number | null {
 }
 
 /** The themes report of the counters of a range and of the period before it (suggestions added by the caller). */
-export function themesReport(surveyId: string, range: Range, now: Counters, before: Counters): ThemesReport {
+export function themesReport(surveyId: string, range: Range, now: Counters, before: Counters, taxonomy: Taxonomy = DEFAULT_TAXONOMY): ThemesReport {
   const get = (name: string) => now[name] ?? 0;
   const ids = [...new Set([...themesIn(now), ...themesIn(before)])];
   const rows = ids.map((theme): ThemeRow => {
@@ -152,7 +154,7 @@ export function themesReport(surveyId: string, range: Range, now: Counters, befo
     const npsTest = current.nps && previous.nps ? npsDifferenceTest(current.nps, previous.nps) : undefined;
     return {
       theme,
-      label: themeLabel(theme),
+      label: themeLabel(theme, taxonomy),
       ...current,
       impact: impactOf(now, theme),
       previous,
@@ -211,9 +213,10 @@ const matchesTheme = (phrase: string, matched: ReadonlySet<string>) => {
 /**
  * Key phrases most over-represented among detractors versus promoters, from analysed responses (their current
  * revision): at least 3 detractor responses, a positive log-odds, the top 10; phrases that are or hold one of
- * the theme phrases matched in the same responses (`analysis.matches`) are left out.
+ * the theme phrases matched in the same responses (`analysis.matches`), and phrases the survey's taxonomy
+ * already matches, are left out.
  */
-export function phraseSuggestions(responses: readonly SurveyResponse[], sampled: boolean): Suggestions {
+export function phraseSuggestions(responses: readonly SurveyResponse[], sampled: boolean, taxonomy: Taxonomy = DEFAULT_TAXONOMY): Suggestions {
   const counts = new Map<string, { d: number; p: number }>();
   const matched = new Set<string>();
   let [detractors, promoters] = [0, 0];
@@ -233,7 +236,7 @@ export function phraseSuggestions(responses: readonly SurveyResponse[], sampled:
     }
   }
   const phrases = [...counts.entries()]
-    .filter(([phrase, c]) => c.d >= MIN_DETRACTOR_MENTIONS && !matchesTheme(phrase, matched))
+    .filter(([phrase, c]) => c.d >= MIN_DETRACTOR_MENTIONS && !matchesTheme(phrase, matched) && matchThemes(taxonomy, wordsOf(phrase)).length === 0)
     .map(([phrase, c]) => {
       const [a, b, cc, dd] = [c.d + 0.5, detractors - c.d + 0.5, c.p + 0.5, promoters - c.p + 0.5];
       const logOdds = Math.log(a / b) - Math.log(cc / dd);
