@@ -1,3 +1,6 @@
+import { taxonomyOf } from '../domain/comments/themes/taxonomy';
+import type { SurveyResponse } from '../domain/surveys/response';
+import type { Survey } from '../domain/surveys/survey';
 import type { AlertCase, CaseEvent } from '../domain/loop/alerts';
 import type { CaseFile } from '../domain/loop/case-file';
 import { RESOLUTION_CODES, type CaseAction } from '../domain/loop/case-requests';
@@ -125,6 +128,17 @@ export interface CasePageOptions {
   readonly back?: { readonly href: string; readonly label: string };
 }
 
+/** What the comment says, as the analysis read it: sentiment, then each theme with the tone of its clause. */
+function commentRows(response: SurveyResponse, survey: Survey | undefined): string {
+  const analysis = response.analysis?.revision === response.revision ? response.analysis : undefined;
+  if (!analysis) return response.analysisOwed ? row('What the comment says', 'not read yet') : '';
+  if (!analysis.sentiment) return row('What the comment says', `written in "${analysis.language ?? 'an unknown language'}", which the analyzer does not read`);
+  const taxonomy = taxonomyOf(survey?.themeSet);
+  const label = (id: string) => taxonomy.themes.find((t) => t.id === id)?.label ?? id;
+  const themes = analysis.themes.map((id) => `${label(id)} (${analysis.themeSentiments[id] ?? analysis.sentiment})`).join(', ');
+  return `${row('Sentiment', `${analysis.sentiment} (${analysis.score?.toFixed(2)})`)}${row('Themes', themes || 'none of the taxonomy (unassigned)')}`;
+}
+
 /**
  * The case page: the customer and their CRM profile, the deadlines (met, missed or how long is left), why
  * it was raised, the answers, the customer's earlier responses, the history in words, and the actions.
@@ -161,7 +175,7 @@ ${alert.customerId && !customer ? '<p class="meta">No CRM profile for this custo
 <h2>Deadlines and owner</h2><table>${alert.acknowledgeBy ? `<tr><th scope="row">Acknowledge by</th><td>${acknowledgeState(alert, zone, options.now)}</td></tr>` : ''}<tr><th scope="row">Resolve by</th><td>${resolveState(alert, zone, options.now)}</td></tr>${alert.team ? row('Team', alert.team) : ''}${row('Owner', alert.owner)}${
       alert.escalationLevel ? row('Escalated', `level ${alert.escalationLevel}${alert.escalateTo ? ` to ${alert.escalateTo}` : ''}`) : ''
     }</table>
-<h2>Answers</h2><table>${answers.join('') || row('Answers', 'no longer available')}</table>
+<h2>Answers</h2><table>${answers.join('') || row('Answers', 'no longer available')}${response ? commentRows(response, survey) : ''}</table>
 <h2>Earlier responses of this customer</h2>${timeline.length ? `<ul class="timeline">${timeline.join('')}</ul>` : '<p>None.</p>'}
 <h2>History</h2><ol class="events" reversed>${history.join('')}</ol>${actionForms(alert, options.actor)}`,
   );

@@ -17,7 +17,7 @@ export const csvField = (value: unknown): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** The export's columns: the response's own fields, then one per question, then the scores and profile. */
+/** The export's columns: the response's own fields, then one per question, then the scores, the comment's analysis (themes joined by ";") and the profile. */
 export function exportColumns(survey: Pick<Survey, 'questions'>): string[] {
   return [
     'id',
@@ -33,6 +33,10 @@ export function exportColumns(survey: Pick<Survey, 'questions'>): string[] {
     'ces',
     'loyaltyIndex',
     'severity',
+    'sentiment',
+    'sentimentScore',
+    'themes',
+    'language',
     'profile.segment',
     'profile.lifetimeValue',
     'profile.contractState',
@@ -40,6 +44,12 @@ export function exportColumns(survey: Pick<Survey, 'questions'>): string[] {
 }
 
 function valueOf(response: SurveyResponse, column: string): unknown {
+  // The analysis of the answers exported (one of an earlier revision is being replaced).
+  const analysis = response.analysis?.revision === response.revision ? response.analysis : undefined;
+  if (column === 'sentiment') return analysis?.sentiment;
+  if (column === 'sentimentScore') return analysis?.score;
+  if (column === 'themes') return analysis && (analysis.sentiment ? analysis.themes.join(';') || 'unassigned' : undefined);
+  if (column === 'language') return analysis?.language;
   if (column.startsWith('answers.')) return response.answers[column.slice('answers.'.length)];
   if (column.startsWith('profile.')) return response.profile?.[column.slice('profile.'.length) as keyof NonNullable<SurveyResponse['profile']>];
   const scores = response.scores;

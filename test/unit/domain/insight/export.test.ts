@@ -14,7 +14,7 @@ describe('export', () => {
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     const csv = responsesCsv(survey(), [response({ nps: 2, comment: 'Broken, "again"\n=1+1' }, { scores: { nps: { questionId: 'nps', value: 2, category: 'detractor' }, severity: 'critical', revision: 1 } })], true);
     const [header, row, end] = csv.split('\r\n');
-    expect(header).toBe('id,submittedAt,channel,touchpoint,customerId,status,answers.nps,answers.csat,answers.effort,answers.comment,nps,npsCategory,csat,ces,loyaltyIndex,severity,profile.segment,profile.lifetimeValue,profile.contractState');
+    expect(header).toBe('id,submittedAt,channel,touchpoint,customerId,status,answers.nps,answers.csat,answers.effort,answers.comment,nps,npsCategory,csat,ces,loyaltyIndex,severity,sentiment,sentimentScore,themes,language,profile.segment,profile.lifetimeValue,profile.contractState');
     expect(row).toContain('"Broken, ""again""\n=1+1"');
     expect(row).toContain(',2,detractor,');
     expect(end).toBe('');
