@@ -16,7 +16,7 @@ import { themeSet, type ThemeExample } from './datasets';
 
 const EPOCHS = 40;
 const L2 = 0.01;
-const PRUNE_BELOW = 0.03;
+const PRUNE_BELOW = 0.05;
 const THRESHOLD = 0.3;
 const THEMES = DEFAULT_TAXONOMY.themes.map((t) => t.id);
 
