@@ -1,7 +1,6 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
 import { reindexSurveys } from '../lambdas/adapters/dynamodb/surveys';
 import { documentClient } from '../lambdas/adapters/dynamodb/table';
@@ -10,7 +9,7 @@ import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
 import { dynamoDbClient, lambdaClient } from './cli/aws';
 import { addCommentCommands } from './cli/comments';
-import { checkReadable, isFileError, readInput, unreadable } from './cli/files';
+import { checkReadable, isFileError, readInput, readJsonOrYaml, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
 
 const program = new Command('cx')
@@ -80,13 +79,7 @@ const surveys = program.command('surveys').description('surveys: create, list, r
 
 /** A survey definition from a JSON or YAML file. */
 async function definitionFile(file: string): Promise<Record<string, unknown>> {
-  const text = (await readInput(file)).toString('utf8');
-  let definition: unknown;
-  try {
-    definition = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, 2);
-  }
+  const definition = await readJsonOrYaml(file);
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) throw new CliError(`${file} must hold one survey object`, 2);
   return definition as Record<string, unknown>;
 }

@@ -1,13 +1,12 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { parse as parseYaml } from 'yaml';
 import { readComment } from '../../lambdas/domain/comments/analyze';
 import { builtinReader } from '../../lambdas/domain/comments/reading/builtin-reader';
 import { DEFAULT_TAXONOMY, taxonomyOf, ThemeSetRequestSchema, type Taxonomy } from '../../lambdas/domain/comments/themes/taxonomy';
 import { adminApi, CliError, type ApiOptions } from './api';
 import { lambdaClient, type AwsOptions } from './aws';
-import { readInput } from './files';
+import { readJsonOrYaml } from './files';
 
 /* `cx comments …` and `cx surveys themes …`: trying the analyzer on text, reading stored comments again, a survey's themes. */
 
@@ -15,13 +14,7 @@ type Options = ApiOptions & AwsOptions;
 
 /** A theme set from a JSON or YAML file (the body of PUT …/themes), checked like the API checks it. */
 async function themeSetFile(file: string) {
-  const text = (await readInput(file)).toString('utf8');
-  let raw: unknown;
-  try {
-    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, 2);
-  }
+  const raw = await readJsonOrYaml(file);
   const parsed = ThemeSetRequestSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'themes'}: ${i.message}`).join('; ')}`, 2);
   return parsed.data;

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { CliError } from './api';
 
 /** Why a file cannot be read, in a few words (from a Node file-system error). */
@@ -40,4 +41,15 @@ export async function readInput(file: string): Promise<Buffer> {
   return readFile(file).catch((error: unknown) => {
     throw unreadable(file, error);
   });
+}
+
+/** A JSON or YAML file (by its extension), parsed; a usage error (exit 2) naming the file when it is neither. */
+export async function readJsonOrYaml(file: string): Promise<unknown> {
+  const text = (await readInput(file)).toString('utf8');
+  const yaml = /\.ya?ml$/i.test(file);
+  try {
+    return yaml ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`, 2);
+  }
 }

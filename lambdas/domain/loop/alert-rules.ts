@@ -30,6 +30,7 @@ function analysisValue(field: string, ctx: RuleContext): unknown {
   const analysis = ctx.analysis?.revision === ctx.scores.revision ? ctx.analysis : undefined;
   if (field === 'comment.sentiment') return analysis?.sentiment;
   if (field === 'comment.score') return analysis?.score;
+  if (field === 'comment.negativeThemes') return analysis?.themes.filter((t) => analysis.themeSentiments[t] === 'negative');
   return analysis?.themes;
 }
 
@@ -79,6 +80,7 @@ const FIELD_WORDS: Record<string, string> = {
   'comment.sentiment': "the comment's sentiment",
   'comment.score': "the comment's sentiment score",
   'comment.themes': "the comment's themes",
+  'comment.negativeThemes': "the comment's negative themes",
 };
 
 /** A rule's field as a person reads it: "likelihood to recommend", "segment", "the customer's segment". */

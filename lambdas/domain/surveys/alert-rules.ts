@@ -8,10 +8,11 @@ import { SEVERITIES } from './scores';
 /**
  * What a rule can look at: the scores (`nps`, `csat`, `ces`, `loyaltyIndex`), where the answer came from
  * (`touchpoint`, `channel`), the free text (`comment`) and its analysis (`comment.sentiment`: negative, neutral
- * or positive; `comment.score` from -1 to 1; `comment.themes`: theme ids, with `contains` or `in`), any answer
+ * or positive; `comment.score` from -1 to 1; `comment.themes`: theme ids, with `contains` or `in`;
+ * `comment.negativeThemes`: the themes said in a negative clause, as in "great app but still no refund"), any answer
  * (`answers.<questionId>`) and the response's attributes (`attributes.<name>`, e.g. a segment passed with the response).
  */
-const FIELD = /^(nps|csat|ces|loyaltyIndex|touchpoint|channel|comment|comment\.(sentiment|score|themes)|(answers|attributes)\.[A-Za-z0-9_.:-]{1,64}|profile\.(segment|lifetimeValue|contractState|contractEndsAt|lastTransactionAt|lastTransactionAmount|accountManager))$/;
+const FIELD = /^(nps|csat|ces|loyaltyIndex|touchpoint|channel|comment|comment\.(sentiment|score|themes|negativeThemes)|(answers|attributes)\.[A-Za-z0-9_.:-]{1,64}|profile\.(segment|lifetimeValue|contractState|contractEndsAt|lastTransactionAt|lastTransactionAmount|accountManager))$/;
 const OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'contains', 'in'] as const;
 
 export type Condition =
@@ -27,7 +28,7 @@ export const ConditionSchema: z.ZodMiniType<Condition> = z.lazy(() =>
     z.strictObject({ any: z.array(ConditionSchema).check(z.minLength(1), z.maxLength(20)) }),
     z.strictObject({ not: ConditionSchema }),
     z.strictObject({
-      field: z.string().check(z.regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, comment.sentiment, comment.score, comment.themes, answers.<id>, attributes.<name> or profile.<CRM field>')),
+      field: z.string().check(z.regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, comment.sentiment, comment.score, comment.themes, comment.negativeThemes, answers.<id>, attributes.<name> or profile.<CRM field>')),
       op: z.enum(OPERATORS),
       value: z.union([scalar, z.array(z.union([z.string().check(z.maxLength(200)), z.number()])).check(z.minLength(1), z.maxLength(50))]),
     }).check(z.refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list; the other operators one value' })),

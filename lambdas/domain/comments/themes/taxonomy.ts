@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../../kernel/zod';
+import { PROTOTYPE_KEYS } from '../../kernel/identifiers';
 import { DEFAULT_THEME_IDS } from './theme-ids';
 
 /*
@@ -16,7 +17,7 @@ const phrase = z.string().check(z.trim(), z.toLowerCase(), z.regex(PHRASE, 'lowe
 const MAX_PHRASES = 2000;
 
 export const ThemeSchema = z.strictObject({
-  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a lower-case id: letters, digits and "-", starting with a letter, at most 40'), z.refine((id) => id !== 'unassigned', '"unassigned" is what a comment matching no theme counts as')),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a lower-case id: letters, digits and "-", starting with a letter, at most 40'), z.refine((id) => id !== 'unassigned', '"unassigned" is what a comment matching no theme counts as'), z.refine((id) => !PROTOTYPE_KEYS.has(id), 'this name is reserved')),
   label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60), z.refine((v) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), 'one line of plain text')),
   phrases: z.array(phrase).check(z.minLength(1), z.maxLength(300)),
   exclude: z.optional(z.array(phrase).check(z.maxLength(100))),

@@ -176,3 +176,48 @@ describe('a one-click score and the comment its page adds', () => {
     expect(kase.history.map((h) => `${h.action} by ${h.by}`)).toEqual(['opened by system', 'comment by customer']);
   });
 });
+
+describe('processResponse and the comment analysis', () => {
+  const readsThemes = (base = survey()) => ({
+    ...base,
+    alertRules: { surveyId: base.id, version: 1, updatedAt: '2026-12-01T00:00:00Z', updatedBy: 'test', rules: [{ id: 'refunds', name: 'Refunds', severity: 'low' as const, enabled: true, when: { field: 'comment.negativeThemes', op: 'contains' as const, value: 'refunds' } }] },
+  });
+
+  it('waits for the analysis when a rule reads it, and stores it with the completion', async () => {
+    const { store, later } = setup();
+    const promoter = response({ nps: 10, comment: 'great app but still no refund' }, { analysisOwed: true });
+    await store.putSurvey(readsThemes());
+    await store.putResponse(promoter);
+    const result = await processResponse(later(0), readsThemes(), promoter);
+    expect(result.alert).toBe('opened');
+    const stored = store.responses.get('resp1')!;
+    expect(stored.analysis).toMatchObject({ revision: 1, themes: ['digital', 'refunds'] });
+    expect(stored.analysisOwed).toBeUndefined();
+    expect(store.alerts.get('resp1')).toMatchObject({ severity: 'low' });
+  });
+
+  it("never holds a case up for the analyzer when no rule reads it: an analyzer that is down changes nothing", async () => {
+    const { store, later } = setup();
+    const detractor = response({ nps: 1, comment: 'the parcel never arrived' }, { analysisOwed: true });
+    await store.putSurvey(survey());
+    await store.putResponse(detractor);
+    const down = { name: 'comprehend' as const, read: jest.fn(async () => Promise.reject(new Error('ThrottlingException'))) };
+    const result = await processResponse({ ...later(0), reader: down }, survey(), detractor);
+    expect(result).toMatchObject({ alert: 'opened', completed: true });
+    expect(down.read).not.toHaveBeenCalled();
+    // Read after, by the same consumer, in a write of its own.
+    expect(store.responses.get('resp1')).toMatchObject({ analysisOwed: true });
+    expect(store.responses.get('resp1')!.analysis).toBeUndefined();
+  });
+
+  it('leaves the response pending, failed at "analysis", when the analyzer is down and a rule waits for it', async () => {
+    const { store, later } = setup();
+    const promoter = response({ nps: 10, comment: 'great app but still no refund' }, { analysisOwed: true });
+    await store.putSurvey(readsThemes());
+    await store.putResponse(promoter);
+    const down = { name: 'comprehend' as const, read: async () => Promise.reject(new Error('ThrottlingException')) };
+    await expect(processResponse({ ...later(0), reader: down }, readsThemes(), promoter)).rejects.toMatchObject({ step: 'analysis' });
+    expect(store.alerts.size).toBe(0);
+    expect(store.pending.has('resp1')).toBe(true);
+  });
+});
