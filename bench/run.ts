@@ -216,7 +216,6 @@ async function main() {
     const ingestSummary = summary(ingest);
     const rawSummary = summary(raw);
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-    const ownBytes = Object.values(bundles.sdkFromRuntime).map((b) => b.bytes);
     const streamToAlert = summary(latencies);
     const at20 = (concurrent as Record<string, unknown>).at20 as { ratio: number };
     const result = {
@@ -245,10 +244,11 @@ async function main() {
         'throughput ratio at 20 >= 0.8': at20.ratio >= 0.8,
         'streamToAlert p50 < 500 ms': streamToAlert.p50Ms < 500,
         'streamToAlert p99 < 2000 ms': streamToAlert.p99Ms < 2000,
-        'own code < 300 KB per handler': Math.max(...ownBytes) < 300 * 1024,
-        // The two functions that read comments carry the analyzer's lexicon and models (about 1 MB): budgeted apart.
-        'deployed bundle < 300 KB per handler, but the comment readers': Math.max(...Object.entries(bundles.deployed).filter(([name]) => !COMMENT_READERS.includes(name)).map(([, b]) => b.bytes)) < 300 * 1024,
-        'comment readers < 1.5 MB': Math.max(...COMMENT_READERS.map((name) => bundles.deployed[name].bytes)) < 1.5 * 1024 * 1024,
+        'own code < 300 KB per handler, but the comment readers': Math.max(...Object.entries(bundles.sdkFromRuntime).filter(([name]) => !COMMENT_READERS.includes(name)).map(([, b]) => b.bytes)) < 300 * 1024,
+        'comment readers own code < 1 MB': Math.max(...COMMENT_READERS.map((name) => bundles.sdkFromRuntime[name].bytes)) < 1024 * 1024,
+        'deployed bundle < 300 KB per handler': Math.max(...Object.values(bundles.deployed).map((b) => b.bytes)) < 300 * 1024,
+        // The two functions that read comments carry the analyzer's lexicon and models (about 0.8 MB): budgeted apart.
+        'comment readers deployed < 1.5 MB': Math.max(...COMMENT_READERS.map((name) => bundles.deployed[name].bytes)) < 1.5 * 1024 * 1024,
         'comment analyzer p50 < 2 ms': commentAnalyzer.perCommentMs.p50 < 2,
         'health < 50 KB': bundles.deployed.health.bytes < 50 * 1024,
         'authorizer load <= 100 ms': bundles.deployed.authorizer.loadMs <= 100,

@@ -5,7 +5,7 @@ import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import { caseDecision } from '../loop/alerts';
 import { commentOf, parseAnswers, type Channel, type SurveyResponse } from '../surveys/response';
 import { withScores } from '../scoring/scoring';
-import { rulesReadAnalysis } from '../surveys/alert-rules';
+import { rulesReadAnalysis } from '../loop/alert-rules';
 import type { ResponseScores } from '../surveys/scores';
 import { isArchived, retentionExpiry, type Survey } from '../surveys/survey';
 

@@ -10,9 +10,9 @@ import type { SurveyResponse } from '../surveys/response';
 import type { ResponseScores } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
 import { DEFAULT_COMMENT_GRACE_SECONDS } from '../surveys/survey-schema';
-import { rulesReadAnalysis } from '../surveys/alert-rules';
 import { alertOnResponse, type AlertingDeps, type AlertOutcome } from './alerting';
 import { analysisOf, owesAnalysis, type CommentAnalysisDeps } from './comment-analysis';
+import { rulesReadAnalysis } from './alert-rules';
 import { MAX_ATTEMPTS, nextTry, ProcessingStepFailed, step } from './processing-steps';
 
 /** What processing a response reads and writes besides its case: the response, the customer, their contact history. */

@@ -77,13 +77,3 @@ export interface AlertRuleSet {
   readonly updatedBy: string;
 }
 
-/** Whether a condition reads the comment's analysis (its rule then waits for the analysis). */
-export function readsCommentAnalysis(condition: Condition): boolean {
-  if ('all' in condition) return condition.all.some(readsCommentAnalysis);
-  if ('any' in condition) return condition.any.some(readsCommentAnalysis);
-  if ('not' in condition) return readsCommentAnalysis(condition.not);
-  return condition.field.startsWith('comment.');
-}
-
-/** Whether any enabled rule of a set reads the comment's analysis. */
-export const rulesReadAnalysis = (set: Pick<AlertRuleSet, 'rules'> | undefined): boolean => (set?.rules ?? []).some((r) => r.enabled && readsCommentAnalysis(r.when));

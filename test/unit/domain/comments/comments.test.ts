@@ -4,8 +4,7 @@ import { detectLanguage } from '../../../../lambdas/domain/comments/reading/lang
 import { lemmaOf, wordsOf } from '../../../../lambdas/domain/comments/reading/words';
 import { matchThemes } from '../../../../lambdas/domain/comments/themes/matching';
 import { DEFAULT_TAXONOMY, taxonomyOf, ThemeSetRequestSchema } from '../../../../lambdas/domain/comments/themes/taxonomy';
-import { holds } from '../../../../lambdas/domain/loop/alert-rules';
-import { readsCommentAnalysis, rulesReadAnalysis } from '../../../../lambdas/domain/surveys/alert-rules';
+import { holds, readsCommentAnalysis, rulesReadAnalysis } from '../../../../lambdas/domain/loop/alert-rules';
 import type { RuleContext } from '../../../../lambdas/domain/loop/alert-rules';
 
 const read = (text: string) => readComment(builtinReader, DEFAULT_TAXONOMY, text);
