@@ -1,3 +1,6 @@
+import { analyzeComment } from '../lambdas/domain/comments/analyze';
+import { builtinReader } from '../lambdas/domain/comments/reading/builtin-reader';
+import { DEFAULT_TAXONOMY } from '../lambdas/domain/comments/themes/taxonomy';
 import { idFromKey } from '../lambdas/domain/kernel/ids';
 import type { Channel, SurveyResponse } from '../lambdas/domain/surveys/response';
 import { scoreResponse } from '../lambdas/domain/scoring/scoring';
@@ -34,9 +37,10 @@ const PROMOTER_COMMENTS = ['Fast and friendly, thank you!', 'Arrived a day early
 /**
  * About three thousand answers to the demo survey over the last 90 days, across touchpoints and channels,
  * with a visible dip (a carrier problem on deliveries 55–40 days ago) and the recovery after it. They are
- * stored already scored, as history: counted by the aggregates, but they open no cases and send no e-mail.
+ * stored already scored and their comments read, as history: counted by the aggregates, but they open no cases
+ * and send no e-mail.
  */
-export function demoHistory(survey: Survey, now: Date): SurveyResponse[] {
+export async function demoHistory(survey: Survey, now: Date): Promise<SurveyResponse[]> {
   const next = random(20261125);
   const responses: SurveyResponse[] = [];
   for (let daysAgo = DEMO_HISTORY_DAYS; daysAgo >= 1; daysAgo--) {
@@ -53,7 +57,9 @@ export function demoHistory(survey: Survey, now: Date): SurveyResponse[] {
       const at = new Date(now.getTime() - daysAgo * 86_400_000 + Math.floor(next() * 86_400_000)).toISOString();
       const id = idFromKey('demo-history', survey.id, String(responses.length));
       const base: SurveyResponse = { id, surveyId: survey.id, channel: CHANNELS[Math.floor(next() * CHANNELS.length)], touchpoint, answers, status: 'complete', submittedAt: at, revision: 1 };
-      responses.push({ ...base, scores: scoreResponse(survey, answers, 1) });
+      // Read like any comment, so the dashboard's "What people talk about" has something to say on the first start.
+      const analysis = comment ? await analyzeComment(builtinReader, DEFAULT_TAXONOMY, comment, 1, new Date(at)) : undefined;
+      responses.push({ ...base, scores: scoreResponse(survey, answers, 1), ...(analysis && { analysis }) });
     }
   }
   return responses;

@@ -91,7 +91,7 @@ function readKeptKey(file: string): string | undefined {
 
 /** Loads the demo history once: a restart finds its first answer and leaves it as it is. */
 async function seedHistory(store: ResponseStore, survey: Parameters<typeof demoHistory>[0], now: Date) {
-  const history = demoHistory(survey, now);
+  const history = await demoHistory(survey, now);
   if (await store.getResponse(history[0].id)) return;
   for (let i = 0; i < history.length; i += 25) await Promise.all(history.slice(i, i + 25).map((r) => store.putResponse(r)));
 }

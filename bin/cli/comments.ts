@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { readComment } from '../../lambdas/domain/comments/analyze';
 import { builtinReader } from '../../lambdas/domain/comments/reading/builtin-reader';
 import { DEFAULT_TAXONOMY, taxonomyOf, ThemeSetRequestSchema, type Taxonomy } from '../../lambdas/domain/comments/themes/taxonomy';
+import { TEXT_ANSWER_MAX } from '../../lambdas/domain/surveys/response';
 import { adminApi, CliError, type ApiOptions } from './api';
 import { lambdaClient, type AwsOptions } from './aws';
 import { readJsonOrYaml } from './files';
@@ -41,9 +42,13 @@ export function addCommentCommands(program: Command, surveys: Command, withApi: 
         taxonomy = { version: set.version, themes: set.effective };
       }
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+      let number = 0;
       for await (const line of lines) {
+        number += 1;
         if (line.trim() === '') continue;
-        const { analyzer: _analyzer, ...reading } = await readComment(builtinReader, taxonomy, line);
+        // The longest answer the pipeline takes: a longer line is read as the pipeline would never see it.
+        if (line.length > TEXT_ANSWER_MAX) console.error(`line ${number}: ${line.length} characters, read as its first ${TEXT_ANSWER_MAX} (the longest answer a survey takes)`);
+        const { analyzer: _analyzer, ...reading } = await readComment(builtinReader, taxonomy, line.slice(0, TEXT_ANSWER_MAX));
         process.stdout.write(`${JSON.stringify(reading)}\n`);
       }
     });
@@ -57,6 +62,7 @@ export function addCommentCommands(program: Command, surveys: Command, withApi: 
     .option('--all', 'every comment, also those already read under the current themes (after the analyzer itself changed)')
     .option('--function <name>', 'the function that reads them (default: $SWEEPER_FUNCTION, or "sweepPending" locally; in AWS the SweeperFunctionName output)')
     .action(async (options: Options & { survey: string; all?: boolean; function?: string }) => {
+      if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(options.survey) || ['__proto__', 'constructor', 'prototype'].includes(options.survey)) throw new CliError(`--survey: "${options.survey.slice(0, 64)}" is not a survey id`, 2);
       const lambda = await lambdaClient(options);
       const name = options.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
       const totals = { read: 0, analyzed: 0, superseded: 0 };

@@ -51,8 +51,9 @@ export const handler = httpHandler(async (event) => {
 /** The version an `If-Match` names (undefined when absent). */
 function versionRead(event: Parameters<typeof header>[0], what: string): number | undefined {
   const ifMatch = header(event, 'if-match')?.replace(/"/g, '').trim();
-  const expected = ifMatch === undefined || ifMatch === '' ? undefined : Number(ifMatch);
-  if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
+  if (ifMatch === undefined || ifMatch === '') return undefined;
+  const expected = /^\d{1,9}$/.test(ifMatch) ? Number(ifMatch) : Number.NaN;
+  if (!Number.isInteger(expected)) {
     throw validationError(`If-Match must be the version number of the ${what} you read`, [{ field: 'If-Match', message: 'not a version' }]);
   }
   return expected;

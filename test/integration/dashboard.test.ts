@@ -47,10 +47,11 @@ describe('the dashboard in Chromium, on the demo history', () => {
     const csat = summary.total.csat;
     expect(await figure(page, 'CSAT')).toContain(`${csat.top2Box.percent}%`);
 
-    // Histograms of NPS and CSAT, and three trend charts, drawn with real size; the NPS bars' counts equal the API's.
+    // Histograms of NPS and CSAT, three trend charts, and the weekly share of the top themes (the demo history's
+    // comments are read when it is loaded), drawn with real size; the NPS bars' counts equal the API's.
     const charts = page.locator('figure.chart svg');
-    expect(await charts.count()).toBe(5);
-    for (let i = 0; i < 5; i++) {
+    expect(await charts.count()).toBe(6);
+    for (let i = 0; i < 6; i++) {
       const box = await charts.nth(i).boundingBox();
       expect(box!.width).toBeGreaterThan(150);
       expect(box!.height).toBeGreaterThan(100);

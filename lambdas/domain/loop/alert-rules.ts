@@ -42,12 +42,10 @@ export function holds(condition: Condition, ctx: RuleContext): boolean {
   const actual = valueOf(condition.field, ctx);
   if (actual === undefined) return false;
   const expected = condition.value;
-  // A list (the comment's themes): `contains` one theme, `in` any of several, `eq` / `neq` exactly one theme.
+  // A list (the comment's themes): `contains` one theme, `in` any of several (the schema allows no other).
   if (Array.isArray(actual)) {
     if (condition.op === 'contains') return actual.includes(expected);
     if (condition.op === 'in') return Array.isArray(expected) && expected.some((v) => actual.includes(v));
-    if (condition.op === 'eq') return actual.length === 1 && actual[0] === expected;
-    if (condition.op === 'neq') return !(actual.length === 1 && actual[0] === expected);
     return false;
   }
   switch (condition.op) {

@@ -15,6 +15,27 @@ import { SEVERITIES } from './scores';
 const FIELD = /^(nps|csat|ces|loyaltyIndex|touchpoint|channel|comment|comment\.(sentiment|score|themes|negativeThemes)|(answers|attributes)\.[A-Za-z0-9_.:-]{1,64}|profile\.(segment|lifetimeValue|contractState|contractEndsAt|lastTransactionAt|lastTransactionAmount|accountManager))$/;
 const OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'contains', 'in'] as const;
 
+const SENTIMENT_VALUES = ['negative', 'neutral', 'positive'];
+const THEME_ID = /^[a-z][a-z0-9-]{0,39}$/;
+
+/** What a condition on the comment's analysis may compare, so a rule that could never match is refused. */
+function analysisFieldProblem(c: { field: string; op: string; value: unknown }): { path: 'op' | 'value'; message: string } | undefined {
+  const values = Array.isArray(c.value) ? c.value : [c.value];
+  if (c.field === 'comment.sentiment') {
+    if (!['eq', 'neq', 'in'].includes(c.op)) return { path: 'op', message: 'the sentiment takes eq, neq or in' };
+    if (!values.every((v) => SENTIMENT_VALUES.includes(v as string))) return { path: 'value', message: 'negative, neutral or positive' };
+  }
+  if (c.field === 'comment.score') {
+    if (!['lt', 'lte', 'gt', 'gte'].includes(c.op)) return { path: 'op', message: 'the score takes lt, lte, gt or gte' };
+    if (typeof c.value !== 'number' || c.value < -1 || c.value > 1) return { path: 'value', message: 'a number from -1 to 1' };
+  }
+  if (c.field === 'comment.themes' || c.field === 'comment.negativeThemes') {
+    if (!['contains', 'in'].includes(c.op)) return { path: 'op', message: 'themes take contains (one theme) or in (any of several)' };
+    if (!values.every((v) => typeof v === 'string' && THEME_ID.test(v) && v !== 'constructor' && v !== 'prototype')) return { path: 'value', message: 'theme ids: lower-case letters, digits and "-"' };
+  }
+  return undefined;
+}
+
 export type Condition =
   | { readonly all: readonly Condition[] }
   | { readonly any: readonly Condition[] }
@@ -31,7 +52,13 @@ export const ConditionSchema: z.ZodMiniType<Condition> = z.lazy(() =>
       field: z.string().check(z.regex(FIELD, 'a score (nps, csat, ces, loyaltyIndex), touchpoint, channel, comment, comment.sentiment, comment.score, comment.themes, comment.negativeThemes, answers.<id>, attributes.<name> or profile.<CRM field>')),
       op: z.enum(OPERATORS),
       value: z.union([scalar, z.array(z.union([z.string().check(z.maxLength(200)), z.number()])).check(z.minLength(1), z.maxLength(50))]),
-    }).check(z.refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list; the other operators one value' })),
+    }).check(
+      z.refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list; the other operators one value' }),
+      z.superRefine((c, ctx) => {
+        const problem = analysisFieldProblem(c);
+        if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+      }),
+    ),
   ]),
 );
 

@@ -34,11 +34,17 @@ export const builtinReader: TextReader = {
   name: 'builtin',
   async read(text: string): Promise<TextReading> {
     const language = detectLanguage(text);
+    // English, or a language it cannot tell written in plain ASCII letters ("gr8 svc, ta"): anything else
+    // (another language, another script, accented words it cannot place) is not guessed at.
+    if (language !== 'en' && (language !== undefined || /[^\x00-\x7f]/.test(text.replace(/[\p{P}\p{S}\p{Z}\p{Extended_Pictographic}\u200d\ufe0f]/gu, '')))) return { ...(language && { language }), phrases: [] };
     const words = wordsOf(text);
-    if (language !== undefined && language !== 'en') return { language, phrases: [] };
     const whole = readSentiment(text, words);
     const clauses = new Map<number, Word[]>();
-    for (const word of words) clauses.set(word.clause, [...(clauses.get(word.clause) ?? []), word]);
+    for (const word of words) {
+      const clause = clauses.get(word.clause);
+      if (clause) clause.push(word);
+      else clauses.set(word.clause, [word]);
+    }
     return {
       ...whole,
       ...(language && { language }),

@@ -12,6 +12,17 @@ const FUNCTION_WORDS: Record<string, readonly string[]> = {
   pt: ['o', 'a', 'os', 'as', 'e', 'é', 'muito', 'mas', 'não', 'com', 'para', 'que', 'meu', 'um', 'uma', 'de', 'do', 'da', 'foi', 'em', 'nada', 'bem', 'está'],
   nl: ['de', 'het', 'een', 'en', 'is', 'zeer', 'heel', 'maar', 'niet', 'met', 'voor', 'dat', 'mijn', 'ik', 'was', 'van', 'op', 'te', 'geen', 'nog', 'goed', 'werd'],
 };
+/** Scripts that name their language (Cyrillic and Devanagari are shared by several, so they do not). */
+const SCRIPTS: readonly (readonly [RegExp, string])[] = [
+  [/[\p{Script=Hiragana}\p{Script=Katakana}]/u, 'ja'],
+  [/\p{Script=Hangul}/u, 'ko'],
+  [/\p{Script=Han}/u, 'zh'],
+  [/\p{Script=Arabic}/u, 'ar'],
+  [/\p{Script=Hebrew}/u, 'he'],
+  [/\p{Script=Greek}/u, 'el'],
+  [/\p{Script=Thai}/u, 'th'],
+];
+
 const INDEX = new Map<string, string[]>();
 for (const [language, words] of Object.entries(FUNCTION_WORDS)) for (const w of words) INDEX.set(w, [...(INDEX.get(w) ?? []), language]);
 
@@ -22,14 +33,15 @@ for (const [language, words] of Object.entries(FUNCTION_WORDS)) for (const w of 
 export function detectLanguage(text: string): string | undefined {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   if (words.length === 0) return undefined;
-  // Letters outside Latin script: not a language these profiles cover.
+  // Letters outside Latin script: the script tells the language where it belongs to one, else unknown.
   const latin = words.filter((w) => /^[\p{Script=Latin}]+$/u.test(w)).length;
-  if (latin < words.length / 2) return undefined;
+  if (latin < words.length / 2) return SCRIPTS.find(([pattern]) => pattern.test(text))?.[1];
   const hits = new Map<string, number>();
   for (const w of words) for (const language of INDEX.get(w) ?? []) hits.set(language, (hits.get(language) ?? 0) + 1);
   const ranked = [...hits].sort((a, b) => b[1] - a[1]);
   if (ranked.length === 0) return words.length <= 4 && /^[\x20-\x7e\s]*$/.test(text) ? 'en' : undefined;
   const [first, second] = ranked;
   if (second && second[1] === first[1]) return first[0] === 'en' || second[0] === 'en' ? 'en' : undefined;
-  return first[1] >= 2 || words.length <= 4 ? first[0] : undefined;
+  // One function word and no rival ("Die Rückerstattung kam nie an"): enough for a short comment.
+  return first[1] >= 2 || words.length <= 8 ? first[0] : undefined;
 }

@@ -15,12 +15,13 @@ const PHRASE = /^[a-z0-9#][a-z0-9#' -]{0,58}[a-z0-9#]$|^[a-z0-9]$/;
 const phrase = z.string().check(z.trim(), z.toLowerCase(), z.regex(PHRASE, 'lower-case words (letters, digits, spaces, "-" and "\'"; "#" for any number), 1–60 characters'));
 
 const MAX_PHRASES = 2000;
+const distinctPhrases = (phrases: readonly string[]) => new Set(phrases).size === phrases.length;
 
 export const ThemeSchema = z.strictObject({
   id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a lower-case id: letters, digits and "-", starting with a letter, at most 40'), z.refine((id) => id !== 'unassigned', '"unassigned" is what a comment matching no theme counts as'), z.refine((id) => !PROTOTYPE_KEYS.has(id), 'this name is reserved')),
-  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60), z.refine((v) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), 'one line of plain text')),
-  phrases: z.array(phrase).check(z.minLength(1), z.maxLength(300)),
-  exclude: z.optional(z.array(phrase).check(z.maxLength(100))),
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60), z.refine((v) => !/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/.test(v), 'one line of plain text (no control, zero-width or direction marks)')),
+  phrases: z.array(phrase).check(z.minLength(1), z.maxLength(300), z.refine(distinctPhrases, 'each phrase once')),
+  exclude: z.optional(z.array(phrase).check(z.maxLength(100), z.refine(distinctPhrases, 'each phrase once'))),
 });
 export type Theme = z.infer<typeof ThemeSchema>;
 

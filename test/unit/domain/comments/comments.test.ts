@@ -5,6 +5,7 @@ import { lemmaOf, wordsOf } from '../../../../lambdas/domain/comments/reading/wo
 import { matchThemes } from '../../../../lambdas/domain/comments/themes/matching';
 import { DEFAULT_TAXONOMY, taxonomyOf, ThemeSetRequestSchema } from '../../../../lambdas/domain/comments/themes/taxonomy';
 import { holds, readsCommentAnalysis, rulesReadAnalysis } from '../../../../lambdas/domain/loop/alert-rules';
+import { AlertRuleSchema } from '../../../../lambdas/domain/surveys/alert-rules';
 import type { RuleContext } from '../../../../lambdas/domain/loop/alert-rules';
 
 const read = (text: string) => readComment(builtinReader, DEFAULT_TAXONOMY, text);
@@ -27,7 +28,10 @@ describe('language', () => {
     expect(detectLanguage('Le colis est arrivé en retard et le livreur était impoli')).toBe('fr');
     expect(detectLanguage('Das Paket kam zu spät und der Fahrer war sehr unfreundlich')).toBe('de');
     expect(detectLanguage('El paquete llegó tarde y el repartidor fue muy grosero')).toBe('es');
-    expect(detectLanguage('配達が遅れました')).toBeUndefined();
+    expect(detectLanguage('配達が遅れました')).toBe('ja');
+    expect(detectLanguage('التوصيل كان متأخرا جدا')).toBe('ar');
+    expect(detectLanguage('возврат денег так и не пришёл')).toBeUndefined();
+    expect(detectLanguage('Die Rückerstattung kam nie an, schrecklich')).toBe('de');
     expect(detectLanguage('')).toBeUndefined();
   });
 });
@@ -83,6 +87,12 @@ describe('reading a comment', () => {
     expect(await read('Das Paket kam zu spät und der Fahrer war sehr unfreundlich')).toEqual({ analyzer: 'builtin', language: 'de', phrases: [], themes: [], themeSentiments: {}, matches: {} });
   });
 
+  it('guesses nothing for a script or accented words it cannot place', async () => {
+    expect(await read('возврат денег так и не пришёл, ужасно')).toEqual({ analyzer: 'builtin', phrases: [], themes: [], themeSentiments: {}, matches: {} });
+    expect(await read('配達が遅れました。ひどい。')).toMatchObject({ language: 'ja', themes: [] });
+    expect((await read('gr8 svc ta 👍')).sentiment).toBe('positive');
+  });
+
   it('takes hostile text as text: control and bidi characters, a very long comment', async () => {
     const hostile = await read('\u202eknil eht kcilc\u202c the app \u0000crashed\u0007 again');
     expect(hostile.themes).toContain('digital');
@@ -116,6 +126,21 @@ describe('rules on the analysis', () => {
     // The analysis of revision 1 does not speak for the answers of revision 2.
     expect(holds({ field: 'comment.themes', op: 'contains', value: 'refunds' }, ctx(refund, 2))).toBe(false);
     expect(holds({ not: { field: 'comment.sentiment', op: 'eq', value: 'negative' } }, ctx())).toBe(true);
+  });
+
+  it('refuses a rule on the analysis that could never match', () => {
+    const problems = (when: unknown) => {
+      const parsed = AlertRuleSchema.safeParse({ id: 'r', name: 'r', when });
+      return parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.'));
+    };
+    expect(problems({ field: 'comment.sentiment', op: 'eq', value: 'negative' })).toEqual([]);
+    expect(problems({ field: 'comment.sentiment', op: 'eq', value: 'angry' })).toEqual(['when.value']);
+    expect(problems({ field: 'comment.sentiment', op: 'lt', value: 'positive' })).toEqual(['when.op']);
+    expect(problems({ field: 'comment.score', op: 'lt', value: -99 })).toEqual(['when.value']);
+    expect(problems({ field: 'comment.score', op: 'lt', value: 'bad' })).toEqual(['when.value']);
+    expect(problems({ field: 'comment.themes', op: 'eq', value: 'staff' })).toEqual(['when.op']);
+    expect(problems({ field: 'comment.themes', op: 'contains', value: 'Refunds' })).toEqual(['when.value']);
+    expect(problems({ field: 'comment.negativeThemes', op: 'in', value: ['refunds', 'delivery'] })).toEqual([]);
   });
 
   it('knows which rules wait for the analysis', () => {
