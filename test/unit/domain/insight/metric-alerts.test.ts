@@ -170,9 +170,9 @@ describe('simulated weekly NPS checks (seeded)', () => {
   const STABLE = [0.45, 0.15] as const;
   const DROPPED = [0.35, 0.25] as const;
 
-  // A one-sided test at alpha = 0.05 raises a false alarm on 5 % of checks in the long run (200,000 checks of
-  // this simulation: 5.04 % at n = 200, 4.99 % at n = 500), so 2,000 checks measure 5 % ± 0.5 points and this
-  // bound holds or fails with the seed (about half of seeds fail it). The seed was fixed before the first run.
+  // At alpha = 0.05 the false-alarm rate is 5 % in the long run (200,000 checks of this simulation: 5.04 % at
+  // n = 200, 4.99 % at n = 500), so a bound of 5 % held or failed with the seed. The default alpha is 0.025;
+  // the seed was fixed before the first run and not changed since.
   it.each([200, 500])('a stable NPS 30 at n = %i a week raises a false alarm on at most 5 %% of weekly checks', (n) => {
     const next = mulberry32(SEED + n);
     let previous = week(next, n, ...STABLE);
