@@ -24,12 +24,12 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#', 'DESTINATION#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
 /** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>`, `APIKEYS`, `SURVEYS` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
-export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'HELD#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS' | 'SURVEYS';
+export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'HELD#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS' | 'SURVEYS' | 'DESTINATIONS';
 
 /**
  * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
@@ -170,6 +170,11 @@ export const handlers = {
     entry: 'lambdas/handlers/openapi.ts',
     description: 'Serves the OpenAPI 3.1 document of the API',
     access: { links: true },
+  },
+  destinations: {
+    entry: 'lambdas/handlers/destinations.ts',
+    description: 'Creates, lists, edits and deletes destinations (signed webhooks, Slack, Teams) and rotates webhook secrets',
+    access: { table: { read: ['DESTINATION#'], write: ['DESTINATION#'], delete: ['DESTINATION#'], query: { gsi1: ['DESTINATIONS'] } } },
   },
   apiKeys: {
     entry: 'lambdas/handlers/api-keys.ts',
@@ -417,6 +422,12 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/admin/surveys/{surveyId}/archive', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/surveys/{surveyId}/unarchive', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/destinations', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/destinations', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/destinations/{destinationId}', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'PUT', path: '/admin/destinations/{destinationId}', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'DELETE', path: '/admin/destinations/{destinationId}', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/destinations/{destinationId}/rotate', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
   { method: 'DELETE', path: '/admin/keys/{keyId}', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
@@ -547,6 +558,8 @@ export const env = {
   emailConfigurationSet: 'EMAIL_CONFIGURATION_SET',
   /** `comprehend` where Amazon Comprehend reads the comments; unset: the built-in reader. */
   textAnalytics: 'TEXT_ANALYTICS',
+  /** `true` in the local runtime only: destinations may then be http://127.0.0.1 (its webhook receiver). */
+  allowLocalDestinations: 'ALLOW_LOCAL_DESTINATIONS',
   /** `<NAME>_SECRET_ARN` points at Secrets Manager in AWS; `<NAME>` holds the value locally. */
   secretArnSuffix: '_SECRET_ARN',
 } as const;

@@ -27,6 +27,7 @@ const PORT_ITEMS: Record<string, readonly string[]> = {
   erasureStore: ['CUSTOMER#', 'AUDIT#', 'ERASED#'],
   replayGuard: ['WEBHOOKJTI#'],
   dashboardSessions: ['SESSIONS#'],
+  destinationStore: ['DESTINATION#', 'index:DESTINATIONS'],
 };
 
 /** Every file a handler reaches through relative imports inside lambdas/handlers and lambdas/shared. */
