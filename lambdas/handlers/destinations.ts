@@ -1,7 +1,7 @@
 import { isWellFormedId, newId } from '../domain/kernel/ids';
 import { notFound, validationError } from '../domain/kernel/errors';
 import { createDestination, describeDestination, DestinationRequestSchema, rotateSecret, updateDestination } from '../domain/destinations/destinations';
-import { destinationStore } from '../shared/dependencies';
+import { deliveryStore, destinationStore } from '../shared/dependencies';
 import { allowLocalDestinations } from '../shared/config';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
@@ -25,6 +25,12 @@ export const handler = httpHandler(async (event) => {
     if (!parsed.success) throw validationError('the destination is not valid', zodDetails(parsed.error.issues));
     const { destination, secret } = await createDestination(store, parsed.data, newId(), now, options);
     return json(201, { ...describeDestination(destination, now), ...(secret && { secret }) });
+  }
+  if (event.rawPath.endsWith('/deliveries')) {
+    if (!(await store.getDestination(id))) throw notFound('Destination', 'destinationId');
+    // The last attempts, newest first: what was sent, how it was answered, and when the next try is.
+    const items = (await deliveryStore().listDeliveries(id, 50)).map(({ body: _body, ...rest }) => rest);
+    return json(200, { items });
   }
   if (event.rawPath.endsWith('/rotate')) {
     const { destination, secret } = await rotateSecret(store, id, now);

@@ -1,5 +1,6 @@
 import type { AnalysisStore, ThemeSetStore } from '../domain/comments/ports';
-import type { DestinationStore } from '../domain/destinations/ports';
+import type { DeliveryStore, DestinationStore } from '../domain/destinations/ports';
+import { DynamoDeliveryStore } from '../adapters/dynamodb/deliveries';
 import { DynamoDestinationStore } from '../adapters/dynamodb/destinations';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../pipeline';
@@ -39,6 +40,7 @@ const tableName = () => requireEnv(env.tableName);
 
 // Marked pure, so a bundle keeps only the adapters its handler uses.
 export const surveyStore = /* @__PURE__ */ once<SurveyStore & ThemeSetStore>(() => new DynamoSurveyStore(tableName(), dynamoDbClient()));
+export const deliveryStore = /* @__PURE__ */ once<DeliveryStore>(() => new DynamoDeliveryStore(tableName(), dynamoDbClient()));
 export const destinationStore = /* @__PURE__ */ once<DestinationStore>(() => new DynamoDestinationStore(tableName(), dynamoDbClient()));
 export const responseStore = /* @__PURE__ */ once<ResponseStore & AnalysisStore>(() => new DynamoResponseStore(tableName(), dynamoDbClient()));
 export const caseStore = /* @__PURE__ */ once<CaseStore>(() => new DynamoCaseStore(tableName(), dynamoDbClient()));

@@ -1,4 +1,6 @@
-import { runCli, useTestRuntime } from './support';
+import { Webhook } from 'standardwebhooks';
+import type { ReceivedWebhook } from '../../local/webhook-receiver';
+import { eventually, runCli, surveyInput, useTestRuntime } from './support';
 
 jest.setTimeout(120_000);
 
@@ -68,5 +70,57 @@ describe('destinations', () => {
     // Analysts and managers do not manage destinations.
     const analyst = (await api('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'insights', role: 'analyst' }) })).body.key as string;
     expect((await api('/admin/destinations', { key: analyst })).status).toBe(403);
+  });
+});
+
+describe('delivery to destinations', () => {
+  it('sends a detractor\'s case.opened to a signed webhook and a Block Kit message to a Slack-type destination, both at the local receiver', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'checkout' })) })).body.id as string;
+    const hook = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Helpdesk', type: 'webhook', url: `${runtime.webhookReceiverUrl}/helpdesk`, events: ['case.opened'], filter: { surveyId: survey } }) });
+    const slack = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'CX channel', type: 'slack', url: `${runtime.webhookReceiverUrl}/slack`, events: ['case.opened'], filter: { surveyId: survey } }) });
+    expect([hook.status, slack.status]).toEqual([201, 201]);
+    const id = (await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 1, comment: 'the parcel <!channel> never came' } }) })).body.id as string;
+    const received = async () => ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received;
+    const signed = await eventually(async () => (await received()).find((r) => r.path === '/helpdesk' && r.body.includes(id)), 'the signed webhook');
+    expect(signed.signature).toBe('valid');
+    expect(signed.headers['webhook-id']).toMatch(/^evt_/);
+    const event = JSON.parse(signed.body);
+    expect(event).toMatchObject({ type: 'case.opened', version: 1, data: { caseId: id, surveyId: survey, touchpoint: 'checkout', severity: 'critical' } });
+    expect(signed.body).not.toContain(runtime.adminKey);
+    // The secret the receiver knows verifies it, from the receiver's side, with the Standard Webhooks library.
+    const secret = hook.body.secret as string;
+    expect(() => new Webhook(secret).verify(signed.body, signed.headers)).not.toThrow();
+
+    const chat = await eventually(async () => (await received()).find((r) => r.path === '/slack' && r.body.includes('never came')), 'the Slack message');
+    expect(chat.signature).toBe('unsigned');
+    const blocks = JSON.parse(chat.body).blocks as { type: string }[];
+    expect(blocks.map((b) => b.type)).toEqual(expect.arrayContaining(['header', 'section', 'actions']));
+    expect(chat.body).not.toContain('<!channel>');
+
+    // The delivery log: one delivered attempt each.
+    const log = await eventually(async () => {
+      const res = await api(`/admin/destinations/${hook.body.id}/deliveries`);
+      return res.status === 200 && res.body.items.length > 0 && res.body;
+    }, 'the delivery log');
+    expect(log.items[0]).toMatchObject({ eventId: signed.headers['webhook-id'], state: 'delivered', attempts: [expect.objectContaining({ status: 200 })] });
+  });
+
+  it('records a failed attempt and keeps the delivery for a retry; a receiver answering 410 disables its destination', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'returns' })) })).body.id as string;
+    const hook = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Flaky', type: 'webhook', url: `${runtime.webhookReceiverUrl}/flaky`, events: ['case.opened'], filter: { surveyId: survey } }) })).body;
+    await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 500, times: 1 }) });
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 2 } }) });
+    const failed = await eventually(async () => (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items?.[0]?.attempts?.length > 0 && (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items[0], 'the failed attempt');
+    expect(failed).toMatchObject({ state: 'pending', attempts: [expect.objectContaining({ status: 500 })], nextAttemptAt: expect.any(String) });
+
+    await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 410, times: 1 }) });
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 3 } }) });
+    const gone = await eventually(async () => {
+      const d = (await api(`/admin/destinations/${hook.id}`)).body;
+      return d.disabledReason && d;
+    }, 'the destination disabled');
+    expect(gone).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
   });
 });

@@ -1,3 +1,4 @@
+import type { Attempt, Delivery } from './delivery';
 import type { Destination } from './destinations';
 
 /** Destinations (`DESTINATION#<id>`), listed on gsi1. */
@@ -6,4 +7,16 @@ export interface DestinationStore {
   getDestination(id: string): Promise<Destination | undefined>;
   listDestinations(): Promise<Destination[]>;
   deleteDestination(id: string): Promise<boolean>;
+}
+
+/** The outbox and delivery log: `DELIVERY#<destinationId>` items, due ones on a sparse index. */
+export interface DeliveryStore {
+  /** Writes a delivery unless it exists (same destination and event id); false when it did. */
+  putDelivery(delivery: Delivery): Promise<boolean>;
+  /** Records an attempt (keeping the last ten), the new state, and when to try next (off the due index when none). */
+  recordAttempt(delivery: Delivery, attempt: Attempt, state: Delivery['state'], nextAttemptAt?: Date): Promise<void>;
+  /** Pending deliveries due by `now`, oldest first. */
+  listDueDeliveries(now: Date, limit: number): Promise<Delivery[]>;
+  /** A destination's deliveries, newest first. */
+  listDeliveries(destinationId: string, limit: number): Promise<Delivery[]>;
 }
