@@ -151,6 +151,11 @@ export const contract: Record<RouteKey, RouteContract> = {
   'GET /admin/destinations/{destinationId}': { summary: 'One destination' },
   'PUT /admin/destinations/{destinationId}': { summary: 'Replace what a destination is (its type and secrets stay)', body: { schema: DestinationRequestSchema } },
   'DELETE /admin/destinations/{destinationId}': { summary: 'Delete a destination' },
+  'POST /admin/destinations/{destinationId}/replay': {
+    summary: "Send a destination's deliveries again (all kept, or those created since `since`), with their webhook-ids, at the next sweep",
+    body: { schema: z.strictObject({ since: z.optional(z.string().check(z.maxLength(40))) }) },
+    success: { status: 202, description: '`requeued`: how many' },
+  },
   'GET /admin/destinations/{destinationId}/deliveries': { summary: "A destination's delivery log, newest first: event, state, the last attempts (status, latency, error) and the next try" },
   'POST /admin/destinations/{destinationId}/rotate': { summary: 'A new signing secret (in this answer only); the current ones keep signing beside it for 24 hours', body: { schema: NoFields } },
   'DELETE /admin/surveys/{surveyId}/themes': { summary: 'Go back to the default taxonomy (If-Match: the version read); a new version without themes of its own' },

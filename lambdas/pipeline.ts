@@ -174,7 +174,7 @@ export const handlers = {
   destinations: {
     entry: 'lambdas/handlers/destinations.ts',
     description: 'Creates, lists, edits and deletes destinations (signed webhooks, Slack, Teams) and rotates webhook secrets',
-    access: { table: { read: ['DESTINATION#', 'DELIVERY#'], write: ['DESTINATION#'], delete: ['DESTINATION#'], queryItems: ['DELIVERY#'], query: { gsi1: ['DESTINATIONS'] } } },
+    access: { table: { read: ['DESTINATION#', 'DELIVERY#'], write: ['DESTINATION#', 'DELIVERY#'], delete: ['DESTINATION#'], queryItems: ['DELIVERY#'], query: { gsi1: ['DESTINATIONS'] } } },
   },
   apiKeys: {
     entry: 'lambdas/handlers/api-keys.ts',
@@ -430,6 +430,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'DELETE', path: '/admin/destinations/{destinationId}', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/destinations/{destinationId}/rotate', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/destinations/{destinationId}/deliveries', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/destinations/{destinationId}/replay', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
   { method: 'DELETE', path: '/admin/keys/{keyId}', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },

@@ -52,4 +52,21 @@ export function addDestinationCommands(program: Command, withApi: (c: Command) =
       console.log(`New signing secret (shown once): ${rotated.secret}\nThe previous secret keeps signing beside it for 24 hours: deploy the new one to the receiver before then.`);
     },
   );
+
+  withApi(destinations.command('deliveries').description("a destination's delivery log, newest first").argument('<destinationId>')).action(async (id: string, options: ApiOptions) => {
+    type Logged = { eventId: string; type: string; createdAt: string; state: string; attempts: { at: string; status?: number; ms: number; error?: string }[]; nextAttemptAt?: string };
+    const { items } = await adminApi(options).call<{ items: Logged[] }>('GET', `${path(id)}/deliveries`);
+    if (items.length === 0) console.log('Nothing delivered or queued yet.');
+    for (const d of items) {
+      const last = d.attempts[d.attempts.length - 1];
+      console.log(`${d.createdAt}  ${d.type}  ${d.eventId}  ${d.state}  ${d.attempts.length} attempt(s)${last ? `, last ${last.status ?? last.error} in ${last.ms} ms` : ''}${d.nextAttemptAt && d.state === 'pending' ? `, next ${d.nextAttemptAt}` : ''}`);
+    }
+  });
+
+  withApi(destinations.command('replay').description('send a destination\'s deliveries again, with the same webhook-ids (receivers drop what they had), at the next sweep').argument('<destinationId>'))
+    .option('--since <time>', 'only deliveries created since this ISO 8601 time')
+    .action(async (id: string, options: ApiOptions & { since?: string }) => {
+      const { requeued } = await adminApi(options).call<{ requeued: number }>('POST', `${path(id)}/replay`, options.since ? { since: options.since } : {});
+      console.log(`${requeued} deliver${requeued === 1 ? 'y' : 'ies'} queued again for destination ${id}; the sweeper sends them within a minute (npm run cli -- replay sends them now).`);
+    });
 }

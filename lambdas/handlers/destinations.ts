@@ -1,5 +1,6 @@
 import { isWellFormedId, newId } from '../domain/kernel/ids';
 import { notFound, validationError } from '../domain/kernel/errors';
+import { replayDeliveries } from '../domain/destinations/delivery';
 import { createDestination, describeDestination, DestinationRequestSchema, rotateSecret, updateDestination } from '../domain/destinations/destinations';
 import { deliveryStore, destinationStore } from '../shared/dependencies';
 import { allowLocalDestinations } from '../shared/config';
@@ -31,6 +32,13 @@ export const handler = httpHandler(async (event) => {
     // The last attempts, newest first: what was sent, how it was answered, and when the next try is.
     const items = (await deliveryStore().listDeliveries(id, 50)).map(({ body: _body, ...rest }) => rest);
     return json(200, { items });
+  }
+  if (event.rawPath.endsWith('/replay')) {
+    if (!(await store.getDestination(id))) throw notFound('Destination', 'destinationId');
+    const raw = parseBody(event).since;
+    const since = raw === undefined ? undefined : typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) ? new Date(raw) : undefined;
+    if (raw !== undefined && !since) throw validationError('since must be a date and time', [{ field: 'since', message: 'an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z' }]);
+    return json(202, { id, requeued: await replayDeliveries({ deliveries: deliveryStore(), now }, id, since) });
   }
   if (event.rawPath.endsWith('/rotate')) {
     const { destination, secret } = await rotateSecret(store, id, now);

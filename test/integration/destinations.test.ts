@@ -114,6 +114,13 @@ describe('delivery to destinations', () => {
     await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 2 } }) });
     const failed = await eventually(async () => (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items?.[0]?.attempts?.length > 0 && (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items[0], 'the failed attempt');
     expect(failed).toMatchObject({ state: 'pending', attempts: [expect.objectContaining({ status: 500 })], nextAttemptAt: expect.any(String) });
+    // The operator replays it and runs the sweep now: it arrives, under the same webhook-id.
+    expect((await runCli(runtime, ['destinations', 'replay', hook.id])).stdout).toContain('1 delivery queued again');
+    expect((await runCli(runtime, ['replay'])).code).toBe(0);
+    const log = (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items[0];
+    expect(log).toMatchObject({ eventId: failed.eventId, state: 'delivered', attempts: [expect.objectContaining({ status: 500 }), expect.objectContaining({ status: 200 })] });
+    const arrived = ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received.filter((r) => r.path === '/flaky');
+    expect(arrived.map((r) => [r.headers['webhook-id'], r.status])).toEqual([[failed.eventId, 500], [failed.eventId, 200]]);
 
     await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 410, times: 1 }) });
     await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 3 } }) });

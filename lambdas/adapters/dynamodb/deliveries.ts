@@ -40,6 +40,18 @@ export class DynamoDeliveryStore extends TableStore implements DeliveryStore {
       }),
     );
   }
+  async requeueDelivery(delivery: Delivery, now: Date): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.delivery(delivery),
+        UpdateExpression: 'SET #s = :pending, nextAttemptAt = :n, gsi2pk = :pk, gsi2sk = :sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':n': now.toISOString(), ':pk': keys.deliveryDue(delivery.eventId), ':sk': `${now.toISOString()}#${delivery.eventId}` },
+      }),
+    );
+  }
   async listDueDeliveries(now: Date, limit: number): Promise<Delivery[]> {
     const found: Delivery[] = [];
     for (let shard = 0; shard < PENDING_SHARDS && found.length < limit; shard++) {
@@ -52,7 +64,11 @@ export class DynamoDeliveryStore extends TableStore implements DeliveryStore {
           Limit: limit - found.length,
         }),
       );
-      found.push(...((out.Items ?? []) as Delivery[]));
+      // gsi2 holds keys only: each due delivery is read whole.
+      for (const item of out.Items ?? []) {
+        const delivery = await this.get<Delivery>({ pk: String(item.pk), sk: String(item.sk) }, true);
+        if (delivery) found.push(delivery);
+      }
     }
     return found;
   }

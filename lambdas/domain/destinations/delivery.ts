@@ -142,3 +142,14 @@ export async function attemptDelivery(
   await record(attempt, 'pending', next);
   return 'retry';
 }
+
+/**
+ * Sends a destination's deliveries again (`cx destinations replay`): every one created since `since` (all
+ * kept ones without it), delivered or not, put back as due now with the same webhook-id, for the next sweep.
+ * At least once: a receiver that keeps the ids it has seen drops what it already had.
+ */
+export async function replayDeliveries(deps: { readonly deliveries: Pick<DeliveryStore, 'listDeliveries' | 'requeueDelivery'>; readonly now: Date }, destinationId: string, since?: Date): Promise<number> {
+  const chosen = (await deps.deliveries.listDeliveries(destinationId, 1000)).filter((d) => !since || Date.parse(d.createdAt) >= since.getTime());
+  for (const delivery of chosen) await deps.deliveries.requeueDelivery(delivery, deps.now);
+  return chosen.length;
+}

@@ -17,6 +17,8 @@ export interface DeliveryStore {
   recordAttempt(delivery: Delivery, attempt: Attempt, state: Delivery['state'], nextAttemptAt?: Date): Promise<void>;
   /** Pending deliveries due by `now`, oldest first. */
   listDueDeliveries(now: Date, limit: number): Promise<Delivery[]>;
+  /** Puts a delivery back in front of the sweeper (an operator's replay): pending, due now, its webhook-id kept. */
+  requeueDelivery(delivery: Delivery, now: Date): Promise<void>;
   /** A destination's deliveries, newest first. */
   listDeliveries(destinationId: string, limit: number): Promise<Delivery[]>;
 }
