@@ -3,7 +3,9 @@ import { SEVERITIES } from '../surveys/scores';
 import { resolvedAddressProblem } from './addresses';
 import { activeSecrets, type Destination } from './destinations';
 import { caseEvent, type CaseEventType, type EventEnvelope } from './events';
-import type { DeliveryStore, DestinationStore } from './ports';
+import type { Attempt, Delivery, DeliveryStore, DestinationStore } from './ports';
+
+export type { Attempt, Delivery } from './ports';
 import { signedHeaders } from './signing';
 
 /*
@@ -11,27 +13,6 @@ import { signedHeaders } from './signing';
  * destination and the event id), then sent, signed, and retried with exponential backoff and jitter for more
  * than a day. At least once: every retry carries the same `webhook-id`, so a receiver drops duplicates.
  */
-
-/** What one attempt found. */
-export interface Attempt {
-  readonly at: string;
-  readonly status?: number;
-  readonly ms: number;
-  readonly error?: string;
-}
-
-export interface Delivery {
-  readonly destinationId: string;
-  readonly eventId: string;
-  readonly type: string;
-  readonly createdAt: string;
-  /** The exact body sent (signed as is). */
-  readonly body: string;
-  readonly state: 'pending' | 'delivered' | 'dead';
-  readonly attempts: readonly Attempt[];
-  readonly attemptCount: number;
-  readonly nextAttemptAt?: string;
-}
 
 /** Sends one request: to the checked address only, no redirects followed, a 5 s limit, at most 1 KB of the answer kept. */
 export interface HttpSender {
@@ -64,7 +45,7 @@ export async function enqueueCaseEvent(
   alert: AlertCase,
   caseUrl: string,
 ): Promise<number> {
-  const wanting = (await deps.destinations.listDestinations()).filter((d) => d.enabled && !d.disabledReason && d.events.includes(type) && passes(d, alert));
+  const wanting = (await deps.destinations.listDestinations()).filter((d) => d.enabled && !d.disabledReason && (d.events as readonly string[]).includes(type) && passes(d, alert));
   if (wanting.length === 0) return 0;
   const event: EventEnvelope = caseEvent(type, alert, caseUrl, deps.now);
   let written = 0;

@@ -15,6 +15,12 @@ import type { DestinationStore } from './ports';
  */
 
 export const DESTINATION_TYPES = ['webhook', 'slack', 'teams'] as const;
+
+/**
+ * The events that are delivered today (of {@link EVENT_TYPES}, whose payloads are defined): a destination can
+ * subscribe only to these, so none waits for an event nothing sends. The others follow with their producers.
+ */
+export const DELIVERED_EVENTS = ['case.opened'] as const satisfies readonly (typeof EVENT_TYPES)[number][];
 export type DestinationType = (typeof DESTINATION_TYPES)[number];
 
 export const DestinationFilterSchema = z.strictObject({
@@ -30,7 +36,7 @@ export const DestinationRequestSchema = z.strictObject({
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.refine((v) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), 'one line of plain text')),
   type: z.enum(DESTINATION_TYPES),
   url: z.string().check(z.trim(), z.maxLength(2000)),
-  events: z.array(z.enum(EVENT_TYPES)).check(z.minLength(1), z.maxLength(EVENT_TYPES.length), z.refine((e) => new Set(e).size === e.length, 'each event once')),
+  events: z.array(z.enum(DELIVERED_EVENTS)).check(z.minLength(1), z.maxLength(DELIVERED_EVENTS.length), z.refine((e) => new Set(e).size === e.length, 'each event once')),
   filter: z.optional(DestinationFilterSchema),
   enabled: z._default(z.boolean(), true),
 });

@@ -1,4 +1,3 @@
-import type { Attempt, Delivery } from './delivery';
 import type { Destination } from './destinations';
 
 /** Destinations (`DESTINATION#<id>`), listed on gsi1. */
@@ -22,3 +21,25 @@ export interface DeliveryStore {
   /** A destination's deliveries, newest first. */
   listDeliveries(destinationId: string, limit: number): Promise<Delivery[]>;
 }
+
+/** What one attempt found. */
+export interface Attempt {
+  readonly at: string;
+  readonly status?: number;
+  readonly ms: number;
+  readonly error?: string;
+}
+
+export interface Delivery {
+  readonly destinationId: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly createdAt: string;
+  /** The exact body sent (signed as is). */
+  readonly body: string;
+  readonly state: 'pending' | 'delivered' | 'dead';
+  readonly attempts: readonly Attempt[];
+  readonly attemptCount: number;
+  readonly nextAttemptAt?: string;
+}
+
