@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../../local/seeded-random';
 import {
   csatCountsOf,
   csatDrop,
@@ -139,17 +140,7 @@ describe('silence', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so the simulation is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 /** One week of n answers, each a promoter, passive or detractor with the given shares (multinomial). */
 function week(next: () => number, n: number, promoters: number, detractors: number): NpsCounts {
