@@ -9,6 +9,7 @@ import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
 import { dynamoDbClient, lambdaClient } from './cli/aws';
 import { addCommentCommands } from './cli/comments';
+import { addDestinationCommands } from './cli/destinations';
 import { checkReadable, isFileError, readInput, readJsonOrYaml, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
 
@@ -474,6 +475,7 @@ for (const action of ['verify', 'rebuild'] as const) {
 }
 
 addCommentCommands(program, surveys, withApi, withAws);
+addDestinationCommands(program, withApi);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // A file that went missing or unreadable after the checks is still a usage error, in one line.

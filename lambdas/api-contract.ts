@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import './domain/kernel/zod';
 import { AlertRulesRequestSchema, ConditionSchema } from './domain/surveys/alert-rules';
 import { ThemeSetRequestSchema } from './domain/comments/themes/taxonomy';
+import { DestinationRequestSchema } from './domain/destinations/destinations';
 import { CaseActionSchema, CaseQuerySchema } from './domain/loop/case-requests';
 import { FatigueRulesSchema } from './domain/surveys/survey-schema';
 import { InvitationRequestSchema } from './domain/outreach/invitations';
@@ -141,6 +142,22 @@ export const contract: Record<RouteKey, RouteContract> = {
     body: { schema: ThemeSetRequestSchema },
     success: { status: 200, description: 'the new version, with the effective taxonomy' },
   },
+  'POST /admin/destinations': {
+    summary: 'Create a destination: a signed webhook (any https URL), a Slack incoming webhook or a Teams Workflows webhook, for the events it subscribes to; a webhook\'s signing secret (whsec_…) is in this answer only',
+    body: { schema: DestinationRequestSchema },
+    success: { status: 201, description: 'the destination, with `secret` for a webhook' },
+  },
+  'GET /admin/destinations': { summary: 'Every destination (never a secret; a chat URL, itself a credential, shortened)' },
+  'GET /admin/destinations/{destinationId}': { summary: 'One destination' },
+  'PUT /admin/destinations/{destinationId}': { summary: 'Replace what a destination is (its type and secrets stay)', body: { schema: DestinationRequestSchema } },
+  'DELETE /admin/destinations/{destinationId}': { summary: 'Delete a destination' },
+  'POST /admin/destinations/{destinationId}/replay': {
+    summary: "Send a destination's deliveries again (all kept, or those created since `since`), with their webhook-ids, at the next sweep",
+    body: { schema: z.strictObject({ since: z.optional(z.string().check(z.maxLength(40))) }) },
+    success: { status: 202, description: '`requeued`: how many' },
+  },
+  'GET /admin/destinations/{destinationId}/deliveries': { summary: "A destination's delivery log, newest first: event, state, the last attempts (status, latency, error) and the next try" },
+  'POST /admin/destinations/{destinationId}/rotate': { summary: 'A new signing secret (in this answer only); the current ones keep signing beside it for 24 hours', body: { schema: NoFields } },
   'DELETE /admin/surveys/{surveyId}/themes': { summary: 'Go back to the default taxonomy (If-Match: the version read); a new version without themes of its own' },
   'POST /admin/surveys/{surveyId}/responses/import': {
     summary: 'Import answers collected offline',

@@ -24,12 +24,12 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#', 'DESTINATION#', 'DELIVERY#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
 /** Partition-key prefixes of the index partitions: `SURVEY#<id>#RESPONSES`, `CASES#<month>`, `APIKEYS`, `SURVEYS` (gsi1), `PENDING#<n>`, `DUE#<n>` (gsi2). */
-export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'HELD#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS' | 'SURVEYS';
+export type IndexPartitionPrefix = 'SURVEY#' | 'CASES#' | 'PENDING#' | 'PARKED#' | 'HELD#' | 'DUE#' | 'DUEPARKED#' | 'APIKEYS' | 'SURVEYS' | 'DESTINATIONS' | 'DLVDUE#';
 
 /**
  * Which items a handler touches. The stack grants exactly these actions, with a `dynamodb:LeadingKeys`
@@ -171,6 +171,11 @@ export const handlers = {
     description: 'Serves the OpenAPI 3.1 document of the API',
     access: { links: true },
   },
+  destinations: {
+    entry: 'lambdas/handlers/destinations.ts',
+    description: 'Creates, lists, edits and deletes destinations (signed webhooks, Slack, Teams) and rotates webhook secrets',
+    access: { table: { read: ['DESTINATION#', 'DELIVERY#'], write: ['DESTINATION#', 'DELIVERY#'], delete: ['DESTINATION#'], queryItems: ['DELIVERY#'], query: { gsi1: ['DESTINATIONS'] } } },
+  },
   apiKeys: {
     entry: 'lambdas/handlers/api-keys.ts',
     description: 'Creates, lists and revokes API keys (admin, manager with a scope, analyst)',
@@ -280,7 +285,8 @@ export const handlers = {
     entry: 'lambdas/handlers/process-responses.ts',
     description: 'Stream consumer: scores each response once, opens a case and notifies the owner for bad experiences',
     // Erasing on arrival (a customer erased while their answer was on its way) deletes what erasure deletes.
-    access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#', 'RESPONSE#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'], readsComments: true },
+    // DESTINATION# and DELIVERY#: the outbox written with a case, and its deliveries sent from the stream.
+    access: { table: { read: ['SURVEY#', 'ALERT#', 'CUSTOMER#', 'RESPONSE#', 'ERASED#', 'DESTINATION#', 'DELIVERY#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#', 'DESTINATION#', 'DELIVERY#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi1: ['DESTINATIONS'] } }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'], readsComments: true },
     timeoutSeconds: 60,
     memoryMb: 128,
   },
@@ -346,7 +352,7 @@ export const handlers = {
     description: 'Scheduled: re-drives responses whose scoring or alert did not finish (stream retries exhausted); reads comments again on request',
     access: {
       // gsi1 SURVEY#: a survey's responses, for `cx comments reanalyze`.
-      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi1: ['SURVEY#'], gsi2: ['PENDING#', 'PARKED#', 'HELD#'] } },
+      table: { read: ['SURVEY#', 'RESPONSE#', 'ALERT#', 'CUSTOMER#', 'ERASED#', 'DESTINATION#', 'DELIVERY#'], write: ['RESPONSE#', 'ALERT#', 'CONTACT#', 'CUSTOMER#', 'AUDIT#', 'DESTINATION#', 'DELIVERY#'], queryItems: ['CUSTOMER#'], delete: ERASED_ITEMS, query: { gsi1: ['SURVEY#', 'DESTINATIONS'], gsi2: ['PENDING#', 'PARKED#', 'HELD#', 'DLVDUE#'] } },
       links: true,
       sendEmail: true,
       publishAlerts: true,
@@ -417,6 +423,14 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/admin/surveys/{surveyId}/archive', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/surveys/{surveyId}/unarchive', handler: 'createSurvey', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/surveys/{surveyId}/invitations', handler: 'sendInvitations', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/destinations', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/destinations', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/destinations/{destinationId}', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'PUT', path: '/admin/destinations/{destinationId}', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'DELETE', path: '/admin/destinations/{destinationId}', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/destinations/{destinationId}/rotate', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'GET', path: '/admin/destinations/{destinationId}/deliveries', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
+  { method: 'POST', path: '/admin/destinations/{destinationId}/replay', handler: 'destinations', auth: 'apiKey', roles: ADMIN },
   { method: 'POST', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
   { method: 'GET', path: '/admin/keys', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
   { method: 'DELETE', path: '/admin/keys/{keyId}', handler: 'apiKeys', auth: 'apiKey', roles: ADMIN },
@@ -498,8 +512,14 @@ const unreadComments: FilterPattern = {
   dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } }, NewImage: { analysisOwed: { BOOL: [true] } } },
 };
 
+/** Deliveries written to a destination's outbox: their first attempt. */
+const newDeliveries: FilterPattern = {
+  eventName: ['INSERT'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'DELIVERY#' }] } } },
+};
+
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
-  { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments], batchSize: 10 },
+  { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments, newDeliveries], batchSize: 10 },
   // Each batch is applied in transactions of at most 100 items (a marker per record and its summed cells).
   { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges, invitationChanges], batchSize: 12 },
 ];
@@ -547,6 +567,8 @@ export const env = {
   emailConfigurationSet: 'EMAIL_CONFIGURATION_SET',
   /** `comprehend` where Amazon Comprehend reads the comments; unset: the built-in reader. */
   textAnalytics: 'TEXT_ANALYTICS',
+  /** `true` in the local runtime only: destinations may then be http://127.0.0.1 (its webhook receiver). */
+  allowLocalDestinations: 'ALLOW_LOCAL_DESTINATIONS',
   /** `<NAME>_SECRET_ARN` points at Secrets Manager in AWS; `<NAME>` holds the value locally. */
   secretArnSuffix: '_SECRET_ARN',
 } as const;

@@ -1,6 +1,7 @@
 import { analyzeComment } from '../lambdas/domain/comments/analyze';
 import { builtinReader } from '../lambdas/domain/comments/reading/builtin-reader';
 import { DEFAULT_TAXONOMY } from '../lambdas/domain/comments/themes/taxonomy';
+import { seededRandom } from './seeded-random';
 import { idFromKey } from '../lambdas/domain/kernel/ids';
 import type { Channel, SurveyResponse } from '../lambdas/domain/surveys/response';
 import { scoreResponse } from '../lambdas/domain/scoring/scoring';
@@ -10,17 +11,6 @@ import type { Survey } from '../lambdas/domain/surveys/survey';
 export const DEMO_HISTORY_DAYS = 90;
 const PER_DAY = 34;
 
-/** A small seeded generator (mulberry32): the same history on every machine. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOUCHPOINTS = ['delivery', 'returns', 'support-call'] as const;
 const CHANNELS: readonly Channel[] = ['email', 'email', 'web', 'sms', 'voice-twilio', 'face-to-face'];
@@ -41,7 +31,7 @@ const PROMOTER_COMMENTS = ['Fast and friendly, thank you!', 'Arrived a day early
  * and send no e-mail.
  */
 export async function demoHistory(survey: Survey, now: Date): Promise<SurveyResponse[]> {
-  const next = random(20261125);
+  const next = seededRandom(20261125);
   const responses: SurveyResponse[] = [];
   for (let daysAgo = DEMO_HISTORY_DAYS; daysAgo >= 1; daysAgo--) {
     const count = Math.round(PER_DAY * (0.7 + next() * 0.6) * (new Date(now.getTime() - daysAgo * 86_400_000).getUTCDay() % 6 === 0 ? 0.6 : 1));

@@ -39,6 +39,8 @@ export function runtimeEnvironment(input: RuntimeEnvironmentInput): { env: Recor
     AWS_ENDPOINT_URL_SQS: endpoints.sns,
     [envNames.tableName]: setting(envNames.tableName) ?? 'cx-feedback',
     [envNames.senderEmail]: setting(envNames.senderEmail) ?? 'feedback@example.com',
+    // Destinations may point at this machine's webhook receiver (http://127.0.0.1); in AWS they are https only.
+    [envNames.allowLocalDestinations]: 'true',
     [envNames.publicUrl]: setting(envNames.publicUrl) ?? input.apiUrl,
     [envNames.twilioAccountSid]: setting(envNames.twilioAccountSid) ?? `AC${'0'.repeat(32)}`,
     [envNames.twilioFromNumber]: setting(envNames.twilioFromNumber) ?? DEMO_PHONE_NUMBER,

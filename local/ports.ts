@@ -7,12 +7,13 @@ export const LOCAL_PORTS = {
   ses: { variable: 'SES_PORT', default: 8005 },
   sns: { variable: 'SNS_PORT', default: 8006 },
   sms: { variable: 'SMS_PORT', default: 8007 },
+  webhooks: { variable: 'WEBHOOK_PORT', default: 8008 },
 } as const;
 export type LocalPortName = keyof typeof LOCAL_PORTS;
 export type LocalPortChoice = Partial<Record<LocalPortName, number>>;
 
 /** Ports for tests and benchmarks: every one picked free, so they run beside `npm start`. */
-export const ANY_FREE_PORTS: Required<LocalPortChoice> = { api: 0, dynamodb: 0, ses: 0, sns: 0, sms: 0 };
+export const ANY_FREE_PORTS: Required<LocalPortChoice> = { api: 0, dynamodb: 0, ses: 0, sns: 0, sms: 0, webhooks: 0 };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

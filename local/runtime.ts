@@ -16,6 +16,8 @@ import { authorize } from '../lambdas/domain/people/api-keys';
 import { resolvePorts, type LocalPortChoice } from './ports';
 import { DEMO_PHONE_NUMBER, seed, type AdminKeySource } from './seed';
 import { startSmsOutbox } from './sms-outbox';
+import { startWebhookReceiver } from './webhook-receiver';
+import { DynamoDestinationStore } from '../lambdas/adapters/dynamodb/destinations';
 import { startSnsTap, type PublishedAlert } from './sns-tap';
 import { StreamPoller } from './stream-poller';
 import { ensureTable } from './table';
@@ -51,6 +53,8 @@ export interface LocalRuntime {
   readonly snsQueueUrl: string;
   /** Where texted survey messages go locally (`/store` as JSON). */
   readonly smsOutboxUrl: string;
+  /** The local webhook receiver: destinations may point here (http://127.0.0.1); `GET /` lists what arrived. */
+  readonly webhookReceiverUrl: string;
   /** The number the demo survey answers on (calls and texts). */
   readonly demoPhoneNumber: string;
   readonly adminKey: string;
@@ -114,6 +118,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const smsOutbox = await startSmsOutbox(ports.sms, { accountSid: runtimeEnv[envNames.twilioAccountSid], authToken: runtimeEnv.TWILIO_AUTH_TOKEN });
     emulators.push({ name: 'SMS outbox', port: ports.sms, url: smsOutbox.url, stop: smsOutbox.stop });
+    // Stands in for the systems that take webhooks; checks signatures with the secrets of the destinations whose URL path it was sent to.
+    const webhooks = await startWebhookReceiver(ports.webhooks, async (path) =>
+      (await new DynamoDestinationStore(runtimeEnv[envNames.tableName], new DynamoDBClient({ endpoint: dynamodb.url })).listDestinations())
+        .filter((d) => d.type === 'webhook' && new URL(d.url).pathname === path)
+        .flatMap((d) => (d.secrets ?? []).map((s) => s.secret)),
+    );
+    emulators.push({ name: 'Webhook receiver', port: ports.webhooks, url: webhooks.url, stop: webhooks.stop });
 
     // The runtime's own clients talk to the emulators directly, whatever endpoints the handlers were given.
     const ownDynamoDb = new DynamoDBClient({ endpoint: dynamodb.url });
@@ -221,6 +232,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamodbUrl: dynamodb.url,
       snsQueueUrl: tap.queueUrl,
       smsOutboxUrl: smsOutbox.url,
+      webhookReceiverUrl: webhooks.url,
       demoPhoneNumber: DEMO_PHONE_NUMBER,
       adminKey,
       adminKeySource,

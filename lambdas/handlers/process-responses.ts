@@ -4,6 +4,11 @@ import { analyzeResponse, owesAnalysis } from '../domain/loop/comment-analysis';
 import type { SurveyResponse } from '../domain/surveys/response';
 import { responseStore, surveyStore } from '../shared/dependencies';
 import { textReader } from '../shared/text-reader';
+import { deliver } from '../shared/destination-deps';
+import type { Delivery } from '../domain/destinations/delivery';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 import { responseImage, streamHandler } from '../shared/stream';
@@ -16,6 +21,8 @@ import { cachedSurvey } from '../shared/survey-cache';
  * retried; what the stream gives up on stays pending for the sweeper.
  */
 export const handler = streamHandler(async (record) => {
+  // A delivery written to a destination's outbox: its first attempt (retries come from the sweeper).
+  if (record.dynamodb?.Keys?.pk?.S?.startsWith('DELIVERY#')) return deliverRecord(record);
   const response = responseImage(record, 'NewImage');
   if (!response) return;
   const settled = !response.pending && response.scores?.revision === response.revision;
@@ -47,4 +54,11 @@ async function analyzeSettled(response: SurveyResponse): Promise<void> {
   if (!survey || !owesAnalysis(survey, response)) return;
   const outcome = await analyzeResponse({ reader: textReader(), analyses: responseStore(), now: new Date() }, survey, response);
   if (outcome === 'analyzed') metrics.addMetric('CommentsAnalyzed', MetricUnit.Count, 1);
+}
+
+async function deliverRecord(record: DynamoDBRecord): Promise<void> {
+  const image = record.dynamodb?.NewImage;
+  if (!image) return;
+  const outcome = await deliver(unmarshall(image as Record<string, AttributeValue>) as Delivery);
+  metrics.addMetric(outcome === 'delivered' ? 'DeliveriesSent' : 'DeliveriesFailed', MetricUnit.Count, outcome === 'delivered' ? 1 : outcome === 'skipped' ? 0 : 1);
 }

@@ -8,7 +8,8 @@ import { safeKey } from '../domain/kernel/identifier-schemas';
 import { loadSurvey } from '../domain/intake/submissions';
 import { reanalyzeComments, type ReanalysisReport } from '../domain/loop/comment-analysis';
 import { parkedResponses, retryParked, sweepPending, type ParkedResponse, type ProcessingDeps, type SweepReport } from '../domain/loop/processing';
-import { responseStore } from '../shared/dependencies';
+import { deliveryStore, responseStore } from '../shared/dependencies';
+import { deliver } from '../shared/destination-deps';
 import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
 
@@ -50,6 +51,11 @@ export const handler = middy(async (event: unknown): Promise<(SweepReport & { pa
     limit: request.limit,
     onFailure: (responseId, error) => logger.warn('pending response not finished', { responseId, error: (error as Error).message }),
   });
+  // Deliveries whose last attempt failed and whose next one is due (backoff with jitter, for a day and a half).
+  const due = await deliveryStore().listDueDeliveries(new Date(), 100);
+  let redelivered = 0;
+  for (const delivery of due) if ((await deliver(delivery)) === 'delivered') redelivered += 1;
+  if (due.length > 0) logger.info('deliveries retried', { due: due.length, delivered: redelivered });
   // Parked responses wait for an operator: the ParkedResponses alarm says so until they are retried or gone.
   const parked = await parkedResponses(deps, 100);
   metrics.addMetric('PendingResponses', MetricUnit.Count, report.failed.length);

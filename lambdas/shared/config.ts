@@ -25,3 +25,9 @@ export function notificationLeaseMs(): number | undefined {
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`configuration error: NOTIFICATION_LEASE_SECONDS must be a whole number of seconds, got ${raw}`);
   return seconds * 1000;
 }
+
+/**
+ * Whether destinations may be plain `http://` on this machine (127.0.0.1, localhost): the local runtime sets
+ * it for its own webhook receiver. Never set in AWS, where destinations are https only.
+ */
+export const allowLocalDestinations = (): boolean => process.env[env.allowLocalDestinations] === 'true';

@@ -1,4 +1,7 @@
 import type { AnalysisStore, ThemeSetStore } from '../domain/comments/ports';
+import type { DeliveryStore, DestinationStore } from '../domain/destinations/ports';
+import { DynamoDeliveryStore } from '../adapters/dynamodb/deliveries';
+import { DynamoDestinationStore } from '../adapters/dynamodb/destinations';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../pipeline';
 import { DynamoAggregates } from '../adapters/dynamodb/aggregates';
@@ -37,6 +40,8 @@ const tableName = () => requireEnv(env.tableName);
 
 // Marked pure, so a bundle keeps only the adapters its handler uses.
 export const surveyStore = /* @__PURE__ */ once<SurveyStore & ThemeSetStore>(() => new DynamoSurveyStore(tableName(), dynamoDbClient()));
+export const deliveryStore = /* @__PURE__ */ once<DeliveryStore>(() => new DynamoDeliveryStore(tableName(), dynamoDbClient()));
+export const destinationStore = /* @__PURE__ */ once<DestinationStore>(() => new DynamoDestinationStore(tableName(), dynamoDbClient()));
 export const responseStore = /* @__PURE__ */ once<ResponseStore & AnalysisStore>(() => new DynamoResponseStore(tableName(), dynamoDbClient()));
 export const caseStore = /* @__PURE__ */ once<CaseStore>(() => new DynamoCaseStore(tableName(), dynamoDbClient()));
 export const invitationStore = /* @__PURE__ */ once<InvitationStore>(() => new DynamoInvitationStore(tableName(), dynamoDbClient()));

@@ -10,6 +10,11 @@ export const keys = {
   /** Every survey in one gsi1 partition, newest first: a few hundred items, read by the admin listing. */
   surveys: 'SURVEYS',
   alertRules: (surveyId: string, version: number) => ({ pk: `SURVEY#${surveyId}`, sk: `RULES#${String(version).padStart(6, '0')}` }),
+  destination: (id: string) => ({ pk: `DESTINATION#${id}`, sk: 'META' }),
+  destinations: 'DESTINATIONS',
+  /** One item per destination and event: the event id alone (never the time) names it, so a retried producer finds it. */
+  delivery: (d: { destinationId: string; eventId: string }) => ({ pk: `DELIVERY#${d.destinationId}`, sk: d.eventId }),
+  deliveryDue: (eventId: string) => `DLVDUE#${pendingShard(eventId)}`,
   themeSet: (surveyId: string, version: number) => ({ pk: `SURVEY#${surveyId}`, sk: `THEMES#${String(version).padStart(6, '0')}` }),
   response: (id: string) => ({ pk: `RESPONSE#${id}`, sk: 'META' }),
   responsesOf: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertPublisher, EmailSender } from '../kernel/senders';
 import { alertMessage, openCase, type AlertCase, type NoticeRoute, type NotificationChannel } from './alerts';
-import type { CaseCustomer, CaseMessages, CaseStore } from './ports';
+import type { CaseCustomer, CaseMessages, CaseStore, EventOutbox } from './ports';
 import type { SurveyResponse } from '../surveys/response';
 import { step } from './processing-steps';
 import type { Survey } from '../surveys/survey';
@@ -15,6 +15,8 @@ export interface AlertingDeps {
   readonly publicUrl: string;
   /** Signs the case link in the owner's e-mail. */
   readonly tokenSecret: string;
+  /** Destinations' outbox; absent where no case is opened (it is the processing step's). */
+  readonly outbox?: EventOutbox;
   /** How long a claim on a notification holds. @default NOTIFICATION_LEASE_MS */
   readonly notificationLeaseMs?: number;
   /** First pause between attempts to record a sent notification (doubling). @default 250 */
@@ -96,6 +98,8 @@ export async function alertOnResponse(deps: AlertingDeps, survey: Survey, respon
       surveyId: alert.surveyId,
     }),
   );
+  // Destinations (webhooks, chat): written to their outbox here, sent by their own consumer; idempotent.
+  if (deps.outbox) await step('destinations', () => deps.outbox!.enqueueCaseEvent('case.opened', alert, link));
   // The owner read the alert without it: a follow-up with the comment, once.
   if (lateComment && !emailed && stored.notifications.email === 'sent') {
     await notify('comment-email', () => deps.email.send(deps.messages.commentEmail(alert, link)));

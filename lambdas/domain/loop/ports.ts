@@ -70,3 +70,9 @@ export interface CaseMessages {
   /** The follow-up to the owner when the customer's comment came after the alert. */
   commentEmail(kase: AlertCase, caseUrl: string): EmailMessage;
 }
+
+/** Where case events go besides e-mail and SNS (signed webhooks, Slack, Teams): written to an outbox, sent after. */
+export interface EventOutbox {
+  /** Queues the event for every destination that wants it; idempotent (a retry queues nothing twice). */
+  enqueueCaseEvent(type: 'case.opened' | 'case.updated' | 'case.escalated' | 'case.resolved', alert: AlertCase, caseUrl: string): Promise<number>;
+}

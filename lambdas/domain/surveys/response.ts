@@ -15,7 +15,7 @@ export type Answers = Record<string, AnswerValue>;
 
 /** What a failed processing attempt left on the response. */
 export interface ProcessingFailure {
-  readonly step: 'survey' | 'profile' | 'scoring' | 'analysis' | 'case' | 'email' | 'sns' | 'timeline' | 'completion' | 'erasure';
+  readonly step: 'survey' | 'profile' | 'scoring' | 'analysis' | 'case' | 'email' | 'sns' | 'destinations' | 'timeline' | 'completion' | 'erasure';
   readonly message: string;
   readonly at: string;
   /** Attempts that failed so far (the stream's retries of one record count once). */

@@ -10,7 +10,7 @@ import { relativeImports, sourceFiles } from '../support/source-files';
 const ROOT = resolve(__dirname, '../../..');
 const LAMBDAS = join(ROOT, 'lambdas');
 /** Bottom to top: a context may import only those before it (and itself). */
-const CONTEXTS = ['kernel', 'comments', 'people', 'surveys', 'scoring', 'loop', 'intake', 'outreach', 'insight'] as const;
+const CONTEXTS = ['kernel', 'comments', 'people', 'surveys', 'scoring', 'loop', 'intake', 'outreach', 'insight', 'destinations'] as const;
 
 const files = sourceFiles(LAMBDAS);
 const graph = new Map(files.map((f) => [f, relativeImports(f)]));

@@ -27,6 +27,8 @@ const PORT_ITEMS: Record<string, readonly string[]> = {
   erasureStore: ['CUSTOMER#', 'AUDIT#', 'ERASED#'],
   replayGuard: ['WEBHOOKJTI#'],
   dashboardSessions: ['SESSIONS#'],
+  destinationStore: ['DESTINATION#', 'index:DESTINATIONS'],
+  deliveryStore: ['DELIVERY#', 'index:DLVDUE#'],
 };
 
 /** Every file a handler reaches through relative imports inside lambdas/handlers and lambdas/shared. */

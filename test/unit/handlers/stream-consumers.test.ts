@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { openCase } from '../../../lambdas/domain/loop/alerts';
 import { handler as processResponses } from '../../../lambdas/handlers/process-responses';
@@ -23,6 +23,8 @@ beforeEach(() => {
   ddb.on(GetCommand, { Key: { pk: 'SURVEY#srv1', sk: 'META' } }).resolves({ Item: storedSurvey });
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
+  // No destinations: the case's events go nowhere besides e-mail and SNS.
+  ddb.on(QueryCommand).resolves({ Items: [] });
   ses.on(SendEmailCommand).resolves({ MessageId: 'm1' });
   sns.on(PublishCommand).resolves({ MessageId: 'p1' });
 });

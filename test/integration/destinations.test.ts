@@ -1,0 +1,136 @@
+import { Webhook } from 'standardwebhooks';
+import type { ReceivedWebhook } from '../../local/webhook-receiver';
+import { eventually, runCli, surveyInput, useTestRuntime } from './support';
+
+jest.setTimeout(120_000);
+
+/* Destinations over HTTP and the CLI: what is stored, what is shown, and every URL the SSRF rules refuse. */
+const local = useTestRuntime();
+const webhook = (url: string, extra: Record<string, unknown> = {}) => ({ name: 'Helpdesk', type: 'webhook', url, events: ['case.opened'], ...extra });
+
+describe('destinations', () => {
+  it('creates a signed webhook whose secret is shown once, lists it without it, rotates and deletes it', async () => {
+    const { api } = local;
+    const created = await api('/admin/destinations', { method: 'POST', body: JSON.stringify(webhook('https://helpdesk.example.org/hooks/cx')) });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+    const id = created.body.id as string;
+    const read = await api(`/admin/destinations/${id}`);
+    expect(read.body).toMatchObject({ id, type: 'webhook', url: 'https://helpdesk.example.org/hooks/cx', enabled: true, secrets: [{ active: true }] });
+    expect(JSON.stringify(read.body)).not.toContain('whsec_');
+    expect(JSON.stringify((await api('/admin/destinations')).body)).not.toContain('whsec_');
+
+    const rotated = await api(`/admin/destinations/${id}/rotate`, { method: 'POST', body: '{}' });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    // Both sign during the overlap: the old one until it expires.
+    expect(rotated.body.secrets).toEqual([expect.objectContaining({ active: true, expiresAt: expect.any(String) }), { createdAt: expect.any(String), active: true }]);
+
+    const changed = await api(`/admin/destinations/${id}`, { method: 'PUT', body: JSON.stringify(webhook('https://helpdesk.example.org/v2', { enabled: false })) });
+    expect(changed.body).toMatchObject({ url: 'https://helpdesk.example.org/v2', enabled: false, events: ['case.opened'] });
+    // Only events something sends can be subscribed to.
+    const later = await api(`/admin/destinations/${id}`, { method: 'PUT', body: JSON.stringify(webhook('https://helpdesk.example.org/v2', { events: ['case.opened', 'case.resolved'] })) });
+    expect(later.status).toBe(400);
+    const retyped = await api(`/admin/destinations/${id}`, { method: 'PUT', body: JSON.stringify(webhook('https://hooks.slack.com/services/T/B/x', { type: 'slack' })) });
+    expect(retyped.status).toBe(400);
+    expect(retyped.body.error.details[0].field).toBe('type');
+
+    expect((await api(`/admin/destinations/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await api(`/admin/destinations/${id}`)).status).toBe(404);
+    expect((await api(`/admin/destinations/${id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('refuses, with 400 naming the url, private, loopback, link-local and unique-local addresses, and non-https in AWS form', async () => {
+    const { api } = local;
+    // Loopback forms (0x7f000001, 2130706433, localhost) are this machine, which the local runtime allows for its
+    // receiver; without that setting (AWS) they are refused too: test/unit/domain/destinations/addresses.test.ts.
+    for (const url of ['https://169.254.169.254/latest/meta-data', 'https://10.0.0.8/hook', 'https://[fd00::1]/hook', 'https://[::ffff:169.254.169.254]/', 'https://0xa9fea9fe/', 'https://192.168.1.1/', 'http://example.org/hook', 'https://user:pw@example.org/', 'ftp://example.org/', 'https://intranet/hook']) {
+      const res = await api('/admin/destinations', { method: 'POST', body: JSON.stringify(webhook(url)) });
+      expect([url, res.status]).toEqual([url, 400]);
+      expect([url, res.body.error.details.every((d: { field: string }) => d.field === 'url')]).toEqual([url, true]);
+    }
+    const slack = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Team', type: 'slack', url: 'https://example.org/not-slack', events: ['case.opened'] }) });
+    expect(slack.status).toBe(400);
+    const unknownEvent = await api('/admin/destinations', { method: 'POST', body: JSON.stringify(webhook('https://example.org/h', { events: ['case.deleted'] })) });
+    expect(unknownEvent.status).toBe(400);
+    expect(unknownEvent.body.error.details[0].field).toMatch(/^events/);
+    // Nothing half-written.
+    expect((await api('/admin/destinations')).body.items.filter((d: { url: string }) => !d.url.startsWith('https://helpdesk'))).toEqual([]);
+  });
+
+  it('takes http://127.0.0.1 on this machine only (the local receiver), and hides a chat URL, which is itself a credential', async () => {
+    const { api, runtime } = local;
+    const localHook = await api('/admin/destinations', { method: 'POST', body: JSON.stringify(webhook('http://127.0.0.1:4999/hooks')) });
+    expect(localHook.status).toBe(201);
+    const slack = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'CX channel', type: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET', events: ['case.opened'] }) });
+    expect(slack.status).toBe(201);
+    expect(slack.body.url).toBe('https://hooks.slack.com/…');
+    expect(slack.body.secret).toBeUndefined();
+    const listed = await runCli(runtime, ['destinations', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('http://127.0.0.1:4999/hooks');
+    expect(listed.stdout).not.toContain('XXXXSECRET');
+    // Analysts and managers do not manage destinations.
+    const analyst = (await api('/admin/keys', { method: 'POST', body: JSON.stringify({ name: 'insights', role: 'analyst' }) })).body.key as string;
+    expect((await api('/admin/destinations', { key: analyst })).status).toBe(403);
+  });
+});
+
+describe('delivery to destinations', () => {
+  it('sends a detractor\'s case.opened to a signed webhook and a Block Kit message to a Slack-type destination, both at the local receiver', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'checkout' })) })).body.id as string;
+    const hook = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Helpdesk', type: 'webhook', url: `${runtime.webhookReceiverUrl}/helpdesk`, events: ['case.opened'], filter: { surveyId: survey } }) });
+    const slack = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'CX channel', type: 'slack', url: `${runtime.webhookReceiverUrl}/slack`, events: ['case.opened'], filter: { surveyId: survey } }) });
+    expect([hook.status, slack.status]).toEqual([201, 201]);
+    const id = (await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 1, comment: 'the parcel <!channel> never came' } }) })).body.id as string;
+    const received = async () => ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received;
+    const signed = await eventually(async () => (await received()).find((r) => r.path === '/helpdesk' && r.body.includes(id)), 'the signed webhook');
+    expect(signed.signature).toBe('valid');
+    expect(signed.headers['webhook-id']).toMatch(/^evt_/);
+    const event = JSON.parse(signed.body);
+    expect(event).toMatchObject({ type: 'case.opened', version: 1, data: { caseId: id, surveyId: survey, touchpoint: 'checkout', severity: 'critical' } });
+    expect(signed.body).not.toContain(runtime.adminKey);
+    // The secret the receiver knows verifies it, from the receiver's side, with the Standard Webhooks library.
+    const secret = hook.body.secret as string;
+    expect(() => new Webhook(secret).verify(signed.body, signed.headers)).not.toThrow();
+
+    const chat = await eventually(async () => (await received()).find((r) => r.path === '/slack' && r.body.includes('never came')), 'the Slack message');
+    expect(chat.signature).toBe('unsigned');
+    const blocks = JSON.parse(chat.body).blocks as { type: string }[];
+    expect(blocks.map((b) => b.type)).toEqual(expect.arrayContaining(['header', 'section', 'actions']));
+    expect(chat.body).not.toContain('<!channel>');
+
+    // The delivery log: one delivered attempt each.
+    const log = await eventually(async () => {
+      const res = await api(`/admin/destinations/${hook.body.id}/deliveries`);
+      return res.status === 200 && res.body.items.length > 0 && res.body;
+    }, 'the delivery log');
+    expect(log.items[0]).toMatchObject({ eventId: signed.headers['webhook-id'], state: 'delivered', attempts: [expect.objectContaining({ status: 200 })] });
+  });
+
+  it('records a failed attempt and keeps the delivery for a retry; a receiver answering 410 disables its destination', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'returns' })) })).body.id as string;
+    const hook = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Flaky', type: 'webhook', url: `${runtime.webhookReceiverUrl}/flaky`, events: ['case.opened'], filter: { surveyId: survey } }) })).body;
+    await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 500, times: 1 }) });
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 2 } }) });
+    const failed = await eventually(async () => (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items?.[0]?.attempts?.length > 0 && (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items[0], 'the failed attempt');
+    expect(failed).toMatchObject({ state: 'pending', attempts: [expect.objectContaining({ status: 500 })], nextAttemptAt: expect.any(String) });
+    // The operator replays it and runs the sweep now: it arrives, under the same webhook-id.
+    expect((await runCli(runtime, ['destinations', 'replay', hook.id])).stdout).toContain('1 delivery queued again');
+    expect((await runCli(runtime, ['replay'])).code).toBe(0);
+    const log = (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items[0];
+    expect(log).toMatchObject({ eventId: failed.eventId, state: 'delivered', attempts: [expect.objectContaining({ status: 500 }), expect.objectContaining({ status: 200 })] });
+    const arrived = ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received.filter((r) => r.path === '/flaky');
+    expect(arrived.map((r) => [r.headers['webhook-id'], r.status])).toEqual([[failed.eventId, 500], [failed.eventId, 200]]);
+
+    await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 410, times: 1 }) });
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 3 } }) });
+    const gone = await eventually(async () => {
+      const d = (await api(`/admin/destinations/${hook.id}`)).body;
+      return d.disabledReason && d;
+    }, 'the destination disabled');
+    expect(gone).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
+  });
+});
