@@ -15,7 +15,7 @@ async function main() {
   });
   if (values.help) {
     console.log(`Usage: npm start [-- --in-memory] [--data-dir DIR] [--port N]
-Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SMS_PORT, TWILIO_AUTH_TOKEN, VONAGE_SIGNATURE_SECRET, SURVEY_ADMIN_KEY, TOKEN_SECRET, PUBLIC_URL, SENDER_EMAIL, DEMO_OWNER_EMAIL, LOCAL_DATA_DIR`);
+Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS_PORT, SMS_PORT, WEBHOOK_PORT, TWILIO_AUTH_TOKEN, VONAGE_SIGNATURE_SECRET, SURVEY_ADMIN_KEY, TOKEN_SECRET, PUBLIC_URL, SENDER_EMAIL, DEMO_OWNER_EMAIL, LOCAL_DATA_DIR`);
     return;
   }
   console.log('Starting DynamoDB Local, the SES emulator and the SNS emulator…');
