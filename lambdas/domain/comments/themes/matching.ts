@@ -74,4 +74,3 @@ export function matchThemes(taxonomy: Taxonomy, words: readonly Word[]): ThemeMa
   return matches;
 }
 
-export const themesOfText = (taxonomy: Taxonomy, text: string) => matchThemes(taxonomy, wordsOf(text));
