@@ -222,7 +222,7 @@ export const handlers = {
   importResponses: {
     entry: 'lambdas/handlers/import-responses.ts',
     description: 'Imports answers collected offline (face-to-face, direct mail) from CSV',
-    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'] } },
+    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'], query: { gsi1: ['DESTINATIONS'] } } },
     timeoutSeconds: 29,
   },
   fatigueSettings: {
@@ -264,12 +264,12 @@ export const handlers = {
   submitResponse: {
     entry: 'lambdas/handlers/submit-response.ts',
     description: 'Accepts web responses (JSON or the hosted form)',
-    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'] } },
+    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'], query: { gsi1: ['DESTINATIONS'] } } },
   },
   emailLink: {
     entry: 'lambdas/handlers/email-link.ts',
     description: 'One-click score links from invitation e-mails',
-    access: { table: { read: ['SURVEY#', 'INVITATION#', 'RESPONSE#'], write: ['RESPONSE#', 'INVITATION#'] }, links: true, secrets: ['TOKEN_SECRET'] },
+    access: { table: { read: ['SURVEY#', 'INVITATION#', 'RESPONSE#'], write: ['RESPONSE#', 'INVITATION#'], query: { gsi1: ['DESTINATIONS'] } }, links: true, secrets: ['TOKEN_SECRET'] },
   },
   unsubscribe: {
     entry: 'lambdas/handlers/unsubscribe.ts',
@@ -403,7 +403,7 @@ export const handlers = {
   connectSurvey: {
     entry: 'lambdas/handlers/connect-survey.ts',
     description: 'Amazon Connect contact-flow block: stores a post-call survey',
-    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'] } },
+    access: { table: { read: ['SURVEY#'], write: ['RESPONSE#'], query: { gsi1: ['DESTINATIONS'] } } },
   },
 } as const satisfies Record<string, HandlerDefinition>;
 export type HandlerName = keyof typeof handlers;
@@ -518,8 +518,14 @@ const newDeliveries: FilterPattern = {
   dynamodb: { Keys: { pk: { S: [{ prefix: 'DELIVERY#' }] } } },
 };
 
+/** Cases that changed: their history's new steps are events for destinations (case.updated, .escalated, .resolved). */
+const caseChanges: FilterPattern = {
+  eventName: ['MODIFY'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'ALERT#' }] } } },
+};
+
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
-  { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments, newDeliveries], batchSize: 10 },
+  { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments, newDeliveries, caseChanges], batchSize: 10 },
   // Each batch is applied in transactions of at most 100 items (a marker per record and its summed cells).
   { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges, invitationChanges], batchSize: 12 },
 ];

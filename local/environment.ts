@@ -41,6 +41,10 @@ export function runtimeEnvironment(input: RuntimeEnvironmentInput): { env: Recor
     [envNames.senderEmail]: setting(envNames.senderEmail) ?? 'feedback@example.com',
     // Destinations may point at this machine's webhook receiver (http://127.0.0.1); in AWS they are https only.
     [envNames.allowLocalDestinations]: 'true',
+    // A destination created a moment ago gets the next event (a minute's cache in AWS).
+    DESTINATIONS_CACHE_SECONDS: setting('DESTINATIONS_CACHE_SECONDS') ?? '1',
+    // Delivery retries on a faster clock (tests take a receiver down for "an hour"); 1 is real time.
+    ...(setting('LOCAL_TIME_SCALE') && { LOCAL_TIME_SCALE: setting('LOCAL_TIME_SCALE')! }),
     [envNames.publicUrl]: setting(envNames.publicUrl) ?? input.apiUrl,
     [envNames.twilioAccountSid]: setting(envNames.twilioAccountSid) ?? `AC${'0'.repeat(32)}`,
     [envNames.twilioFromNumber]: setting(envNames.twilioFromNumber) ?? DEMO_PHONE_NUMBER,

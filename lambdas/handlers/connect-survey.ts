@@ -1,3 +1,4 @@
+import { responseEventsWanted } from '../shared/destination-list';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowResult } from 'aws-lambda';
@@ -25,7 +26,7 @@ export const handler = middy(async (event: unknown): Promise<ConnectContactFlowR
   const { input } = parsed;
   try {
     const { response, survey } = await recordResponse(
-      { surveys: surveyStore(), responses: responseStore() },
+      { surveys: surveyStore(), responses: responseStore(), responseEventsWanted },
       {
         surveyId: input.surveyId,
         channel: 'connect',

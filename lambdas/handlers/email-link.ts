@@ -1,3 +1,4 @@
+import { responseEventsWanted } from '../shared/destination-list';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { answerFromLink, linkScore, mayConfirmByItself, resolveLink } from '../domain/outreach/email-links';
 import { CONFIRM_SCRIPT_HASH, escapeHtml, surveyForm, thankYouPage } from '../views/html';
@@ -18,7 +19,7 @@ import { metrics } from '../shared/powertools';
 export const handler = httpHandler(async (event) => {
   const token = pathParam(event, 'token');
   const now = new Date();
-  const stores = { invitations: invitationStore(), surveys: surveyStore(), responses: responseStore() };
+  const stores = { invitations: invitationStore(), surveys: surveyStore(), responses: responseStore(), responseEventsWanted };
   const link = await resolveLink(stores, await secretValue('TOKEN_SECRET'), token, now);
   const { survey, headline, responseId } = link;
 

@@ -1,3 +1,4 @@
+import { responseEventsWanted } from '../shared/destination-list';
 import * as z from 'zod/mini';
 import '../domain/kernel/zod';
 import { validationError } from '../domain/kernel/errors';
@@ -16,7 +17,7 @@ import { importRows, MAX_IMPORT_BYTES } from '../shared/import-rows';
 export const handler = httpHandler(async (event) => {
   const channel = z.enum(OFFLINE_CHANNELS).safeParse(event.queryStringParameters?.channel);
   if (!channel.success) throw validationError('channel must be face-to-face or direct-mail', [{ field: 'channel', message: 'face-to-face or direct-mail' }]);
-  const stores = { surveys: surveyStore(), responses: responseStore() };
+  const stores = { surveys: surveyStore(), responses: responseStore(), responseEventsWanted };
   const survey = await loadSurvey(stores.surveys, pathParam(event, 'surveyId'));
   assertTakesAnswers(survey);
   const { columns, rows, misshapen } = importRows(event, MAX_IMPORT_ROWS);

@@ -11,7 +11,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { processingDeps } from '../shared/processing-deps';
 import { logger, metrics } from '../shared/powertools';
-import { responseImage, streamHandler } from '../shared/stream';
+import { caseImage, responseImage, streamHandler } from '../shared/stream';
+import { caseChangeEvents } from '../domain/destinations/events';
+import { caseUrl } from '../domain/loop/alerting';
 import { cachedSurvey } from '../shared/survey-cache';
 
 /**
@@ -23,6 +25,8 @@ import { cachedSurvey } from '../shared/survey-cache';
 export const handler = streamHandler(async (record) => {
   // A delivery written to a destination's outbox: its first attempt (retries come from the sweeper).
   if (record.dynamodb?.Keys?.pk?.S?.startsWith('DELIVERY#')) return deliverRecord(record);
+  // A case that changed (acknowledged, resolved, escalated …): its events for the destinations that take them.
+  if (record.dynamodb?.Keys?.pk?.S?.startsWith('ALERT#')) return announceCaseChange(record);
   const response = responseImage(record, 'NewImage');
   if (!response) return;
   const settled = !response.pending && response.scores?.revision === response.revision;
@@ -61,4 +65,18 @@ async function deliverRecord(record: DynamoDBRecord): Promise<void> {
   if (!image) return;
   const outcome = await deliver(unmarshall(image as Record<string, AttributeValue>) as Delivery);
   metrics.addMetric(outcome === 'delivered' ? 'DeliveriesSent' : 'DeliveriesFailed', MetricUnit.Count, outcome === 'delivered' ? 1 : outcome === 'skipped' ? 0 : 1);
+}
+
+/**
+ * The stream is the case change's outbox: its record is written with the change, and is retried until the
+ * events are queued (idempotent: an event's id is the case, its type and the history's length).
+ */
+async function announceCaseChange(record: DynamoDBRecord): Promise<void> {
+  const before = caseImage(record, 'OldImage');
+  const after = caseImage(record, 'NewImage');
+  if (!before || !after) return;
+  const events = caseChangeEvents(before, after);
+  if (events.length === 0) return;
+  const deps = await processingDeps();
+  for (const type of events) await deps.outbox!.enqueueCaseEvent(type, after, caseUrl(deps, after));
 }

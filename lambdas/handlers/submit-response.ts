@@ -1,3 +1,4 @@
+import { responseEventsWanted } from '../shared/destination-list';
 import { validationError } from '../domain/kernel/errors';
 import { thankYouPage } from '../views/html';
 import { WebSubmissionSchema } from '../domain/intake/submission-schema';
@@ -26,7 +27,7 @@ export const handler = httpHandler(async (event) => {
   if (fromForm) refuseReservedKeys(input);
   const parsed = WebSubmissionSchema.safeParse(input);
   if (!parsed.success) throw validationError('the response is not valid', zodDetails(parsed.error.issues));
-  const stores = { surveys: surveyStore(), responses: responseStore() };
+  const stores = { surveys: surveyStore(), responses: responseStore(), responseEventsWanted };
   // One DynamoDB round trip per answer: the survey comes from the container's cache.
   const { response, outcome, survey } = await recordResponse(
     stores,

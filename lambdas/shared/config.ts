@@ -31,3 +31,16 @@ export function notificationLeaseMs(): number | undefined {
  * it for its own webhook receiver. Never set in AWS, where destinations are https only.
  */
 export const allowLocalDestinations = (): boolean => process.env[env.allowLocalDestinations] === 'true';
+
+/**
+ * How much faster than real time delivery retries run on this machine (`LOCAL_TIME_SCALE`, set by the local
+ * runtime's `--time-scale`): at 60 a minute's backoff takes a second, so a test can take a receiver down for
+ * "an hour". Read only where local destinations are allowed; always 1 in AWS.
+ */
+export function localTimeScale(): number {
+  const raw = process.env.LOCAL_TIME_SCALE;
+  if (!raw || !allowLocalDestinations()) return 1;
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale < 1 || scale > 100_000) throw new Error(`configuration error: LOCAL_TIME_SCALE must be a number from 1 to 100000, got ${raw}`);
+  return scale;
+}

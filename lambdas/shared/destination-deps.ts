@@ -1,21 +1,28 @@
-import { attemptDelivery, enqueueCaseEvent, type Delivery } from '../domain/destinations/delivery';
+import { attemptDelivery, enqueueEvent, type Delivery } from '../domain/destinations/delivery';
+import { caseEvent, eventEnvelope, responseEventData } from '../domain/destinations/events';
 import type { EventOutbox } from '../domain/loop/ports';
 import { dnsResolver, nodeHttpSender } from '../adapters/http-sender';
-import { slackCaseMessage, teamsCaseCard } from '../views/chat';
-import { allowLocalDestinations } from './config';
+import { caseCard, chatMessage, responseCard } from '../views/chat';
+import { allowLocalDestinations, localTimeScale } from './config';
 import { deliveryStore, destinationStore } from './dependencies';
+import { cachedDestinations } from './destination-list';
 
-/** The outbox a case's events go to: one item per destination that wants the event. */
-export const eventOutbox = (): EventOutbox => ({
-  enqueueCaseEvent: (type, alert, caseUrl) =>
-    enqueueCaseEvent(
-      { destinations: destinationStore(), deliveries: deliveryStore(), render: (d, a, url) => (d.type === 'slack' ? slackCaseMessage(a, url) : teamsCaseCard(a, url)), now: new Date() },
-      type,
-      alert,
-      caseUrl,
-    ),
-});
+/** The outbox events go to: one item per destination that wants the event. */
+export const eventOutbox = (): EventOutbox => {
+  const deps = { destinations: cachedDestinations(), deliveries: deliveryStore(), now: new Date() };
+  return {
+    enqueueCaseEvent: (type, alert, caseUrl) =>
+      enqueueEvent(deps, caseEvent(type, alert, caseUrl, deps.now), { surveyId: alert.surveyId, touchpoint: alert.touchpoint, severity: alert.severity, ...(alert.themes && { themes: alert.themes }) }, (chat) => chatMessage(chat, caseCard(alert, caseUrl))),
+    enqueueResponseEvent: (response, comment) =>
+      enqueueEvent(
+        deps,
+        eventEnvelope('response.completed', responseEventData(response, comment), { subjectId: response.id, sequence: response.revision, occurredAt: deps.now }),
+        { surveyId: response.surveyId, touchpoint: response.touchpoint, ...(response.scores && { severity: response.scores.severity }), ...(response.analysis && { themes: response.analysis.themes }) },
+        (chat) => chatMessage(chat, responseCard(response, comment)),
+      ),
+  };
+};
 
 /** One attempt at a delivery, as of now. */
 export const deliver = (delivery: Delivery) =>
-  attemptDelivery({ destinations: destinationStore(), deliveries: deliveryStore(), sender: nodeHttpSender, resolver: dnsResolver, allowLocalHttp: allowLocalDestinations(), now: new Date() }, delivery);
+  attemptDelivery({ destinations: destinationStore(), deliveries: deliveryStore(), sender: nodeHttpSender, resolver: dnsResolver, allowLocalHttp: allowLocalDestinations(), timeScale: localTimeScale(), now: new Date() }, delivery);

@@ -9,6 +9,7 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { entityOf } from '../adapters/dynamodb/table';
 import type { SurveyResponse } from '../domain/surveys/response';
 import type { Invitation } from '../domain/outreach/ports';
+import type { AlertCase } from '../domain/loop/alerts';
 import { logger, metrics, tracer } from './powertools';
 
 /** The entity of a stream image when it is of this type, else undefined. */
@@ -21,6 +22,9 @@ function imageOf<T>(record: DynamoDBRecord, which: 'NewImage' | 'OldImage', enti
 
 /** A response item from a stream image, or undefined for any other entity. */
 export const responseImage = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage') => imageOf<SurveyResponse>(record, which, 'response');
+
+/** A case item from a stream image, or undefined. */
+export const caseImage = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage') => imageOf<AlertCase>(record, which, 'alert');
 
 /** An invitation item from a stream image (its opened scores come as a string set), or undefined. */
 export const invitationImage = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage') => imageOf<Invitation>(record, which, 'invitation');

@@ -1,6 +1,8 @@
 import { SCORE_WORDS, type AlertCase } from '../domain/loop/alerts';
 import { firstCharacters, MAX_EVENT_COMMENT } from '../domain/destinations/events';
 import { SCALES } from '../domain/surveys/survey';
+import type { SurveyResponse } from '../domain/surveys/response';
+import type { ResponseScores } from '../domain/surveys/scores';
 import { localTime } from './time';
 
 /**
@@ -45,11 +47,11 @@ export function slackQuote(comment: string, max: number): string {
   return out;
 }
 
-function scoreLine(alert: AlertCase): string {
+function scoreLine(scores: ResponseScores): string {
   const parts = [
-    alert.scores.nps && `${SCORE_WORDS.nps}: ${alert.scores.nps.value}/${SCALES.nps.max}`,
-    alert.scores.csat && `${SCORE_WORDS.csat}: ${alert.scores.csat.value}/${SCALES.csat.max}`,
-    alert.scores.ces && `${SCORE_WORDS.ces}: ${alert.scores.ces.value}/${SCALES.ces.max}`,
+    scores.nps && `${SCORE_WORDS.nps}: ${scores.nps.value}/${SCALES.nps.max}`,
+    scores.csat && `${SCORE_WORDS.csat}: ${scores.csat.value}/${SCALES.csat.max}`,
+    scores.ces && `${SCORE_WORDS.ces}: ${scores.ces.value}/${SCALES.ces.max}`,
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : '—';
 }
@@ -60,7 +62,7 @@ function headline(alert: AlertCase): string {
 
 function facts(alert: AlertCase): Array<[string, string]> {
   return [
-    ['Score', scoreLine(alert)],
+    ['Score', scoreLine(alert.scores)],
     ['Touchpoint', `${alert.touchpoint} (${alert.channel})`],
     ['Customer', alert.customerId ?? 'anonymous'],
     ['Severity', SEVERITY_WORDS[alert.severity]],
@@ -81,21 +83,56 @@ export interface SlackMessage {
   readonly blocks: ReadonlyArray<Record<string, unknown> & { readonly type: string }>;
 }
 
+/** What a chat message shows: a headline, facts, an optional quote (the customer's words), one button. */
+export interface ChatCard {
+  readonly headline: string;
+  readonly facts: ReadonlyArray<readonly [string, string]>;
+  readonly quote?: string;
+  /** The one link (the signed case page); none where there is nothing to open without signing in. */
+  readonly button?: { readonly text: string; readonly url: string };
+}
+
+/** A case as a chat card: score, touchpoint, customer, severity, due time, the comment, and the signed case page. */
+export function caseCard(alert: AlertCase, caseUrl: string): ChatCard {
+  return { headline: headline(alert), facts: facts(alert), ...(alert.comment && { quote: alert.comment }), button: { text: 'Open the case', url: caseUrl } };
+}
+
+/** A completed response as a chat card: its scores, touchpoint, channel, customer and comment. */
+export function responseCard(response: SurveyResponse, comment: string | undefined): ChatCard {
+  const scores = response.scores;
+  return {
+    headline: `New response: ${response.touchpoint}`,
+    facts: [
+      ['Score', scores ? scoreLine(scores) : '—'],
+      ['Touchpoint', `${response.touchpoint} (${response.channel})`],
+      ['Customer', response.customerId ?? 'anonymous'],
+      ...(scores ? [['Severity', SEVERITY_WORDS[scores.severity]] as const] : []),
+      ['Answered', localTime(response.submittedAt)],
+    ],
+    ...(comment && { quote: comment }),
+  };
+}
+
+/** A card as a Slack incoming-webhook body. */
+export function slackMessage(card: ChatCard, summary = card.headline): SlackMessage {
+  const mrkdwn = (text: string, max: number): SlackText => ({ type: 'mrkdwn', text: clip(text, max), verbatim: true });
+  const fields = card.facts.map(([name, value]) => mrkdwn(`*${escapeSlack(name)}*\n${escapeSlack(value)}`, SLACK_LIMITS.fieldText));
+  const blocks: SlackMessage['blocks'] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(card.headline, SLACK_LIMITS.headerText), emoji: false } },
+    // Slack allows at most 10 fields in a section.
+    ...Array.from({ length: Math.ceil(fields.length / 10) }, (_, i) => ({ type: 'section', fields: fields.slice(i * 10, i * 10 + 10) })),
+    ...(card.quote ? [{ type: 'section', text: { type: 'mrkdwn', text: slackQuote(card.quote, SLACK_LIMITS.sectionText), verbatim: true } }] : []),
+    ...(card.button
+      ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: card.button.text, emoji: false }, url: card.button.url, style: 'primary', action_id: 'open' }] }]
+      : []),
+  ];
+  // The notification's text (and what clients without blocks show): escaped, no quote.
+  return { text: clip(escapeSlack(summary), SLACK_LIMITS.fallbackText), unfurl_links: false, unfurl_media: false, blocks };
+}
+
 /** The Slack incoming-webhook body of a case. */
 export function slackCaseMessage(alert: AlertCase, caseUrl: string): SlackMessage {
-  const mrkdwn = (text: string, max: number): SlackText => ({ type: 'mrkdwn', text: clip(text, max), verbatim: true });
-  const fields = facts(alert).map(([name, value]) => mrkdwn(`*${name}*\n${escapeSlack(value)}`, SLACK_LIMITS.fieldText));
-  const blocks: SlackMessage['blocks'] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(headline(alert), SLACK_LIMITS.headerText), emoji: false } },
-    { type: 'section', fields },
-    ...(alert.comment ? [{ type: 'section', text: { type: 'mrkdwn', text: slackQuote(alert.comment, SLACK_LIMITS.sectionText), verbatim: true } }] : []),
-    {
-      type: 'actions',
-      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the case', emoji: false }, url: caseUrl, style: 'primary', action_id: 'open-case' }],
-    },
-  ];
-  // The notification's text (and what clients without blocks show): escaped, no comment.
-  return { text: clip(escapeSlack(`${headline(alert)} — ${scoreLine(alert)}`), SLACK_LIMITS.fallbackText), unfurl_links: false, unfurl_media: false, blocks };
+  return slackMessage(caseCard(alert, caseUrl), `${headline(alert)} — ${scoreLine(alert.scores)}`);
 }
 
 /**
@@ -122,18 +159,18 @@ export interface TeamsMessage {
   }>;
 }
 
-/** The body of a Teams Workflows webhook ("post to a channel when a webhook request is received") for a case. */
-export function teamsCaseCard(alert: AlertCase, caseUrl: string): TeamsMessage {
-  const comment = alert.comment ? firstCharacters(alert.comment, MAX_EVENT_COMMENT) : undefined;
+/** A card as the body of a Teams Workflows webhook ("post to a channel when a webhook request is received"). */
+export function teamsMessage(card: ChatCard): TeamsMessage {
+  const quote = card.quote ? firstCharacters(card.quote, MAX_EVENT_COMMENT) : undefined;
   const body: Array<Record<string, unknown>> = [
-    { type: 'TextBlock', text: escapeTeams(headline(alert)), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' },
-    { type: 'FactSet', facts: facts(alert).map(([title, value]) => ({ title: escapeTeams(title), value: escapeTeams(value) })) },
+    { type: 'TextBlock', text: escapeTeams(card.headline), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' },
+    { type: 'FactSet', facts: card.facts.map(([title, value]) => ({ title: escapeTeams(title), value: escapeTeams(value) })) },
   ];
-  if (comment) {
+  if (quote) {
     body.push({
       type: 'Container',
       style: 'emphasis',
-      items: [{ type: 'TextBlock', text: escapeTeams(comment.text + (comment.truncated ? '…' : '')), wrap: true, isSubtle: false }],
+      items: [{ type: 'TextBlock', text: escapeTeams(quote.text + (quote.truncated ? '…' : '')), wrap: true, isSubtle: false }],
     });
   }
   return {
@@ -147,9 +184,17 @@ export function teamsCaseCard(alert: AlertCase, caseUrl: string): TeamsMessage {
           type: 'AdaptiveCard',
           version: '1.4',
           body,
-          actions: [{ type: 'Action.OpenUrl', title: 'Open the case', url: caseUrl }],
+          actions: card.button ? [{ type: 'Action.OpenUrl', title: card.button.text, url: card.button.url }] : [],
         },
       },
     ],
   };
 }
+
+/** The body of a Teams Workflows webhook for a case. */
+export function teamsCaseCard(alert: AlertCase, caseUrl: string): TeamsMessage {
+  return teamsMessage(caseCard(alert, caseUrl));
+}
+
+/** A card as the destination's type wants it. */
+export const chatMessage = (type: 'slack' | 'teams', card: ChatCard): SlackMessage | TeamsMessage => (type === 'slack' ? slackMessage(card) : teamsMessage(card));

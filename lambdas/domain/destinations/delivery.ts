@@ -1,8 +1,7 @@
-import type { AlertCase } from '../loop/alerts';
-import { SEVERITIES } from '../surveys/scores';
+import { SEVERITIES, type Severity } from '../surveys/scores';
 import { resolvedAddressProblem } from './addresses';
-import { activeSecrets, type Destination } from './destinations';
-import { caseEvent, type CaseEventType, type EventEnvelope } from './events';
+import { activeSecrets, type Destination, type DestinationType } from './destinations';
+import type { EventEnvelope, EventType } from './events';
 import type { Attempt, Delivery, DeliveryStore, DestinationStore } from './ports';
 
 export type { Attempt, Delivery } from './ports';
@@ -22,36 +21,52 @@ export interface Resolver {
   addresses(host: string): Promise<string[]>;
 }
 
-/** What a case says about itself to a destination's filter. */
-const passes = (destination: Destination, alert: AlertCase) => {
-  const f = destination.filter;
-  if (!f) return true;
-  if (f.surveyId && f.surveyId !== alert.surveyId) return false;
-  if (f.touchpoint && f.touchpoint !== alert.touchpoint) return false;
-  if (f.minSeverity && SEVERITIES.indexOf(alert.severity) < SEVERITIES.indexOf(f.minSeverity)) return false;
-  return true;
-};
+/**
+ * What an event is about, as a destination's filter reads it. A filter on a field the event does not state
+ * lets it through only for severity (a metric alert or digest has none); a survey, touchpoint or theme filter
+ * keeps out events that are not about that survey, touchpoint or theme.
+ */
+export interface EventSubject {
+  readonly surveyId?: string;
+  readonly touchpoint?: string;
+  readonly severity?: Severity;
+  /** The themes found in the comment (comment analytics), if it was read. */
+  readonly themes?: readonly string[];
+}
 
-/** The body a destination gets for an event: the signed JSON envelope, or the chat message built from it. */
-export type ChatRenderer = (destination: Destination, alert: AlertCase, caseUrl: string) => unknown;
+export function passesFilter(filter: Destination['filter'], subject: EventSubject): boolean {
+  if (!filter) return true;
+  if (filter.surveyId && filter.surveyId !== subject.surveyId) return false;
+  if (filter.touchpoint && filter.touchpoint !== subject.touchpoint) return false;
+  if (filter.theme && !subject.themes?.includes(filter.theme)) return false;
+  if (filter.minSeverity && subject.severity && SEVERITIES.indexOf(subject.severity) < SEVERITIES.indexOf(filter.minSeverity)) return false;
+  return true;
+}
+
+/** The chat message (Slack Block Kit, Teams card) an event is shown as, for a destination of that type. */
+export type ChatRenderer = (type: Exclude<DestinationType, 'webhook'>) => unknown;
+
+/** The destinations that take an event now: enabled, not turned off by the service, subscribed, and passed by their filter. */
+export function subscribersOf(destinations: readonly Destination[], type: EventType, subject: EventSubject): Destination[] {
+  return destinations.filter((d) => d.enabled && !d.disabledReason && (d.events as readonly string[]).includes(type) && passesFilter(d.filter, subject));
+}
 
 /**
- * Writes a case event to the outbox of every enabled destination that subscribes to it and lets the case
- * through its filter. Returns how many were written now (a retry writes none again).
+ * Writes an event to the outbox of every destination that takes it ({@link subscribersOf}): the signed
+ * envelope for a webhook, the chat message for Slack and Teams. Idempotent per destination and event id;
+ * returns how many were written now (a retry writes none again).
  */
-export async function enqueueCaseEvent(
-  deps: { readonly destinations: Pick<DestinationStore, 'listDestinations'>; readonly deliveries: Pick<DeliveryStore, 'putDelivery'>; readonly render: ChatRenderer; readonly now: Date },
-  type: CaseEventType,
-  alert: AlertCase,
-  caseUrl: string,
+export async function enqueueEvent(
+  deps: { readonly destinations: Pick<DestinationStore, 'listDestinations'>; readonly deliveries: Pick<DeliveryStore, 'putDelivery'>; readonly now: Date },
+  event: EventEnvelope,
+  subject: EventSubject,
+  chat: ChatRenderer,
 ): Promise<number> {
-  const wanting = (await deps.destinations.listDestinations()).filter((d) => d.enabled && !d.disabledReason && (d.events as readonly string[]).includes(type) && passes(d, alert));
-  if (wanting.length === 0) return 0;
-  const event: EventEnvelope = caseEvent(type, alert, caseUrl, deps.now);
+  const wanting = subscribersOf(await deps.destinations.listDestinations(), event.type, subject);
   let written = 0;
   for (const destination of wanting) {
-    const body = JSON.stringify(destination.type === 'webhook' ? event : deps.render(destination, alert, caseUrl));
-    const delivery: Delivery = { destinationId: destination.id, eventId: event.id, type, createdAt: deps.now.toISOString(), body, state: 'pending', attempts: [], attemptCount: 0, nextAttemptAt: deps.now.toISOString() };
+    const body = JSON.stringify(destination.type === 'webhook' ? event : chat(destination.type));
+    const delivery: Delivery = { destinationId: destination.id, eventId: event.id, type: event.type, createdAt: deps.now.toISOString(), body, state: 'pending', attempts: [], attemptCount: 0, nextAttemptAt: deps.now.toISOString() };
     if (await deps.deliveries.putDelivery(delivery)) written += 1;
   }
   return written;
@@ -82,6 +97,8 @@ export async function attemptDelivery(
     readonly allowLocalHttp: boolean;
     readonly now: Date;
     readonly random?: () => number;
+    /** How much faster than real time the backoff runs (the local runtime's scaled clock); 1 in AWS. */
+    readonly timeScale?: number;
   },
   delivery: Delivery,
 ): Promise<AttemptOutcome> {
@@ -115,8 +132,9 @@ export async function attemptDelivery(
     await deps.destinations.putDestination({ ...destination, enabled: false, disabledReason: `the endpoint answered 410 Gone on ${attempt.at}` });
     return 'gone';
   }
-  const next = new Date(deps.now.getTime() + retryDelayMs(delivery.attemptCount + 1, deps.random));
-  if (next.getTime() - Date.parse(delivery.createdAt) > RETRY_FOR_MS) {
+  const scale = deps.timeScale ?? 1;
+  const next = new Date(deps.now.getTime() + retryDelayMs(delivery.attemptCount + 1, deps.random) / scale);
+  if ((next.getTime() - Date.parse(delivery.createdAt)) * scale > RETRY_FOR_MS) {
     await record(attempt, 'dead');
     return 'dead';
   }

@@ -193,3 +193,21 @@ export function responseEventData(response: SurveyResponse, comment?: string): R
 export function caseEvent(type: CaseEventType, alert: AlertCase, caseUrl: string, occurredAt: Date | string): EventEnvelope<CaseEventType> {
   return eventEnvelope(type, caseEventData(alert, caseUrl), { subjectId: alert.id, sequence: alert.history.length, occurredAt });
 }
+
+/** Which event a step of a case's history is: a resolution, an escalation, or any other change (acknowledged, assigned, noted, reopened, a late comment). */
+function caseEventOf(action: string): Exclude<CaseEventType, 'case.opened'> | undefined {
+  if (action === 'opened') return undefined;
+  if (action === 'resolve') return 'case.resolved';
+  if (action === 'escalated') return 'case.escalated';
+  return 'case.updated';
+}
+
+/**
+ * The events a change of a case makes, from its history before and after (the stream's old and new images):
+ * one per kind of step added, in order. A write that adds no step (a notice claimed or marked sent) makes none.
+ */
+export function caseChangeEvents(before: Pick<AlertCase, 'history'>, after: Pick<AlertCase, 'history'>): Exclude<CaseEventType, 'case.opened'>[] {
+  if (after.history.length <= before.history.length) return [];
+  const types = after.history.slice(before.history.length).map((step) => caseEventOf(step.action)).filter((t) => t !== undefined);
+  return [...new Set(types)];
+}

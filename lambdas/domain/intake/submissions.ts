@@ -45,6 +45,11 @@ export function assertTakesAnswers(survey: Pick<Survey, 'status'>): void {
 export interface IntakeStores {
   readonly surveys: Pick<SurveyStore, 'getSurvey'>;
   readonly responses: Pick<ResponseStore, 'putResponse'>;
+  /**
+   * Whether a destination takes `response.completed` now: then every new response goes through processing,
+   * which queues the event. Absent or false, a response with nothing else to do is stored settled.
+   */
+  readonly responseEventsWanted?: () => Promise<boolean>;
 }
 
 /** Validates a submission against its survey and stores it once. Used by every channel. */
@@ -75,7 +80,8 @@ export async function recordResponse(
   const expiresAt = retentionExpiry(target, response.submittedAt);
   const kept: SurveyResponse = expiresAt ? { ...response, expiresAt } : response;
   const scored = withScores(target, kept, false);
-  const stored: SurveyResponse = needsProcessing(target, scored) ? { ...scored, pending: true } : scored;
+  const announced = stores.responseEventsWanted ? await stores.responseEventsWanted() : false;
+  const stored: SurveyResponse = announced || needsProcessing(target, scored) ? { ...scored, pending: true } : scored;
   const outcome = await stores.responses.putResponse(stored);
   return { response: stored, outcome, survey: target };
 }

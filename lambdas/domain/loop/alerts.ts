@@ -34,6 +34,8 @@ export interface AlertCase {
   readonly reasons: readonly string[];
   readonly scores: ResponseScores;
   readonly comment?: string;
+  /** The comment's themes, when it was read before the case opened (rules that read it): destinations filter on them. */
+  readonly themes?: readonly string[];
   readonly status: CaseStatus;
   readonly createdAt: string;
   /** When someone must have acknowledged it; past that it escalates (level 1). */
@@ -134,6 +136,7 @@ export function openCase(survey: Survey, response: SurveyResponse, now: Date): A
     reasons,
     scores,
     ...(comment && { comment }),
+    ...(response.analysis?.themes.length && { themes: response.analysis.themes }),
     status: 'open',
     createdAt,
     acknowledgeBy: new Date(now.getTime() + survey.alert.acknowledgeHours * 3600_000).toISOString(),

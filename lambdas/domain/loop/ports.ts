@@ -1,3 +1,4 @@
+import type { SurveyResponse } from '../surveys/response';
 import type { CustomerProfile } from '../people/customer-schema';
 import type { KeyScope } from '../people/roles';
 import type { EmailMessage } from '../kernel/senders';
@@ -71,8 +72,10 @@ export interface CaseMessages {
   commentEmail(kase: AlertCase, caseUrl: string): EmailMessage;
 }
 
-/** Where case events go besides e-mail and SNS (signed webhooks, Slack, Teams): written to an outbox, sent after. */
+/** Where events go besides e-mail and SNS (signed webhooks, Slack, Teams): written to an outbox, sent after. */
 export interface EventOutbox {
-  /** Queues the event for every destination that wants it; idempotent (a retry queues nothing twice). */
+  /** Queues a case event for every destination that wants it; idempotent (a retry queues nothing twice). */
   enqueueCaseEvent(type: 'case.opened' | 'case.updated' | 'case.escalated' | 'case.resolved', alert: AlertCase, caseUrl: string): Promise<number>;
+  /** Queues `response.completed` for a processed response (its revision's event); idempotent. */
+  enqueueResponseEvent(response: SurveyResponse, comment: string | undefined): Promise<number>;
 }

@@ -6,7 +6,7 @@ import { eraseCustomer, erasureSubject } from '../people/erasure';
 import { scoreResponse } from '../scoring/scoring';
 import type { ResponseStore, SurveyStore } from '../surveys/ports';
 import type { ProcessingFailure } from '../surveys/response';
-import type { SurveyResponse } from '../surveys/response';
+import { commentOf, type SurveyResponse } from '../surveys/response';
 import type { ResponseScores } from '../surveys/scores';
 import type { Survey } from '../surveys/survey';
 import { DEFAULT_COMMENT_GRACE_SECONDS } from '../surveys/survey-schema';
@@ -75,6 +75,8 @@ export async function processResponse(deps: ProcessingDeps, survey: Survey, resp
   if (await erasedMeanwhile()) return eraseOnArrival(deps, response, scores);
   // Whether a case was opened travels with the scores, so the response's stream image says so (aggregates count it).
   const stored: ResponseScores = alert === 'no-alert' ? scores : { ...scores, caseOpened: true };
+  // `response.completed` for the destinations that take it: queued before the completion, so a failure retries it.
+  if (deps.outbox) await step('destinations', () => deps.outbox!.enqueueResponseEvent({ ...response, scores: stored, ...(analysis && { analysis }) }, commentOf(survey, response.answers)));
   const completed = await step('completion', () => deps.responses.completeProcessing(response.id, stored, profile, analysis));
   return { scores: stored, alert, completed };
 }

@@ -21,7 +21,7 @@ describe('slackCaseMessage', () => {
       `*Due*\n${localTime('2026-11-25T12:00:00.000Z', 'Europe/Berlin')}`,
     ]);
     expect(comment!.text).toEqual({ type: 'mrkdwn', text: '>Parcel arrived late and broken', verbatim: true });
-    expect(actions!.elements).toEqual([{ type: 'button', text: { type: 'plain_text', text: 'Open the case', emoji: false }, url: CASE_URL, style: 'primary', action_id: 'open-case' }]);
+    expect(actions!.elements).toEqual([{ type: 'button', text: { type: 'plain_text', text: 'Open the case', emoji: false }, url: CASE_URL, style: 'primary', action_id: 'open' }]);
     expect(message).toMatchObject({ unfurl_links: false, unfurl_media: false, text: 'Critical case: Delivery check — Likelihood to recommend: 2/10, Satisfaction: 1/5' });
   });
 
