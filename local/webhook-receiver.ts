@@ -15,6 +15,11 @@ export interface ReceivedWebhook {
 
 /** How the receiver answers the next requests: tests make it fail, hang or go slow, then recover. */
 export type ReceiverMode = { readonly answer: 'ok' } | { readonly answer: 'status'; readonly status: number } | { readonly answer: 'hang' } | { readonly answer: 'slow'; readonly ms: number };
+/** `{"answer": "down", "ms": 1000}`: for that long, from now, every connection is dropped unanswered (a receiver that is down). */
+export interface ReceiverOutage {
+  readonly answer: 'down';
+  readonly ms: number;
+}
 
 export interface WebhookReceiver {
   readonly url: string;
@@ -27,11 +32,12 @@ export interface WebhookReceiver {
  * `POST`, checks a Standard Webhooks signature against the secrets `secretsFor(path)` gives (the local
  * runtime reads them from the table), keeps every request, and lists them at `GET /` (text) and `GET /store`
  * (JSON). `POST /_control` with `{"answer": "status", "status": 500, "times": 3}` (or `hang`, `slow`, `ok`)
- * queues how the next requests are answered.
+ * queues how the next requests are answered; `{"answer": "down", "ms": 1000}` drops every connection for that long.
  */
 export async function startWebhookReceiver(port: number, secretsFor: (path: string) => Promise<string[]>): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const queued: ReceiverMode[] = [];
+  let downUntil = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -48,13 +54,21 @@ export async function startWebhookReceiver(port: number, secretsFor: (path: stri
         return send(200, lines.join('\n\n') || 'Nothing received yet.', 'text/plain; charset=utf-8');
       }
       if (req.method === 'POST' && url.pathname === '/_control') {
-        const { times = 1, ...mode } = JSON.parse(body || '{}') as ReceiverMode & { times?: number };
+        const { times = 1, ...mode } = JSON.parse(body || '{}') as (ReceiverMode | ReceiverOutage) & { times?: number };
+        if (mode.answer === 'down') {
+          downUntil = Date.now() + mode.ms;
+          return send(200, { downUntil: new Date(downUntil).toISOString() });
+        }
         for (let i = 0; i < times; i++) queued.push(mode as ReceiverMode);
         return send(200, { queued: queued.length });
       }
       if (req.method !== 'POST') return send(405, { error: 'POST only' });
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
       const signature = headers['webhook-signature'] ? await verify(await secretsFor(url.pathname), body, headers) : 'unsigned';
+      if (Date.now() < downUntil) {
+        received.push({ at: new Date().toISOString(), path: url.pathname, headers, body, signature, status: 0 });
+        return req.socket.destroy();
+      }
       const mode = queued.shift() ?? { answer: 'ok' };
       const status = mode.answer === 'status' ? mode.status : 200;
       received.push({ at: new Date().toISOString(), path: url.pathname, headers, body, signature, status: mode.answer === 'hang' ? 0 : status });

@@ -83,6 +83,7 @@ describe('delivery to destinations', () => {
     const hook = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Helpdesk', type: 'webhook', url: `${runtime.webhookReceiverUrl}/helpdesk`, events: ['case.opened'], filter: { surveyId: survey } }) });
     const slack = await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'CX channel', type: 'slack', url: `${runtime.webhookReceiverUrl}/slack`, events: ['case.opened'], filter: { surveyId: survey } }) });
     expect([hook.status, slack.status]).toEqual([201, 201]);
+    await new Promise((r) => setTimeout(r, 1100)); // the destinations cache (DESTINATIONS_CACHE_SECONDS)
     const id = (await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 1, comment: 'the parcel <!channel> never came' } }) })).body.id as string;
     const received = async () => ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received;
     const signed = await eventually(async () => (await received()).find((r) => r.path === '/helpdesk' && r.body.includes(id)), 'the signed webhook');
@@ -114,6 +115,7 @@ describe('delivery to destinations', () => {
     const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'returns' })) })).body.id as string;
     const hook = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Flaky', type: 'webhook', url: `${runtime.webhookReceiverUrl}/flaky`, events: ['case.opened'], filter: { surveyId: survey } }) })).body;
     await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 500, times: 1 }) });
+    await new Promise((r) => setTimeout(r, 1100)); // the destinations cache (DESTINATIONS_CACHE_SECONDS)
     await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 2 } }) });
     const failed = await eventually(async () => (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items?.[0]?.attempts?.length > 0 && (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items[0], 'the failed attempt');
     expect(failed).toMatchObject({ state: 'pending', attempts: [expect.objectContaining({ status: 500 })], nextAttemptAt: expect.any(String) });
@@ -132,5 +134,45 @@ describe('delivery to destinations', () => {
       return d.disabledReason && d;
     }, 'the destination disabled');
     expect(gone).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
+  });
+
+  it('follows a case through its life (updated, escalated, resolved) and announces completed responses, each signed, once', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'repairs' })) })).body.id as string;
+    const hook = (
+      await api('/admin/destinations', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'CRM', type: 'webhook', url: `${runtime.webhookReceiverUrl}/crm`, events: ['response.completed', 'case.updated', 'case.escalated', 'case.resolved'], filter: { surveyId: survey } }),
+      })
+    ).body;
+    const received = async () => ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received.filter((r) => r.path === '/crm');
+    // Functions read the destinations at most once per DESTINATIONS_CACHE_SECONDS (a second here, a minute in AWS).
+    await new Promise((r) => setTimeout(r, 1100));
+    const detractor = (await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 0, comment: 'the repair failed twice' } }) })).body.id as string;
+    const promoter = (await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 10 } }) })).body.id as string;
+    // Every response, the promoter's too (with nothing else to do, it still goes through processing for the event).
+    await eventually(async () => (await received()).filter((r) => r.body.includes('"response.completed"')).length === 2, 'two response.completed events');
+    const completed = (await received()).filter((r) => r.body.includes('"response.completed"')).map((r) => JSON.parse(r.body));
+    expect(completed.map((e) => e.data.responseId).sort()).toEqual([detractor, promoter].sort());
+    expect(completed.find((e) => e.data.responseId === promoter).data).toMatchObject({ surveyId: survey, touchpoint: 'repairs', scores: { nps: 10 } });
+
+    await eventually(async () => (await api(`/admin/cases/${detractor}`)).status === 200, 'the case');
+    const act = (body: unknown) => api(`/admin/cases/${detractor}/actions`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await act({ action: 'acknowledge', note: 'calling the customer' })).status).toBe(200);
+    expect((await act({ action: 'escalate', to: 'lead@example.com', note: 'second failure' })).status).toBe(200);
+    expect((await act({ action: 'resolve', resolution: 'compensated' })).status).toBe(200);
+    const lifecycle = await eventually(async () => {
+      const events = (await received()).filter((r) => /"case\.(updated|escalated|resolved)"/.test(r.body));
+      return events.length >= 3 && events;
+    }, 'the case events');
+    expect(lifecycle.map((r) => JSON.parse(r.body).type)).toEqual(['case.updated', 'case.escalated', 'case.resolved']);
+    for (const r of lifecycle) expect(() => new Webhook(hook.secret).verify(r.body, r.headers)).not.toThrow();
+    expect(JSON.parse(lifecycle[2]!.body).data).toMatchObject({ caseId: detractor, status: 'resolved', resolvedAt: expect.any(String), escalationLevel: 1 });
+    // The escalation notice's own writes (claimed, sent) add no step: no further events, and none twice.
+    await runCli(runtime, ['replay']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const ids = (await received()).map((r) => r.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect((await received()).filter((r) => /"case\./.test(r.body))).toHaveLength(3);
   });
 });

@@ -26,6 +26,20 @@ export class DynamoDeliveryStore extends TableStore implements DeliveryStore {
       ),
     );
   }
+  claimAttempt(delivery: Delivery, now: Date, leaseUntil: Date): Promise<boolean> {
+    return conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(delivery),
+          UpdateExpression: 'SET nextAttemptAt = :lease, gsi2sk = :sk',
+          ConditionExpression: 'attemptCount = :count AND #s = :pending AND nextAttemptAt <= :now',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':lease': leaseUntil.toISOString(), ':sk': `${leaseUntil.toISOString()}#${delivery.eventId}`, ':count': delivery.attemptCount, ':pending': 'pending', ':now': now.toISOString() },
+        }),
+      ),
+    );
+  }
   async recordAttempt(delivery: Delivery, attempt: Attempt, state: Delivery['state'], nextAttemptAt?: Date): Promise<void> {
     const attempts = [...delivery.attempts, attempt].slice(-KEPT_ATTEMPTS);
     const due = state === 'pending' && nextAttemptAt;

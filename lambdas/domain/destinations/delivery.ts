@@ -39,7 +39,8 @@ export function passesFilter(filter: Destination['filter'], subject: EventSubjec
   if (filter.surveyId && filter.surveyId !== subject.surveyId) return false;
   if (filter.touchpoint && filter.touchpoint !== subject.touchpoint) return false;
   if (filter.theme && !subject.themes?.includes(filter.theme)) return false;
-  if (filter.minSeverity && subject.severity && SEVERITIES.indexOf(subject.severity) < SEVERITIES.indexOf(filter.minSeverity)) return false;
+  // SEVERITIES runs from the most severe down: a later one is less severe than the filter's minimum.
+  if (filter.minSeverity && subject.severity && SEVERITIES.indexOf(subject.severity) > SEVERITIES.indexOf(filter.minSeverity)) return false;
   return true;
 }
 
@@ -80,6 +81,9 @@ export function retryDelayMs(attemptCount: number, random: () => number = Math.r
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
+/** How long one attempt holds a delivery: well past the 5 s send limit. */
+export const ATTEMPT_LEASE_MS = 30_000;
+
 export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'gone' | 'skipped';
 
 /**
@@ -91,7 +95,7 @@ export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'gone' | 'skipped'
 export async function attemptDelivery(
   deps: {
     readonly destinations: Pick<DestinationStore, 'getDestination' | 'putDestination'>;
-    readonly deliveries: Pick<DeliveryStore, 'recordAttempt'>;
+    readonly deliveries: Pick<DeliveryStore, 'recordAttempt' | 'claimAttempt'>;
     readonly sender: HttpSender;
     readonly resolver: Resolver;
     readonly allowLocalHttp: boolean;
@@ -103,6 +107,8 @@ export async function attemptDelivery(
   delivery: Delivery,
 ): Promise<AttemptOutcome> {
   if (delivery.state !== 'pending') return 'skipped';
+  // The stream's first attempt and the sweeper's retry may reach one delivery at once: one of them sends.
+  if (!(await deps.deliveries.claimAttempt(delivery, deps.now, new Date(deps.now.getTime() + ATTEMPT_LEASE_MS)))) return 'skipped';
   const destination = await deps.destinations.getDestination(delivery.destinationId);
   const record = (attempt: Attempt, state: Delivery['state'], nextAttemptAt?: Date) =>
     deps.deliveries.recordAttempt(delivery, attempt, state, nextAttemptAt);

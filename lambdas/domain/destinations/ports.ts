@@ -12,6 +12,12 @@ export interface DestinationStore {
 export interface DeliveryStore {
   /** Writes a delivery unless it exists (same destination and event id); false when it did. */
   putDelivery(delivery: Delivery): Promise<boolean>;
+  /**
+   * Takes a pending delivery for one attempt: only if it is still at `delivery.attemptCount` attempts and due by
+   * `now`; it is then due again at `leaseUntil` (a worker that stops mid-send is retried then). False when
+   * another worker took it, or it moved on (a stale stream image).
+   */
+  claimAttempt(delivery: Delivery, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records an attempt (keeping the last ten), the new state, and when to try next (off the due index when none). */
   recordAttempt(delivery: Delivery, attempt: Attempt, state: Delivery['state'], nextAttemptAt?: Date): Promise<void>;
   /** Pending deliveries due by `now`, oldest first. */
