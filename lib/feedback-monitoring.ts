@@ -163,6 +163,7 @@ export class FeedbackMonitoring extends Construct {
     for (const [metricName, description] of [
       ['ParkedResponses', 'Responses failed processing too often and are parked: npm run cli -- replay --list shows why, replay --parked retries them'],
       ['ParkedEscalations', 'Escalation notices failed too often and are parked: npm run cli -- replay --list shows why, replay --parked retries them'],
+      ['DeliveriesGivenUp', 'A destination did not take an event for a day and a half, or answered 410 and was disabled: cx destinations deliveries ID shows the attempts, cx destinations replay ID sends again'],
     ] as const) {
       const parked = new cloudwatch.Alarm(this, metricName, {
         metric: new cloudwatch.Metric({ namespace: 'CxFeedback', metricName, dimensionsMap: { service: 'cx-feedback' }, period: Duration.minutes(5), statistic: 'Maximum' }),

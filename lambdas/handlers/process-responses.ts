@@ -63,8 +63,7 @@ async function analyzeSettled(response: SurveyResponse): Promise<void> {
 async function deliverRecord(record: DynamoDBRecord): Promise<void> {
   const image = record.dynamodb?.NewImage;
   if (!image) return;
-  const outcome = await deliver(unmarshall(image as Record<string, AttributeValue>) as Delivery);
-  metrics.addMetric(outcome === 'delivered' ? 'DeliveriesSent' : 'DeliveriesFailed', MetricUnit.Count, outcome === 'delivered' ? 1 : outcome === 'skipped' ? 0 : 1);
+  await deliver(unmarshall(image as Record<string, AttributeValue>) as Delivery);
 }
 
 /**

@@ -1,4 +1,6 @@
-import { attemptDelivery, enqueueEvent, type Delivery } from '../domain/destinations/delivery';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { attemptDelivery, enqueueEvent, type AttemptOutcome, type Delivery } from '../domain/destinations/delivery';
+import { logger, metrics } from './powertools';
 import { caseEvent, eventEnvelope, responseEventData } from '../domain/destinations/events';
 import type { EventOutbox } from '../domain/loop/ports';
 import { dnsResolver, nodeHttpSender } from '../adapters/http-sender';
@@ -23,6 +25,14 @@ export const eventOutbox = (): EventOutbox => {
   };
 };
 
-/** One attempt at a delivery, as of now. */
-export const deliver = (delivery: Delivery) =>
-  attemptDelivery({ destinations: destinationStore(), deliveries: deliveryStore(), sender: nodeHttpSender, resolver: dnsResolver, allowLocalHttp: allowLocalDestinations(), timeScale: localTimeScale(), now: new Date() }, delivery);
+/** One attempt at a delivery, as of now, counted: sent, failed (retried later), or given up (alarmed). */
+export async function deliver(delivery: Delivery): Promise<AttemptOutcome> {
+  const outcome = await attemptDelivery(
+    { destinations: destinationStore(), deliveries: deliveryStore(), sender: nodeHttpSender, resolver: dnsResolver, allowLocalHttp: allowLocalDestinations(), timeScale: localTimeScale(), now: new Date() },
+    delivery,
+  );
+  const metric = { delivered: 'DeliveriesSent', retry: 'DeliveriesFailed', dead: 'DeliveriesGivenUp', gone: 'DeliveriesGivenUp', skipped: undefined }[outcome];
+  if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
+  if (outcome === 'dead' || outcome === 'gone') logger.warn('delivery given up', { destinationId: delivery.destinationId, eventId: delivery.eventId, outcome });
+  return outcome;
+}
