@@ -199,12 +199,12 @@ describe('least privilege', () => {
     expect(actionsOf('authorizer').filter((a) => /dynamodb:(PutItem|UpdateItem|Query)/.test(a))).toEqual([]);
   });
 
-  it('lets public ingest read surveys and write responses, nothing else (no cases, no keys)', () => {
+  it('lets public ingest read surveys, write responses and list destinations (whether one takes response.completed), nothing else (no cases, no keys)', () => {
     expect(prefixesFor('submitResponse', 'dynamodb:GetItem')).toEqual(['SURVEY#*']);
     expect(prefixesFor('submitResponse', 'dynamodb:PutItem')).toEqual(['RESPONSE#*']);
     expect(prefixesFor('submitResponse', 'dynamodb:UpdateItem')).toEqual(['RESPONSE#*']);
     expect(JSON.stringify(statementsOf('submitResponse'))).not.toContain('ALERT#');
-    expect(actionsOf('submitResponse')).not.toContain('dynamodb:Query');
+    expect(queriesOf('submitResponse')).toEqual({ gsi1: ['DESTINATIONS*'] });
   });
 
   it('grants each handler exactly the prefixes and indexes the pipeline declares', () => {
