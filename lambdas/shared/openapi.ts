@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import '../domain/kernel/zod';
 import { contract, namedSchemas, type RouteContract, type RouteKey } from '../api-contract';
 import { handlers, routes, type RouteDefinition } from '../pipeline';
+import { EVENT_SCHEMAS } from '../domain/destinations/event-schemas';
+import { EVENT_VERSION } from '../domain/destinations/events';
 
 type JsonSchema = Record<string, unknown>;
 export const API_VERSION = '0.1.0';
@@ -93,6 +95,37 @@ export function documentedRoutes(): RouteDefinition[] {
   });
 }
 
+const WEBHOOK_HEADERS = {
+  'webhook-id': 'the event id: the same on every retry of one event; drop a request whose id you have seen',
+  'webhook-timestamp': 'seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off',
+  'webhook-signature': 'space-separated `v1,<base64 HMAC-SHA256>` of `id.timestamp.body`, one per active secret (two during a rotation)',
+};
+
+/**
+ * What a webhook destination receives (OpenAPI 3.1 `webhooks`): a signed POST per event, following the
+ * Standard Webhooks specification. Slack and Teams destinations get a chat message built from the same event.
+ */
+function webhookOperations() {
+  return Object.fromEntries(
+    Object.entries(EVENT_SCHEMAS).map(([type, schema]) => {
+      const { $schema: _s, ...body } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonSchema;
+      return [
+        type,
+        {
+          post: {
+            operationId: `event${type.split('.').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')}`,
+            summary: `${type}, version ${EVENT_VERSION}`,
+            description: 'Sent at least once: verify the signature with your `whsec_` secret (any Standard Webhooks library) and drop ids you have already seen. Answer 2xx within 5 s; anything else is retried with backoff for a day and a half; 410 Gone disables the destination.',
+            parameters: Object.entries(WEBHOOK_HEADERS).map(([name, description]) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } })),
+            requestBody: { required: true, content: { 'application/json': { schema: body } } },
+            responses: { '2XX': { description: 'taken' }, '410': { description: 'gone: the destination is disabled' }, default: { description: 'not taken: retried later' } },
+          },
+        },
+      ];
+    }),
+  );
+}
+
 /** The OpenAPI 3.1 document of every route the pipeline declares (and each path a parameterised one serves). */
 export function openApiDocument(serverUrl?: string) {
   const { schemas, refFor } = componentSchemas();
@@ -110,6 +143,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl && { servers: [{ url: serverUrl }] }),
     paths,
+    webhooks: webhookOperations(),
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },

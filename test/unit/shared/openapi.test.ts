@@ -2,6 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { contract } from '../../../lambdas/api-contract';
 import { routes } from '../../../lambdas/pipeline';
 import { documentedRoutes, openApiDocument } from '../../../lambdas/shared/openapi';
+import { DELIVERED_EVENTS } from '../../../lambdas/domain/destinations/destinations';
+import { EVENT_SCHEMAS } from '../../../lambdas/domain/destinations/event-schemas';
+import { caseEvent, eventEnvelope, responseEventData } from '../../../lambdas/domain/destinations/events';
+import { alertCase } from '../support/alert-case';
+import { NOW, response } from '../support/fixtures';
 
 const document = openApiDocument('https://api.example.org');
 type Operation = { operationId: string; requestBody?: { content: Record<string, { schema: unknown }> }; 'x-roles'?: string[]; security?: unknown[]; parameters?: { name: string; in: string; required: boolean }[] };
@@ -61,5 +66,30 @@ describe('the OpenAPI document', () => {
     expect(schemas.NewApiKey.properties?.role?.enum).toEqual(['admin', 'manager', 'analyst']);
     const cases = operations.find((o) => o.key === 'GET /admin/cases')!.op;
     expect(cases.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'status', 'owner', 'order', 'since']));
+  });
+
+  it('documents each event a webhook destination receives, with the Standard Webhooks headers, under `webhooks`', () => {
+    const webhooks = (document as unknown as { webhooks: Record<string, { post: { parameters: { name: string }[]; requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } } } }> }).webhooks;
+    expect(Object.keys(webhooks)).toEqual(DELIVERED_EVENTS);
+    for (const event of Object.values(webhooks)) {
+      expect(event.post.parameters.map((p) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      const schema = event.post.requestBody.content['application/json'].schema;
+      expect(schema.required).toEqual(['type', 'version', 'id', 'occurredAt', 'data']);
+    }
+    expect(JSON.stringify(webhooks['case.opened'])).toContain('caseUrl');
+  });
+
+  it('matches what the service sends: real payloads parse under the documented schemas, with nothing extra', () => {
+    const kase = alertCase('x'.repeat(1500), { team: 'care', acknowledgedAt: NOW.toISOString(), escalationLevel: 1 });
+    const sent = [
+      caseEvent('case.opened', kase, 'https://cx.example.org/c/token', NOW),
+      caseEvent('case.resolved', { ...kase, status: 'resolved', resolvedAt: NOW.toISOString() }, 'https://cx.example.org/c/token', NOW),
+      eventEnvelope('response.completed', responseEventData({ ...response({ nps: 9, comment: 'fine' }), customerId: 'c-1' }, 'fine'), { subjectId: 'r1', sequence: 1, occurredAt: NOW }),
+    ];
+    for (const event of sent) {
+      const parsed = EVENT_SCHEMAS[event.type as keyof typeof EVENT_SCHEMAS].safeParse(JSON.parse(JSON.stringify(event)));
+      expect(parsed.error?.issues).toBeUndefined();
+    }
+    expect(EVENT_SCHEMAS['case.opened'].safeParse({ ...JSON.parse(JSON.stringify(sent[0])), apiKey: 'x' }).success).toBe(false);
   });
 });

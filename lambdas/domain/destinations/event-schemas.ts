@@ -1,0 +1,82 @@
+import * as z from 'zod/mini';
+import '../kernel/zod';
+import { CHANNELS } from '../surveys/response';
+import { SEVERITIES } from '../surveys/scores';
+import type { CaseEventData, EventScores, ResponseEventData } from './events';
+import { EVENT_VERSION, MAX_EVENT_COMMENT } from './events';
+
+/*
+ * The payloads of the events as JSON Schema for the OpenAPI document's `webhooks` (and for receivers that
+ * validate): strict, so a field the service sends but the schema lacks fails the contract test. The types in
+ * events.ts stay the source; the checks at the end keep both the same.
+ */
+
+const isoTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T/, 'an ISO 8601 time'));
+
+export const EventScoresSchema = z.strictObject({
+  nps: z.optional(z.number()),
+  csat: z.optional(z.number()),
+  ces: z.optional(z.number()),
+  loyaltyIndex: z.optional(z.number()),
+  severity: z.enum(SEVERITIES),
+});
+
+const commentFields = {
+  comment: z.optional(z.string().check(z.maxLength(MAX_EVENT_COMMENT * 2))),
+  /** Set when the comment was longer than 1,000 characters and is cut. */
+  commentTruncated: z.optional(z.literal(true)),
+};
+
+export const CaseEventDataSchema = z.strictObject({
+  caseId: z.string(),
+  responseId: z.string(),
+  surveyId: z.string(),
+  surveyName: z.string(),
+  touchpoint: z.string(),
+  channel: z.enum(CHANNELS),
+  customerId: z.optional(z.string()),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(['open', 'acknowledged', 'resolved', 'escalated']),
+  reasons: z.array(z.string()),
+  scores: EventScoresSchema,
+  ...commentFields,
+  team: z.optional(z.string()),
+  createdAt: isoTime,
+  acknowledgeBy: z.optional(isoTime),
+  dueAt: isoTime,
+  acknowledgedAt: z.optional(isoTime),
+  resolvedAt: z.optional(isoTime),
+  escalationLevel: z.optional(z.number()),
+  /** The case page, signed for its owner: the one credential an event carries. */
+  caseUrl: z.url(),
+});
+
+export const ResponseEventDataSchema = z.strictObject({
+  responseId: z.string(),
+  surveyId: z.string(),
+  touchpoint: z.string(),
+  channel: z.enum(CHANNELS),
+  customerId: z.optional(z.string()),
+  submittedAt: isoTime,
+  scores: z.optional(EventScoresSchema),
+  ...commentFields,
+});
+
+/** The envelope of one event type: `id` is also the `webhook-id` header, the same on every retry. */
+export const envelopeSchema = <T extends string, D extends z.ZodMiniType>(type: T, data: D) =>
+  z.strictObject({ type: z.literal(type), version: z.literal(EVENT_VERSION), id: z.string().check(z.regex(/^evt_/)), occurredAt: isoTime, data });
+
+/** The events delivered today, by type, as the receiver gets them. */
+export const EVENT_SCHEMAS = {
+  'response.completed': envelopeSchema('response.completed', ResponseEventDataSchema),
+  'case.opened': envelopeSchema('case.opened', CaseEventDataSchema),
+  'case.updated': envelopeSchema('case.updated', CaseEventDataSchema),
+  'case.escalated': envelopeSchema('case.escalated', CaseEventDataSchema),
+  'case.resolved': envelopeSchema('case.resolved', CaseEventDataSchema),
+} as const;
+
+// The schemas and the types describe the same payloads (a compile error here means one of them drifted).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShapes: [Same<z.infer<typeof CaseEventDataSchema>, Mutable<CaseEventData>>, Same<z.infer<typeof ResponseEventDataSchema>, Mutable<ResponseEventData>>, Same<z.infer<typeof EventScoresSchema>, Mutable<EventScores>>] = [true, true, true];
+void sameShapes;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] extends object ? Mutable<T[K]> : T[K] };
