@@ -213,6 +213,7 @@ async function main() {
     const peakRssMbByHandler = await measurePeakMemory({ ...runtime.env });
     const yearSummary = await measureLongRange(runtime);
     const commentAnalyzer = await measureAnalyzer();
+    const toWebhook = summary(await submissionToWebhook(runtime, alerts));
     const ingestSummary = summary(ingest);
     const rawSummary = summary(raw);
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -229,6 +230,8 @@ async function main() {
       // Where ingest's time goes beyond the PutItem: the handler alone (no HTTP), and a bare HTTP round trip.
       ingestBreakdownP50Ms: { rawPutItem: rawSummary.p50Ms, handlerInvokedDirectly: summary(handlerOnly).p50Ms, bareNodeHttpRoundTrip: summary(bareHttp).p50Ms, ingestOverHttp: ingestSummary.p50Ms },
       streamToAlertEmail: { samples: alerts, ...streamToAlert, note: 'local stream poll interval 250 ms' },
+      // A detractor's case.opened, signed, at the local webhook receiver: two stream hops (the case, then its delivery).
+      submissionToWebhook: { samples: alerts, ...toWebhook, note: 'local stream poll interval 250 ms, twice' },
       throughput: concurrent,
       dynamoDbPerResponse: await dynamoDbPerResponse(),
       // A one-year summary over generated cells of 10k, 100k and 1M answers: items read and latency stay flat.
@@ -244,6 +247,7 @@ async function main() {
         'throughput ratio at 20 >= 0.8': at20.ratio >= 0.8,
         'streamToAlert p50 < 500 ms': streamToAlert.p50Ms < 500,
         'streamToAlert p99 < 2000 ms': streamToAlert.p99Ms < 2000,
+        'submissionToWebhook p50 < 1000 ms': toWebhook.p50Ms < 1000,
         'own code < 300 KB per handler, but the comment readers': Math.max(...Object.entries(bundles.sdkFromRuntime).filter(([name]) => !COMMENT_READERS.includes(name)).map(([, b]) => b.bytes)) < 300 * 1024,
         'comment readers own code < 1 MB': Math.max(...COMMENT_READERS.map((name) => bundles.sdkFromRuntime[name].bytes)) < 1024 * 1024,
         'deployed bundle < 300 KB per handler': Math.max(...Object.values(bundles.deployed).map((b) => b.bytes)) < 300 * 1024,
@@ -264,6 +268,33 @@ async function main() {
     echo.close();
     await runtime.stop();
   }
+}
+
+/** From a detractor's submission to its signed case.opened at the runtime's webhook receiver, per sample. */
+async function submissionToWebhook(runtime: Awaited<ReturnType<typeof startLocalRuntime>>, samples: number): Promise<number[]> {
+  const admin = { 'content-type': 'application/json', 'x-api-key': runtime.adminKey };
+  const created = await fetch(`${runtime.apiUrl}/admin/destinations`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench', type: 'webhook', url: `${runtime.webhookReceiverUrl}/bench`, events: ['case.opened'] }) });
+  const { id: destinationId } = (await created.json()) as { id: string };
+  // Functions read the destinations at most once per DESTINATIONS_CACHE_SECONDS.
+  await new Promise((r) => setTimeout(r, 1500));
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const started = Date.now();
+      const res = await post(`${runtime.apiUrl}/responses`, JSON.stringify({ surveyId: 'demo', answers: { nps: 2, comment: `webhook bench ${i}` } }));
+      const { id } = JSON.parse(res.body) as { id: string };
+      for (;;) {
+        const store = (await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: { path: string; body: string; signature: string }[] };
+        if (store.received.some((r) => r.path === '/bench' && r.signature === 'valid' && r.body.includes(id))) break;
+        if (Date.now() - started > 30_000) throw new Error('case.opened did not reach the webhook receiver within 30 s');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      latencies.push(Date.now() - started);
+    }
+  } finally {
+    await fetch(`${runtime.apiUrl}/admin/destinations/${destinationId}`, { method: 'DELETE', headers: admin });
+  }
+  return latencies;
 }
 
 /** The functions that read comments (their bundles hold the built-in analyzer). */
