@@ -233,7 +233,7 @@ export const handlers = {
   alertRules: {
     entry: 'lambdas/handlers/alert-rules.ts',
     description: 'Reads and replaces a survey\'s versioned alert rules',
-    access: { table: { read: ['SURVEY#'], write: ['SURVEY#'] } },
+    access: { table: { read: ['SURVEY#', 'DESTINATION#'], write: ['SURVEY#'] } },
   },
   listCases: {
     entry: 'lambdas/handlers/list-cases.ts',

@@ -1,13 +1,14 @@
 import { setThemeSet } from '../domain/comments/themes/theme-sets';
 import { taxonomyOf, ThemeSetRequestSchema, type ThemeSet } from '../domain/comments/themes/taxonomy';
 import { ruleWarnings, setAlertRules } from '../domain/loop/alert-rules';
+import { checkRuleDestinations } from '../domain/destinations/routes';
 import { AlertRulesRequestSchema, type AlertRuleSet } from '../domain/surveys/alert-rules';
 import type { Survey } from '../domain/surveys/survey';
 import { notFound, validationError } from '../domain/kernel/errors';
 import { loadSurvey } from '../domain/intake/submissions';
 import { seesSurvey } from '../domain/people/roles';
 import { callerOf, outOfScope } from '../shared/caller';
-import { surveyStore } from '../shared/dependencies';
+import { destinationStore, surveyStore } from '../shared/dependencies';
 import { forgetSurvey } from '../shared/survey-cache';
 import { header, httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
@@ -42,6 +43,7 @@ export const handler = httpHandler(async (event) => {
   const expected = versionRead(event, 'rules');
   // DELETE stores a version without rules: the survey's thresholds apply again, and the history stays.
   const rules = parsed?.data.rules ?? [];
+  await checkRuleDestinations(rules, destinationStore());
   const set = await setAlertRules(store, survey, rules, expected, `api-key:${caller.keyName}`, new Date());
   forgetSurvey(survey.id);
   const warnings = ruleWarnings(survey, rules);

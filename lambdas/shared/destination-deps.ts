@@ -14,7 +14,7 @@ export const eventOutbox = (): EventOutbox => {
   const deps = { destinations: cachedDestinations(), deliveries: deliveryStore(), now: new Date() };
   return {
     enqueueCaseEvent: (type, alert, caseUrl) =>
-      enqueueEvent(deps, caseEvent(type, alert, caseUrl, deps.now), { surveyId: alert.surveyId, touchpoint: alert.touchpoint, severity: alert.severity, ...(alert.themes && { themes: alert.themes }) }, (chat) => chatMessage(chat, caseCard(alert, caseUrl))),
+      enqueueEvent(deps, caseEvent(type, alert, caseUrl, deps.now), { surveyId: alert.surveyId, touchpoint: alert.touchpoint, severity: alert.severity, ...(alert.themes && { themes: alert.themes }), ...(alert.destinations && { routedTo: alert.destinations }) }, (chat) => chatMessage(chat, caseCard(alert, caseUrl))),
     enqueueResponseEvent: (response, comment) =>
       enqueueEvent(
         deps,

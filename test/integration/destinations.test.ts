@@ -175,4 +175,24 @@ describe('delivery to destinations', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect((await received()).filter((r) => /"case\./.test(r.body))).toHaveLength(3);
   });
+
+  it('sends a case to the destination its alert rule routes to, whatever that destination\'s filter; a route to nowhere is refused', async () => {
+    const { api, runtime } = local;
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'billing' })) })).body.id as string;
+    // Its own filter would keep this survey's cases out: only the rule's route brings them.
+    const billing = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Billing desk', type: 'webhook', url: `${runtime.webhookReceiverUrl}/billing`, events: ['case.opened'], filter: { touchpoint: 'nowhere' } }) })).body;
+    const quiet = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Only resolutions', type: 'webhook', url: `${runtime.webhookReceiverUrl}/quiet`, events: ['case.resolved'] }) })).body;
+    const rule = (destination: string) => ({ rules: [{ id: 'billing', name: 'Billing complaints', when: { field: 'nps', op: 'lte', value: 6 }, severity: 'high', routeTo: { destination } }] });
+    const refused = await api(`/admin/surveys/${survey}/alert-rules`, { method: 'PUT', body: JSON.stringify(rule('dst_missing')) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([{ field: 'rules.0.routeTo.destination', message: 'no such destination' }]);
+    const notOpened = await api(`/admin/surveys/${survey}/alert-rules`, { method: 'PUT', body: JSON.stringify(rule(quiet.id)) });
+    expect(notOpened.body.error.details[0].message).toContain('case.opened');
+    expect((await api(`/admin/surveys/${survey}/alert-rules`, { method: 'PUT', body: JSON.stringify(rule(billing.id)) })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100)); // the destinations cache (DESTINATIONS_CACHE_SECONDS)
+    const id = (await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 4 } }) })).body.id as string;
+    const got = await eventually(async () => ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received.find((r) => r.path === '/billing' && r.body.includes(id)), 'the routed case');
+    expect(JSON.parse(got.body)).toMatchObject({ type: 'case.opened', data: { caseId: id, severity: 'high' } });
+    expect(got.signature).toBe('valid');
+  });
 });

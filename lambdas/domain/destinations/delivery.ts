@@ -32,6 +32,8 @@ export interface EventSubject {
   readonly severity?: Severity;
   /** The themes found in the comment (comment analytics), if it was read. */
   readonly themes?: readonly string[];
+  /** Destinations an alert rule routed the case to: they take its events whatever their filter. */
+  readonly routedTo?: readonly string[];
 }
 
 export function passesFilter(filter: Destination['filter'], subject: EventSubject): boolean {
@@ -49,7 +51,7 @@ export type ChatRenderer = (type: Exclude<DestinationType, 'webhook'>) => unknow
 
 /** The destinations that take an event now: enabled, not turned off by the service, subscribed, and passed by their filter. */
 export function subscribersOf(destinations: readonly Destination[], type: EventType, subject: EventSubject): Destination[] {
-  return destinations.filter((d) => d.enabled && !d.disabledReason && (d.events as readonly string[]).includes(type) && passesFilter(d.filter, subject));
+  return destinations.filter((d) => d.enabled && !d.disabledReason && (d.events as readonly string[]).includes(type) && (subject.routedTo?.includes(d.id) || passesFilter(d.filter, subject)));
 }
 
 /**

@@ -34,6 +34,8 @@ export interface AlertCase {
   readonly reasons: readonly string[];
   readonly scores: ResponseScores;
   readonly comment?: string;
+  /** Destinations the survey's matching rules route this case to: they get its events whatever their filter. */
+  readonly destinations?: readonly string[];
   /** The comment's themes, when it was read before the case opened (rules that read it): destinations filter on them. */
   readonly themes?: readonly string[];
   readonly status: CaseStatus;
@@ -94,7 +96,7 @@ export function caseDecision(
   response: SurveyResponse,
   scores: ResponseScores,
   comment: string | undefined,
-): { reasons: string[]; severity: Severity; owner: string; team?: string } | undefined {
+): { reasons: string[]; severity: Severity; owner: string; team?: string; destinations?: string[] } | undefined {
   const rules = survey.alertRules?.rules;
   // No rules (none yet, or deleted back to the thresholds): the survey's thresholds decide.
   if (!rules?.length) {
@@ -107,11 +109,14 @@ export function caseDecision(
   const routed = matched.find((r) => (r.routeTo?.profileField && response.profile?.[r.routeTo.profileField]) || r.routeTo?.owner);
   const routedOwner = routed?.routeTo?.profileField ? (response.profile?.[routed.routeTo.profileField] ?? routed.routeTo.owner) : routed?.routeTo?.owner;
   const team = matched.find((r) => r.routeTo?.team)?.routeTo?.team;
+  // Every matching rule's destination gets the case (owners are one; destinations add up).
+  const destinations = [...new Set(matched.flatMap((r) => (r.routeTo?.destination ? [r.routeTo.destination] : [])))];
   return {
     reasons: matched.map((r) => `${r.name}: ${describe(r.when)}`),
     severity: worstSeverity([scores.severity, ...matched.map((r) => r.severity)]),
     owner: routedOwner ?? survey.ownerEmail,
     ...(team && { team }),
+    ...(destinations.length && { destinations }),
   };
 }
 
@@ -132,6 +137,7 @@ export function openCase(survey: Survey, response: SurveyResponse, now: Date): A
     ...(response.customerId && { customerId: response.customerId }),
     owner: decision.owner,
     ...(decision.team && { team: decision.team }),
+    ...(decision.destinations && { destinations: decision.destinations }),
     severity: decision.severity,
     reasons,
     scores,

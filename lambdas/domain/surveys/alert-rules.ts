@@ -74,6 +74,8 @@ export const AlertRuleSchema = z.strictObject({
     team: z.optional(externalId(64)),
     /** The customer's account manager from their CRM profile; falls back to `owner`, then the survey owner. */
     profileField: z.optional(z.literal('accountManager')),
+    /** A destination (its id) that gets this rule's cases: case.opened and the case events it subscribes to, whatever its filter. */
+    destination: z.optional(safeKey(64)),
   })),
   enabled: z._default(z.boolean(), true),
 });

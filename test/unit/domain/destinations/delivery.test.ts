@@ -79,6 +79,13 @@ describe('which destinations take an event', () => {
     const list = [destination(), destination({ id: 'off', enabled: false }), destination({ id: 'gone', disabledReason: '410' }), destination({ id: 'other', events: ['case.resolved'] })];
     expect(subscribersOf(list, 'case.opened', {}).map((d) => d.id)).toEqual(['dst1']);
   });
+
+  it('let a destination an alert rule routed the case to take it whatever its filter, if it takes the event', () => {
+    const list = [destination({ filter: { touchpoint: 'elsewhere' } }), destination({ id: 'off', enabled: false })];
+    expect(subscribersOf(list, 'case.opened', { touchpoint: 'delivery' })).toEqual([]);
+    expect(subscribersOf(list, 'case.opened', { touchpoint: 'delivery', routedTo: ['dst1', 'off'] }).map((d) => d.id)).toEqual(['dst1']);
+    expect(subscribersOf(list, 'case.resolved', { touchpoint: 'delivery', routedTo: ['dst1'] })).toEqual([]);
+  });
 });
 
 describe('enqueueEvent', () => {

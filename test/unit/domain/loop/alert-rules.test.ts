@@ -1,3 +1,4 @@
+import { checkRuleDestinations } from '../../../../lambdas/domain/destinations/routes';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,7 +77,7 @@ describe('cases from rules', () => {
   const rules = AlertRulesRequestSchema.parse({
     rules: [
       { id: 'gold-detractor', name: 'Gold detractor', when: { all: [{ field: 'nps', op: 'lte', value: 6 }, { field: 'attributes.segment', op: 'eq', value: 'gold' }] }, severity: 'high', routeTo: { owner: 'key-accounts@example.com', team: 'key-accounts' } },
-      { id: 'churn-word', name: 'Mentions cancelling', when: { field: 'comment', op: 'contains', value: 'cancel' }, severity: 'critical', routeTo: { team: 'retention' } },
+      { id: 'churn-word', name: 'Mentions cancelling', when: { field: 'comment', op: 'contains', value: 'cancel' }, severity: 'critical', routeTo: { team: 'retention', destination: 'dst_retention' } },
       { id: 'off', name: 'Disabled', when: { field: 'nps', op: 'gte', value: 0 }, enabled: false },
     ],
   }).rules;
@@ -85,7 +86,27 @@ describe('cases from rules', () => {
   it('opens one case with every matched reason, the worst severity and the first routing', () => {
     const kase = openCase(withRules(), response({ nps: 3, comment: 'I will CANCEL my contract' }, { attributes: { segment: 'gold' } }), NOW)!;
     expect(kase.reasons).toEqual(['Gold detractor: likelihood to recommend at most 6 and segment is "gold"', 'Mentions cancelling: the comment contains "cancel"']);
-    expect(kase).toMatchObject({ severity: 'critical', owner: 'key-accounts@example.com', team: 'key-accounts' });
+    expect(kase).toMatchObject({ severity: 'critical', owner: 'key-accounts@example.com', team: 'key-accounts', destinations: ['dst_retention'] });
+    expect(openCase(withRules(), response({ nps: 3 }, { attributes: { segment: 'gold' } }), NOW)!.destinations).toBeUndefined();
+  });
+
+  it('refuses a route to a destination that is missing, disabled, or does not take case.opened, naming the rule', async () => {
+    const known = new Map([
+      ['dst_ok', { enabled: true, events: ['case.opened'] }],
+      ['dst_off', { enabled: false, events: ['case.opened'] }],
+      ['dst_resolved', { enabled: true, events: ['case.resolved'] }],
+    ]);
+    const store = { getDestination: async (id: string) => known.get(id) as never };
+    const routed = (...ids: string[]) => ids.map((destination) => ({ routeTo: { destination } }));
+    await expect(checkRuleDestinations([{}, ...routed('dst_ok')], store)).resolves.toBeUndefined();
+    await expect(checkRuleDestinations(routed('dst_ok', 'dst_none', 'dst_off', 'dst_resolved'), store)).rejects.toMatchObject({
+      status: 400,
+      details: [
+        { field: 'rules.1.routeTo.destination', message: 'no such destination' },
+        { field: 'rules.2.routeTo.destination', message: 'the destination is disabled' },
+        { field: 'rules.3.routeTo.destination', message: expect.stringContaining('case.opened') },
+      ],
+    });
   });
 
   it('replaces the thresholds: a promoter who mentions cancelling opens a case; a silver detractor does not', () => {
