@@ -119,4 +119,45 @@ describe("README's walkthroughs, run as written", () => {
     expect(show.command).toContain('# opened, acknowledge (owner:…), resolve (api-key:…)');
     expect(history).toMatch(/opened \(system\)[\s\S]*acknowledge \(owner:owner@example\.com\)[\s\S]*resolve: resolved-with-customer \(api-key:local-admin\)/);
   });
+
+  it('"Send events to your tools": a signed webhook and a Slack message at the receiver, a failed attempt retried, a private address refused', async () => {
+    const steps = readmeCommands('### Send events to your tools');
+    expect(steps).toHaveLength(9);
+    const [, webhook, slack, detractor, listing, fail, second, deliveries, refused] = steps;
+    const hooks = local.runtime.webhookReceiverUrl;
+    const runHere = (command: string) => run(command.replaceAll('$HOOKS', hooks));
+    const created = await runHere(webhook.command);
+    expect(created.out).toMatch(/Signing secret \(shown once[^)]*\): whsec_/);
+    const destinationId = /Created (\S+)/.exec(created.out)![1];
+    expect((await runHere(slack.command)).out).toContain('Created ');
+    await new Promise((r) => setTimeout(r, 1100)); // the destinations cache (DESTINATIONS_CACHE_SECONDS)
+    const first = JSON.parse((await runHere(detractor.command)).out).id as string;
+    expect(detractor.said).toContain('a signed case.opened ("signature valid") and a Block Kit message');
+    const shown = await eventually(async () => {
+      const { out } = await runHere(listing.command);
+      return (out.match(/signature valid/g) ?? []).length >= 1 && out.includes('/slack') && out.includes(first) && out;
+    }, 'the receiver listing');
+    expect(shown).toMatch(/POST \/helpdesk → 200 {2}signature valid {2}evt_/);
+    expect(shown).toContain('"blocks"');
+    await runHere(fail.command);
+    const second_ = JSON.parse((await runHere(second.command)).out).id as string;
+    const log = await eventually(async () => {
+      const { out } = await runHere(deliveries.command.replace('<destinationId>', destinationId));
+      return /pending {2}1 attempt\(s\), last 500 in \d+ ms, next /.test(out) && out;
+    }, 'the failed attempt in the log');
+    expect(deliveries.command).toContain('pending  1 attempt(s), last 500 in … ms, next …');
+    expect(log).toContain('delivered');
+    // The runtime sweeps every minute; here the sweep runs by hand, with the delivery due now.
+    await run(`npm run cli -- destinations replay ${destinationId} --since ${new Date(Date.now() - 60_000).toISOString()}`);
+    await run('npm run cli -- replay');
+    await run('npm run cli -- replay');
+    const arrived = await eventually(async () => {
+      const { received } = (await (await fetch(`${hooks}/store`)).json()) as { received: { path: string; status: number; body: string; signature: string }[] };
+      const tries = received.filter((r) => r.path === '/helpdesk' && r.body.includes(second_));
+      return tries.some((r) => r.status === 200) && tries;
+    }, 'the retried delivery');
+    expect(arrived.map((r) => [r.status, r.signature])).toEqual([[500, 'valid'], [200, 'valid']]);
+    const refusal = JSON.parse((await runHere(refused.command)).out);
+    expect(refusal.error.details[0].field).toBe('url');
+  });
 });
