@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Attempt, Delivery } from '../../domain/destinations/delivery';
+import { DELIVERY_KEPT_DAYS, type Attempt, type Delivery } from '../../domain/destinations/delivery';
 import type { DeliveryStore } from '../../domain/destinations/ports';
 import { table } from '../../pipeline';
 import { keys, PENDING_SHARDS } from './keys';
@@ -20,7 +20,14 @@ export class DynamoDeliveryStore extends TableStore implements DeliveryStore {
         new PutCommand({
           TableName: this.tableName,
           // The event id alone makes the item: a retried producer finds it (whatever its createdAt).
-          Item: { ...key, entity: 'delivery', ...delivery, gsi2pk: keys.deliveryDue(delivery.eventId), gsi2sk: `${delivery.nextAttemptAt}#${delivery.eventId}` },
+          Item: {
+            ...key,
+            entity: 'delivery',
+            ...delivery,
+            gsi2pk: keys.deliveryDue(delivery.eventId),
+            gsi2sk: `${delivery.nextAttemptAt}#${delivery.eventId}`,
+            expiresAt: Math.floor(Date.parse(delivery.createdAt) / 1000) + DELIVERY_KEPT_DAYS * 86400,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),

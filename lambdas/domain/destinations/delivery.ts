@@ -75,6 +75,12 @@ export async function enqueueEvent(
   return written;
 }
 
+/**
+ * How long a delivery is kept (its body may hold a customer's comment): long enough to read the log and
+ * replay, short enough that the words of a customer erased meanwhile do not stay. The table's TTL removes it.
+ */
+export const DELIVERY_KEPT_DAYS = 30;
+
 const MINUTE = 60_000;
 /** Retries: 1, 2, 4 … minutes, at most 6 hours apart, ±20 % jitter, until a day and a half has passed. */
 export const RETRY_FOR_MS = 36 * 60 * MINUTE;
