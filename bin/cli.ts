@@ -10,6 +10,7 @@ import { adminApi, CliError, type ApiOptions } from './cli/api';
 import { dynamoDbClient, lambdaClient } from './cli/aws';
 import { addCommentCommands } from './cli/comments';
 import { addDestinationCommands } from './cli/destinations';
+import { addDigestCommands } from './cli/digests';
 import { checkReadable, isFileError, readInput, readJsonOrYaml, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
 
@@ -86,7 +87,7 @@ async function definitionFile(file: string): Promise<Record<string, unknown>> {
 }
 
 /** What `surveys get` prints besides the definition: left out when the same file goes back to `surveys update`. */
-const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'archivedAt', 'version', 'status', 'alertRules', 'formUrl', 'hiddenQuestions', 'removedQuestions', 'notes'];
+const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'archivedAt', 'version', 'status', 'alertRules', 'formUrl', 'hiddenQuestions', 'removedQuestions', 'notes', 'digestSummary'];
 const surveyPath = (id: string) => `/admin/surveys/${encodeURIComponent(id)}`;
 
 withApi(surveys.command('create').description('create a survey from a JSON or YAML file (the body of POST /admin/surveys)').argument('<file>')).action(async (file: string, options: ApiOptions) => {
@@ -476,6 +477,7 @@ for (const action of ['verify', 'rebuild'] as const) {
 
 addCommentCommands(program, surveys, withApi, withAws);
 addDestinationCommands(program, withApi);
+addDigestCommands(program, withAws);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // A file that went missing or unreadable after the checks is still a usage error, in one line.

@@ -3,7 +3,7 @@ import { listSurveySummaries } from '../domain/insight/survey-list';
 import { seesSurvey } from '../domain/people/roles';
 import { loadSurvey } from '../domain/intake/submissions';
 import { surveyEtag, withState } from '../domain/surveys/survey';
-import { withCurrentDefaults } from '../domain/surveys/survey-schema';
+import { describeDigest, withCurrentDefaults } from '../domain/surveys/survey-schema';
 import { callerOf, outOfScope } from '../shared/caller';
 import { aggregateStore, responseStore, surveyStore } from '../shared/dependencies';
 import { httpHandler, json, pageRequest, pathParam, type HttpEvent } from '../shared/http';
@@ -32,7 +32,7 @@ async function one(event: HttpEvent) {
   const surveyId = pathParam(event, 'surveyId');
   if (!seesSurvey(callerOf(event), surveyId)) throw outOfScope('surveyId', `survey ${surveyId}`);
   const survey = await loadSurvey(surveyStore(), surveyId);
-  return json(200, withState(withCurrentDefaults(survey)), surveyEtag(survey));
+  return json(200, { ...withState(withCurrentDefaults(survey)), digestSummary: describeDigest(survey) }, surveyEtag(survey));
 }
 
 export const handler = httpHandler((event) => (event.routeKey === 'GET /admin/surveys' ? list(event) : one(event)));

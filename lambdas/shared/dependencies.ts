@@ -2,6 +2,8 @@ import type { AnalysisStore, ThemeSetStore } from '../domain/comments/ports';
 import type { DeliveryStore, DestinationStore } from '../domain/destinations/ports';
 import { DynamoDeliveryStore } from '../adapters/dynamodb/deliveries';
 import { DynamoDestinationStore } from '../adapters/dynamodb/destinations';
+import { DynamoDigestClaims } from '../adapters/dynamodb/digests';
+import type { DigestClaims } from '../domain/destinations/digests';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../pipeline';
 import { DynamoAggregates } from '../adapters/dynamodb/aggregates';
@@ -57,3 +59,4 @@ export const aggregateStore = /* @__PURE__ */ once<AggregateStore>(() => new Dyn
 export const erasureStore = /* @__PURE__ */ once<ErasureStore>(() => new DynamoErasure(documentClient(dynamoDbClient()), tableName()));
 export const dashboardSessions = /* @__PURE__ */ once<DashboardSessions>(() => new DynamoDashboardSessions(tableName(), dynamoDbClient()));
 export const replayGuard = /* @__PURE__ */ once<ReplayGuard>(() => new DynamoReplayGuard(tableName(), dynamoDbClient()));
+export const digestClaims = /* @__PURE__ */ once<DigestClaims>(() => new DynamoDigestClaims(tableName(), dynamoDbClient()));

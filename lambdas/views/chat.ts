@@ -1,5 +1,5 @@
 import { SCORE_WORDS, type AlertCase } from '../domain/loop/alerts';
-import { firstCharacters, MAX_EVENT_COMMENT } from '../domain/destinations/events';
+import { firstCharacters, MAX_EVENT_COMMENT, type DigestData } from '../domain/destinations/events';
 import { SCALES } from '../domain/surveys/survey';
 import type { SurveyResponse } from '../domain/surveys/response';
 import type { ResponseScores } from '../domain/surveys/scores';
@@ -198,3 +198,23 @@ export function teamsCaseCard(alert: AlertCase, caseUrl: string): TeamsMessage {
 
 /** A card as the destination's type wants it. */
 export const chatMessage = (type: 'slack' | 'teams', card: ChatCard): SlackMessage | TeamsMessage => (type === 'slack' ? slackMessage(card) : teamsMessage(card));
+
+/** A survey's digest as a chat card: responses, NPS and CSAT with their change, open and overdue cases, top themes; the most overdue case as its button. */
+export function digestCard(data: DigestData): ChatCard {
+  const signed = (v: number) => (v > 0 ? `+${v}` : String(v));
+  const figure = (value: number | undefined, detail: DigestData['npsDetail'], unit = '') =>
+    value === undefined || !detail ? 'no answers' : `${value}${unit} (${detail.low}–${detail.high}${unit}, n ${detail.n})${detail.change !== undefined ? `, ${signed(detail.change)} vs before` : ''}`;
+  const period = data.frequency === 'weekly' ? `week ${data.key ?? data.period.from}` : data.period.from;
+  const top = data.mostOverdue?.[0];
+  return {
+    headline: `${data.frequency === 'weekly' ? 'Weekly' : 'Daily'} digest: ${data.surveyName ?? data.surveyId ?? 'survey'}, ${period}`,
+    facts: [
+      ['Responses', String(data.responses)],
+      ['NPS', figure(data.nps, data.npsDetail)],
+      ['CSAT', figure(data.csat, data.csatDetail, ' %')],
+      ['Open cases', `${data.casesOpen ?? 0} (${data.casesOverdue} overdue)`],
+      ['Top themes', data.topThemes?.length ? data.topThemes.map((t) => `${t.label} (${t.mentions})`).join(', ') : '—'],
+    ],
+    ...(top && { button: { text: 'Open the most overdue case', url: top.caseUrl } }),
+  };
+}

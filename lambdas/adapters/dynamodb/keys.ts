@@ -41,4 +41,8 @@ export const keys = {
   /** A customer's timeline: pointers to their responses and cases, newest last by sort key. */
   customerEvent: (id: string, kind: TimelineKind, at: string, itemId: string) => ({ pk: `CUSTOMER#${id}`, sk: `${kind}#${at}#${itemId}` }),
   fatigueSettings: { pk: 'SETTINGS#contact-fatigue', sk: 'META' },
+  /** One recipient's digest of a survey's period: claimed before it is sent, so it goes once. */
+  digestClaim: (recipient: string, surveyId: string, period: string) => ({ pk: `DIGEST#${recipient}#${surveyId}#${period}`, sk: 'CLAIM' }),
+  /** A survey's period whose every digest is sent or skipped. */
+  digestDone: (surveyId: string, period: string) => ({ pk: `DIGEST#${surveyId}#${period}`, sk: 'DONE' }),
 };

@@ -88,6 +88,33 @@ export interface DigestData {
   readonly casesOpened: number;
   readonly casesOverdue: number;
   readonly reportUrl?: string;
+  /** Added fields (compatible): the survey, the period's key and zone, intervals and changes, open cases, themes. */
+  readonly surveyId?: string;
+  readonly surveyName?: string;
+  /** `2026-11-30` (daily) or `2026-W48` (weekly); `period` holds its first and last local day. */
+  readonly key?: string;
+  readonly frequency?: 'daily' | 'weekly';
+  readonly timeZone?: string;
+  /** Responses of the period before, of the same length. */
+  readonly previousResponses?: number;
+  /** The NPS's 95 % interval and answers, and its change against the period before (z-test at 95 %). */
+  readonly npsDetail?: DigestFigureDetail;
+  /** CSAT is the top-2-box share in percent; its Wilson 95 % interval and change. */
+  readonly csatDetail?: DigestFigureDetail;
+  /** Cases not resolved (opened within a year), and the most overdue of them. */
+  readonly casesOpen?: number;
+  readonly mostOverdue?: readonly { readonly caseId: string; readonly touchpoint: string; readonly severity: Severity; readonly owner: string; readonly dueAt: string; readonly caseUrl: string }[];
+  /** The most mentioned themes of the period's comments: mentions, share of analysed comments (%), change in points. */
+  readonly topThemes?: readonly { readonly theme: string; readonly label: string; readonly mentions: number; readonly share: number; readonly shareChange: number }[];
+}
+
+export interface DigestFigureDetail {
+  readonly n: number;
+  readonly low: number;
+  readonly high: number;
+  readonly previous?: number;
+  readonly change?: number;
+  readonly significant?: boolean;
 }
 
 export interface EventDataByType {

@@ -56,6 +56,55 @@ export const QuestionSchema = z.object({
 }));
 export type Question = z.infer<typeof QuestionSchema>;
 
+export const DIGEST_FREQUENCIES = ['daily', 'weekly'] as const;
+/**
+ * Who gets a survey's digest by e-mail: `owners`, the survey owner and every owner of one of its open cases
+ * (each their own cases); `survey-owner`, the survey owner alone; `destinations`, nobody by e-mail. Every
+ * destination subscribed to the `digest` event gets it in each case.
+ */
+export const DIGEST_AUDIENCES = ['owners', 'survey-owner', 'destinations'] as const;
+
+/**
+ * The digest of a survey (`alert.digest`): a summary of the period just ended (open and overdue cases, NPS and
+ * CSAT against the period before, top themes), sent at `hour` in the survey's time zone, daily or on `weekday`
+ * (1 Monday … 7 Sunday, default 1) for the ISO week before. No `frequency`: no digest.
+ */
+export const DigestSettingsSchema = z
+  .strictObject({
+    frequency: z.optional(z.enum(DIGEST_FREQUENCIES)),
+    /** Local hour (0–23) from which the digest goes out. @default 8 */
+    hour: z.optional(z.number().check(z.int(), z.gte(0), z.lte(23))),
+    /** Weekly digests only: the day it goes out, 1 (Monday) … 7 (Sunday). @default 1 */
+    weekday: z.optional(z.number().check(z.int(), z.gte(1), z.lte(7))),
+    /** @default "owners" */
+    to: z.optional(z.enum(DIGEST_AUDIENCES)),
+  })
+  .check(
+    z.superRefine((d, ctx) => {
+      // A setting that says when or to whom, but not how often, would send nothing: refused, never silently off.
+      if (!d.frequency && (d.hour !== undefined || d.weekday !== undefined || d.to !== undefined))
+        ctx.addIssue({ code: 'custom', path: ['frequency'], message: 'set "daily" or "weekly" to send a digest (or leave digest out for none)' });
+      if (d.weekday !== undefined && d.frequency !== 'weekly') ctx.addIssue({ code: 'custom', path: ['weekday'], message: 'only a weekly digest has a weekday' });
+    }),
+  );
+export type DigestSettings = z.infer<typeof DigestSettingsSchema>;
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const AUDIENCE_WORDS = {
+  owners: 'by e-mail to the survey owner and every owner of an open case',
+  'survey-owner': 'by e-mail to the survey owner',
+  destinations: 'by e-mail to nobody',
+} as const;
+
+/** The survey's digest setting in words, as its read-out shows it: when, in which zone, to whom; or that there is none. */
+export function describeDigest(survey: { readonly alert?: { readonly digest?: DigestSettings }; readonly timeZone?: string }): string {
+  const digest = survey.alert?.digest;
+  if (!digest?.frequency) return 'No digest: alert.digest is not set (e.g. {"frequency": "daily", "hour": 8}).';
+  const hour = `${String(digest.hour ?? 8).padStart(2, '0')}:00 ${survey.timeZone ?? 'UTC'}`;
+  const when = digest.frequency === 'daily' ? `Daily at ${hour}, for the day before` : `Weekly on ${WEEKDAYS[(digest.weekday ?? 1) - 1]} at ${hour}, for the ISO week before`;
+  return `${when}; ${AUDIENCE_WORDS[digest.to ?? 'owners']}, and to every destination subscribed to "digest". A period without responses or open cases sends none.`;
+}
+
 export const DEFAULT_ALERT_THRESHOLDS = { npsAtMost: 6, csatAtMost: 2, cesAtLeast: 5 } as const;
 export const DEFAULT_COMMENT_GRACE_SECONDS = 120;
 
@@ -75,6 +124,8 @@ export const AlertSettingsSchema = z.object({
    * the owner reads the comment in the alert; the sweeper sends it within a minute after. @default 120
    */
   commentGraceSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900)), DEFAULT_COMMENT_GRACE_SECONDS),
+  /** The daily or weekly digest (see {@link DigestSettingsSchema}); absent or `{}`: no digest. */
+  digest: z.optional(DigestSettingsSchema),
 }).check(z.refine((a) => a.acknowledgeHours <= a.slaHours, { path: ['acknowledgeHours'], message: 'must be at most slaHours' }));
 export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
 
@@ -133,3 +184,4 @@ export function withCurrentDefaults<T extends { readonly alert?: unknown; readon
   const alert = AlertSettingsSchema.safeParse(survey.alert ?? {});
   return { ...survey, ...(alert.success && { alert: alert.data }), language: survey.language ?? 'en' };
 }
+

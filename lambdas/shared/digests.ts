@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { enqueueEvent } from '../domain/destinations/delivery';
+import { eventEnvelope } from '../domain/destinations/events';
+import { validationError } from '../domain/kernel/errors';
+import { sendDueDigests, type DigestReport } from '../domain/destinations/digests';
+import { caseUrl } from '../domain/loop/alerting';
+import { digestEmail } from '../views/digest';
+import { chatMessage, digestCard } from '../views/chat';
+import { publicUrl } from './config';
+import { aggregateStore, caseStore, deliveryStore, digestClaims, surveyStore } from './dependencies';
+import { cachedDestinations } from './destination-list';
+import { secretValue } from './secrets';
+import { emailSender } from './senders';
+
+/** What the operator's `cx digests send` asks of the escalation function: one survey, as of a given time. */
+export interface DigestRequest {
+  readonly surveyId?: string;
+  readonly now?: string;
+}
+
+/** The operator's request in an invocation (`{"digests": {…}}`), checked; undefined for the schedule's own runs. */
+export function digestRequestOf(event: unknown): DigestRequest | undefined {
+  const request = (event as { digests?: unknown } | null)?.digests;
+  if (request === undefined) return undefined;
+  const { surveyId, now } = (request ?? {}) as Record<string, unknown>;
+  if (surveyId !== undefined && (typeof surveyId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(surveyId))) throw validationError('surveyId is not a survey id', [{ field: 'digests.surveyId', message: 'a survey id' }]);
+  if (now !== undefined && (typeof now !== 'string' || Number.isNaN(Date.parse(now)))) throw validationError('now must be an ISO 8601 time', [{ field: 'digests.now', message: 'e.g. 2026-12-01T08:00:00Z' }]);
+  return { ...(surveyId !== undefined && { surveyId: surveyId as string }), ...(now !== undefined && { now: now as string }) };
+}
+
+/** Sends the digests due now (or as of `request.now`): e-mails through SES, the `digest` event to the destinations' outbox. */
+export async function runDigests(request: DigestRequest = {}): Promise<DigestReport> {
+  const now = request.now ? new Date(request.now) : new Date();
+  const links = { publicUrl: publicUrl(), tokenSecret: await secretValue('TOKEN_SECRET'), now };
+  const outbox = { destinations: cachedDestinations(), deliveries: deliveryStore(), now };
+  return sendDueDigests(
+    {
+      surveys: surveyStore(),
+      aggregates: aggregateStore(),
+      cases: caseStore(),
+      claims: digestClaims(),
+      email: emailSender(),
+      digestEmail: (content, to) => digestEmail(content, to, now),
+      enqueueDigest: (survey, period, data) =>
+        enqueueEvent(outbox, eventEnvelope('digest', data, { subjectId: `${survey.id}#${period.key}`, sequence: 0, occurredAt: now }), { surveyId: survey.id, touchpoint: survey.touchpoint }, (chat) => chatMessage(chat, digestCard(data))),
+      caseLink: (kase, reader) => caseUrl(links, { id: kase.id, owner: reader }),
+      claimant: randomUUID(),
+      now,
+    },
+    request.surveyId ? { surveyId: request.surveyId } : {},
+  );
+}
