@@ -34,6 +34,7 @@ export function addDigestCommands(program: Command, withAws: (c: Command) => Com
       for (const run of report.runs) console.log(`  ${run.surveyId} ${run.period}: ${run.emailed} e-mailed, ${run.skippedEmpty} skipped (nothing to say), ${run.events} event deliveries queued`);
       for (const f of report.failed) console.log(`  FAILED ${f.surveyId} ${f.recipient}: ${f.message} (released: the next run retries)`);
       console.log(`Digests: ${report.emailed} e-mailed, ${report.skippedEmpty} skipped as empty, ${report.alreadyDone} survey(s) already done for the period, ${report.failed.length} failed.`);
+      if (options.survey && report.runs.length === 0 && report.alreadyDone === 0 && report.failed.length === 0) console.log(`Survey ${options.survey} sends no digest: it has no alert.digest, is archived, or does not exist.`);
       if (report.failed.length) process.exitCode = 1;
     });
 }
