@@ -255,7 +255,7 @@ export const handlers = {
     description: 'Scheduled: escalates cases past their acknowledge or resolve deadline, and sends the digests that are due',
     // Digests: surveys (listed, read), their day cells and cases, the DIGEST# claims, the outbox of the digest event.
     access: {
-      table: { read: ['ALERT#', 'SURVEY#', 'DIGEST#'], write: ['ALERT#', 'DIGEST#', 'DELIVERY#'], delete: ['DIGEST#'], queryItems: ['AGG#'], query: { gsi2: ['DUE#', 'DUEPARKED#'], gsi1: ['SURVEYS', 'CASES#', 'DESTINATIONS'] } },
+      table: { read: ['ALERT#', 'SURVEY#', 'DIGEST#'], write: ['ALERT#', 'DIGEST#', 'DELIVERY#'], queryItems: ['AGG#'], query: { gsi2: ['DUE#', 'DUEPARKED#'], gsi1: ['SURVEYS', 'CASES#', 'DESTINATIONS'] } },
       links: true,
       sendEmail: true,
       publishAlerts: true,

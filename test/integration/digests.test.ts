@@ -1,18 +1,34 @@
 import { Webhook } from 'standardwebhooks';
+import { freePort } from '../../local/ports';
+import type { LocalRuntime } from '../../local/runtime';
 import type { ReceivedWebhook } from '../../local/webhook-receiver';
-import { eventually, runCli, sentEmails, surveyInput, useTestRuntime } from './support';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { apiClient, eventually, runCli, sentEmails, startTestRuntime, surveyInput, type ApiClient } from './support';
 
 jest.setTimeout(120_000);
 
 /*
  * A survey's daily digest through the local runtime: real DynamoDB Local (claims, cells, cases), the SES
  * emulator, the outbox and the webhook receiver; sent by `cx digests send`, which runs the escalation
- * function's digest step as of --now.
+ * function's digest step as of --now. The handlers reach SES through a proxy that can be taken down.
  */
-const local = useTestRuntime();
+const local = {} as { runtime: LocalRuntime; api: ApiClient };
+let ses: FaultProxy;
+
+beforeAll(async () => {
+  const ports = { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), sns: await freePort(), sms: await freePort(), webhooks: 0 };
+  ses = await startFaultProxy(ports.ses);
+  local.runtime = await startTestRuntime({ ports, env: { AWS_ENDPOINT_URL_SESV2: ses.url, AWS_ENDPOINT_URL_SES: ses.url } });
+  local.api = apiClient(local.runtime);
+});
+
+afterAll(async () => {
+  await local.runtime?.stop();
+  await ses?.stop();
+});
 
 describe('digests', () => {
-  it('sends one digest e-mail with the period\'s figures and one signed digest event; sending again sends nothing new', async () => {
+  it('sends one digest e-mail with the period\'s figures and one signed digest event, after SES was down; sending again sends nothing new', async () => {
     const { api, runtime } = local;
     // A zone on UTC all year: cells are kept by UTC day, so the local day and the cells' day agree whenever this runs
     // (zones with an offset and DST are in test/unit/domain/destinations/digests.test.ts).
@@ -41,7 +57,17 @@ describe('digests', () => {
     // Tomorrow 07:30 UTC: today's digest is due (and the case, due an hour after it opened, is overdue).
     const now = new Date(Date.parse(`${today}T07:30:00Z`) + 86_400_000).toISOString();
     const before = (await sentEmails(runtime)).length;
-    const first = await runCli(runtime, ['digests', 'send', '--survey', surveyId, '--now', now]);
+    // SES down: the claim is given back and the run says so (exit 1); nothing was sent.
+    ses.mode = 'down';
+    const down = await runCli(runtime, ['digests', 'send', '--survey', surveyId, '--now', now]);
+    ses.mode = 'pass';
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain(`FAILED ${surveyId} lead@example.com`);
+    expect(down.stdout).toContain('0 e-mailed');
+    expect((await sentEmails(runtime)).slice(before)).toEqual([]);
+
+    // SES back: the next run sends it.
+    const first = await runCli(runtime, ['digests', 'send', '--survey', surveyId, '--now', new Date(Date.parse(now) + 60_000).toISOString()]);
     expect(first.code === 0 ? '' : first.stderr).toBe('');
     expect(first.stdout).toContain(`${surveyId} ${today}: 1 e-mailed`);
 

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DigestClaimKey, DigestClaims } from '../../domain/destinations/digests';
 import { keys } from './keys';
 import { conditionally, TableStore } from './table';
@@ -15,18 +15,27 @@ export class DynamoDigestClaims extends TableStore implements DigestClaims {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...claimKey(key), entity: 'digest', state: 'claimed', claimedBy: claimant, claimedUntil: new Date(now.getTime() + leaseMs).toISOString(), expiresAt: expiry(now) },
-          // Free, or claimed by a run whose lease lapsed (it crashed between claim and send); never once sent.
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND (claimedUntil < :now OR claimedBy = :me))',
+          // Free, given back after a failed send, or claimed by a run whose lease lapsed (it crashed between claim
+          // and send); never once sent. The claimant's own claim again: the SDK retries a write whose answer was lost.
+          ConditionExpression: 'attribute_not_exists(pk) OR #state = :released OR (#state = :claimed AND (claimedUntil < :now OR claimedBy = :me))',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.toISOString(), ':me': claimant },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':released': 'released', ':now': now.toISOString(), ':me': claimant },
         }),
       ),
     );
   }
   async release(key: DigestClaimKey, claimant: string): Promise<void> {
+    // Given back by an update, not a delete: the escalation function holds no DeleteItem grant.
     await conditionally(
       this.doc.send(
-        new DeleteCommand({ TableName: this.tableName, Key: claimKey(key), ConditionExpression: '#state = :claimed AND claimedBy = :me', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':claimed': 'claimed', ':me': claimant } }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: claimKey(key),
+          UpdateExpression: 'SET #state = :released REMOVE claimedBy, claimedUntil',
+          ConditionExpression: '#state = :claimed AND claimedBy = :me',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':released': 'released', ':me': claimant },
+        }),
       ),
     );
   }
