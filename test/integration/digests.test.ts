@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { freePort } from '../../local/ports';
+import { EVENT_SCHEMAS } from '../../lambdas/domain/destinations/event-schemas';
 import type { LocalRuntime } from '../../local/runtime';
 import type { ReceivedWebhook } from '../../local/webhook-receiver';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
@@ -91,6 +92,8 @@ describe('digests', () => {
     expect(signed.signature).toBe('valid');
     expect(() => new Webhook(hook.body.secret as string).verify(signed.body, signed.headers)).not.toThrow();
     const event = JSON.parse(signed.body);
+    // As the OpenAPI document's webhooks section describes it, nothing extra.
+    expect(EVENT_SCHEMAS.digest.safeParse(event).error?.issues).toBeUndefined();
     expect(event).toMatchObject({
       type: 'digest',
       version: 1,

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../kernel/zod';
 import { CHANNELS } from '../surveys/response';
 import { SEVERITIES } from '../surveys/scores';
-import type { CaseEventData, EventScores, ResponseEventData } from './events';
+import type { CaseEventData, DigestData, EventScores, ResponseEventData } from './events';
 import { EVENT_VERSION, MAX_EVENT_COMMENT } from './events';
 
 /*
@@ -62,6 +62,41 @@ export const ResponseEventDataSchema = z.strictObject({
   ...commentFields,
 });
 
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, yyyy-mm-dd'));
+const DigestFigureDetailSchema = z.strictObject({
+  n: z.number(),
+  /** The 95 % interval. */
+  low: z.number(),
+  high: z.number(),
+  /** The period before, of the same length, and the change against it (a z-test at 95 %). */
+  previous: z.optional(z.number()),
+  change: z.optional(z.number()),
+  significant: z.optional(z.boolean()),
+});
+
+/** A survey's digest of a period (local days of the survey's zone; figures from its day cells, kept by UTC day). */
+export const DigestDataSchema = z.strictObject({
+  period: z.strictObject({ from: day, to: day }),
+  responses: z.number(),
+  /** NPS in points, and CSAT as the top-2-box share in percent. */
+  nps: z.optional(z.number()),
+  csat: z.optional(z.number()),
+  casesOpened: z.number(),
+  casesOverdue: z.number(),
+  reportUrl: z.optional(z.url()),
+  surveyId: z.optional(z.string()),
+  surveyName: z.optional(z.string()),
+  key: z.optional(z.string()),
+  frequency: z.optional(z.enum(['daily', 'weekly'])),
+  timeZone: z.optional(z.string()),
+  previousResponses: z.optional(z.number()),
+  npsDetail: z.optional(DigestFigureDetailSchema),
+  csatDetail: z.optional(DigestFigureDetailSchema),
+  casesOpen: z.optional(z.number()),
+  mostOverdue: z.optional(z.array(z.strictObject({ caseId: z.string(), touchpoint: z.string(), severity: z.enum(SEVERITIES), owner: z.string(), dueAt: isoTime, caseUrl: z.url() }))),
+  topThemes: z.optional(z.array(z.strictObject({ theme: z.string(), label: z.string(), mentions: z.number(), share: z.number(), shareChange: z.number() }))),
+});
+
 /** The envelope of one event type: `id` is also the `webhook-id` header, the same on every retry. */
 export const envelopeSchema = <T extends string, D extends z.ZodMiniType>(type: T, data: D) =>
   z.strictObject({ type: z.literal(type), version: z.literal(EVENT_VERSION), id: z.string().check(z.regex(/^evt_/)), occurredAt: isoTime, data });
@@ -73,10 +108,14 @@ export const EVENT_SCHEMAS = {
   'case.updated': envelopeSchema('case.updated', CaseEventDataSchema),
   'case.escalated': envelopeSchema('case.escalated', CaseEventDataSchema),
   'case.resolved': envelopeSchema('case.resolved', CaseEventDataSchema),
+  digest: envelopeSchema('digest', DigestDataSchema),
 } as const;
 
 // The schemas and the types describe the same payloads (a compile error here means one of them drifted).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.infer<typeof CaseEventDataSchema>, Mutable<CaseEventData>>, Same<z.infer<typeof ResponseEventDataSchema>, Mutable<ResponseEventData>>, Same<z.infer<typeof EventScoresSchema>, Mutable<EventScores>>] = [true, true, true];
 void sameShapes;
+// Required on both sides: Mutable does not reach into optional arrays (the optional fields are the same, listed above).
+const sameDigest: Same<Required<z.infer<typeof DigestDataSchema>>, Mutable<Required<DigestData>>> = true;
+void sameDigest;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] extends object ? Mutable<T[K]> : T[K] };
