@@ -30,9 +30,12 @@ export function digestRequestOf(event: unknown): DigestRequest | undefined {
 
 /** Sends the digests due now (or as of `request.now`): e-mails through SES, the `digest` event to the destinations' outbox. */
 export async function runDigests(request: DigestRequest = {}): Promise<DigestReport> {
-  const now = request.now ? new Date(request.now) : new Date();
-  const links = { publicUrl: publicUrl(), tokenSecret: await secretValue('TOKEN_SECRET'), now };
-  const outbox = { destinations: cachedDestinations(), deliveries: deliveryStore(), now };
+  // `now` picks the period and what is overdue; links and the outbox keep the real clock (a delivery is
+  // attempted from its time on, and a link lasts from when it is signed).
+  const clock = new Date();
+  const now = request.now ? new Date(request.now) : clock;
+  const links = { publicUrl: publicUrl(), tokenSecret: await secretValue('TOKEN_SECRET'), now: clock };
+  const outbox = { destinations: cachedDestinations(), deliveries: deliveryStore(), now: clock };
   return sendDueDigests(
     {
       surveys: surveyStore(),
@@ -42,7 +45,7 @@ export async function runDigests(request: DigestRequest = {}): Promise<DigestRep
       email: emailSender(),
       digestEmail: (content, to) => digestEmail(content, to, now),
       enqueueDigest: (survey, period, data) =>
-        enqueueEvent(outbox, eventEnvelope('digest', data, { subjectId: `${survey.id}#${period.key}`, sequence: 0, occurredAt: now }), { surveyId: survey.id, touchpoint: survey.touchpoint }, (chat) => chatMessage(chat, digestCard(data))),
+        enqueueEvent(outbox, eventEnvelope('digest', data, { subjectId: `${survey.id}#${period.key}`, sequence: 0, occurredAt: clock }), { surveyId: survey.id, touchpoint: survey.touchpoint }, (chat) => chatMessage(chat, digestCard(data))),
       caseLink: (kase, reader) => caseUrl(links, { id: kase.id, owner: reader }),
       claimant: randomUUID(),
       now,
