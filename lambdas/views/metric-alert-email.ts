@@ -41,7 +41,7 @@ export function metricAlertFacts(alert: MetricAlert): [string, string][] {
       [`${what}, 28 days before`, `${figure(alert, alert.baseline)} from ${alert.baselineN} answers (${range(alert.baselineWindow)})`],
       ['Change', `${signed(Math.round((alert.value - alert.baseline) * 10) / 10)} ${alert.metric === 'nps' ? 'points' : 'percentage points'}`],
     );
-    if (alert.pValue !== undefined) rows.push(['Chance of a fall this large by chance', alert.pValue < 0.001 ? 'below 0.1%' : `${(alert.pValue * 100).toFixed(1)}%`]);
+    if (alert.pValue !== undefined) rows.push(['Likelihood by chance alone', alert.pValue < 0.001 ? 'below 0.1%' : `${(alert.pValue * 100).toFixed(1)}%`]);
   }
   return rows;
 }

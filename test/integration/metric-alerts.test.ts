@@ -64,6 +64,10 @@ describe('metric alerts', () => {
     const again = await runCli(runtime, ['metrics', 'check']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/0 episode\(s\) opened, [1-9]\d* still open, .*; 0 alert\(s\) sent, 0 failed\./);
+    // The schedule's runs (every 5 minutes): the first of the hour checks, the next ones leave it.
+    const scheduled = (await runtime.invoke('escalateCases', {})) as { metricCheck?: { notified: string[]; holding: number } };
+    expect(scheduled.metricCheck).toMatchObject({ notified: [], holding: expect.any(Number) });
+    expect(((await runtime.invoke('escalateCases', {})) as { metricCheck?: unknown }).metricCheck).toBeUndefined();
     await runtime.waitForIdle();
     expect(await metricMails()).toHaveLength(1);
     expect(await received()).toHaveLength(1);
