@@ -28,6 +28,7 @@ export function addMetricCommands(program: Command, withAws: (c: Command) => Com
       );
       for (const id of report.notified) console.log(`  sent    ${id}`);
       for (const f of report.failed) console.log(`  failed  ${f.episodeId}: ${f.message} (retried at the next check)`);
-      if (report.failed.length) process.exitCode = 1;
+      for (const f of report.surveysFailed) console.log(`  not checked  survey ${f.surveyId}: ${f.message}`);
+      if (report.failed.length || report.surveysFailed.length) process.exitCode = 1;
     });
 }

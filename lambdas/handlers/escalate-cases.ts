@@ -38,15 +38,17 @@ export const handler = middy(async (event: unknown) => {
   // A notice that cannot be sent fails the invocation, so the function's error alarm says so; the next run retries.
   if (report.failed.length) throw new Error(`escalation notices not sent for ${report.failed.length} case(s), retried next run: ${report.failed.slice(0, 20).join(', ')}`);
   if (metricCheck && 'error' in metricCheck) throw new Error(`metric check failed, retried next hour: ${metricCheck.error}`);
+  if (metricCheck?.surveysFailed.length) throw new Error(`metric check failed for ${metricCheck.surveysFailed.length} survey(s), retried next hour: ${metricCheck.surveysFailed.slice(0, 20).map((f) => `${f.surveyId} (${f.message})`).join(', ')}`);
   if (metricCheck?.failed.length) throw new Error(`metric alerts not sent for ${metricCheck.failed.length} episode(s), retried next hour: ${metricCheck.failed.slice(0, 20).map((f) => `${f.episodeId} (${f.message})`).join(', ')}`);
   return { ...report, parked, unparked, ...(metricCheck && { metricCheck }) };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));
 
-/** Counts a metric check's notifications (MetricAlertsRaised) and failures (MetricAlertNoticesFailed). */
+/** Counts a metric check's notifications (MetricAlertsRaised) and failures (MetricAlertNoticesFailed, MetricChecksFailed). */
 function countMetricAlerts(report: MetricCheckReport): MetricCheckReport {
   metrics.addMetric('MetricAlertsRaised', MetricUnit.Count, report.notified.length);
   metrics.addMetric('MetricAlertNoticesFailed', MetricUnit.Count, report.failed.length);
+  metrics.addMetric('MetricChecksFailed', MetricUnit.Count, report.surveysFailed.length);
   return report;
 }

@@ -97,6 +97,8 @@ export interface MetricWatchDeps {
   readonly alpha?: number;
   /** How long a claim on a notification holds. @default 2 minutes */
   readonly noticeLeaseMs?: number;
+  /** First pause between attempts to record a sent notification (doubling). @default 250 */
+  readonly markRetryDelayMs?: number;
 }
 
 export interface MetricCheckReport {
@@ -111,6 +113,8 @@ export interface MetricCheckReport {
   readonly notified: readonly string[];
   /** Episodes whose notification failed; the next run tries again. */
   readonly failed: readonly { readonly episodeId: string; readonly message: string }[];
+  /** Surveys whose check failed (their cells or watches could not be read or written); the next run tries again. */
+  readonly surveysFailed: readonly { readonly surveyId: string; readonly message: string }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -267,8 +271,10 @@ export async function checkMetrics(deps: MetricWatchDeps, options: { readonly su
   const counts = { opened: 0, holding: 0, recovered: 0, inconclusive: 0 };
   const notified: string[] = [];
   const failed: { episodeId: string; message: string }[] = [];
+  const surveysFailed: { surveyId: string; message: string }[] = [];
   const surveys = await surveysToWatch(deps, options.surveyId);
-  for (const survey of surveys) {
+  // One survey's failure (a throttled read, say) does not keep the others from being checked.
+  const checkSurvey = async (survey: Survey) => {
     const stored = new Map((await deps.watches.watchesOf(survey.id)).map((w) => [watchId(w.key), w]));
     for (const check of await surveyChecks(deps, survey)) {
       const before = stored.get(watchId(check.key));
@@ -289,8 +295,11 @@ export async function checkMetrics(deps: MetricWatchDeps, options: { readonly su
         else if (outcome !== 'skipped') failed.push({ episodeId: episodeIdOf(watch.alert), message: outcome.error });
       }
     }
+  };
+  for (const survey of surveys) {
+    await checkSurvey(survey).catch((error: unknown) => surveysFailed.push({ surveyId: survey.id, message: error instanceof Error ? error.message : String(error) }));
   }
-  return { surveys: surveys.length, ...counts, notified, failed };
+  return { surveys: surveys.length, ...counts, notified, failed, surveysFailed };
 }
 
 /** Claims the episode's notification, queues its event, e-mails the owner, and marks it notified. */
@@ -307,8 +316,17 @@ async function notifyOnce(deps: MetricWatchDeps, survey: Survey, watch: MetricWa
     await deps.watches.releaseNotice(watch.key, claimant).catch(() => undefined);
     return { error: error instanceof Error ? error.message : String(error) };
   }
-  await deps.watches.markNotified(watch.key, episode);
-  return 'sent';
+  // Between the e-mail going out and this mark lies the one window in which a stopped run makes it go out twice
+  // (after the claim's lease): try the mark hard.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.watches.markNotified(watch.key, episode);
+      return 'sent';
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, (deps.markRetryDelayMs ?? 250) * 2 ** attempt));
+    }
+  }
 }
 
 /** The hour a scheduled run belongs to: at most one run a hour does the work. */

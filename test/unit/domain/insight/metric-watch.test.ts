@@ -247,6 +247,27 @@ describe('metric alerts from the day cells', () => {
     expect(await checkMetrics(rare.deps())).toMatchObject({ notified: [] });
   });
 
+  it('checks the other surveys when one cannot be read, and tries a lost notification mark again', async () => {
+    const t = setup({ surveys: [survey({ id: 'broken' }), survey()] });
+    t.setCells(t.weeks(DROPPED));
+    const deps = t.deps();
+    const query = deps.aggregates.query;
+    const mark = t.watches.markNotified.bind(t.watches);
+    let marks = 0;
+    t.watches.markNotified = async (key, episode) => {
+      if (marks++ === 0) throw new Error('ProvisionedThroughputExceededException');
+      return mark(key, episode);
+    };
+    const report = await checkMetrics({
+      ...deps,
+      markRetryDelayMs: 0,
+      aggregates: { query: (surveyId, ...rest) => (surveyId === 'broken' ? Promise.reject(new Error('ThrottlingException')) : query(surveyId, ...rest)) },
+    });
+    expect(report).toMatchObject({ surveys: 2, notified: ['s1/touchpoint/delivery/nps-drop#1'], failed: [], surveysFailed: [{ surveyId: 'broken', message: 'ThrottlingException' }] });
+    expect(t.watches.items.get('s1/touchpoint/delivery/nps-drop')!.notified).toBe(1);
+    expect(t.sent).toHaveLength(1);
+  });
+
   it('skips archived surveys unless asked for one by id', async () => {
     const t = setup({ surveys: [survey({ status: 'archived' })] });
     t.setCells(t.weeks(DROPPED));
