@@ -4,6 +4,7 @@ import type { MetricWatchStore, StoredAggregate } from '../../../../lambdas/doma
 import type { EmailMessage } from '../../../../lambdas/domain/kernel/senders';
 import type { Survey } from '../../../../lambdas/domain/surveys/survey';
 import { metricAlertEvent } from '../../../../lambdas/domain/destinations/metric-alert-event';
+import { EVENT_SCHEMAS } from '../../../../lambdas/domain/destinations/event-schemas';
 import { metricAlertEmail } from '../../../../lambdas/views/metric-alert-email';
 import { metricAlertCard } from '../../../../lambdas/views/chat';
 
@@ -291,6 +292,11 @@ describe('metric alerts from the day cells', () => {
     const alert = [...t.events.values()][0];
     const event = metricAlertEvent(alert, 'https://cx.example.org/dashboard?surveyId=s1');
     expect(event).toMatchObject({ type: 'metric.alert', version: 1, occurredAt: alert.openedAt, data: { kind: 'drop', metric: 'nps', surveyId: 's1', touchpoint: 'delivery', window: { from: '2026-11-24', to: '2026-11-30' }, value: -10, baseline: 30, reportUrl: 'https://cx.example.org/dashboard?surveyId=s1' } });
+    // As documented in the OpenAPI webhooks section, with nothing extra; a silence on a channel too.
+    expect(EVENT_SCHEMAS['metric.alert'].safeParse(JSON.parse(JSON.stringify(event))).error?.issues).toBeUndefined();
+    const silent = { ...alert, kind: 'silence' as const, metric: 'responses' as const, touchpoint: undefined, channel: 'sms', value: 0, baseline: 12.5 };
+    expect(EVENT_SCHEMAS['metric.alert'].safeParse(JSON.parse(JSON.stringify(metricAlertEvent(silent)))).error?.issues).toBeUndefined();
+    expect(metricAlertEvent(silent).data).toMatchObject({ kind: 'silence', channel: 'sms' });
     expect(metricAlertEvent(alert).id).toBe(event.id);
     expect(metricAlertEvent({ ...alert, episode: 2 }).id).not.toBe(event.id);
     const card = metricAlertCard(alert, 'https://cx.example.org/d');
