@@ -24,7 +24,7 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#', 'DESTINATION#', 'DELIVERY#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#', 'DESTINATION#', 'DELIVERY#', 'METRIC#', 'METRICRUN#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -252,8 +252,20 @@ export const handlers = {
   },
   escalateCases: {
     entry: 'lambdas/handlers/escalate-cases.ts',
-    description: 'Scheduled: escalates cases past their acknowledge or resolve deadline',
-    access: { table: { read: ['ALERT#'], write: ['ALERT#'], query: { gsi2: ['DUE#', 'DUEPARKED#'] } }, links: true, sendEmail: true, publishAlerts: true, secrets: ['TOKEN_SECRET'] },
+    description: 'Scheduled: escalates cases past their acknowledge or resolve deadline; once an hour, checks the metric alerts (cx metrics check runs them now)',
+    // SURVEY#..DELIVERY#: the metric alerts read the surveys and their day cells, keep their episodes, and queue metric.alert.
+    access: {
+      table: {
+        read: ['ALERT#', 'SURVEY#'],
+        write: ['ALERT#', 'METRIC#', 'METRICRUN#', 'DELIVERY#'],
+        queryItems: ['AGG#', 'METRIC#'],
+        query: { gsi1: ['SURVEYS', 'DESTINATIONS'], gsi2: ['DUE#', 'DUEPARKED#'] },
+      },
+      links: true,
+      sendEmail: true,
+      publishAlerts: true,
+      secrets: ['TOKEN_SECRET'],
+    },
     timeoutSeconds: 120,
   },
   surveyForm: {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../kernel/zod';
 import { CHANNELS } from '../surveys/response';
 import { SEVERITIES } from '../surveys/scores';
-import type { CaseEventData, EventScores, ResponseEventData } from './events';
+import type { CaseEventData, EventScores, MetricAlertData, ResponseEventData } from './events';
 import { EVENT_VERSION, MAX_EVENT_COMMENT } from './events';
 
 /*
@@ -62,6 +62,23 @@ export const ResponseEventDataSchema = z.strictObject({
   ...commentFields,
 });
 
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, yyyy-mm-dd'));
+
+export const MetricAlertDataSchema = z.strictObject({
+  kind: z.enum(['drop', 'silence']),
+  metric: z.enum(['nps', 'csat', 'ces', 'responses']),
+  surveyId: z.optional(z.string()),
+  touchpoint: z.optional(z.string()),
+  channel: z.optional(z.enum(CHANNELS)),
+  /** The days compared (a drop: the last 7 complete days; a silence: the last complete day), UTC. */
+  window: z.strictObject({ from: day, to: day }),
+  /** NPS points, CSAT top-2-box %, or answers in the window. */
+  value: z.number(),
+  /** The same over the 28 days before the window; for a silence, the answers a day expected. */
+  baseline: z.number(),
+  reportUrl: z.optional(z.url()),
+});
+
 /** The envelope of one event type: `id` is also the `webhook-id` header, the same on every retry. */
 export const envelopeSchema = <T extends string, D extends z.ZodMiniType>(type: T, data: D) =>
   z.strictObject({ type: z.literal(type), version: z.literal(EVENT_VERSION), id: z.string().check(z.regex(/^evt_/)), occurredAt: isoTime, data });
@@ -73,10 +90,13 @@ export const EVENT_SCHEMAS = {
   'case.updated': envelopeSchema('case.updated', CaseEventDataSchema),
   'case.escalated': envelopeSchema('case.escalated', CaseEventDataSchema),
   'case.resolved': envelopeSchema('case.resolved', CaseEventDataSchema),
+  'metric.alert': envelopeSchema('metric.alert', MetricAlertDataSchema),
 } as const;
 
 // The schemas and the types describe the same payloads (a compile error here means one of them drifted).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.infer<typeof CaseEventDataSchema>, Mutable<CaseEventData>>, Same<z.infer<typeof ResponseEventDataSchema>, Mutable<ResponseEventData>>, Same<z.infer<typeof EventScoresSchema>, Mutable<EventScores>>] = [true, true, true];
 void sameShapes;
+const sameMetricAlert: Same<z.infer<typeof MetricAlertDataSchema>, Mutable<MetricAlertData>> = true;
+void sameMetricAlert;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] extends object ? Mutable<T[K]> : T[K] };

@@ -29,6 +29,7 @@ const PORT_ITEMS: Record<string, readonly string[]> = {
   dashboardSessions: ['SESSIONS#'],
   destinationStore: ['DESTINATION#', 'index:DESTINATIONS'],
   deliveryStore: ['DELIVERY#', 'index:DLVDUE#'],
+  metricWatchStore: ['METRIC#', 'METRICRUN#'],
 };
 
 /** Every file a handler reaches through relative imports inside lambdas/handlers and lambdas/shared. */
