@@ -10,6 +10,7 @@ import { adminApi, CliError, type ApiOptions } from './cli/api';
 import { dynamoDbClient, lambdaClient } from './cli/aws';
 import { addCommentCommands } from './cli/comments';
 import { addDestinationCommands } from './cli/destinations';
+import { addMetricCommands } from './cli/metrics';
 import { addDigestCommands } from './cli/digests';
 import { checkReadable, isFileError, readInput, readJsonOrYaml, unreadable } from './cli/files';
 import { csvRows, progress, type Row } from './cli/rows';
@@ -477,6 +478,7 @@ for (const action of ['verify', 'rebuild'] as const) {
 
 addCommentCommands(program, surveys, withApi, withAws);
 addDestinationCommands(program, withApi);
+addMetricCommands(program, withAws);
 addDigestCommands(program, withAws);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -24,7 +24,7 @@ interface RouteBase {
 export type RouteDefinition = (RouteBase & { readonly auth: 'public' | 'provider' }) | (RouteBase & { readonly auth: 'apiKey'; readonly roles: readonly ApiKeyRole[] });
 
 /** Partition-key prefixes of the single table's items, one per entity. */
-export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#', 'DESTINATION#', 'DELIVERY#', 'DIGEST#'] as const;
+export const KEY_PREFIXES = ['SURVEY#', 'RESPONSE#', 'ALERT#', 'INVITATION#', 'APIKEY#', 'CONVERSATION#', 'PHONEROUTE#', 'PHONE#', 'WEBHOOKJTI#', 'SUPPRESS#', 'CONTACT#', 'SETTINGS#', 'CUSTOMER#', 'AGG#', 'AGGDONE#', 'AGGHOLD#', 'AGGJ#', 'AUDIT#', 'ERASED#', 'SESSIONS#', 'DESTINATION#', 'DELIVERY#', 'METRIC#', 'METRICRUN#', 'DIGEST#'] as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[number];
 export type IndexName = (typeof table.indexes)[number]['name'];
 
@@ -252,10 +252,16 @@ export const handlers = {
   },
   escalateCases: {
     entry: 'lambdas/handlers/escalate-cases.ts',
-    description: 'Scheduled: escalates cases past their acknowledge or resolve deadline, and sends the digests that are due',
-    // Digests: surveys (listed, read), their day cells and cases, the DIGEST# claims, the outbox of the digest event.
+    description: 'Scheduled: escalates cases past their acknowledge or resolve deadline; once an hour, checks the metric alerts (cx metrics check runs them now); sends the digests that are due',
+    // SURVEY#..DELIVERY#: the metric alerts read the surveys and their day cells, keep their episodes, and queue metric.alert.
+    // DIGEST#, CASES#: the digests also read the surveys' cases and claim each digest before it is sent.
     access: {
-      table: { read: ['ALERT#', 'SURVEY#', 'DIGEST#'], write: ['ALERT#', 'DIGEST#', 'DELIVERY#'], queryItems: ['AGG#'], query: { gsi2: ['DUE#', 'DUEPARKED#'], gsi1: ['SURVEYS', 'CASES#', 'DESTINATIONS'] } },
+      table: {
+        read: ['ALERT#', 'SURVEY#', 'DIGEST#'],
+        write: ['ALERT#', 'METRIC#', 'METRICRUN#', 'DELIVERY#', 'DIGEST#'],
+        queryItems: ['AGG#', 'METRIC#'],
+        query: { gsi1: ['SURVEYS', 'DESTINATIONS', 'CASES#'], gsi2: ['DUE#', 'DUEPARKED#'] },
+      },
       links: true,
       sendEmail: true,
       publishAlerts: true,

@@ -4,6 +4,8 @@ import { SCALES } from '../domain/surveys/survey';
 import type { SurveyResponse } from '../domain/surveys/response';
 import type { ResponseScores } from '../domain/surveys/scores';
 import { localTime } from './time';
+import type { MetricAlert } from '../domain/insight/metric-watch';
+import { metricAlertFacts, metricAlertHeadline } from './metric-alert-email';
 
 /**
  * A case as a chat message: Slack Block Kit for an incoming webhook, and an Adaptive Card for a Teams
@@ -198,6 +200,11 @@ export function teamsCaseCard(alert: AlertCase, caseUrl: string): TeamsMessage {
 
 /** A card as the destination's type wants it. */
 export const chatMessage = (type: 'slack' | 'teams', card: ChatCard): SlackMessage | TeamsMessage => (type === 'slack' ? slackMessage(card) : teamsMessage(card));
+
+/** A metric alert as a chat card: what fell or went silent, where, the two periods' figures, and the dashboard. */
+export function metricAlertCard(alert: MetricAlert, dashboardUrl: string): ChatCard {
+  return { headline: metricAlertHeadline(alert), facts: metricAlertFacts(alert), button: { text: 'Open the dashboard', url: dashboardUrl } };
+}
 
 /** A survey's digest as a chat card: responses, NPS and CSAT with their change, open and overdue cases, top themes; the most overdue case as its button. */
 export function digestCard(data: DigestData): ChatCard {

@@ -226,8 +226,9 @@ describe('least privilege', () => {
   it('scopes index queries to index partitions: the sweeper pending responses, the escalation due cases, listings their own', () => {
     // The sweeper also reads a survey's responses (comments read again), the destinations and the due deliveries.
     expect(queriesOf('sweepPending')).toEqual({ gsi1: ['SURVEY#*', 'DESTINATIONS*'], gsi2: ['PENDING#*', 'PARKED#*', 'HELD#*', 'DLVDUE#*'], table: ['CUSTOMER#*'] });
-    // The escalation run also sends digests: surveys listed, their cases and day cells, the destinations.
-    expect(queriesOf('escalateCases')).toEqual({ gsi1: ['SURVEYS*', 'CASES#*', 'DESTINATIONS*'], gsi2: ['DUE#*', 'DUEPARKED#*'], table: ['AGG#*'] });
+    // The escalation function also runs the metric alerts (surveys, their day cells, their watches, the destinations)
+    // and the digests (the surveys' cases too).
+    expect(queriesOf('escalateCases')).toEqual({ gsi1: ['SURVEYS*', 'DESTINATIONS*', 'CASES#*'], gsi2: ['DUE#*', 'DUEPARKED#*'], table: ['AGG#*', 'METRIC#*'] });
     expect(queriesOf('listResponses')).toEqual({ gsi1: ['SURVEY#*'] });
     expect(queriesOf('listCases')).toEqual({ gsi1: ['CASES#*'] });
     // Queries of the table itself stay within the partitions declared for them (a customer's timeline).

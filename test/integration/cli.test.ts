@@ -159,6 +159,7 @@ describe('the operator CLI', () => {
       ['replay'],
       ['aggregates', 'verify'],
       ['aggregates', 'rebuild'],
+      ['metrics', 'check'],
     ];
     for (const command of commands) {
       const help = await cx([...command, '--help']);

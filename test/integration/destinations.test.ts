@@ -28,8 +28,8 @@ describe('destinations', () => {
 
     const changed = await api(`/admin/destinations/${id}`, { method: 'PUT', body: JSON.stringify(webhook('https://helpdesk.example.org/v2', { enabled: false })) });
     expect(changed.body).toMatchObject({ url: 'https://helpdesk.example.org/v2', enabled: false, events: ['case.opened'] });
-    // Only events something sends can be subscribed to.
-    const later = await api(`/admin/destinations/${id}`, { method: 'PUT', body: JSON.stringify(webhook('https://helpdesk.example.org/v2', { events: ['case.opened', 'metric.alert'] })) });
+    // Only events the service sends can be subscribed to (every event type is sent now: an unknown one is refused).
+    const later = await api(`/admin/destinations/${id}`, { method: 'PUT', body: JSON.stringify(webhook('https://helpdesk.example.org/v2', { events: ['case.opened', 'case.deleted'] })) });
     expect(later.status).toBe(400);
     const retyped = await api(`/admin/destinations/${id}`, { method: 'PUT', body: JSON.stringify(webhook('https://hooks.slack.com/services/T/B/x', { type: 'slack' })) });
     expect(retyped.status).toBe(400);

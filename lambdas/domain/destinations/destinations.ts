@@ -20,7 +20,7 @@ export const DESTINATION_TYPES = ['webhook', 'slack', 'teams'] as const;
  * The events that are delivered today (of {@link EVENT_TYPES}, whose payloads are defined): a destination can
  * subscribe only to these, so none waits for an event nothing sends.
  */
-export const DELIVERED_EVENTS = ['response.completed', 'case.opened', 'case.updated', 'case.escalated', 'case.resolved', 'digest'] as const satisfies readonly (typeof EVENT_TYPES)[number][];
+export const DELIVERED_EVENTS = ['response.completed', 'case.opened', 'case.updated', 'case.escalated', 'case.resolved', 'metric.alert', 'digest'] as const satisfies readonly (typeof EVENT_TYPES)[number][];
 export type DestinationType = (typeof DESTINATION_TYPES)[number];
 
 export const DestinationFilterSchema = z.strictObject({

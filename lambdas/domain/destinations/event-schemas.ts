@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../kernel/zod';
 import { CHANNELS } from '../surveys/response';
 import { SEVERITIES } from '../surveys/scores';
-import type { CaseEventData, DigestData, EventScores, ResponseEventData } from './events';
+import type { CaseEventData, DigestData, EventScores, MetricAlertData, ResponseEventData } from './events';
 import { EVENT_VERSION, MAX_EVENT_COMMENT } from './events';
 
 /*
@@ -63,6 +63,22 @@ export const ResponseEventDataSchema = z.strictObject({
 });
 
 const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, yyyy-mm-dd'));
+
+export const MetricAlertDataSchema = z.strictObject({
+  kind: z.enum(['drop', 'silence']),
+  metric: z.enum(['nps', 'csat', 'ces', 'responses']),
+  surveyId: z.optional(z.string()),
+  touchpoint: z.optional(z.string()),
+  channel: z.optional(z.enum(CHANNELS)),
+  /** The days compared (a drop: the last 7 complete days; a silence: the last complete day), UTC. */
+  window: z.strictObject({ from: day, to: day }),
+  /** NPS points, CSAT top-2-box %, or answers in the window. */
+  value: z.number(),
+  /** The same over the 28 days before the window; for a silence, the answers a day expected. */
+  baseline: z.number(),
+  reportUrl: z.optional(z.url()),
+});
+
 const DigestFigureDetailSchema = z.strictObject({
   n: z.number(),
   /** The 95 % interval. */
@@ -108,6 +124,7 @@ export const EVENT_SCHEMAS = {
   'case.updated': envelopeSchema('case.updated', CaseEventDataSchema),
   'case.escalated': envelopeSchema('case.escalated', CaseEventDataSchema),
   'case.resolved': envelopeSchema('case.resolved', CaseEventDataSchema),
+  'metric.alert': envelopeSchema('metric.alert', MetricAlertDataSchema),
   digest: envelopeSchema('digest', DigestDataSchema),
 } as const;
 
@@ -115,6 +132,8 @@ export const EVENT_SCHEMAS = {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.infer<typeof CaseEventDataSchema>, Mutable<CaseEventData>>, Same<z.infer<typeof ResponseEventDataSchema>, Mutable<ResponseEventData>>, Same<z.infer<typeof EventScoresSchema>, Mutable<EventScores>>] = [true, true, true];
 void sameShapes;
+const sameMetricAlert: Same<z.infer<typeof MetricAlertDataSchema>, Mutable<MetricAlertData>> = true;
+void sameMetricAlert;
 // Required on both sides: Mutable does not reach into optional arrays (the optional fields are the same, listed above).
 const sameDigest: Same<Required<z.infer<typeof DigestDataSchema>>, Mutable<Required<DigestData>>> = true;
 void sameDigest;

@@ -1,4 +1,5 @@
 import type { AggregateDelta, AggregateKey, Counters, Granularity } from './aggregates';
+import type { MetricAlert, MetricWatch, WatchKey } from './metric-watch';
 
 /* The insight context's port: the aggregate cells that every report reads. */
 
@@ -34,4 +35,25 @@ export interface AggregateStore {
   settleJournalEntry(surveyId: string, eventId: string, deltas: readonly AggregateDelta[]): Promise<void>;
   /** Writes each cell with exactly these counters (a rebuild, while the survey is held). */
   replaceCells(cells: readonly AggregateDelta[]): Promise<void>;
+}
+
+/** The metric alerts' watches: per survey × touchpoint|channel × kind, the episode state and whether it was notified. */
+export interface MetricWatchStore {
+  /** Every stored watch of a survey. */
+  watchesOf(surveyId: string): Promise<MetricWatch[]>;
+  /** Writes the watch (its `version` one above `expectedVersion`) only while the stored one is at `expectedVersion` (0: none yet). */
+  saveWatch(watch: MetricWatch, expectedVersion: number): Promise<boolean>;
+  /** Claims the notification of the watch's episode, unless it went out or another claimant holds it; a claimant's own claim is granted again. */
+  claimNotice(key: WatchKey, episode: number, claimant: string, now: Date, leaseMs: number): Promise<boolean>;
+  releaseNotice(key: WatchKey, claimant: string): Promise<void>;
+  /** Records the episode as notified and drops the claim. */
+  markNotified(key: WatchKey, episode: number): Promise<void>;
+  /** Claims a scheduled run's period (an hour) once; false when a run of that period claimed it. */
+  claimRun(period: string, now: Date): Promise<boolean>;
+}
+
+/** Where a metric alert goes besides the owner's e-mail: the destinations subscribed to `metric.alert`. */
+export interface MetricAlertOutbox {
+  /** Queues the episode's event once (its id comes from the episode); returns how many deliveries were written now. */
+  enqueueMetricAlert(alert: MetricAlert): Promise<number>;
 }

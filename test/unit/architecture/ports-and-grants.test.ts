@@ -29,6 +29,7 @@ const PORT_ITEMS: Record<string, readonly string[]> = {
   dashboardSessions: ['SESSIONS#'],
   destinationStore: ['DESTINATION#', 'index:DESTINATIONS'],
   deliveryStore: ['DELIVERY#', 'index:DLVDUE#'],
+  metricWatchStore: ['METRIC#', 'METRICRUN#'],
   digestClaims: ['DIGEST#'],
 };
 
