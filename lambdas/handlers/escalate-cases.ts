@@ -40,7 +40,8 @@ export const handler = middy(async (event: unknown) => {
     (checked) => checked && countMetricAlerts(checked),
     (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
   );
-  const digests = await runDigests();
+  // Like the metric check: a digest run that cannot even list the surveys fails the invocation below, after the rest is reported.
+  const digests = await runDigests().catch((error: unknown) => ({ runs: [], emailed: 0, skippedEmpty: 0, alreadyDone: 0, failed: [{ surveyId: '*', recipient: '', message: error instanceof Error ? error.message : String(error) }] }));
   metrics.addMetric('DigestsSent', MetricUnit.Count, digests.emailed);
   metrics.addMetric('DigestsSkippedEmpty', MetricUnit.Count, digests.skippedEmpty);
   metrics.addMetric('DigestsFailed', MetricUnit.Count, digests.failed.length);
