@@ -45,12 +45,15 @@ export const handler = middy(async (event: unknown) => {
   metrics.addMetric('DigestsSent', MetricUnit.Count, digests.emailed);
   metrics.addMetric('DigestsSkippedEmpty', MetricUnit.Count, digests.skippedEmpty);
   metrics.addMetric('DigestsFailed', MetricUnit.Count, digests.failed.length);
-  // A notice that cannot be sent fails the invocation, so the function's error alarm says so; the next run retries.
-  if (report.failed.length) throw new Error(`escalation notices not sent for ${report.failed.length} case(s), retried next run: ${report.failed.slice(0, 20).join(', ')}`);
-  if (metricCheck && 'error' in metricCheck) throw new Error(`metric check failed, retried next hour: ${metricCheck.error}`);
-  if (metricCheck?.surveysFailed.length) throw new Error(`metric check failed for ${metricCheck.surveysFailed.length} survey(s), retried next hour: ${metricCheck.surveysFailed.slice(0, 20).map((f) => `${f.surveyId} (${f.message})`).join(', ')}`);
-  if (metricCheck?.failed.length) throw new Error(`metric alerts not sent for ${metricCheck.failed.length} episode(s), retried next hour: ${metricCheck.failed.slice(0, 20).map((f) => `${f.episodeId} (${f.message})`).join(', ')}`);
-  if (digests.failed.length) throw new Error(`digests not sent for ${digests.failed.length} recipient(s), retried next run: ${digests.failed.slice(0, 20).map((f) => `${f.surveyId} ${f.recipient}: ${f.message}`).join('; ')}`);
+  // Anything not sent fails the invocation, so the function's error alarm says so; the next run retries it.
+  const problems = [
+    report.failed.length > 0 && `escalation notices not sent for ${report.failed.length} case(s), retried next run: ${report.failed.slice(0, 20).join(', ')}`,
+    metricCheck && 'error' in metricCheck && `metric check failed, retried next hour: ${metricCheck.error}`,
+    metricCheck && 'surveysFailed' in metricCheck && metricCheck.surveysFailed.length > 0 && `metric check failed for ${metricCheck.surveysFailed.length} survey(s), retried next hour: ${metricCheck.surveysFailed.slice(0, 20).map((f) => `${f.surveyId} (${f.message})`).join(', ')}`,
+    metricCheck && 'failed' in metricCheck && metricCheck.failed.length > 0 && `metric alerts not sent for ${metricCheck.failed.length} episode(s), retried next hour: ${metricCheck.failed.slice(0, 20).map((f) => `${f.episodeId} (${f.message})`).join(', ')}`,
+    digests.failed.length > 0 && `digests not sent for ${digests.failed.length} recipient(s), retried next run: ${digests.failed.slice(0, 20).map((f) => `${f.surveyId} ${f.recipient}: ${f.message}`).join('; ')}`,
+  ].filter((problem) => typeof problem === 'string');
+  if (problems.length > 0) throw new Error(problems.join(' · '));
   return { ...report, parked, unparked, ...(metricCheck && { metricCheck }), digests };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
