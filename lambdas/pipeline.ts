@@ -14,7 +14,7 @@ export type ApiKeyRole = 'admin' | 'manager' | 'analyst';
 
 interface RouteBase {
   readonly method: HttpMethod;
-  /** API Gateway route path, with `{param}` placeholders. */
+  /** API Gateway route path, with `{param}` placeholders; a last `{param+}` is greedy (one or more segments). */
   readonly path: string;
   /** Key into {@link handlers}. */
   readonly handler: HandlerName;
@@ -460,13 +460,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/admin/cases/{caseId}/actions', handler: 'caseAction', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
   // The dashboard checks its own session cookie (signed in with an API key), so API Gateway lets it through.
+  // Its pages share two greedy routes: the handler dispatches on the page and answers 404 for another; the
+  // OpenAPI document lists each page at its own path (api-contract.ts).
   { method: 'GET', path: '/dashboard', handler: 'dashboard', auth: 'public' },
-  { method: 'POST', path: '/dashboard/session', handler: 'dashboard', auth: 'public' },
-  { method: 'POST', path: '/dashboard/sign-out', handler: 'dashboard', auth: 'public' },
-  { method: 'GET', path: '/dashboard/cases', handler: 'dashboard', auth: 'public' },
-  { method: 'GET', path: '/dashboard/responses', handler: 'dashboard', auth: 'public' },
-  { method: 'GET', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
-  { method: 'POST', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
+  { method: 'GET', path: '/dashboard/{page+}', handler: 'dashboard', auth: 'public' },
+  { method: 'POST', path: '/dashboard/{page+}', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'GET', path: '/u/{token}', handler: 'unsubscribe', auth: 'public' },

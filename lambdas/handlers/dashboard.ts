@@ -8,7 +8,7 @@ import { surveyTimeZone } from '../domain/surveys/survey';
 import { inbox, INBOX_DAYS, INBOX_LIMIT, inboxViews, type InboxView } from '../domain/loop/inbox';
 import { CaseQuerySchema } from '../domain/loop/case-requests';
 import { SEVERITIES } from '../domain/surveys/scores';
-import { notFound } from '../domain/kernel/errors';
+import { DomainError, notFound } from '../domain/kernel/errors';
 import { isWellFormedId } from '../domain/kernel/ids';
 import { servePage } from '../shared/case-pages';
 import { localTime, relativeTo } from '../views/time';
@@ -23,7 +23,7 @@ import { secretValue } from '../shared/secrets';
 import { apiKeyLookup, caseStore, dashboardSessions, responseStore, surveyStore } from '../shared/dependencies';
 import { refuseCrossSite } from '../shared/same-origin';
 import { rangeCells, reportCells } from '../shared/report-cells';
-import { html, httpHandler, parseBody, pathParam, seeOther, type HttpEvent } from '../shared/http';
+import { html, httpHandler, parseBody, seeOther, type HttpEvent } from '../shared/http';
 
 const COOKIE = 'cx_dashboard';
 const PATH = '/dashboard';
@@ -48,25 +48,42 @@ async function validSession(event: HttpEvent, secret: string, now: Date): Promis
   return { caller: { keyName: key.name, role: key.role, scope: key.scope ?? {}, ...(key.email && { email: key.email }) }, keyHash: claims.keyHash };
 }
 
+/** The dashboard's pages, by method and path below /dashboard (one greedy route serves them all). */
+type DashboardPage =
+  | { readonly name: 'reports' | 'session' | 'signOut' | 'cases' | 'responses' }
+  | { readonly name: 'case'; readonly caseId: string };
+
+/** The page a request asks for, or nothing (a 404) for a path or method the dashboard does not serve. */
+export function dashboardPageOf(method: string, page: string | undefined): DashboardPage | undefined {
+  if (page === undefined) return method === 'GET' ? { name: 'reports' } : undefined;
+  const segments = page.split('/');
+  if (segments.length === 2 && segments[0] === 'cases' && segments[1] !== '' && (method === 'GET' || method === 'POST')) return { name: 'case', caseId: segments[1] };
+  if (segments.length !== 1) return undefined;
+  if (method === 'POST') return page === 'session' ? { name: 'session' } : page === 'sign-out' ? { name: 'signOut' } : undefined;
+  return method === 'GET' && (page === 'cases' || page === 'responses') ? { name: page } : undefined;
+}
+
 /**
  * `GET /dashboard`: the dashboard of a survey and period for a signed-in key (or the sign-in page).
  * `POST /dashboard/session`: signs in with an API key from a form (never a URL) into an 8-hour HttpOnly
  * session cookie bound to the key's hash; `POST /dashboard/sign-out` ends every session of that key, on the
- * server too. Both forms are refused when posted from another site. Pages are drawn on the server.
+ * server too. Both forms are refused when posted from another site. Pages are drawn on the server; a path
+ * below /dashboard that is not a page is a 404, signed in or not.
  */
 export const handler = httpHandler(async (event) => {
   const now = new Date();
+  const requested = dashboardPageOf(event.requestContext.http.method, event.pathParameters?.page);
+  if (!requested) throw new DomainError(404, 'not_found', 'there is no such page in the dashboard', [{ field: 'page', message: 'not a page of the dashboard' }]);
   const secret = await secretValue('TOKEN_SECRET');
   const base = publicUrl();
-  const route = event.routeKey;
-  if (route === 'POST /dashboard/sign-out') {
+  if (requested.name === 'signOut') {
     refuseCrossSite(event);
     // Ends the session on the server too: a copied cookie is worth nothing after a sign-out.
     const session = await validSession(event, secret, now);
     if (session) await dashboardSessions().endSessions(session.keyHash, now);
     return seeOther(`${base}${PATH}`, [cookie('', 0)]);
   }
-  if (route === 'POST /dashboard/session') {
+  if (requested.name === 'session') {
     refuseCrossSite(event);
     const key = parseBody(event).apiKey;
     const found = typeof key === 'string' ? await authorize(apiKeyLookup(), key.trim()) : 'missing';
@@ -77,13 +94,13 @@ export const handler = httpHandler(async (event) => {
   const caller = (await validSession(event, secret, now))?.caller;
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
   const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, signOut: `${base}${PATH}/sign-out` };
-  if (route === 'GET /dashboard/cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
-  if (route === 'GET /dashboard/responses') {
+  if (requested.name === 'cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
+  if (requested.name === 'responses') {
     const view = await responsesView(event, caller, base, now);
     return html(view.status ?? 200, responsesPage(view, links));
   }
-  if (route === 'GET /dashboard/cases/{caseId}' || route === 'POST /dashboard/cases/{caseId}') {
-    const id = pathParam(event, 'caseId');
+  if (requested.name === 'case') {
+    const id = requested.caseId;
     const kase = caller.role !== 'analyst' && isWellFormedId(id) ? await caseStore().getAlert(id) : undefined;
     if (!kase || !seesCase(caller, kase)) throw notFound('Case', 'caseId');
     return servePage(event, kase, {
