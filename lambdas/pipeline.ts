@@ -339,9 +339,10 @@ export const handlers = {
   },
   dashboard: {
     entry: 'lambdas/handlers/dashboard.ts',
-    description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates',
+    description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates, cases and destinations',
     access: {
-      table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#', 'ALERT#', 'RESPONSE#', 'CUSTOMER#'], write: ['SESSIONS#', 'ALERT#'], queryItems: ['AGG#', 'CUSTOMER#'], query: { gsi1: ['SURVEY#', 'CASES#', 'SURVEYS'] } },
+      // DELIVERY# and DESTINATIONS: the destinations page (admin) reads the destinations and their delivery logs.
+      table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#', 'ALERT#', 'RESPONSE#', 'CUSTOMER#'], write: ['SESSIONS#', 'ALERT#'], queryItems: ['AGG#', 'CUSTOMER#', 'DELIVERY#'], query: { gsi1: ['SURVEY#', 'CASES#', 'SURVEYS', 'DESTINATIONS'] } },
       links: true,
       secrets: ['TOKEN_SECRET'],
     },

@@ -1,5 +1,7 @@
 import { authorize, hashApiKey } from '../domain/people/api-keys';
-import { dashboardPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
+import { dashboardPage, destinationsPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type DestinationsPageView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
+import { describeDestination } from '../domain/destinations/destinations';
+import { destinationHealth } from '../domain/destinations/health';
 import { drillDown, DRILL_DOWN_READ, isThemeId } from '../domain/insight/drill-down';
 import { taxonomyOf } from '../domain/comments/themes/taxonomy';
 import { previousRange, themeLabel, themeShares, themesReport, totalOf } from '../domain/insight/themes-report';
@@ -20,7 +22,7 @@ import type { Survey } from '../domain/surveys/survey';
 import { SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
-import { apiKeyLookup, caseStore, dashboardSessions, responseStore, surveyStore } from '../shared/dependencies';
+import { apiKeyLookup, caseStore, dashboardSessions, deliveryStore, destinationStore, responseStore, surveyStore } from '../shared/dependencies';
 import { refuseCrossSite } from '../shared/same-origin';
 import { rangeCells, reportCells } from '../shared/report-cells';
 import { html, httpHandler, parseBody, seeOther, type HttpEvent } from '../shared/http';
@@ -50,7 +52,7 @@ async function validSession(event: HttpEvent, secret: string, now: Date): Promis
 
 /** The dashboard's pages, by method and path below /dashboard (one greedy route serves them all). */
 type DashboardPage =
-  | { readonly name: 'reports' | 'session' | 'signOut' | 'cases' | 'responses' }
+  | { readonly name: 'reports' | 'session' | 'signOut' | 'cases' | 'responses' | 'destinations' }
   | { readonly name: 'case'; readonly caseId: string };
 
 /** The page a request asks for, or nothing (a 404) for a path or method the dashboard does not serve. */
@@ -60,7 +62,7 @@ export function dashboardPageOf(method: string, page: string | undefined): Dashb
   if (segments.length === 2 && segments[0] === 'cases' && segments[1] !== '' && (method === 'GET' || method === 'POST')) return { name: 'case', caseId: segments[1] };
   if (segments.length !== 1) return undefined;
   if (method === 'POST') return page === 'session' ? { name: 'session' } : page === 'sign-out' ? { name: 'signOut' } : undefined;
-  return method === 'GET' && (page === 'cases' || page === 'responses') ? { name: page } : undefined;
+  return method === 'GET' && (page === 'cases' || page === 'responses' || page === 'destinations') ? { name: page } : undefined;
 }
 
 /**
@@ -93,11 +95,15 @@ export const handler = httpHandler(async (event) => {
   }
   const caller = (await validSession(event, secret, now))?.caller;
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
-  const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, signOut: `${base}${PATH}/sign-out` };
+  const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, destinations: `${base}${PATH}/destinations`, signOut: `${base}${PATH}/sign-out` };
   if (requested.name === 'cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
   if (requested.name === 'responses') {
     const view = await responsesView(event, caller, base, now);
     return html(view.status ?? 200, responsesPage(view, links));
+  }
+  if (requested.name === 'destinations') {
+    const view = await destinationsView(caller, now);
+    return html(view.status ?? 200, destinationsPage(view, links));
   }
   if (requested.name === 'case') {
     const id = requested.caseId;
@@ -228,6 +234,47 @@ async function responsesView(event: HttpEvent, caller: Caller, base: string, now
       ...(r.analysis?.revision === r.revision && { themes: r.analysis.themes.map((t) => themeLabel(t, taxonomyOf(survey.themeSet))), ...(r.analysis.sentiment && { sentiment: r.analysis.sentiment }) }),
     })),
     ...(found.truncated && { notice: `The first ${DRILL_DOWN_READ} responses of the period were read; pick fewer days to see the rest.` }),
+  };
+}
+
+/** How many of a destination's latest deliveries its health is read from, and how many of them are listed. */
+const HEALTH_DELIVERIES = 100;
+const LISTED_DELIVERIES = 20;
+
+/** Every destination with its health and latest deliveries (admin keys only; others get a 403 page saying so). */
+async function destinationsView(caller: Caller, now: Date): Promise<DestinationsPageView & { status?: number }> {
+  const signedInAs = { name: caller.keyName, role: caller.role };
+  if (caller.role !== 'admin') return { signedInAs, now, destinations: [], notice: 'Destinations are for admin keys.', status: 403 };
+  const destinations = await destinationStore().listDestinations();
+  const logs = await Promise.all(destinations.map((d) => deliveryStore().listDeliveries(d.id, HEALTH_DELIVERIES)));
+  return {
+    signedInAs,
+    now,
+    destinations: destinations.map((destination, i) => {
+      // As the API shows it: no secret, a chat URL (itself a credential) cut to its origin.
+      const shown = describeDestination(destination, now);
+      const { surveyId, touchpoint, minSeverity, theme } = shown.filter ?? {};
+      const filter = [surveyId && `survey ${surveyId}`, touchpoint && `touchpoint ${touchpoint}`, minSeverity && `severity ${minSeverity} or worse`, theme && `theme ${theme}`].filter(Boolean).join(', ');
+      return {
+        id: shown.id,
+        name: shown.name,
+        type: shown.type,
+        url: shown.url,
+        events: shown.events,
+        enabled: shown.enabled,
+        ...(shown.disabledReason && { disabledReason: shown.disabledReason }),
+        ...(filter && { filter }),
+        health: destinationHealth(logs[i], now),
+        deliveries: logs[i].slice(0, LISTED_DELIVERIES).map((d) => ({
+          type: d.type,
+          createdAt: d.createdAt,
+          state: d.state,
+          attemptCount: d.attemptCount,
+          ...(d.attempts.length > 0 && { lastAttempt: d.attempts[d.attempts.length - 1] }),
+          ...(d.nextAttemptAt && { nextAttemptAt: d.nextAttemptAt }),
+        })),
+      };
+    }),
   };
 }
 

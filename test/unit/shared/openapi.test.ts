@@ -46,7 +46,7 @@ describe('the OpenAPI document', () => {
     expect(routes.filter(isGreedy).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /dashboard/{page+}', 'POST /dashboard/{page+}']);
     const pages = operations.filter((o) => o.key.split(' ')[1].startsWith('/dashboard')).map((o) => o.key);
     expect(pages.sort()).toEqual(
-      ['GET /dashboard', 'POST /dashboard/session', 'POST /dashboard/sign-out', 'GET /dashboard/cases', 'GET /dashboard/responses', 'GET /dashboard/cases/{caseId}', 'POST /dashboard/cases/{caseId}'].sort(),
+      ['GET /dashboard', 'POST /dashboard/session', 'POST /dashboard/sign-out', 'GET /dashboard/cases', 'GET /dashboard/responses', 'GET /dashboard/destinations', 'GET /dashboard/cases/{caseId}', 'POST /dashboard/cases/{caseId}'].sort(),
     );
     const casePage = operations.find((o) => o.key === 'GET /dashboard/cases/{caseId}')!.op;
     expect(casePage.parameters?.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(['caseId']);
