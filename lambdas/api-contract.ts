@@ -211,6 +211,10 @@ export const contract: Record<RouteKey, RouteContract> = {
     query: z.object({ surveyId: z.string(), from: z.iso.date(), to: z.iso.date(), touchpoint: z.optional(z.string()), channel: z.optional(z.string()), theme: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,59}$/))) }),
     success: { status: 200, media: HTML, description: 'the responses, newest first' },
   },
+  'GET /dashboard/destinations': {
+    summary: 'Destinations (admin keys; another role gets a 403 page): each with its events, state, health (last delivered, failing since, pending, given up) and latest deliveries; never a secret nor a whole chat URL',
+    success: { status: 200, media: HTML, description: 'the destinations, drawn on the server' },
+  },
   'GET /dashboard/cases/{caseId}': { summary: 'A case page inside the dashboard session (its profile, timeline and history)', success: { status: 200, media: HTML, description: 'the case page' } },
   'POST /dashboard/cases/{caseId}': { summary: 'Act on a case as the signed-in key (also reassign and escalate)', body: { schema: CaseActionSchema, media: [FORM] }, success: { status: 303, media: HTML, description: 'back to the case page, with what was done' } },
   'GET /s/{surveyId}': { summary: 'The hosted survey form', success: { status: 200, media: HTML, description: 'an HTML form that works without JavaScript' } },

@@ -14,7 +14,7 @@ export type ApiKeyRole = 'admin' | 'manager' | 'analyst';
 
 interface RouteBase {
   readonly method: HttpMethod;
-  /** API Gateway route path, with `{param}` placeholders. */
+  /** API Gateway route path, with `{param}` placeholders; a last `{param+}` is greedy (one or more segments). */
   readonly path: string;
   /** Key into {@link handlers}. */
   readonly handler: HandlerName;
@@ -352,9 +352,10 @@ export const handlers = {
   },
   dashboard: {
     entry: 'lambdas/handlers/dashboard.ts',
-    description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates',
+    description: 'The dashboard: sign-in with an API key into a session, and the server-drawn pages from the aggregates, cases and destinations',
     access: {
-      table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#', 'ALERT#', 'RESPONSE#', 'CUSTOMER#'], write: ['SESSIONS#', 'ALERT#'], queryItems: ['AGG#', 'CUSTOMER#'], query: { gsi1: ['SURVEY#', 'CASES#', 'SURVEYS'] } },
+      // DELIVERY# and DESTINATIONS: the destinations page (admin) reads the destinations and their delivery logs.
+      table: { read: ['APIKEY#', 'SURVEY#', 'SESSIONS#', 'ALERT#', 'RESPONSE#', 'CUSTOMER#'], write: ['SESSIONS#', 'ALERT#'], queryItems: ['AGG#', 'CUSTOMER#', 'DELIVERY#'], query: { gsi1: ['SURVEY#', 'CASES#', 'SURVEYS', 'DESTINATIONS'] } },
       links: true,
       secrets: ['TOKEN_SECRET'],
     },
@@ -473,13 +474,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/admin/cases/{caseId}/actions', handler: 'caseAction', auth: 'apiKey', roles: ADMIN_MANAGER },
   { method: 'GET', path: '/s/{surveyId}', handler: 'surveyForm', auth: 'public' },
   // The dashboard checks its own session cookie (signed in with an API key), so API Gateway lets it through.
+  // Its pages share two greedy routes: the handler dispatches on the page and answers 404 for another; the
+  // OpenAPI document lists each page at its own path (api-contract.ts).
   { method: 'GET', path: '/dashboard', handler: 'dashboard', auth: 'public' },
-  { method: 'POST', path: '/dashboard/session', handler: 'dashboard', auth: 'public' },
-  { method: 'POST', path: '/dashboard/sign-out', handler: 'dashboard', auth: 'public' },
-  { method: 'GET', path: '/dashboard/cases', handler: 'dashboard', auth: 'public' },
-  { method: 'GET', path: '/dashboard/responses', handler: 'dashboard', auth: 'public' },
-  { method: 'GET', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
-  { method: 'POST', path: '/dashboard/cases/{caseId}', handler: 'dashboard', auth: 'public' },
+  { method: 'GET', path: '/dashboard/{page+}', handler: 'dashboard', auth: 'public' },
+  { method: 'POST', path: '/dashboard/{page+}', handler: 'dashboard', auth: 'public' },
   { method: 'POST', path: '/responses', handler: 'submitResponse', auth: 'public' },
   { method: 'GET', path: '/r/{token}', handler: 'emailLink', auth: 'public' },
   { method: 'GET', path: '/u/{token}', handler: 'unsubscribe', auth: 'public' },

@@ -14,13 +14,22 @@ export interface MatchedRoute {
   readonly pathParameters: Record<string, string>;
 }
 
+const GREEDY = /^\{([A-Za-z0-9_]+)\+\}$/;
+const isGreedy = (path: string) => GREEDY.test(path.slice(path.lastIndexOf('/') + 1));
+
 const compiled = new Map<string, RegExp>();
 function pathPattern(path: string): RegExp {
   let re = compiled.get(path);
   if (!re) {
-    const source = path
-      .split('/')
-      .map((part) => (/^\{[A-Za-z0-9_]+\}$/.test(part) ? `(?<${part.slice(1, -1)}>[^/]+)` : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    const parts = path.split('/');
+    const source = parts
+      .map((part, i) => {
+        if (/^\{[A-Za-z0-9_]+\}$/.test(part)) return `(?<${part.slice(1, -1)}>[^/]+)`;
+        // `{name+}` (the last segment only, as API Gateway allows): one or more segments, slashes included.
+        const greedy = GREEDY.exec(part);
+        if (greedy && i === parts.length - 1) return `(?<${greedy[1]}>.+)`;
+        return part.replace(/[.*+?^$(){}|[\]\\]/g, '\\$&');
+      })
       .join('/');
     re = new RegExp(`^${source}$`);
     compiled.set(path, re);
@@ -40,10 +49,13 @@ export function decodePathParameter(raw: string): string {
   }
 }
 
-/** API Gateway matches exact method + path; no match is a 404 (also for a known path with another method). */
+/**
+ * API Gateway matches exact method + path; no match is a 404 (also for a known path with another method).
+ * A route with a greedy `{name+}` segment only answers what no more specific route matches.
+ */
 export function matchRoute(routes: readonly RouteDefinition[], method: string, rawPath: string): MatchedRoute | undefined {
-  for (const route of routes) {
-    if (route.method !== method) continue;
+  const candidates = routes.filter((r) => r.method === method);
+  for (const route of [...candidates.filter((r) => !isGreedy(r.path)), ...candidates.filter((r) => isGreedy(r.path))]) {
     const match = pathPattern(route.path).exec(rawPath);
     if (match) return { route, pathParameters: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodePathParameter(v)])) };
   }

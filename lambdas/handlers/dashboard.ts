@@ -1,5 +1,7 @@
 import { authorize, hashApiKey } from '../domain/people/api-keys';
-import { dashboardPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
+import { dashboardPage, destinationsPage, inboxPage, responsesPage, signInPage, viewOf, type DashboardLinks, type DashboardView, type DestinationsPageView, type InboxPageView, type ResponsesPageView } from '../views/dashboard';
+import { describeDestination } from '../domain/destinations/destinations';
+import { destinationHealth } from '../domain/destinations/health';
 import { drillDown, DRILL_DOWN_READ, isThemeId } from '../domain/insight/drill-down';
 import { taxonomyOf } from '../domain/comments/themes/taxonomy';
 import { previousRange, themeLabel, themeShares, themesReport, totalOf } from '../domain/insight/themes-report';
@@ -8,7 +10,7 @@ import { surveyTimeZone } from '../domain/surveys/survey';
 import { inbox, INBOX_DAYS, INBOX_LIMIT, inboxViews, type InboxView } from '../domain/loop/inbox';
 import { CaseQuerySchema } from '../domain/loop/case-requests';
 import { SEVERITIES } from '../domain/surveys/scores';
-import { notFound } from '../domain/kernel/errors';
+import { DomainError, notFound } from '../domain/kernel/errors';
 import { isWellFormedId } from '../domain/kernel/ids';
 import { servePage } from '../shared/case-pages';
 import { localTime, relativeTo } from '../views/time';
@@ -20,10 +22,10 @@ import type { Survey } from '../domain/surveys/survey';
 import { SESSION_HOURS, sessionToken, verifySessionToken } from '../domain/kernel/tokens';
 import { publicUrl } from '../shared/config';
 import { secretValue } from '../shared/secrets';
-import { apiKeyLookup, caseStore, dashboardSessions, responseStore, surveyStore } from '../shared/dependencies';
+import { apiKeyLookup, caseStore, dashboardSessions, deliveryStore, destinationStore, responseStore, surveyStore } from '../shared/dependencies';
 import { refuseCrossSite } from '../shared/same-origin';
 import { rangeCells, reportCells } from '../shared/report-cells';
-import { html, httpHandler, parseBody, pathParam, seeOther, type HttpEvent } from '../shared/http';
+import { html, httpHandler, parseBody, seeOther, type HttpEvent } from '../shared/http';
 
 const COOKIE = 'cx_dashboard';
 const PATH = '/dashboard';
@@ -48,25 +50,42 @@ async function validSession(event: HttpEvent, secret: string, now: Date): Promis
   return { caller: { keyName: key.name, role: key.role, scope: key.scope ?? {}, ...(key.email && { email: key.email }) }, keyHash: claims.keyHash };
 }
 
+/** The dashboard's pages, by method and path below /dashboard (one greedy route serves them all). */
+type DashboardPage =
+  | { readonly name: 'reports' | 'session' | 'signOut' | 'cases' | 'responses' | 'destinations' }
+  | { readonly name: 'case'; readonly caseId: string };
+
+/** The page a request asks for, or nothing (a 404) for a path or method the dashboard does not serve. */
+export function dashboardPageOf(method: string, page: string | undefined): DashboardPage | undefined {
+  if (page === undefined) return method === 'GET' ? { name: 'reports' } : undefined;
+  const segments = page.split('/');
+  if (segments.length === 2 && segments[0] === 'cases' && segments[1] !== '' && (method === 'GET' || method === 'POST')) return { name: 'case', caseId: segments[1] };
+  if (segments.length !== 1) return undefined;
+  if (method === 'POST') return page === 'session' ? { name: 'session' } : page === 'sign-out' ? { name: 'signOut' } : undefined;
+  return method === 'GET' && (page === 'cases' || page === 'responses' || page === 'destinations') ? { name: page } : undefined;
+}
+
 /**
  * `GET /dashboard`: the dashboard of a survey and period for a signed-in key (or the sign-in page).
  * `POST /dashboard/session`: signs in with an API key from a form (never a URL) into an 8-hour HttpOnly
  * session cookie bound to the key's hash; `POST /dashboard/sign-out` ends every session of that key, on the
- * server too. Both forms are refused when posted from another site. Pages are drawn on the server.
+ * server too. Both forms are refused when posted from another site. Pages are drawn on the server; a path
+ * below /dashboard that is not a page is a 404, signed in or not.
  */
 export const handler = httpHandler(async (event) => {
   const now = new Date();
+  const requested = dashboardPageOf(event.requestContext.http.method, event.pathParameters?.page);
+  if (!requested) throw new DomainError(404, 'not_found', 'there is no such page in the dashboard', [{ field: 'page', message: 'not a page of the dashboard' }]);
   const secret = await secretValue('TOKEN_SECRET');
   const base = publicUrl();
-  const route = event.routeKey;
-  if (route === 'POST /dashboard/sign-out') {
+  if (requested.name === 'signOut') {
     refuseCrossSite(event);
     // Ends the session on the server too: a copied cookie is worth nothing after a sign-out.
     const session = await validSession(event, secret, now);
     if (session) await dashboardSessions().endSessions(session.keyHash, now);
     return seeOther(`${base}${PATH}`, [cookie('', 0)]);
   }
-  if (route === 'POST /dashboard/session') {
+  if (requested.name === 'session') {
     refuseCrossSite(event);
     const key = parseBody(event).apiKey;
     const found = typeof key === 'string' ? await authorize(apiKeyLookup(), key.trim()) : 'missing';
@@ -76,14 +95,18 @@ export const handler = httpHandler(async (event) => {
   }
   const caller = (await validSession(event, secret, now))?.caller;
   if (!caller) return html(200, signInPage(`${base}${PATH}/session`));
-  const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, signOut: `${base}${PATH}/sign-out` };
-  if (route === 'GET /dashboard/cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
-  if (route === 'GET /dashboard/responses') {
+  const links: DashboardLinks = { reports: `${base}${PATH}`, cases: `${base}${PATH}/cases`, destinations: `${base}${PATH}/destinations`, signOut: `${base}${PATH}/sign-out` };
+  if (requested.name === 'cases') return html(200, inboxPage(await inboxView(event, caller, now, base), links, SEVERITIES.filter((s) => s !== 'none')));
+  if (requested.name === 'responses') {
     const view = await responsesView(event, caller, base, now);
     return html(view.status ?? 200, responsesPage(view, links));
   }
-  if (route === 'GET /dashboard/cases/{caseId}' || route === 'POST /dashboard/cases/{caseId}') {
-    const id = pathParam(event, 'caseId');
+  if (requested.name === 'destinations') {
+    const view = await destinationsView(caller, now);
+    return html(view.status ?? 200, destinationsPage(view, links));
+  }
+  if (requested.name === 'case') {
+    const id = requested.caseId;
     const kase = caller.role !== 'analyst' && isWellFormedId(id) ? await caseStore().getAlert(id) : undefined;
     if (!kase || !seesCase(caller, kase)) throw notFound('Case', 'caseId');
     return servePage(event, kase, {
@@ -211,6 +234,47 @@ async function responsesView(event: HttpEvent, caller: Caller, base: string, now
       ...(r.analysis?.revision === r.revision && { themes: r.analysis.themes.map((t) => themeLabel(t, taxonomyOf(survey.themeSet))), ...(r.analysis.sentiment && { sentiment: r.analysis.sentiment }) }),
     })),
     ...(found.truncated && { notice: `The first ${DRILL_DOWN_READ} responses of the period were read; pick fewer days to see the rest.` }),
+  };
+}
+
+/** How many of a destination's latest deliveries its health is read from, and how many of them are listed. */
+const HEALTH_DELIVERIES = 100;
+const LISTED_DELIVERIES = 20;
+
+/** Every destination with its health and latest deliveries (admin keys only; others get a 403 page saying so). */
+async function destinationsView(caller: Caller, now: Date): Promise<DestinationsPageView & { status?: number }> {
+  const signedInAs = { name: caller.keyName, role: caller.role };
+  if (caller.role !== 'admin') return { signedInAs, now, destinations: [], notice: 'Destinations are for admin keys.', status: 403 };
+  const destinations = await destinationStore().listDestinations();
+  const logs = await Promise.all(destinations.map((d) => deliveryStore().listDeliveries(d.id, HEALTH_DELIVERIES)));
+  return {
+    signedInAs,
+    now,
+    destinations: destinations.map((destination, i) => {
+      // As the API shows it: no secret, a chat URL (itself a credential) cut to its origin.
+      const shown = describeDestination(destination, now);
+      const { surveyId, touchpoint, minSeverity, theme } = shown.filter ?? {};
+      const filter = [surveyId && `survey ${surveyId}`, touchpoint && `touchpoint ${touchpoint}`, minSeverity && `severity ${minSeverity} or worse`, theme && `theme ${theme}`].filter(Boolean).join(', ');
+      return {
+        id: shown.id,
+        name: shown.name,
+        type: shown.type,
+        url: shown.url,
+        events: shown.events,
+        enabled: shown.enabled,
+        ...(shown.disabledReason && { disabledReason: shown.disabledReason }),
+        ...(filter && { filter }),
+        health: destinationHealth(logs[i], now),
+        deliveries: logs[i].slice(0, LISTED_DELIVERIES).map((d) => ({
+          type: d.type,
+          createdAt: d.createdAt,
+          state: d.state,
+          attemptCount: d.attemptCount,
+          ...(d.attempts.length > 0 && { lastAttempt: d.attempts[d.attempts.length - 1] }),
+          ...(d.nextAttemptAt && { nextAttemptAt: d.nextAttemptAt }),
+        })),
+      };
+    }),
   };
 }
 

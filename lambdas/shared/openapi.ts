@@ -77,12 +77,15 @@ function operation(route: RouteDefinition, described: RouteContract | undefined,
   };
 }
 
-const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`);
+/** A greedy `{name+}` (the last segment) matches one or more segments, as in API Gateway. */
+export const isGreedy = (route: RouteDefinition) => /\{\w+\+\}$/.test(route.path);
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{\w+\+\}$/, '.+').replace(/\{\w+\}/g, '[^/]+')}$`);
 
 /**
  * Every route the pipeline declares, and before a route with a path parameter, each path of the contract that
  * it serves (`GET /admin/reports/{report}` serves `/admin/reports/summary`, `…/trend`…): one HTTP route, and
- * each report still documented with its own query.
+ * each report still documented with its own query. A greedy route (`/dashboard/{page+}`) is documented by the
+ * pages it serves only: an OpenAPI path parameter cannot span segments, and any other page is a 404.
  */
 export function documentedRoutes(): RouteDefinition[] {
   const declared = new Set(routes.map((r) => `${r.method} ${r.path}`));
@@ -91,7 +94,7 @@ export function documentedRoutes(): RouteDefinition[] {
     const served = Object.keys(contract)
       .map((key) => ({ method: key.slice(0, key.indexOf(' ')), path: key.slice(key.indexOf(' ') + 1) }))
       .filter((c) => c.method === route.method && !declared.has(`${c.method} ${c.path}`) && pathPattern(route.path).test(c.path));
-    return [...served.map((c) => ({ ...route, path: c.path })), route];
+    return [...served.map((c) => ({ ...route, path: c.path })), ...(isGreedy(route) ? [] : [route])];
   });
 }
 
@@ -126,7 +129,7 @@ function webhookOperations() {
   );
 }
 
-/** The OpenAPI 3.1 document of every route the pipeline declares (and each path a parameterised one serves). */
+/** The OpenAPI 3.1 document of every route the pipeline declares (and each path a parameterised or greedy one serves). */
 export function openApiDocument(serverUrl?: string) {
   const { schemas, refFor } = componentSchemas();
   const paths: Record<string, Record<string, unknown>> = {};

@@ -1,6 +1,7 @@
 import { histogramSvg, lineChartSvg, type Bar, type Series } from './charts';
 import { escapeHtml } from './html';
-import { localTime } from './time';
+import { duration, localTime, relativeTo } from './time';
+import type { DestinationHealth } from '../domain/destinations/health';
 import { THEMES_STYLE, themesSection, type ThemesView } from './themes';
 import { firstDayOf, lastDayOf, type CaseMetrics, type FunnelStage, type Summary, type Trend } from '../domain/insight/reports';
 import type { Survey } from '../domain/surveys/survey';
@@ -50,7 +51,7 @@ export interface DashboardView {
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line-height:1.45}header{background:#1f3b5c;color:#fff;padding:.75rem 1.25rem;display:flex;gap:.5rem 1rem;align-items:center;flex-wrap:wrap;box-sizing:border-box;width:100%}
 header h1{font-size:1.2rem;margin:0 auto 0 0;min-width:0;overflow-wrap:anywhere}header form{margin:0}header button{background:#fff;color:#1f3b5c;border:0;border-radius:.3rem;padding:.35rem .8rem;min-height:2rem;cursor:pointer}
-header nav{display:flex;gap:.75rem}header nav a{color:#fff;padding:.3rem 0}header nav a[aria-current]{font-weight:700;text-decoration-thickness:2px}.who{font-size:.9rem}
+header nav{display:flex;gap:.25rem .75rem;flex-wrap:wrap}header nav a{color:#fff;padding:.3rem 0}header nav a[aria-current]{font-weight:700;text-decoration-thickness:2px}.who{font-size:.9rem}
 .scroll{overflow-x:auto;max-width:100%}table.inbox td,table.inbox th{vertical-align:top}table.inbox tr.overdue{background:#fff1f0}table.inbox td:nth-child(3){min-width:14rem}table.inbox a{display:inline-block;padding:.2rem 0}
 .responses{padding-left:1.2rem}.responses li{margin:.5rem 0}.responses .analysis{font-size:.85rem;color:#444;margin:0}.filter select{font-size:1rem;padding:.3rem;min-height:2rem;max-width:100%}.filter label{max-width:100%;min-width:0}td.when{white-space:nowrap}
 main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1.1rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
@@ -60,6 +61,10 @@ main{padding:1rem 1.25rem;max-width:75rem}section{margin:1.5rem 0}h2{font-size:1
 .figure .few{color:#8a4b00;font-weight:600}.charts{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}figure.chart{margin:0;max-width:100%;min-width:0}figure.chart svg{max-width:100%;height:auto}figcaption{font-weight:600;font-size:.9rem}figcaption .note{font-weight:400;color:#555}
 .legend{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap;font-size:.85rem}.swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}.extremes{font-size:.9rem;margin:.25rem 0 0}
+.destination{border-top:1px solid #ddd;padding-top:.25rem}.destination h2{border:0;display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}.health{font-size:.85rem;font-weight:600;padding:.1rem .5rem;border-radius:1rem;background:#eef1f4;color:#333}
+.health-failing{background:#fdecea;color:#8c1d18}.health-delivering{background:#e7f4ea;color:#1e5e2f}.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.5rem 1.5rem;margin:.5rem 0}.facts div{min-width:0}.sends,.destination .notice{margin:.25rem 0;overflow-wrap:anywhere}.facts dt{font-size:.8rem;color:#555}.facts dd{margin:0;overflow-wrap:anywhere}
+.health-figures{background:#f6f8fa;border-radius:.5rem;padding:.6rem .8rem}table.deliveries{width:100%}table.deliveries caption{text-align:left;font-weight:600;font-size:.9rem;padding:.25rem 0}table.deliveries td,table.deliveries th{vertical-align:top;overflow-wrap:anywhere}.state-dead{color:#8c1d18;font-weight:600}.state-pending{color:#8a4b00;font-weight:600}
+@media (max-width:40rem){table.deliveries thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.deliveries,table.deliveries caption,table.deliveries tbody,table.deliveries tr,table.deliveries th,table.deliveries td{display:block}table.deliveries tr{border:1px solid #ddd;border-radius:.4rem;margin:.5rem 0;padding:.35rem .5rem}table.deliveries th,table.deliveries td{border:0;padding:.1rem 0;display:grid;grid-template-columns:7rem minmax(0,1fr);gap:.5rem}table.deliveries th::before,table.deliveries td::before{content:attr(data-label);color:#555;font-weight:400;font-size:.85rem}}
 .notice{background:#fff4e5;border-left:4px solid #8a4b00;padding:.5rem .75rem}blockquote{margin:.25rem 0 .75rem;padding-left:.75rem;border-left:3px solid #b3261e}`;
 
 function shell(title: string, header: string, body: string): string {
@@ -86,14 +91,18 @@ function headlineFigure(item: DashboardView['headline'][number]): string {
 }
 
 /** The header of every signed-in page: where you are, the sections, who you are, and signing out. */
-function signedInHeader(title: string, signedInAs: DashboardView['signedInAs'], links: DashboardLinks, current: 'reports' | 'cases'): string {
+function signedInHeader(title: string, signedInAs: DashboardView['signedInAs'], links: DashboardLinks, current: 'reports' | 'cases' | 'destinations'): string {
   const nav = (href: string, label: string, key: typeof current) => `<a href="${escapeHtml(href)}"${key === current ? ' aria-current="page"' : ''}>${label}</a>`;
-  return `<header><h1>${escapeHtml(title)}</h1><nav aria-label="Sections">${nav(links.reports, 'Reports', 'reports')}${signedInAs.role === 'analyst' ? '' : nav(links.cases, 'Cases', 'cases')}</nav><span class="who">${escapeHtml(signedInAs.name)} (${escapeHtml(signedInAs.role)})</span><form method="post" action="${escapeHtml(links.signOut)}"><button type="submit">Sign out</button></form></header>`;
+  return `<header><h1>${escapeHtml(title)}</h1><nav aria-label="Sections">${nav(links.reports, 'Reports', 'reports')}${signedInAs.role === 'analyst' ? '' : nav(links.cases, 'Cases', 'cases')}${
+    signedInAs.role === 'admin' ? nav(links.destinations, 'Destinations', 'destinations') : ''
+  }</nav><span class="who">${escapeHtml(signedInAs.name)} (${escapeHtml(signedInAs.role)})</span><form method="post" action="${escapeHtml(links.signOut)}"><button type="submit">Sign out</button></form></header>`;
 }
 
 export interface DashboardLinks {
   readonly reports: string;
   readonly cases: string;
+  /** Admin keys only. */
+  readonly destinations: string;
   readonly signOut: string;
 }
 
@@ -366,4 +375,98 @@ function roundUp(trend: Trend): number {
   const highest = Math.max(1, ...trend.series.flatMap((s) => s.points.map((p) => p.value ?? 0)));
   const power = 10 ** Math.floor(Math.log10(highest));
   return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= highest)!;
+}
+
+export interface DestinationsPageView {
+  readonly signedInAs: DashboardView['signedInAs'];
+  readonly now: Date;
+  readonly destinations: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly type: string;
+    /** As the API shows it: a chat URL shortened to its origin. */
+    readonly url: string;
+    readonly events: readonly string[];
+    readonly enabled: boolean;
+    readonly disabledReason?: string;
+    readonly filter?: string;
+    readonly health: DestinationHealth;
+    /** The latest deliveries, newest first. */
+    readonly deliveries: readonly {
+      readonly type: string;
+      readonly createdAt: string;
+      readonly state: string;
+      readonly attemptCount: number;
+      readonly lastAttempt?: { readonly at: string; readonly status?: number; readonly ms: number; readonly error?: string };
+      readonly nextAttemptAt?: string;
+    }[];
+  }[];
+  readonly notice?: string;
+}
+
+const TYPE_LABELS: Record<string, string> = { webhook: 'Signed webhook', slack: 'Slack', teams: 'Microsoft Teams' };
+const HEALTH_LABELS: Record<DestinationHealth['status'], string> = { failing: 'Failing', delivering: 'Delivering', waiting: 'Waiting for its first try', quiet: 'Nothing sent yet' };
+
+/** "3 min ago", "in 1 h 5 min", or "just now" within the minute. */
+const fromNow = (iso: string, now: Date) => (Math.abs(Date.parse(iso) - now.getTime()) < 60_000 ? 'just now' : relativeTo(iso, now));
+
+/** What one attempt found, in a few words: "HTTP 500 in 31 ms", or the error (a timeout, a refused address). */
+const attemptText = (a: NonNullable<DestinationsPageView['destinations'][number]['deliveries'][number]['lastAttempt']>) =>
+  a.status !== undefined ? `HTTP ${a.status} in ${a.ms} ms` : (a.error ?? 'no answer');
+
+function destinationSection(d: DestinationsPageView['destinations'][number], now: Date, index: number): string {
+  const h = d.health;
+  const when = (iso: string) => `<span class="when">${escapeHtml(localTime(iso))}</span> (${escapeHtml(fromNow(iso, now))})`;
+  const facts: [string, string][] = [
+    ['Type', escapeHtml(TYPE_LABELS[d.type] ?? d.type)],
+    ['Events', escapeHtml(d.events.join(', '))],
+    ...(d.filter ? [['Only', escapeHtml(d.filter)] as [string, string]] : []),
+    ['State', d.enabled ? 'Enabled' : `<strong>${d.disabledReason ? 'Disabled by the service' : 'Disabled'}</strong>`],
+  ];
+  const figures: [string, string][] = [
+    ['Last delivered', h.lastDeliveredAt ? when(h.lastDeliveredAt) : 'never'],
+    ...(h.failingSince ? [['Failing since', `${when(h.failingSince)}${h.lastFailure ? `; last: ${escapeHtml(attemptText(h.lastFailure))}` : ''}`] as [string, string]] : []),
+    ['Pending', `${h.pending}${h.nextAttemptAt ? `, next try ${when(h.nextAttemptAt)}` : ''}`],
+    ['Given up (dead)', String(h.dead)],
+  ];
+  const rows = d.deliveries
+    .map((x) => {
+      const cells: [string, string][] = [
+        ['Event', escapeHtml(x.type)],
+        ['Queued', `<span class="when">${escapeHtml(localTime(x.createdAt))}</span>`],
+        ['State', `<span class="state-${escapeHtml(x.state)}">${escapeHtml(x.state)}</span>`],
+        ['Attempts', String(x.attemptCount)],
+        ['Last attempt', x.lastAttempt ? escapeHtml(attemptText(x.lastAttempt)) : '—'],
+        ['Next try', x.state === 'pending' && x.nextAttemptAt ? escapeHtml(fromNow(x.nextAttemptAt, now)) : '—'],
+      ];
+      return `<tr>${cells.map(([label, value], i) => (i === 0 ? `<th scope="row" data-label="${label}">${value}</th>` : `<td data-label="${label}">${value}</td>`)).join('')}</tr>`;
+    })
+    .join('');
+  const log = d.deliveries.length
+    ? `<table class="deliveries"><caption>${d.deliveries.length === 1 ? 'The latest delivery' : `The latest ${d.deliveries.length} deliveries, newest first`}</caption><thead><tr><th scope="col">Event</th><th scope="col">Queued</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Last attempt</th><th scope="col">Next try</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>No deliveries yet.</p>';
+  const id = `d-${index}`;
+  // A disabled destination is tried no more: its state says more than its last failures.
+  const badge = !d.enabled
+    ? `<span class="health health-${d.disabledReason ? 'failing' : 'quiet'}">${d.disabledReason ? 'Disabled by the service' : 'Disabled'}</span>`
+    : `<span class="health health-${h.status}">${escapeHtml(HEALTH_LABELS[h.status])}${h.failingForMs !== undefined ? ` for ${escapeHtml(h.failingForMs < 60_000 ? 'under a minute' : duration(h.failingForMs))}` : ''}</span>`;
+  return `<section class="destination" aria-labelledby="${id}" data-destination="${escapeHtml(d.id)}"><h2 id="${id}">${escapeHtml(d.name)} ${badge}</h2><p class="sends">Sends to <code>${escapeHtml(d.url)}</code></p>${
+    d.disabledReason ? `<p class="notice" role="status">Disabled by the service: ${escapeHtml(d.disabledReason)}. Fix the endpoint, then enable it again: <code>npm run cli -- destinations update ${escapeHtml(d.id)}</code> or <code>PUT /admin/destinations/${escapeHtml(d.id)}</code>.</p>` : ''
+  }<dl class="facts">${facts.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl><dl class="facts health-figures">${figures
+    .map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`)
+    .join('')}</dl>${log}</section>`;
+}
+
+/** Destinations (admin): each with what it sends where, its health, and its latest deliveries. Never a secret nor a whole chat URL. */
+export function destinationsPage(view: DestinationsPageView, links: DashboardLinks): string {
+  const body = view.destinations.length
+    ? view.destinations.map((d, i) => destinationSection(d, view.now, i)).join('')
+    : view.notice
+      ? ''
+      : '<p>No destinations yet. An admin adds them with <code>POST /admin/destinations</code> or <code>npm run cli -- destinations create</code>.</p>';
+  return shell(
+    'Destinations – CX dashboard',
+    signedInHeader('Destinations', view.signedInAs, links, 'destinations'),
+    `${view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : ''}<p>Times in UTC. Health is read from each destination's latest deliveries.</p>${body}`,
+  );
 }

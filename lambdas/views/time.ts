@@ -24,10 +24,15 @@ export function localTime(iso: string | undefined, timeZone = 'UTC'): string {
   }
 }
 
+/** "12 min", "3 h 20 min", "2 days": a span of time, rounded to the minute. */
+export function duration(ms: number): string {
+  const span = Math.abs(Math.round(ms / 60_000));
+  return span >= 2880 ? `${Math.round(span / 1440)} days` : span >= 60 ? `${Math.floor(span / 60)} h ${span % 60} min` : `${span} min`;
+}
+
 /** "in 3 h 20 min" or "5 h 10 min ago": how far a deadline is from now. */
 export function relativeTo(iso: string, now: Date): string {
-  const minutes = Math.round((Date.parse(iso) - now.getTime()) / 60_000);
-  const span = Math.abs(minutes);
-  const text = span >= 2880 ? `${Math.round(span / 1440)} days` : span >= 60 ? `${Math.floor(span / 60)} h ${span % 60} min` : `${span} min`;
-  return minutes >= 0 ? `in ${text}` : `${text} ago`;
+  const ms = Date.parse(iso) - now.getTime();
+  const text = duration(ms);
+  return Math.round(ms / 60_000) >= 0 ? `in ${text}` : `${text} ago`;
 }

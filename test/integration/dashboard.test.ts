@@ -113,4 +113,22 @@ describe('dashboard sessions on the server', () => {
     }
     expect((await signIn({ origin: new URL(local.runtime.apiUrl).origin, 'sec-fetch-site': 'same-origin' })).status).toBe(303);
   });
+
+  it('answer 404 for a path below /dashboard that is not a page (signed in or not): an HTML page to a browser, JSON naming `page` otherwise', async () => {
+    const cookie = cookieOf(await signIn());
+    const origin = new URL(local.runtime.apiUrl).origin;
+    const cases: [string, string][] = [['GET', 'nowhere'], ['GET', 'cases/extra/deep'], ['GET', 'session'], ['POST', 'cases'], ['POST', 'responses'], ['GET', 'cases/'], ['GET', 'responses/x']];
+    for (const [method, page] of cases) {
+      for (const withCookie of [true, false]) {
+        const res = await fetch(`${local.runtime.apiUrl}/dashboard/${page}`, { method, headers: { origin, ...(withCookie && { cookie }), ...(method === 'POST' && { 'content-type': 'application/x-www-form-urlencoded' }) }, ...(method === 'POST' && { body: '' }) });
+        const body = (await res.json()) as { error?: { code: string; details: { field: string }[] } };
+        expect([method, page, withCookie, res.status, body.error?.code, body.error?.details?.[0]?.field]).toEqual([method, page, withCookie, 404, 'not_found', 'page']);
+      }
+    }
+    const asBrowser = await fetch(`${local.runtime.apiUrl}/dashboard/nowhere`, { headers: { cookie, accept: 'text/html' } });
+    expect([asBrowser.status, asBrowser.headers.get('content-type')]).toEqual([404, expect.stringContaining('text/html')]);
+    expect(await asBrowser.text()).toContain('there is no such page in the dashboard');
+    // The pages themselves still answer.
+    for (const page of ['', '/cases', '/responses']) expect([page, (await fetch(`${local.runtime.apiUrl}/dashboard${page}`, { headers: { cookie } })).status]).toEqual([page, 200]);
+  });
 });

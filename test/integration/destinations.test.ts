@@ -196,3 +196,103 @@ describe('delivery to destinations', () => {
     expect(got.signature).toBe('valid');
   });
 });
+
+describe('destinations in the dashboard', () => {
+  const signIn = async (key: string) => {
+    const res = await fetch(`${local.runtime.apiUrl}/dashboard/session`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ apiKey: key }).toString() });
+    return /cx_dashboard=[^;]*/.exec(res.headers.get('set-cookie') ?? '')![0];
+  };
+  const page = async (cookie: string, path = '/dashboard/destinations') => {
+    const res = await fetch(`${local.runtime.apiUrl}${path}`, { headers: { cookie } });
+    return { status: res.status, html: await res.text() };
+  };
+  /** The section of one destination, as text (tags dropped, entities of this page decoded). */
+  const sectionOf = (html: string, id: string) => {
+    const start = html.indexOf(`data-destination="${id}"`);
+    expect(start).toBeGreaterThan(-1);
+    return html.slice(start, html.indexOf('</section>', start)).replace(/<[^>]+>/g, ' ').replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))).replace(/\s+/g, ' ');
+  };
+
+  it('shows a failing webhook with the attempt that failed, delivering again after a replay, and the reason when a 410 disabled it; never a secret or a whole chat URL', async () => {
+    const { api, runtime } = local;
+    const admin = await signIn(runtime.adminKey);
+    const survey = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'billing' })) })).body.id as string;
+    const hook = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Billing desk', type: 'webhook', url: `${runtime.webhookReceiverUrl}/billing`, events: ['case.opened'], filter: { surveyId: survey } }) })).body;
+    // Subscribed to another event, so the webhook alone takes the failing answer.
+    const slack = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name: 'Billing channel', type: 'slack', url: `${runtime.webhookReceiverUrl}/slack/T000/B000/hidden-token`, events: ['case.resolved'], filter: { surveyId: survey } }) })).body;
+    expect(hook.secret).toMatch(/^whsec_/);
+
+    // Nothing sent yet.
+    expect(sectionOf((await page(admin)).html, hook.id)).toContain('Nothing sent yet');
+
+    // The receiver fails the next request: the webhook's first attempt.
+    await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 500, times: 1 }) });
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 1, comment: 'Charged twice this month.' } }) });
+    await eventually(async () => (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items?.[0]?.attempts?.length > 0, 'the failed attempt');
+    const first = (await api(`/admin/destinations/${hook.id}/deliveries`)).body.items[0];
+    expect(first).toMatchObject({ state: 'pending', attempts: [expect.objectContaining({ status: 500 })] });
+
+    const failing = await page(admin);
+    expect(failing.status).toBe(200);
+    const hookText = sectionOf(failing.html, hook.id);
+    expect(hookText).toContain('Billing desk Failing for');
+    expect(hookText).toContain('Signed webhook');
+    expect(hookText).toContain(`${runtime.webhookReceiverUrl}/billing`);
+    expect(hookText).toContain('case.opened');
+    expect(hookText).toMatch(/Last delivered never/);
+    expect(hookText).toMatch(/Failing since .* UTC \((just now|\d+ min ago)\); last: HTTP 500 in \d+ ms/);
+    expect(hookText).toMatch(/Pending 1, next try/);
+    expect(hookText).toMatch(/Given up \(dead\) 0/);
+    // One row: event, queued, state, attempts, last attempt, next try.
+    expect(hookText).toMatch(/The latest delivery .* Next try case\.opened \w+, .* UTC pending 1 HTTP 500 in \d+ ms (in \d+ min|just now)/);
+    const slackText = sectionOf(failing.html, slack.id);
+    expect(slackText).toMatch(/Billing channel Nothing sent yet/);
+    expect(slackText).toContain('Slack');
+    expect(slackText).toContain(`${new URL(runtime.webhookReceiverUrl).origin}/…`);
+    expect(slackText).toContain('No deliveries yet');
+    // No secret, no whole chat URL anywhere on the page.
+    expect(failing.html).not.toContain(hook.secret);
+    expect(failing.html).not.toContain('whsec_');
+    expect(failing.html).not.toContain('hidden-token');
+
+    // The receiver is back; a replay and a sweep deliver it.
+    expect((await api(`/admin/destinations/${hook.id}/replay`, { method: 'POST', body: '{}' })).status).toBe(202);
+    expect((await runCli(runtime, ['replay'])).code).toBe(0);
+    const recovered = sectionOf((await page(admin)).html, hook.id);
+    expect(recovered).toContain('Billing desk Delivering');
+    expect(recovered).not.toContain('Failing since');
+    expect(recovered).toMatch(/Last delivered .*UTC/);
+    expect(recovered).toMatch(/Pending 0 Given up \(dead\) 0/);
+    expect(recovered).toMatch(/case\.opened \w+, .* UTC delivered 2 HTTP 200 in \d+ ms —/);
+
+    // A 410 Gone: the service disables the destination and the page says why.
+    await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 410, times: 1 }) });
+    await api(`/admin/destinations/${slack.id}`, { method: 'PUT', body: JSON.stringify({ name: 'Billing channel', type: 'slack', url: `${runtime.webhookReceiverUrl}/slack/T000/B000/hidden-token`, events: ['case.resolved'], enabled: false }) });
+    await api('/responses', { method: 'POST', key: null, body: JSON.stringify({ surveyId: survey, answers: { nps: 2 } }) });
+    await eventually(async () => (await api(`/admin/destinations/${hook.id}`)).body.disabledReason, 'the destination disabled');
+    const gone = await page(admin);
+    const goneText = sectionOf(gone.html, hook.id);
+    expect(goneText).toMatch(/Disabled by the service: the endpoint answered 410 Gone on [\d-]+T[\d:.]+Z\. Fix the endpoint/);
+    expect(goneText).toContain('State Disabled by the service');
+    expect(goneText).toMatch(/Given up \(dead\) 1/);
+    expect(goneText).toMatch(/^[^>]*> Billing desk Disabled by the service Sends to/);
+    expect(goneText).toMatch(/Failing since .* UTC .*; last: HTTP 410 in \d+ ms/);
+    // Turned off by an admin: disabled, without a reason from the service.
+    expect(sectionOf(gone.html, slack.id)).toMatch(/Billing channel Disabled Sends to [^ ]+ Type Slack .* State Disabled Last delivered never/);
+    expect(gone.html).not.toContain('hidden-token');
+  });
+
+  it('is for admin keys: linked from their navigation only, a 403 page for a manager or analyst, the sign-in page without a session', async () => {
+    const { api, runtime } = local;
+    const admin = await signIn(runtime.adminKey);
+    expect((await page(admin, '/dashboard')).html).toContain('/dashboard/destinations"');
+    for (const body of [{ name: 'lead', role: 'manager', scope: { surveys: ['s1'] } }, { name: 'numbers', role: 'analyst' }]) {
+      const cookie = await signIn((await api('/admin/keys', { method: 'POST', body: JSON.stringify(body) })).body.key);
+      const refused = await page(cookie);
+      expect([body.role, refused.status, refused.html.includes('Destinations are for admin keys.'), refused.html.includes('data-destination=')]).toEqual([body.role, 403, true, false]);
+      expect((await page(cookie, '/dashboard')).html).not.toContain('/dashboard/destinations"');
+    }
+    const anonymous = await fetch(`${runtime.apiUrl}/dashboard/destinations`);
+    expect([anonymous.status, (await anonymous.text()).includes('id="apiKey"')]).toEqual([200, true]);
+  });
+});

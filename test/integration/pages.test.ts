@@ -22,6 +22,13 @@ beforeAll(async () => {
   browser = await launchChromium();
   const { api, runtime } = local;
   fixture.surveyId = (await api('/admin/surveys', { method: 'POST', body: JSON.stringify(surveyInput({ touchpoint: 'delivery', timeZone: 'Europe/Berlin', intro: 'This takes less than a minute.' })) })).body.id;
+  // Destinations for the destinations page: the detractor's case reaches all three; the receiver fails the first
+  // request with a 503 (retried later) and answers the second with a 410 (its destination is disabled).
+  for (const [name, type, path] of [['Helpdesk bridge (tickets for detractor cases)', 'webhook', '/hooks/helpdesk/a-long-path-that-must-wrap-on-a-phone'], ['#cx-alerts', 'slack', '/slack/T0/B0/token'], ['Store managers', 'teams', '/teams/workflow']]) {
+    await api('/admin/destinations', { method: 'POST', body: JSON.stringify({ name, type, url: `${runtime.webhookReceiverUrl}${path}`, events: ['case.opened', 'case.escalated', 'case.resolved'], filter: { surveyId: fixture.surveyId, touchpoint: 'delivery' } }) });
+  }
+  await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 503, times: 1 }) });
+  await fetch(`${runtime.webhookReceiverUrl}/_control`, { method: 'POST', body: JSON.stringify({ answer: 'status', status: 410, times: 1 }) });
   await api('/admin/customers/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'customerId,name,segment,lifetimeValue,contractState,accountManager\nc-page,Jane Roe,gold,12500,active,am@example.com\n' });
   await api(`/admin/surveys/${fixture.surveyId}/invitations`, { method: 'POST', body: JSON.stringify({ contacts: [{ email: 'jane.roe@example.com', name: 'Jane', customerId: 'c-page' }] }) });
   const invitation = await eventually(async () => (await sentEmails(runtime)).find((m) => m.destination.to.includes('jane.roe@example.com')), 'the invitation');
@@ -211,6 +218,15 @@ describe('every page at 320, 390 and 1280 px (Chromium)', () => {
       expect(await page.textContent('main')).toContain('Themes: Delivery and timing, Website and app, Communication');
     }, fixture.managerKey);
     expect(allGood(themeDrillDown)).toEqual(GOOD);
+    const destinations = await everyWidth('dashboard-destinations', async (page) => {
+      await page.goto(`${api}/dashboard/destinations`);
+      const main = (await page.textContent('main')) ?? '';
+      expect(main).toContain('Failing for');
+      expect(main).toContain('HTTP 503');
+      expect(main).toContain('HTTP 200');
+      expect(main).toContain('Disabled by the service: the endpoint answered 410 Gone');
+    }, local.runtime.adminKey);
+    expect(allGood(destinations)).toEqual(GOOD);
     const dashboardCase = await everyWidth('dashboard-case', async (page) => {
       await page.goto(`${api}/dashboard/cases/${fixture.caseId}`);
       expect(await page.textContent('main')).toContain('Escalate to (e-mail)');

@@ -20,6 +20,23 @@ describe('HTTP API events built by the local runtime', () => {
     expect(matchRoute(routes, 'GET', '/admin/surveys/abc/extra')).toBeUndefined();
   });
 
+  it('match a greedy {name+} segment as API Gateway does: one or more segments, after every more specific route', () => {
+    const dashboard = (method: string, path: string) => matchRoute(routes, method, path);
+    expect(dashboard('GET', '/dashboard')).toMatchObject({ route: { path: '/dashboard' }, pathParameters: {} });
+    expect(dashboard('GET', '/dashboard/cases')).toMatchObject({ route: { path: '/dashboard/{page+}' }, pathParameters: { page: 'cases' } });
+    expect(dashboard('POST', '/dashboard/cases/a%20b/x')).toMatchObject({ route: { path: '/dashboard/{page+}' }, pathParameters: { page: 'cases/a b/x' } });
+    expect(dashboard('GET', '/dashboard/')).toBeUndefined();
+    expect(dashboard('DELETE', '/dashboard/cases')).toBeUndefined();
+    // A literal route wins over a greedy one whatever their order.
+    const table = [
+      { method: 'GET', path: '/files/{rest+}', handler: 'health', auth: 'public' },
+      { method: 'GET', path: '/files/{name}', handler: 'openApi', auth: 'public' },
+    ] as const;
+    expect(matchRoute(table, 'GET', '/files/a')).toMatchObject({ route: { handler: 'openApi' }, pathParameters: { name: 'a' } });
+    expect(matchRoute(table, 'GET', '/files/a/b')).toMatchObject({ route: { handler: 'health' }, pathParameters: { rest: 'a/b' } });
+    expect(matchRoute(table, 'GET', '/files')).toBeUndefined();
+  });
+
   it('validate as payload 2.0 events for a GET with query and path parameters', () => {
     const req = request('GET', 'http://127.0.0.1:3000/admin/responses/x1?limit=5&tag=a&tag=b');
     const event = toHttpApiEvent(req, matchRoute(routes, 'GET', '/admin/responses/x1')!, { keyName: 'ops', role: 'admin' });

@@ -1,5 +1,6 @@
 import { histogramSvg, lineChartSvg } from '../../../lambdas/views/charts';
-import { dashboardPage, signInPage } from '../../../lambdas/views/dashboard';
+import { dashboardPage, destinationsPage, signInPage } from '../../../lambdas/views/dashboard';
+import { destinationHealth } from '../../../lambdas/domain/destinations/health';
 import { sessionToken, verifySessionToken } from '../../../lambdas/domain/kernel/tokens';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -56,12 +57,52 @@ describe('pages', () => {
         trends: [],
         comments: [{ at: NOW.toISOString(), score: 'NPS 1', text: '<script>alert(1)</script>', channel: 'web' }],
       },
-      { reports: '/dashboard', cases: '/dashboard/cases', signOut: '/dashboard/sign-out' },
+      { reports: '/dashboard', cases: '/dashboard/cases', destinations: '/dashboard/destinations', signOut: '/dashboard/sign-out' },
       '/dashboard',
     );
     expect(page).not.toContain('<script>');
     expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     expect(page).toContain('Too few responses');
     expect(page).toContain('95% interval -20 to 45');
+  });
+});
+
+describe('the destinations page', () => {
+  const links = { reports: '/dashboard', cases: '/dashboard/cases', destinations: '/dashboard/destinations', signOut: '/dashboard/sign-out' };
+  const failed = { at: '2026-11-24T10:00:00.000Z', status: 503, ms: 41 };
+  const destination = {
+    id: 'd1',
+    name: 'Helpdesk <b>bridge</b>',
+    type: 'webhook',
+    url: 'https://helpdesk.example.org/hooks',
+    events: ['case.opened'],
+    enabled: true,
+    health: destinationHealth([{ state: 'pending' as const, attempts: [failed], nextAttemptAt: '2026-11-24T12:30:00.000Z' }], NOW),
+    deliveries: [{ type: 'case.opened', createdAt: '2026-11-24T09:59:59.000Z', state: 'pending', attemptCount: 1, lastAttempt: failed, nextAttemptAt: '2026-11-24T12:30:00.000Z' }],
+  };
+
+  it('shows each destination with its health and deliveries, its name escaped, and is linked for admins only', () => {
+    const page = destinationsPage({ signedInAs: { name: 'ops', role: 'admin' }, now: NOW, destinations: [destination] }, links);
+    expect(page).toContain('Helpdesk &#60;b&#62;bridge&#60;/b&#62;');
+    expect(page).not.toContain('<b>bridge');
+    expect(page).toContain('Failing for 2 h 0 min');
+    expect(page).toContain('Failing since</dt><dd><span class="when">Tue, 24 Nov 2026, 10:00 UTC</span> (2 h 0 min ago); last: HTTP 503 in 41 ms');
+    expect(page).toContain('Pending</dt><dd>1, next try <span class="when">Tue, 24 Nov 2026, 12:30 UTC</span> (in 30 min)');
+    expect(page).toContain('<td data-label="Next try">in 30 min</td>');
+    expect(page).toContain('aria-current="page">Destinations</a>');
+    for (const role of ['manager', 'analyst']) {
+      expect(dashboardPage({ signedInAs: { name: 'x', role }, filter: { surveyId: '', from: '', to: '' }, headline: [], distributions: [], trends: [] }, links, '/dashboard')).not.toContain('/dashboard/destinations');
+    }
+    expect(dashboardPage({ signedInAs: { name: 'x', role: 'admin' }, filter: { surveyId: '', from: '', to: '' }, headline: [], distributions: [], trends: [] }, links, '/dashboard')).toContain('href="/dashboard/destinations"');
+  });
+
+  it('says why the service disabled a destination, and what a timeout was', () => {
+    const gone = { ...destination, enabled: false, disabledReason: 'the endpoint answered 410 Gone on 2026-11-24T10:00:00.000Z', deliveries: [{ ...destination.deliveries[0], state: 'dead', lastAttempt: { at: failed.at, ms: 5000, error: 'timed out after 5000 ms' } }] };
+    const page = destinationsPage({ signedInAs: { name: 'ops', role: 'admin' }, now: NOW, destinations: [gone] }, links);
+    expect(page).toContain('Disabled by the service</span>');
+    expect(page).toContain('Disabled by the service: the endpoint answered 410 Gone on 2026-11-24T10:00:00.000Z. Fix the endpoint');
+    expect(page).toContain('<dt>State</dt><dd><strong>Disabled by the service</strong>');
+    expect(page).toContain('<td data-label="Last attempt">timed out after 5000 ms</td>');
+    expect(page).toContain('<td data-label="Next try">—</td>');
   });
 });
