@@ -548,12 +548,13 @@ describe('stack size', () => {
     const count = Object.keys(full.toJSON().Resources).length;
     console.info(`CloudFormation resources with every option on: ${count} (ceiling 450, CloudFormation limit 500)`);
     expect(count).toBeLessThanOrEqual(450);
-    // What the stack takes today (366: the five report routes folded into one GET /admin/reports/{report}, three
+    // What the stack takes today (367: the five report routes folded into one GET /admin/reports/{report}, three
     // /themes routes on the alert-rules function, a destinations function with its eight routes, then the
-    // dashboard's seven routes folded into GET /dashboard and GET|POST /dashboard/{page+}, 8 fewer): growth past
+    // dashboard's seven routes folded into GET /dashboard and GET|POST /dashboard/{page+}, 8 fewer, and the
+    // DeliveriesGivenUp alarm): growth past
     // this is a design question, not just a new route or handler. Each route costs two (the route and its
     // invoke permission); a function far more.
-    expect(count).toBeLessThanOrEqual(366);
+    expect(count).toBeLessThanOrEqual(367);
   });
 });
 
