@@ -8,6 +8,9 @@
  * - throughput: autocannon in its own process at 20 and 50 connections, ingest against raw PutItem of the
  *   same item on the same DynamoDB Local, interleaved rounds, the median round, and the CPU each request costs
  *   in each process (load generator, local runtime, DynamoDB Local);
+ * - sustained: fixed-size rounds (see bench/sustained.ts), ingest timed until its last response is processed and
+ *   aggregated against raw PutItem, at 20 and 50 connections; and the CPU one response costs in each stage
+ *   (HTTP layer, each handler, the stream poller, DynamoDB Local), for a promoter and for a detractor;
  * - dynamoDbPerResponse: the DynamoDB requests one accepted response causes across the whole pipeline
  *   (ingest, scoring, case, aggregates), counted by a proxy in front of DynamoDB Local, for a promoter and a
  *   detractor (which opens a case and notifies);
@@ -22,7 +25,6 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +35,8 @@ import { measureAnalyzer } from './analyzer';
 import { measureBundles } from './bundles';
 import { apiEvent, measurePeakMemory } from './memory';
 import { measureLongRange } from './long-range';
+import { cpuMsOfListener } from './proc-cpu';
+import { measureSustained } from './sustained';
 
 const ROOT = resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -53,24 +57,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 
 type LoadResult = { requestsPerSecond: number; p50Ms: number; p99Ms: number; total: number; failed: number; cpuMs: number };
-
-/** CPU time (ms) used so far by the process listening on `port` (DynamoDB Local's JVM), from /proc; 0 elsewhere. */
-function cpuMsOfListener(port: number): () => number {
-  try {
-    const inode = readFileSync('/proc/net/tcp', 'utf8').split('\n').concat(readFileSync('/proc/net/tcp6', 'utf8').split('\n'))
-      .map((line) => line.trim().split(/\s+/))
-      .find((f) => f[3] === '0A' && f[1]?.endsWith(`:${port.toString(16).toUpperCase().padStart(4, '0')}`))?.[9];
-    const pid = inode && readdirSync('/proc').find((d) => /^\d+$/.test(d) && (() => { try { return readdirSync(`/proc/${d}/fd`).some((fd) => readlinkSync(`/proc/${d}/fd/${fd}`) === `socket:[${inode}]`); } catch { return false; } })());
-    if (!pid) return () => 0;
-    const ticks = 100; // USER_HZ: 100 on every Linux this runs on
-    return () => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
-    };
-  } catch {
-    return () => 0;
-  }
-}
 
 /**
  * requests/s of ingest and of raw PutItem at a fixed concurrency, from autocannon in its own process, with the
@@ -210,6 +196,7 @@ async function main() {
 
     const concurrent = await throughput(runtime.apiUrl, runtime.dynamodbUrl, table, item, () => runtime.waitForIdle());
     await runtime.waitForIdle();
+    const sustained = await measureSustained(runtime);
     const peakRssMbByHandler = await measurePeakMemory({ ...runtime.env });
     const yearSummary = await measureLongRange(runtime);
     const commentAnalyzer = await measureAnalyzer();
@@ -233,6 +220,8 @@ async function main() {
       // A detractor's case.opened, signed, at the local webhook receiver: two stream hops (the case, then its delivery).
       submissionToWebhook: { samples: alerts, ...toWebhook, note: 'local stream poll interval 250 ms, twice' },
       throughput: concurrent,
+      // The whole path in fixed-size rounds, each ingest round ending when its responses are processed and aggregated.
+      sustained,
       dynamoDbPerResponse: await dynamoDbPerResponse(),
       // A one-year summary over generated cells of 10k, 100k and 1M answers: items read and latency stay flat.
       yearSummary,
@@ -245,6 +234,8 @@ async function main() {
       targets: {
         'ingestOverRawPutItemP50 <= 1.25': ratio(ingestSummary.p50Ms, rawSummary.p50Ms) <= 1.25,
         'throughput ratio at 20 >= 0.8': at20.ratio >= 0.8,
+        'sustained ratio at 20 >= 0.8': (sustained.at20?.median.ratio ?? 0) >= 0.8,
+        'sustained ratio at 50 >= 0.7': (sustained.at50?.median.ratio ?? 0) >= 0.7,
         'streamToAlert p50 < 500 ms': streamToAlert.p50Ms < 500,
         'streamToAlert p99 < 2000 ms': streamToAlert.p99Ms < 2000,
         'submissionToWebhook p50 < 1000 ms': toWebhook.p50Ms < 1000,

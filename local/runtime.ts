@@ -9,6 +9,7 @@ import { DynamoResponseStore } from '../lambdas/adapters/dynamodb/responses';
 import { DynamoSurveyStore } from '../lambdas/adapters/dynamodb/surveys';
 import { DynamoPhoneStore } from '../lambdas/adapters/dynamodb/phone';
 import { lambdaContext } from './apigw';
+import type { CpuAccounting } from './cpu-accounting';
 import { startDynamoDbLocal, startSesEmulator, startSnsEmulator, type Emulator } from './emulators';
 import { runtimeEnvironment } from './environment';
 import { createApiServer } from './http-server';
@@ -43,6 +44,11 @@ export interface LocalRuntimeOptions {
    */
   readonly scheduleIntervalMs?: number;
   readonly log?: (message: string) => void;
+  /**
+   * Charges the runtime's CPU to stages as it runs: `http` (the API emulation), each handler by name, and
+   * `streamPoller` (the pollers outside their consumers). Measurement only (the bench); off when absent.
+   */
+  readonly cpuAccounting?: CpuAccounting;
 }
 
 export interface LocalRuntime {
@@ -153,7 +159,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
       return fn;
     };
-    const invoke = async (name: HandlerName, event: unknown): Promise<unknown> => {
+    const accounting = options.cpuAccounting;
+    const inStage = <T>(stage: string, fn: () => T): T => (accounting ? accounting.within(stage, fn) : fn());
+    const invokeHandler = async (name: HandlerName, event: unknown): Promise<unknown> => {
       const definition = handlers[name] as { timeoutSeconds?: number };
       const timeout = definition.timeoutSeconds ?? 10;
       let timer: NodeJS.Timeout | undefined;
@@ -166,6 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         clearTimeout(timer);
       }
     };
+    const invoke = (name: HandlerName, event: unknown): Promise<unknown> => inStage(name, () => invokeHandler(name, event));
 
     // The Lambda Invoke path stands in for IAM: only an admin key may invoke a function directly.
     const keys = new DynamoApiKeyStore(tableName, ownDynamoDb);
@@ -173,10 +182,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const found = await authorize(keys, key);
       return typeof found !== 'string' && found.role === 'admin';
     };
-    const server = createApiServer(apiUrl, invoke, log, mayInvoke);
+    // The server's handle, its connections and their parsers belong to the stage it listens in.
+    const server = inStage('http', () => createApiServer(apiUrl, invoke, log, mayInvoke));
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
-      server.listen(ports.api, setting('HOST') ?? '127.0.0.1', () => resolveListen());
+      inStage('http', () => server.listen(ports.api, setting('HOST') ?? '127.0.0.1', () => resolveListen()));
     });
 
     // One poller per consumer, as each consumer has its own event source mapping in AWS: a consumer working
@@ -193,7 +203,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         deadLetterFile: dataDir ? join(dataDir, 'dead-letters.jsonl') : undefined,
         log,
       });
-      poller.start();
+      inStage('streamPoller', () => poller.start());
       return poller;
     });
     const deliveredSoFar = () => pollers.reduce((n, p) => n + p.delivered, 0);
