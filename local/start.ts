@@ -41,6 +41,7 @@ Env: DEMO_HISTORY=0 (no 90-day demo answers), PORT, DYNAMODB_PORT, SES_PORT, SNS
   line('DynamoDB Local', `${runtime.dynamodbUrl}${values['in-memory'] ? ' (in memory)' : ''}`);
   line('SNS emulator', `${runtime.snsUrl} (alert topic messages are printed below)`);
   line('SMS outbox', `${runtime.smsOutboxUrl}/ (texts sent through the Twilio API)`);
+  line('Webhook receiver', `${runtime.webhookReceiverUrl}/ (destinations may point here; signatures checked)`);
   line('Demo phone number', `${runtime.demoPhoneNumber} (Twilio/Vonage webhooks run the demo survey)`);
   line('Connect invocation', `POST ${runtime.apiUrl}/2015-03-31/functions/connectSurvey/invocations (x-api-key: the admin key)`);
   for (const name of runtime.generatedSecrets) line(name, `${runtime.env[name]} (generated; set ${name} to keep it)`);
