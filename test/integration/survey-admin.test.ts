@@ -13,7 +13,7 @@ const create = async (overrides: Record<string, unknown> = {}) => {
   return res.body as { id: string; version: number; questions: { id: string; type: string; text: string }[] };
 };
 const definitionOf = (survey: Record<string, any>) => {
-  const { id: _i, createdAt: _c, updatedAt: _u, archivedAt: _a, version: _v, status: _s, alertRules: _r, formUrl: _f, hiddenQuestions: _h, removedQuestions: _m, notes: _n, ...definition } = survey;
+  const { id: _i, createdAt: _c, updatedAt: _u, archivedAt: _a, version: _v, status: _s, alertRules: _r, formUrl: _f, hiddenQuestions: _h, removedQuestions: _m, notes: _n, digestSummary: _d, ...definition } = survey;
   return definition;
 };
 const listIds = async (query = '', key?: string) => {
