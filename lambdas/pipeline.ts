@@ -174,7 +174,8 @@ export const handlers = {
   destinations: {
     entry: 'lambdas/handlers/destinations.ts',
     description: 'Creates, lists, edits and deletes destinations (signed webhooks, Slack, Teams) and rotates webhook secrets',
-    access: { table: { read: ['DESTINATION#', 'DELIVERY#'], write: ['DESTINATION#', 'DELIVERY#'], delete: ['DESTINATION#'], queryItems: ['DELIVERY#'], query: { gsi1: ['DESTINATIONS'] } } },
+    // SURVEY# and gsi1 SURVEYS: a destination that alert rules route to is not deleted or switched off under them.
+    access: { table: { read: ['DESTINATION#', 'DELIVERY#', 'SURVEY#'], write: ['DESTINATION#', 'DELIVERY#'], delete: ['DESTINATION#'], queryItems: ['DELIVERY#'], query: { gsi1: ['DESTINATIONS', 'SURVEYS'] } } },
   },
   apiKeys: {
     entry: 'lambdas/handlers/api-keys.ts',

@@ -24,6 +24,7 @@ export function addDigestCommands(program: Command, withAws: (c: Command) => Com
     .option('--now <iso>', 'the time to run as, e.g. 2026-12-02T08:05:00Z (default: now): which period is due depends on it')
     .option('--function <name>', 'the escalation function (default: $ESCALATION_FUNCTION, or "escalateCases" locally; in AWS the EscalationFunctionName output)')
     .action(async (options: AwsOptions & { survey?: string; now?: string; function?: string }) => {
+      if (options.survey !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(options.survey)) throw new CliError('--survey must be a survey id (letters, digits, _ and -)', 2);
       if (options.now !== undefined && Number.isNaN(Date.parse(options.now))) throw new CliError('--now must be an ISO 8601 time, e.g. 2026-12-02T08:05:00Z', 2);
       const lambda = await lambdaClient(options);
       const request = { digests: { ...(options.survey && { surveyId: options.survey }), ...(options.now && { now: new Date(options.now).toISOString() }) } };

@@ -29,6 +29,7 @@ export function addMetricCommands(program: Command, withAws: (c: Command) => Com
       for (const id of report.notified) console.log(`  sent    ${id}`);
       for (const f of report.failed) console.log(`  failed  ${f.episodeId}: ${f.message} (retried at the next check)`);
       for (const f of report.surveysFailed) console.log(`  not checked  survey ${f.surveyId}: ${f.message}`);
+      if (options.survey && report.surveys === 0) console.log(`Survey ${options.survey} was not checked: it is archived or does not exist.`);
       if (report.failed.length || report.surveysFailed.length) process.exitCode = 1;
     });
 }

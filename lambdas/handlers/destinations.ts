@@ -1,8 +1,9 @@
 import { isWellFormedId, newId } from '../domain/kernel/ids';
-import { notFound, validationError } from '../domain/kernel/errors';
+import { DomainError, notFound, validationError } from '../domain/kernel/errors';
+import { checkStillReachable } from '../domain/destinations/routes';
 import { replayDeliveries } from '../domain/destinations/delivery';
 import { createDestination, describeDestination, DestinationRequestSchema, rotateSecret, updateDestination } from '../domain/destinations/destinations';
-import { deliveryStore, destinationStore } from '../shared/dependencies';
+import { deliveryStore, destinationStore, surveyStore } from '../shared/dependencies';
 import { allowLocalDestinations } from '../shared/config';
 import { httpHandler, json, parseBody, pathParam, zodDetails } from '../shared/http';
 
@@ -35,7 +36,10 @@ export const handler = httpHandler(async (event) => {
   }
   if (event.rawPath.endsWith('/replay')) {
     if (!(await store.getDestination(id))) throw notFound('Destination', 'destinationId');
-    const raw = parseBody(event).since;
+    const body = parseBody(event);
+    const unknown = Object.keys(body).filter((k) => k !== 'since');
+    if (unknown.length > 0) throw validationError('a replay takes only since', unknown.map((field) => ({ field, message: 'not a field of a replay' })));
+    const raw = body.since;
     const since = raw === undefined ? undefined : typeof raw === 'string' && !Number.isNaN(Date.parse(raw)) ? new Date(raw) : undefined;
     if (raw !== undefined && !since) throw validationError('since must be a date and time', [{ field: 'since', message: 'an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z' }]);
     return json(202, { id, requeued: await replayDeliveries({ deliveries: deliveryStore(), now }, id, since) });
@@ -45,13 +49,17 @@ export const handler = httpHandler(async (event) => {
     return json(200, { ...describeDestination(destination, now), secret });
   }
   if (method === 'DELETE') {
-    if (!(await store.deleteDestination(id))) throw notFound('Destination', 'destinationId');
+    const current = await store.getDestination(id);
+    if (!current) throw notFound('Destination', 'destinationId');
+    await checkStillReachable(surveyStore(), current, 'delete');
+    if (!(await store.deleteDestination(id, current.version ?? 0))) throw new DomainError(409, 'concurrent_change', 'the destination changed while it was deleted; read it again', [{ field: 'destinationId', message: 'changed meanwhile' }]);
     return json(200, { id, deleted: true });
   }
   if (method === 'PUT') {
     const parsed = DestinationRequestSchema.safeParse(parseBody(event));
     if (!parsed.success) throw validationError('the destination is not valid', zodDetails(parsed.error.issues));
-    return json(200, describeDestination(await updateDestination(store, id, parsed.data, now, options), now));
+    const updated = await updateDestination(store, id, parsed.data, now, options, (current, request) => checkStillReachable(surveyStore(), current, request));
+    return json(200, describeDestination(updated, now));
   }
   const found = await store.getDestination(id);
   if (!found) throw notFound('Destination', 'destinationId');

@@ -31,7 +31,7 @@ export async function deliver(delivery: Delivery): Promise<AttemptOutcome> {
     { destinations: destinationStore(), deliveries: deliveryStore(), sender: nodeHttpSender, resolver: dnsResolver, allowLocalHttp: allowLocalDestinations(), timeScale: localTimeScale(), now: new Date() },
     delivery,
   );
-  const metric = { delivered: 'DeliveriesSent', retry: 'DeliveriesFailed', dead: 'DeliveriesGivenUp', gone: 'DeliveriesGivenUp', skipped: undefined }[outcome];
+  const metric = { delivered: 'DeliveriesSent', retry: 'DeliveriesFailed', dead: 'DeliveriesGivenUp', gone: 'DeliveriesGivenUp', skipped: undefined, cancelled: undefined }[outcome];
   if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
   if (outcome === 'dead' || outcome === 'gone') logger.warn('delivery given up', { destinationId: delivery.destinationId, eventId: delivery.eventId, outcome });
   return outcome;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueEvent } from '../domain/destinations/delivery';
+import { enqueueEvent, subscribersOf } from '../domain/destinations/delivery';
 import { eventEnvelope } from '../domain/destinations/events';
 import { validationError } from '../domain/kernel/errors';
 import { sendDueDigests, type DigestReport } from '../domain/destinations/digests';
@@ -46,6 +46,7 @@ export async function runDigests(request: DigestRequest = {}): Promise<DigestRep
       digestEmail: (content, to) => digestEmail(content, to, now),
       enqueueDigest: (survey, period, data) =>
         enqueueEvent(outbox, eventEnvelope('digest', data, { subjectId: `${survey.id}#${period.key}`, sequence: 0, occurredAt: clock }), { surveyId: survey.id, touchpoint: survey.touchpoint }, (chat) => chatMessage(chat, digestCard(data))),
+      digestTakers: async (survey) => subscribersOf(await outbox.destinations.listDestinations(), 'digest', { surveyId: survey.id, touchpoint: survey.touchpoint }).length,
       caseLink: (kase, reader) => caseUrl(links, { id: kase.id, owner: reader }),
       claimant: randomUUID(),
       now,

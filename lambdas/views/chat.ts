@@ -19,9 +19,17 @@ export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, fieldText: 200
 
 const SEVERITY_WORDS = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', none: 'None' } as const;
 
+/**
+ * Text as a chat client should show it: control characters (but line breaks and tabs) and bidirectional
+ * overrides removed, so a comment can neither reorder what follows it nor ring a terminal's bell.
+ */
+export function plainText(text: string): string {
+  return text.replace(/[\u2028\u2029]/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
 /** `&`, `<` and `>` as Slack's mrkdwn wants them, so `<!channel>` or `<https://x|y>` stay text. */
 export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return plainText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Text cut to at most `max` characters (UTF-16 units, as the APIs count), ending with … when cut. */
@@ -41,7 +49,7 @@ export function clip(text: string, max: number): string {
  */
 export function slackQuote(comment: string, max: number): string {
   let out = '>';
-  for (const char of comment.replace(/\r\n?/g, '\n')) {
+  for (const char of plainText(comment.replace(/\r\n?/g, '\n'))) {
     const piece = char === '\n' ? '\n>' : escapeSlack(char);
     if (out.length + piece.length > max - 1) return `${out}…`;
     out += piece;
@@ -120,7 +128,7 @@ export function slackMessage(card: ChatCard, summary = card.headline): SlackMess
   const mrkdwn = (text: string, max: number): SlackText => ({ type: 'mrkdwn', text: clip(text, max), verbatim: true });
   const fields = card.facts.map(([name, value]) => mrkdwn(`*${escapeSlack(name)}*\n${escapeSlack(value)}`, SLACK_LIMITS.fieldText));
   const blocks: SlackMessage['blocks'] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(card.headline, SLACK_LIMITS.headerText), emoji: false } },
+    { type: 'header', text: { type: 'plain_text', text: clip(plainText(card.headline), SLACK_LIMITS.headerText), emoji: false } },
     // Slack allows at most 10 fields in a section.
     ...Array.from({ length: Math.ceil(fields.length / 10) }, (_, i) => ({ type: 'section', fields: fields.slice(i * 10, i * 10 + 10) })),
     ...(card.quote ? [{ type: 'section', text: { type: 'mrkdwn', text: slackQuote(card.quote, SLACK_LIMITS.sectionText), verbatim: true } }] : []),
@@ -143,7 +151,7 @@ export function slackCaseMessage(alert: AlertCase, caseUrl: string): SlackMessag
  * broken too (the cards' date/time functions).
  */
 export function escapeTeams(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|~<>]/g, '\\$&');
+  return plainText(text).replace(/[\\`*_{}[\]()#+\-.!|~<>]/g, '\\$&');
 }
 
 export interface TeamsMessage {

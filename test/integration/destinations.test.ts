@@ -194,6 +194,42 @@ describe('delivery to destinations', () => {
     const got = await eventually(async () => ((await (await fetch(`${runtime.webhookReceiverUrl}/store`)).json()) as { received: ReceivedWebhook[] }).received.find((r) => r.path === '/billing' && r.body.includes(id)), 'the routed case');
     expect(JSON.parse(got.body)).toMatchObject({ type: 'case.opened', data: { caseId: id, severity: 'high' } });
     expect(got.signature).toBe('valid');
+    // While the rule routes to it, it keeps taking cases: not deleted, disabled or unsubscribed from case.opened.
+    const body = { name: 'Billing desk', type: 'webhook', url: `${runtime.webhookReceiverUrl}/billing`, events: ['case.opened'], filter: { touchpoint: 'nowhere' } };
+    const unsubscribed = await api(`/admin/destinations/${billing.id}`, { method: 'PUT', body: JSON.stringify({ ...body, events: ['case.resolved'] }) });
+    expect([unsubscribed.status, unsubscribed.body.error.details[0].field]).toEqual([409, 'events']);
+    expect(unsubscribed.body.error.details[0].message).toContain(survey);
+    const disabled = await api(`/admin/destinations/${billing.id}`, { method: 'PUT', body: JSON.stringify({ ...body, enabled: false }) });
+    expect([disabled.status, disabled.body.error.details[0].field]).toEqual([409, 'enabled']);
+    expect((await api(`/admin/destinations/${billing.id}`, { method: 'DELETE' })).status).toBe(409);
+    const rules = (await api(`/admin/surveys/${survey}/alert-rules`)).body;
+    expect((await api(`/admin/surveys/${survey}/alert-rules`, { method: 'DELETE', headers: { 'if-match': `"${rules.version}"` } })).status).toBe(200);
+    expect((await api(`/admin/destinations/${billing.id}`, { method: 'DELETE' })).status).toBe(200);
+  });
+
+  it('never loses a rotated secret or brings back a deleted destination when edits race', async () => {
+    const { api } = local;
+    const body = webhook('https://helpdesk.example.org/race');
+    const hook = (await api('/admin/destinations', { method: 'POST', body: JSON.stringify(body) })).body;
+    for (let round = 0; round < 5; round++) {
+      const [rotated, edited] = await Promise.all([
+        api(`/admin/destinations/${hook.id}/rotate`, { method: 'POST', body: '{}' }),
+        api(`/admin/destinations/${hook.id}`, { method: 'PUT', body: JSON.stringify({ ...body, name: `Helpdesk ${round}` }) }),
+      ]);
+      expect([200, 409]).toContain(rotated.status);
+      expect([200, 409]).toContain(edited.status);
+      const after = (await api(`/admin/destinations/${hook.id}`)).body;
+      // A secret shown to the caller is one that signs.
+      if (rotated.status === 200) expect(after.secrets.map((s: { createdAt: string }) => s.createdAt)).toContain(rotated.body.secrets.at(-1).createdAt);
+    }
+    const [edited, deleted] = await Promise.all([
+      api(`/admin/destinations/${hook.id}`, { method: 'PUT', body: JSON.stringify(body) }),
+      api(`/admin/destinations/${hook.id}`, { method: 'DELETE' }),
+    ]);
+    const gone = (await api(`/admin/destinations/${hook.id}`)).status;
+    // Either the edit came first and the delete removed it, or the delete won and the edit was refused.
+    if (deleted.status === 200) expect(gone).toBe(404);
+    else expect([edited.status, deleted.status, gone]).toEqual([200, 409, 200]);
   });
 });
 

@@ -3,7 +3,7 @@ import { DELIVERY_KEPT_DAYS, type Attempt, type Delivery } from '../../domain/de
 import type { DeliveryStore } from '../../domain/destinations/ports';
 import { table } from '../../pipeline';
 import { keys, PENDING_SHARDS } from './keys';
-import { conditionally, TableStore } from './table';
+import { conditionally, entityOf, TableStore } from './table';
 
 const KEPT_ATTEMPTS = 10;
 
@@ -98,6 +98,13 @@ export class DynamoDeliveryStore extends TableStore implements DeliveryStore {
       new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `DELIVERY#${destinationId}` } }),
     );
     // Keyed by event id (so a retried producer finds its item): sorted by time here.
-    return ((out.Items ?? []) as Delivery[]).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+    return (out.Items ?? [])
+      .map((item) => {
+        // The log shows the delivery, not how it is stored.
+        const { entity: _e, expiresAt: _x, ...delivery } = entityOf<Delivery & { entity?: string; expiresAt?: number }>(item)!;
+        return delivery as Delivery;
+      })
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
   }
 }

@@ -92,7 +92,8 @@ export function retryDelayMs(attemptCount: number, random: () => number = Math.r
 /** How long one attempt holds a delivery: well past the 5 s send limit. */
 export const ATTEMPT_LEASE_MS = 30_000;
 
-export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'gone' | 'skipped';
+/** `cancelled`: the destination was deleted or disabled meanwhile; `dead`: given up after the retries; `gone`: it answered 410. */
+export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'gone' | 'skipped' | 'cancelled';
 
 /**
  * One attempt at a pending delivery: the destination's address resolved and checked (a name that now
@@ -102,7 +103,7 @@ export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'gone' | 'skipped'
  */
 export async function attemptDelivery(
   deps: {
-    readonly destinations: Pick<DestinationStore, 'getDestination' | 'putDestination'>;
+    readonly destinations: Pick<DestinationStore, 'getDestination' | 'saveDestination'>;
     readonly deliveries: Pick<DeliveryStore, 'recordAttempt' | 'claimAttempt'>;
     readonly sender: HttpSender;
     readonly resolver: Resolver;
@@ -122,8 +123,9 @@ export async function attemptDelivery(
     deps.deliveries.recordAttempt(delivery, attempt, state, nextAttemptAt);
   const started = deps.now.getTime();
   if (!destination || !destination.enabled || destination.disabledReason) {
+    // An admin's choice (or an earlier 410), not a failure: ended without an alarm.
     await record({ at: deps.now.toISOString(), ms: 0, error: destination ? 'the destination is disabled' : 'the destination was deleted' }, 'dead');
-    return 'dead';
+    return 'cancelled';
   }
   let attempt: Attempt;
   try {
@@ -143,7 +145,9 @@ export async function attemptDelivery(
   }
   if (attempt.status === 410) {
     await record(attempt, 'dead');
-    await deps.destinations.putDestination({ ...destination, enabled: false, disabledReason: `the endpoint answered 410 Gone on ${attempt.at}` });
+    // Conditional: an admin's edit meanwhile wins, and the next 410 disables it again.
+    const version = destination.version ?? 0;
+    await deps.destinations.saveDestination({ ...destination, enabled: false, disabledReason: `the endpoint answered 410 Gone on ${attempt.at}`, version: version + 1 }, version);
     return 'gone';
   }
   const scale = deps.timeScale ?? 1;

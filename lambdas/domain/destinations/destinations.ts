@@ -33,7 +33,7 @@ export const DestinationFilterSchema = z.strictObject({
 });
 
 export const DestinationRequestSchema = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.refine((v) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v), 'one line of plain text')),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.refine((v) => !/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(v), 'one line of plain text')),
   type: z.enum(DESTINATION_TYPES),
   url: z.string().check(z.trim(), z.maxLength(2000)),
   events: z.array(z.enum(DELIVERED_EVENTS)).check(z.minLength(1), z.maxLength(DELIVERED_EVENTS.length), z.refine((e) => new Set(e).size === e.length, 'each event once')),
@@ -58,6 +58,8 @@ export interface Destination extends DestinationRequest {
   readonly secrets?: readonly WebhookSecret[];
   /** Why it was turned off by the service (the endpoint answered 410 Gone). */
   readonly disabledReason?: string;
+  /** Counts its writes: each is conditional on the one read, so two edits at once never lose one. */
+  readonly version?: number;
 }
 
 /** The checks a schema cannot make: the URL against the SSRF rules, and the URL's form per type. */
@@ -88,21 +90,40 @@ export function describeDestination(destination: Destination, now: Date) {
 export async function createDestination(store: DestinationStore, request: DestinationRequest, id: string, now: Date, options: { readonly allowLocalHttp: boolean }) {
   checkDestination(request, options);
   const secret = request.type === 'webhook' ? newWebhookSecret() : undefined;
-  const destination: Destination = { ...request, id, createdAt: now.toISOString(), ...(secret && { secrets: [{ secret, createdAt: now.toISOString() }] }) };
+  const destination: Destination = { ...request, id, createdAt: now.toISOString(), version: 1, ...(secret && { secrets: [{ secret, createdAt: now.toISOString() }] }) };
   await store.putDestination(destination);
   return { destination, secret };
 }
 
+const concurrentChange = () =>
+  new DomainError(409, 'concurrent_change', 'the destination changed (or was deleted) while this was saved; read it again', [{ field: 'destinationId', message: 'changed meanwhile' }]);
+
+/** Saves a change of `current` (read just before): refused with 409 if it changed or was deleted meanwhile. */
+async function saveChange(store: Pick<DestinationStore, 'saveDestination'>, current: Destination, changed: Destination): Promise<Destination> {
+  const version = current.version ?? 0;
+  const saved = { ...changed, version: version + 1 };
+  if (!(await store.saveDestination(saved, version))) throw concurrentChange();
+  return saved;
+}
+
 /** Replaces what a destination is (not its secrets). */
-export async function updateDestination(store: DestinationStore, id: string, request: DestinationRequest, now: Date, options: { readonly allowLocalHttp: boolean }): Promise<Destination> {
+export async function updateDestination(
+  store: DestinationStore,
+  id: string,
+  request: DestinationRequest,
+  now: Date,
+  options: { readonly allowLocalHttp: boolean },
+  /** What else must hold (e.g. alert rules that route to it still reach it); throws to refuse. */
+  checks?: (current: Destination, request: DestinationRequest) => Promise<void>,
+): Promise<Destination> {
   const current = await store.getDestination(id);
   if (!current) throw new DomainError(404, 'not_found', 'Destination not found', [{ field: 'destinationId', message: 'no such destination' }]);
   if (current.type !== request.type) throw validationError('a destination keeps its type', [{ field: 'type', message: `is ${current.type}; create a new destination instead` }]);
   checkDestination(request, options);
-  const { disabledReason: _cleared, ...rest } = current;
-  const updated: Destination = { ...rest, ...request, updatedAt: now.toISOString() };
-  await store.putDestination(updated);
-  return updated;
+  await checks?.(current, request);
+  // Replaced: a field the request leaves out (the filter) is gone, and so is a reason the service disabled it.
+  const { disabledReason: _cleared, filter: _filter, ...rest } = current;
+  return saveChange(store, current, { ...rest, ...request, updatedAt: now.toISOString() });
 }
 
 /** The default overlap of a rotation: long enough for a receiver to deploy the new secret. */
@@ -116,7 +137,6 @@ export async function rotateSecret(store: DestinationStore, id: string, now: Dat
   const until = new Date(now.getTime() + overlapHours * 3_600_000).toISOString();
   const secret = newWebhookSecret();
   const kept = (current.secrets ?? []).filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now.getTime()).map((s) => ({ ...s, expiresAt: s.expiresAt && s.expiresAt < until ? s.expiresAt : until }));
-  const updated: Destination = { ...current, secrets: [...kept, { secret, createdAt: now.toISOString() }], updatedAt: now.toISOString() };
-  await store.putDestination(updated);
+  const updated = await saveChange(store, current, { ...current, secrets: [...kept, { secret, createdAt: now.toISOString() }], updatedAt: now.toISOString() });
   return { destination: updated, secret };
 }

@@ -185,6 +185,8 @@ export interface DigestDeps {
   readonly digestEmail: (content: DigestContent, to: string) => EmailMessage;
   /** Queues the survey's digest event for the destinations subscribed to `digest` (idempotent per survey and period). */
   readonly enqueueDigest: (survey: Survey, period: DigestPeriod, data: DigestData) => Promise<number>;
+  /** How many enabled destinations take this survey's digest now. */
+  readonly digestTakers: (survey: Survey) => Promise<number>;
   /** The case page, signed for its reader. */
   readonly caseLink: (kase: Pick<AlertCase, 'id'>, reader: string) => string;
   readonly claimant: string;
@@ -298,6 +300,10 @@ export async function sendDueDigests(deps: DigestDeps, options: { readonly surve
       if (figures.responses > 0 || open.length > 0) {
         // Idempotent per destination and event (its id comes from the survey and period): a retry queues nothing twice.
         try {
+          // Sent to destinations only, and none takes it: nobody would read it. Failed (and alarmed), not done.
+          if ((survey.alert.digest?.to ?? 'owners') === 'destinations' && (await deps.digestTakers(survey)) === 0) {
+            throw new Error('no enabled destination takes the digest event, and this survey sends its digest to destinations only: nobody gets it');
+          }
           run.events = await deps.enqueueDigest(survey, period, dataFor(open, (c) => c.owner));
         } catch (error) {
           report.failed.push({ surveyId: survey.id, recipient: 'destinations', message: messageOf(error) });

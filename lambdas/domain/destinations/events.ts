@@ -151,10 +151,23 @@ export function eventEnvelope<T extends EventType>(type: T, data: EventDataByTyp
   return { type, version: EVENT_VERSION, id: eventId(at.subjectId, type, at.sequence), occurredAt, data };
 }
 
-/** The first `max` characters (code points: an emoji is never cut in half). */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The first `max` characters as a reader sees them (grapheme clusters: a family emoji or an accented letter
+ * is never cut apart); `max` also bounds the code points, so the text stays within what consumers expect.
+ */
 export function firstCharacters(text: string, max: number): { text: string; truncated: boolean } {
-  const chars = Array.from(text);
-  return chars.length <= max ? { text, truncated: false } : { text: chars.slice(0, max).join(''), truncated: true };
+  if (Array.from(text).length <= max) return { text, truncated: false };
+  let out = '';
+  let codePoints = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const size = Array.from(segment).length;
+    if (codePoints + size > max) break;
+    out += segment;
+    codePoints += size;
+  }
+  return { text: out, truncated: true };
 }
 
 function commentFields(comment: string | undefined): { comment?: string; commentTruncated?: true } {

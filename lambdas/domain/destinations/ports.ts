@@ -2,10 +2,14 @@ import type { Destination } from './destinations';
 
 /** Destinations (`DESTINATION#<id>`), listed on gsi1. */
 export interface DestinationStore {
+  /** Writes a new destination. */
   putDestination(destination: Destination): Promise<void>;
+  /** Writes a changed one, only if it is still at `expectedVersion` (0: written before versions); false when not (or deleted). */
+  saveDestination(destination: Destination, expectedVersion: number): Promise<boolean>;
   getDestination(id: string): Promise<Destination | undefined>;
   listDestinations(): Promise<Destination[]>;
-  deleteDestination(id: string): Promise<boolean>;
+  /** Deletes it if it is still at `expectedVersion`; false when it is gone or changed. */
+  deleteDestination(id: string, expectedVersion: number): Promise<boolean>;
 }
 
 /** The outbox and delivery log: `DELIVERY#<destinationId>` items, due ones on a sparse index. */

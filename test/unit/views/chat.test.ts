@@ -99,3 +99,13 @@ describe('teamsCaseCard', () => {
     expect(teamsCaseCard(alertCase(undefined, { comment: undefined }), CASE_URL).attachments[0]!.content.body).toHaveLength(2);
   });
 });
+
+describe('text from customers in chat', () => {
+  it('loses control characters and bidirectional overrides, keeps line breaks, in Slack and in Teams', () => {
+    const comment = 'a\u0000b\u0007c\u001b[31mred\b\r\nnext line\u202eevil\u2028sep\u200f';
+    const slack = JSON.stringify(slackCaseMessage(alertCase(comment), 'https://cx.example.org/c/t'));
+    const teams = JSON.stringify(teamsCaseCard(alertCase(comment), 'https://cx.example.org/c/t'));
+    for (const body of [slack, teams]) expect(body).not.toMatch(/\\u00(0[0-8bcef]|1[0-9a-f])|\\u202e|\\u200f|\u202e|\u200f|\u0007|\u001b/);
+    expect(slackQuote(comment, 500)).toBe('>abc[31mred\n>next lineevil\n>sep');
+  });
+});

@@ -46,11 +46,14 @@ class MemoryDeliveries implements Pick<DeliveryStore, 'putDelivery' | 'recordAtt
   }
 }
 
-const store = (list: Destination[]): Pick<DestinationStore, 'listDestinations' | 'getDestination' | 'putDestination'> => ({
+const store = (list: Destination[]): Pick<DestinationStore, 'listDestinations' | 'getDestination' | 'saveDestination'> => ({
   listDestinations: async () => list,
   getDestination: async (id) => list.find((d) => d.id === id),
-  putDestination: async (d) => {
-    list.splice(list.findIndex((x) => x.id === d.id), 1, d);
+  saveDestination: async (d, expected) => {
+    const at = list.findIndex((x) => x.id === d.id);
+    if (at < 0 || (list[at]!.version ?? 0) !== expected) return false;
+    list.splice(at, 1, d);
+    return true;
   },
 });
 
@@ -180,7 +183,7 @@ describe('attemptDelivery', () => {
     const list = [destination()];
     expect(await run(list, sender(410)).outcome).toBe('gone');
     expect(list[0]).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
-    expect(await run(list, sender(200)).outcome).toBe('dead');
+    expect(await run(list, sender(200)).outcome).toBe('cancelled');
   });
 });
 

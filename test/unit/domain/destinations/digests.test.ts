@@ -107,7 +107,7 @@ class Claims implements DigestClaims {
 
 const cell = (period: string, counters: Record<string, number>): StoredAggregate => ({ surveyId: 'srv1', granularity: 'D', period, touchpoint: 'delivery', channel: 'web', counters });
 
-function world(options: { surveys?: Survey[]; cells?: StoredAggregate[]; cases?: AlertCase[] } = {}) {
+function world(options: { surveys?: Survey[]; cells?: StoredAggregate[]; cases?: AlertCase[]; takers?: number } = {}) {
   const sent: EmailMessage[] = [];
   const events: { surveyId: string; period: string; data: unknown }[] = [];
   const claims = new Claims();
@@ -134,6 +134,7 @@ function world(options: { surveys?: Survey[]; cells?: StoredAggregate[]; cases?:
       events.push({ surveyId: s.id, period: period.key, data });
       return 1;
     },
+    digestTakers: async () => options.takers ?? 1,
     caseLink: (kase, reader) => `https://cx.example.org/c/${kase.id}?for=${reader}`,
     claimant,
     now,
@@ -263,6 +264,15 @@ describe('sending the digests that are due', () => {
     const report = await sendDueDigests(w.deps(DUE));
     expect(report.runs.map((r) => [r.surveyId, r.emailed, r.events])).toEqual([['srv1', 0, 1]]);
     expect(w.sent).toEqual([]);
+  });
+
+  it('fails (not done, retried) a digest sent to destinations only when none takes it: nobody would get it', async () => {
+    const toDestinations = survey({ alert: { digest: { frequency: 'daily', to: 'destinations' } } });
+    const w = world({ surveys: [toDestinations], cells: periodCells, takers: 0 });
+    const report = await sendDueDigests(w.deps(DUE));
+    expect(report.failed).toEqual([{ surveyId: 'srv1', recipient: 'destinations', message: expect.stringContaining('nobody gets it') }]);
+    expect(w.events).toEqual([]);
+    expect(await w.claims.isDone('srv1', '2026-11-30')).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   caseEvent,
+  firstCharacters,
   caseEventData,
   EVENT_TYPES,
   eventEnvelope,
@@ -105,5 +106,15 @@ describe('envelopes', () => {
     const event = eventEnvelope('response.completed', responseEventData(r, 'fine'), { subjectId: r.id, sequence: r.revision, occurredAt: r.submittedAt });
     expect(event.data).toEqual({ responseId: 'resp1', surveyId: 'srv1', touchpoint: 'delivery', channel: 'web', customerId: 'cust-1', submittedAt: NOW.toISOString(), scores: { nps: 9, severity: 'none' }, comment: 'fine' });
     expect(JSON.stringify(event)).not.toMatch(/c@example|5550100|o-1/);
+  });
+});
+
+describe('firstCharacters', () => {
+  it('cuts between what a reader sees as characters: never inside a family emoji or an accented letter', () => {
+    const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}';
+    expect(firstCharacters(`ab${family}`, 4)).toEqual({ text: 'ab', truncated: true });
+    expect(firstCharacters('abe\u0301z', 3)).toEqual({ text: 'ab', truncated: true });
+    expect(firstCharacters('abe\u0301z', 4)).toEqual({ text: 'abe\u0301', truncated: true });
+    expect(firstCharacters(`ab${family}`, 10)).toEqual({ text: `ab${family}`, truncated: false });
   });
 });
