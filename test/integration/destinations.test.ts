@@ -166,6 +166,7 @@ describe('delivery to destinations', () => {
       return events.length >= 3 && events;
     }, 'the case events');
     expect(lifecycle.map((r) => JSON.parse(r.body).type)).toEqual(['case.updated', 'case.escalated', 'case.resolved']);
+    expect(lifecycle.map((r) => JSON.parse(r.body).data.change.action)).toEqual(['acknowledge', 'escalated', 'resolve']);
     for (const r of lifecycle) expect(() => new Webhook(hook.secret).verify(r.body, r.headers)).not.toThrow();
     expect(JSON.parse(lifecycle[2]!.body).data).toMatchObject({ caseId: detractor, status: 'resolved', resolvedAt: expect.any(String), escalationLevel: 1 });
     // The escalation notice's own writes (claimed, sent) add no step: no further events, and none twice.

@@ -49,6 +49,8 @@ export const CaseEventDataSchema = z.strictObject({
   escalationLevel: z.optional(z.number()),
   /** The case page, signed for its owner: the one credential an event carries. */
   caseUrl: z.url(),
+  /** The latest step of the case's history: what this event is about. */
+  change: z.strictObject({ action: z.string(), at: isoTime }),
 });
 
 export const ResponseEventDataSchema = z.strictObject({

@@ -52,6 +52,8 @@ export interface CaseEventData {
   readonly escalationLevel?: number;
   /** The case page, signed for the reader: the only credential an event carries. */
   readonly caseUrl: string;
+  /** The latest step of the case's history: what this event is about (opened, acknowledge, assign, note, reopen, comment, escalated, resolve). */
+  readonly change: { readonly action: string; readonly at: string };
 }
 
 export interface ResponseEventData {
@@ -212,6 +214,7 @@ export function caseEventData(alert: AlertCase, caseUrl: string): CaseEventData 
     ...(alert.resolvedAt && { resolvedAt: alert.resolvedAt }),
     ...(alert.escalationLevel && { escalationLevel: alert.escalationLevel }),
     caseUrl,
+    change: { action: alert.history.at(-1)?.action ?? 'opened', at: alert.history.at(-1)?.at ?? alert.createdAt },
   };
 }
 

@@ -58,6 +58,7 @@ describe('caseEventData', () => {
       acknowledgeBy: alert.acknowledgeBy,
       dueAt: alert.dueAt,
       caseUrl: CASE_URL,
+      change: { action: 'opened', at: alert.createdAt },
     });
   });
 
