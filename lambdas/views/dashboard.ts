@@ -407,8 +407,12 @@ export interface DestinationsPageView {
 const TYPE_LABELS: Record<string, string> = { webhook: 'Signed webhook', slack: 'Slack', teams: 'Microsoft Teams' };
 const HEALTH_LABELS: Record<DestinationHealth['status'], string> = { failing: 'Failing', delivering: 'Delivering', waiting: 'Waiting for its first try', quiet: 'Nothing sent yet' };
 
-/** "3 min ago", "in 1 h 5 min", or "just now" within the minute. */
-const fromNow = (iso: string, now: Date) => (Math.abs(Date.parse(iso) - now.getTime()) < 60_000 ? 'just now' : relativeTo(iso, now));
+/** "3 min ago", "in 1 h 5 min", or within the minute "just now" (past) and "within a minute" (to come). */
+const fromNow = (iso: string, now: Date) => {
+  const ahead = Date.parse(iso) - now.getTime();
+  if (Math.abs(ahead) >= 60_000) return relativeTo(iso, now);
+  return ahead > 0 ? 'within a minute' : 'just now';
+};
 
 /** What one attempt found, in a few words: "HTTP 500 in 31 ms", or the error (a timeout, a refused address). */
 const attemptText = (a: NonNullable<DestinationsPageView['destinations'][number]['deliveries'][number]['lastAttempt']>) =>
