@@ -1,4 +1,5 @@
 import type { Destination } from '../domain/destinations/destinations';
+import { takesEvent } from '../domain/destinations/events';
 import type { DestinationStore } from '../domain/destinations/ports';
 import { destinationStore } from './dependencies';
 
@@ -34,7 +35,7 @@ export const cachedDestinations = (): Pick<DestinationStore, 'listDestinations'>
 /** Whether any enabled destination takes `response.completed` now (then every new response goes through processing). */
 export const responseEventsWanted = async (): Promise<boolean> => {
   try {
-    return (await cachedDestinations().listDestinations()).some((d) => d.enabled && !d.disabledReason && (d.events as readonly string[]).includes('response.completed'));
+    return (await cachedDestinations().listDestinations()).some((d) => takesEvent(d, 'response.completed'));
   } catch {
     // Unknown: the response goes through processing, which queues the event if a destination takes it.
     return true;

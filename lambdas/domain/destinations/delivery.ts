@@ -1,7 +1,7 @@
 import { SEVERITIES, type Severity } from '../surveys/scores';
 import { resolvedAddressProblem } from './addresses';
 import { activeSecrets, type Destination, type DestinationType } from './destinations';
-import type { EventEnvelope, EventType } from './events';
+import { takesEvent, type EventEnvelope, type EventType } from './events';
 import type { Attempt, Delivery, DeliveryStore, DestinationStore } from './ports';
 
 export type { Attempt, Delivery } from './ports';
@@ -51,7 +51,7 @@ export type ChatRenderer = (type: Exclude<DestinationType, 'webhook'>) => unknow
 
 /** The destinations that take an event now: enabled, not turned off by the service, subscribed, and passed by their filter. */
 export function subscribersOf(destinations: readonly Destination[], type: EventType, subject: EventSubject): Destination[] {
-  return destinations.filter((d) => d.enabled && !d.disabledReason && (d.events as readonly string[]).includes(type) && (subject.routedTo?.includes(d.id) || passesFilter(d.filter, subject)));
+  return destinations.filter((d) => takesEvent(d, type) && (subject.routedTo?.includes(d.id) || passesFilter(d.filter, subject)));
 }
 
 /**

@@ -17,6 +17,10 @@ export const EVENT_VERSION = 1;
 /** How much of a comment leaves the service in an event. */
 export const MAX_EVENT_COMMENT = 1000;
 
+/** Whether a destination takes events of this type now: enabled, not turned off by the service, and subscribed. */
+export const takesEvent = (destination: { readonly enabled: boolean; readonly disabledReason?: string; readonly events: readonly string[] }, type: EventType): boolean =>
+  destination.enabled && !destination.disabledReason && destination.events.includes(type);
+
 export const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
 
 /** The numbers of a response, without question ids or per-question ratings. */
@@ -153,7 +157,8 @@ export function eventEnvelope<T extends EventType>(type: T, data: EventDataByTyp
   return { type, version: EVENT_VERSION, id: eventId(at.subjectId, type, at.sequence), occurredAt, data };
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made on the first cut, not when the module loads (ingest loads this module for `takesEvent`). */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * The first `max` characters as a reader sees them (grapheme clusters: a family emoji or an accented letter
@@ -163,6 +168,7 @@ export function firstCharacters(text: string, max: number): { text: string; trun
   if (Array.from(text).length <= max) return { text, truncated: false };
   let out = '';
   let codePoints = 0;
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   for (const { segment } of graphemes.segment(text)) {
     const size = Array.from(segment).length;
     if (codePoints + size > max) break;
