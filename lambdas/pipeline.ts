@@ -538,9 +538,11 @@ const caseChanges: FilterPattern = {
 };
 
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
-  { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments, newDeliveries, caseChanges], batchSize: 10 },
-  // Each batch is applied in transactions of at most 100 items (a marker per record and its summed cells).
-  { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges, invitationChanges], batchSize: 12 },
+  // Up to 10 of a batch's items at a time, each item's records in order (lambdas/shared/stream.ts).
+  { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments, newDeliveries, caseChanges], batchSize: 25 },
+  // A batch's changes summed per cell and applied in transactions of at most 100 items (a marker per record and
+  // the summed cells): the bigger the batch, the fewer transactions and the more records share a cell's update.
+  { name: 'aggregates', handler: 'aggregateResponses', filters: [responseChanges, invitationChanges], batchSize: 100 },
 ];
 
 /** How often the sweeper looks for responses the stream could not finish. */

@@ -1,3 +1,5 @@
+// First: every handler module loaded after this gets the Tracer a deployed function without tracing gets.
+import './tracer-off';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context } from 'aws-lambda';

@@ -30,26 +30,56 @@ export const caseImage = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage'
 export const invitationImage = (record: DynamoDBRecord, which: 'NewImage' | 'OldImage') => imageOf<Invitation>(record, which, 'invitation');
 
 /**
+ * Records of a batch handled at the same time, at most: each may send an e-mail and publish, and a provider's
+ * rate limit (SES allows 14 a second to a new account) should meet a few at once, not a whole batch.
+ */
+export const RECORDS_AT_ONCE = 10;
+
+/** Runs at most `size` of the given tasks at a time, in the order they asked. */
+function slots(size: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** The item a stream record is about: its key attributes, in a stable form. */
+const itemOf = (record: DynamoDBRecord) => JSON.stringify(Object.entries(record.dynamodb?.Keys ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+
+/**
  * Stream consumer with partial batch failure reporting: a failing record is retried (and bisected) by the
  * event source mapping while the rest of the batch is checkpointed.
+ *
+ * Each item's records in order, items side by side: an item's records are its history (revision 1 must be
+ * handled before revision 2), so an item's record waits for the one before it, and after a failure its later
+ * records are not attempted (reported failed, so retried after it). Records of different items are independent,
+ * as across shards (and with a parallelization factor) in AWS, so a batch takes as long as its slowest item, not
+ * the sum of all. The event source mapping retries from the first reported failure, so records of other items
+ * after it that did succeed are handled again: the handler is idempotent per record, as it must be for retries.
  */
 export function streamHandler(handleRecord: (record: DynamoDBRecord) => Promise<void>) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  // In order, one record at a time: records of one item share a shard, and their order is the item's history
-  // (revision 1 must be handled before revision 2). The batch stops at the first failure: the event source
-  // mapping retries from that record anyway, so handling later ones now would only reorder them.
   return middy(async (event: DynamoDBStreamEvent, context: Context) => {
-    let failed = false;
-    const inOrder = async (record: DynamoDBRecord) => {
-      if (failed) throw new Error('not attempted: an earlier record of this batch failed');
-      try {
-        await handleRecord(record);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
+    const latestOf = new Map<string, Promise<void>>();
+    const slot = slots(RECORDS_AT_ONCE);
+    const afterItsPredecessor = (record: DynamoDBRecord) => {
+      const item = itemOf(record);
+      const handled = (latestOf.get(item) ?? Promise.resolve()).then(
+        () => slot(() => handleRecord(record)),
+        () => Promise.reject(new Error('not attempted: an earlier record of this item failed')),
+      );
+      latestOf.set(item, handled);
+      return handled;
     };
-    return processPartialResponse(event, inOrder, processor, { context, processInParallel: false });
+    return processPartialResponse(event, afterItsPredecessor, processor, { context, processInParallel: true });
   })
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))

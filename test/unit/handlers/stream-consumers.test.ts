@@ -114,24 +114,32 @@ describe('response consumer', () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
-  it('stops a batch at its first failing record: the later ones are reported, not handled out of order', async () => {
+  it('stops an item at its first failing record: its later records are reported, not handled out of order; other items go on', async () => {
     const other = response({ nps: 1 }, { id: 'r-other' });
     const third = response({ nps: 1 }, { id: 'r-third' });
+    const revised = response({ nps: 0, comment: 'Never again' }, { id: 'r-bad', revision: 2 });
     ses.on(SendEmailCommand).callsFake((input) => {
       if (input.Content.Simple.Body.Text.Data.includes('Never again')) throw new Error('rejected');
       return { MessageId: 'ok' };
     });
     const result = await processResponses(
-      streamEvent([{ seq: '1', newItem: item(other) }, { seq: '2', newItem: item(detractor) }, { seq: '3', newItem: item(third) }]),
+      streamEvent([
+        { seq: '1', newItem: item(other) },
+        { seq: '2', newItem: item(detractor) },
+        { seq: '3', newItem: item(third) },
+        { seq: '4', eventName: 'MODIFY', newItem: item(revised), oldItem: item(detractor) },
+      ]),
       context,
     );
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '3' }] });
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2); // r-other's, and r-bad's failed attempt; r-third untouched
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '4' }] });
+    // r-other's, r-bad's failed attempt and r-third's; r-bad's revision 2 is not attempted.
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(3);
+    expect(ses.commandCalls(SendEmailCommand).filter((c) => c.args[0].input.Content!.Simple!.Body!.Text!.Data!.includes('Never again'))).toHaveLength(1);
   });
 });
 
 describe('record order', () => {
-  it('handles a batch\'s records one at a time, so two revisions of one response alert once', async () => {
+  it('handles one response\'s records one at a time, so two revisions of it alert once', async () => {
     const r1 = response({ nps: 3 }, { id: 'r-call', revision: 1, status: 'partial' });
     const r2 = response({ nps: 3, csat: 2 }, { id: 'r-call', revision: 2, status: 'partial' });
     let stored: Record<string, unknown> | undefined;
