@@ -7,6 +7,7 @@
  */
 import autocannon, { type Request } from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { DYNAMODB_LOCAL_AUTHORIZATION } from '../local/stream-reader';
 
 const { target, url, table, connections, seconds, amount, item, answers, keyPrefix } = JSON.parse(process.argv[2]) as {
   target: 'ingest' | 'putItem';
@@ -33,8 +34,7 @@ const request: Request =
         headers: {
           'content-type': 'application/x-amz-json-1.0',
           'x-amz-target': 'DynamoDB_20120810.PutItem',
-          // DynamoDB Local checks that a signature is there, not what it says.
-          authorization: 'AWS4-HMAC-SHA256 Credential=local/20261125/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+          authorization: DYNAMODB_LOCAL_AUTHORIZATION,
         },
         setupRequest: (req: Request) => ({
           ...req,

@@ -15,7 +15,7 @@ import { authorizerContextOf } from '../lambdas/domain/people/api-keys';
 import { handlers, routes, type HandlerName } from '../lambdas/pipeline';
 import { MAX_CUSTOMER_ROWS } from '../lambdas/domain/people/customer-schema';
 import { matchRoute, toHttpApiEvent } from '../local/apigw';
-import { toLambdaRecord } from '../local/stream-poller';
+import { recordsSoFar, streamReader } from '../local/stream-reader';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { runStandalone } from './standalone';
 
@@ -78,19 +78,13 @@ async function peakRssMb(dir: string, name: HandlerName, events: unknown[], env:
   return peak;
 }
 
-/** Stream batches as Lambda delivers them: the table's stream records so far, 25 per batch, at most `max` batches. */
-async function streamBatches(table: string, region: string, max: number) {
+/** Stream batches as Lambda delivers them: the table's response records so far, 25 per batch, at most `max` batches. */
+async function streamBatches(env: Record<string, string>, max: number) {
   const { DynamoDBClient, DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
-  const { DynamoDBStreamsClient, DescribeStreamCommand, GetShardIteratorCommand, GetRecordsCommand } = await import('@aws-sdk/client-dynamodb-streams');
-  const streamArn = (await new DynamoDBClient({}).send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn;
+  const streamArn = (await new DynamoDBClient({}).send(new DescribeTableCommand({ TableName: env.TABLE_NAME }))).Table?.LatestStreamArn;
   if (!streamArn) throw new Error('the table has no stream');
-  const streams = new DynamoDBStreamsClient({});
-  const records: DynamoDBRecord[] = [];
-  for (const shard of (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? []) {
-    const iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    const out = iterator ? await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 })) : undefined;
-    for (const record of out?.Records ?? []) if (record.dynamodb?.Keys?.pk?.S?.startsWith('RESPONSE#')) records.push(toLambdaRecord(record, streamArn, region));
-  }
+  const reader = streamReader({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS, streamArn, region: env.AWS_REGION });
+  const records = await recordsSoFar(reader, { keep: (record) => Boolean(record.dynamodb?.Keys?.pk?.S?.startsWith('RESPONSE#')), limit: max * 25 });
   const batches: { Records: DynamoDBRecord[] }[] = [];
   for (let i = 0; i < records.length && batches.length < max; i += 25) batches.push({ Records: records.slice(i, i + 25) });
   return batches;
@@ -98,7 +92,7 @@ async function streamBatches(table: string, region: string, max: number) {
 
 /** Peak RSS in MB per measured handler, against the emulators `env` points at. */
 export async function measurePeakMemory(env: Record<string, string>): Promise<Record<string, number>> {
-  const batches = await streamBatches(env.TABLE_NAME, env.AWS_REGION, 20);
+  const batches = await streamBatches(env, 20);
   const dir = mkdtempSync(join(tmpdir(), 'cx-memory-'));
   const answers = Array.from({ length: 300 }, (_, i) => apiEvent({ method: 'POST', path: '/responses', body: JSON.stringify({ surveyId: 'demo', answers: { nps: i % 11, comment: 'bench' } }), contentType: 'application/json' }));
   return {

@@ -1,7 +1,6 @@
 // First: every handler module loaded after this gets the Tracer a deployed function without tracing gets.
 import './tracer-off';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Context } from 'aws-lambda';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +22,7 @@ import { startWebhookReceiver } from './webhook-receiver';
 import { DynamoDestinationStore } from '../lambdas/adapters/dynamodb/destinations';
 import { startSnsTap, type PublishedAlert } from './sns-tap';
 import { StreamPoller } from './stream-poller';
+import { streamReader } from './stream-reader';
 import { ensureTable } from './table';
 
 export type { PublishedAlert } from './sns-tap';
@@ -193,12 +193,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // One poller per consumer, as each consumer has its own event source mapping in AWS: a consumer working
     // through a backlog (the aggregates after the demo history) never holds up another (an alert).
-    const streams = new DynamoDBStreamsClient({});
+    const reader = streamReader({ endpoint: dynamodb.url, streamArn, region: runtimeEnv.AWS_REGION });
     const pollers = streamConsumers.map((consumer) => {
       const poller = new StreamPoller({
-        client: streams,
-        streamArn,
-        region: runtimeEnv.AWS_REGION,
+        reader,
         consumer,
         invoke: (c, event) => invoke(c.handler, event) as never,
         checkpointFile: dataDir && checkpointFileOf(dataDir, consumer.name),

@@ -1,22 +1,13 @@
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  ExpiredIteratorException,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record as StreamRecord,
-} from '@aws-sdk/client-dynamodb-streams';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamConsumerDefinition } from '../lambdas/pipeline';
 import { matchesAnyFilter } from './event-filter';
+import { ExpiredIteratorError, type StreamReader } from './stream-reader';
 
 export type ConsumerInvoker = (consumer: StreamConsumerDefinition, event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
 export interface StreamPollerOptions {
-  readonly client: DynamoDBStreamsClient;
-  readonly streamArn: string;
-  readonly region: string;
+  readonly reader: StreamReader;
   /** The one consumer this poller feeds: each has its own event source mapping, so its own poller. */
   readonly consumer: StreamConsumerDefinition;
   readonly invoke: ConsumerInvoker;
@@ -31,57 +22,8 @@ export interface StreamPollerOptions {
 
 /** GetRecords page size; a full page means the shard has a backlog. */
 const RECORDS_PER_READ = 100;
-
-const base64 = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value);
-
-/**
- * One attribute value as Lambda delivers it: binary as base64 strings, and an empty map as `{"M":{}}` (the
- * streams client hands an empty map over as `{}`, which nothing can unmarshall).
- */
-function toLambdaAttribute(value: Record<string, unknown>): Record<string, unknown> {
-  if (Object.keys(value).length === 0) return { M: {} };
-  if (value.M) return { M: toLambdaAttributes(value.M as Record<string, unknown>) };
-  if (Array.isArray(value.L)) return { L: value.L.map((v) => toLambdaAttribute(v as Record<string, unknown>)) };
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (Array.isArray(value.BS)) return { BS: value.BS.map(base64) };
-  return value;
-}
-
-/** An image (attribute name → value) as Lambda delivers it. */
-function toLambdaAttributes(image: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!image) return undefined;
-  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaAttribute(value as Record<string, unknown>)]));
-}
-
-/**
- * The record as the Lambda event source mapping delivers it. DynamoDB Local leaves out `eventSourceARN`
- * and returns the creation time as a Date; Lambda gives the ARN and epoch seconds.
- */
-export function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): DynamoDBRecord {
-  const d = record.dynamodb ?? {};
-  const created = d.ApproximateCreationDateTime;
-  const seconds = created instanceof Date ? Math.floor(created.getTime() / 1000) : typeof created === 'number' ? created : Math.floor(Date.now() / 1000);
-  const out: DynamoDBRecord = {
-    eventID: record.eventID,
-    eventName: record.eventName === 'INSERT' || record.eventName === 'MODIFY' || record.eventName === 'REMOVE' ? record.eventName : 'REMOVE',
-    eventVersion: record.eventVersion ?? '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: record.awsRegion ?? region,
-    eventSourceARN: streamArn,
-    dynamodb: {
-      ApproximateCreationDateTime: seconds,
-      Keys: toLambdaAttributes(d.Keys) as never,
-      ...(d.NewImage && { NewImage: toLambdaAttributes(d.NewImage) as never }),
-      ...(d.OldImage && { OldImage: toLambdaAttributes(d.OldImage) as never }),
-      SequenceNumber: d.SequenceNumber,
-      SizeBytes: d.SizeBytes,
-      StreamViewType: d.StreamViewType as never,
-    },
-  };
-  // TTL deletions are made by the DynamoDB service principal.
-  if (record.userIdentity) out.userIdentity = { type: record.userIdentity.Type ?? 'Service', principalId: record.userIdentity.PrincipalId ?? 'dynamodb.amazonaws.com' };
-  return out;
-}
+/** How long the list of shards is taken as known: new shards appear when one closes, or every few hours. */
+const SHARDS_KNOWN_FOR_MS = 1000;
 
 /**
  * Reads the table's stream shard by shard and invokes its consumer like an event source mapping does:
@@ -92,6 +34,7 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string, region: 
 export class StreamPoller {
   private readonly iterators = new Map<string, string>();
   private readonly closedShards = new Set<string>();
+  private shards?: { ids: string[]; at: number };
   private checkpoints: Record<string, string> = {};
   private running = false;
   private loop?: Promise<void>;
@@ -137,29 +80,12 @@ export class StreamPoller {
   }
 
   private async shardIds(): Promise<string[]> {
-    const ids: string[] = [];
-    let start: string | undefined;
-    do {
-      const out = await this.options.client.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: start }));
-      for (const shard of out.StreamDescription?.Shards ?? []) if (shard.ShardId) ids.push(shard.ShardId);
-      start = out.StreamDescription?.LastEvaluatedShardId;
-    } while (start);
-    return ids.filter((id) => !this.closedShards.has(id));
+    if (!this.shards || Date.now() - this.shards.at > SHARDS_KNOWN_FOR_MS) this.shards = { ids: await this.options.reader.shardIds(), at: Date.now() };
+    return this.shards.ids.filter((id) => !this.closedShards.has(id));
   }
 
   private async iterator(shardId: string): Promise<string | undefined> {
-    const known = this.iterators.get(shardId);
-    if (known) return known;
-    const after = this.checkpoints[shardId];
-    const out = await this.options.client.send(
-      new GetShardIteratorCommand({
-        StreamArn: this.options.streamArn,
-        ShardId: shardId,
-        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-        SequenceNumber: after,
-      }),
-    );
-    return out.ShardIterator;
+    return this.iterators.get(shardId) ?? this.options.reader.iterator(shardId, this.checkpoints[shardId]);
   }
 
   /** One pass over all shards: how many records were delivered, and whether a shard had more than a page. */
@@ -169,17 +95,17 @@ export class StreamPoller {
     for (const shardId of await this.shardIds()) {
       const iterator = await this.iterator(shardId);
       if (!iterator) continue;
-      let out;
+      let page;
       try {
-        out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: RECORDS_PER_READ }));
+        page = await this.options.reader.read(iterator, RECORDS_PER_READ);
       } catch (error) {
-        if (error instanceof ExpiredIteratorException) {
+        if (error instanceof ExpiredIteratorError) {
           this.iterators.delete(shardId);
           continue;
         }
         throw error;
       }
-      const records = (out.Records ?? []).map((r) => toLambdaRecord(r, this.options.streamArn, this.options.region));
+      const { records } = page;
       if (records.length === RECORDS_PER_READ) backlog = true;
       if (records.length) {
         await this.deliver(this.options.consumer, records, shardId);
@@ -187,10 +113,12 @@ export class StreamPoller {
         delivered += records.length;
         this.delivered += records.length;
       }
-      if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);
+      if (page.next) this.iterators.set(shardId, page.next);
       else {
+        // Closed: its children (if any) are listed on the next look.
         this.iterators.delete(shardId);
         this.closedShards.add(shardId);
+        this.shards = undefined;
       }
     }
     return { delivered, backlog };
@@ -263,7 +191,7 @@ export class StreamPoller {
         approximateArrivalOfFirstRecord: arrival(records[0]),
         approximateArrivalOfLastRecord: arrival(records[records.length - 1]),
         batchSize: records.length,
-        streamArn: this.options.streamArn,
+        streamArn: this.options.reader.streamArn,
       },
     };
     appendFileSync(this.options.deadLetterFile, JSON.stringify(pointer) + '\n');

@@ -1,10 +1,9 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { countersOf, deltaOf, mergeDeltas, NO_TOUCHPOINT, periodOf } from '../../lambdas/domain/insight/aggregates';
 import type { SurveyResponse } from '../../lambdas/domain/surveys/response';
-import { toLambdaRecord } from '../../local/stream-poller';
+import { recordsSoFar, streamReader } from '../../local/stream-reader';
 import { eventually, runCli, sentEmails, surveyInput, useTestRuntime } from './support';
 
 jest.setTimeout(180_000);
@@ -85,20 +84,8 @@ function recomputed(responses: readonly SurveyResponse[]): Map<string, Record<st
 /** The table's stream records so far, as Lambda would deliver them (for re-delivering a batch). */
 async function streamRecords() {
   const client = new DynamoDBClient({ endpoint: local.runtime.dynamodbUrl, region: 'us-east-1', credentials });
-  const streams = new DynamoDBStreamsClient({ endpoint: local.runtime.dynamodbUrl, region: 'us-east-1', credentials });
   const streamArn = (await client.send(new DescribeTableCommand({ TableName: local.runtime.env.TABLE_NAME }))).Table!.LatestStreamArn!;
-  const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription!.Shards ?? [];
-  const records = [];
-  for (const shard of shards) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (iterator) {
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      records.push(...(out.Records ?? []).map((r) => toLambdaRecord(r, streamArn, 'us-east-1')));
-      if (!out.Records?.length) break;
-      iterator = out.NextShardIterator;
-    }
-  }
-  return records;
+  return recordsSoFar(streamReader({ endpoint: local.runtime.dynamodbUrl, streamArn, region: 'us-east-1' }));
 }
 
 describe('aggregates kept by the stream', () => {

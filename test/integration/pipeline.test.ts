@@ -1,10 +1,9 @@
 import { DynamoDBStreamSchema } from '@aws-lambda-powertools/parser/schemas';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { LocalRuntime } from '../../local/runtime';
 import { lambdaContext } from '../../local/apigw';
-import { toLambdaRecord } from '../../local/stream-poller';
+import { streamReader } from '../../local/stream-reader';
 import { issueLinkToken } from '../../lambdas/domain/kernel/tokens';
 import { apiClient, eventually, sentEmails, startTestRuntime, surveyInput, type ApiClient } from './support';
 
@@ -324,12 +323,11 @@ describe('stream consumers on the real stream', () => {
   it('delivers records that validate against the Powertools DynamoDB Streams schema', async () => {
     const table = await new DynamoDBClient({ endpoint: runtime.dynamodbUrl }).send(new DescribeTableCommand({ TableName: runtime.env.TABLE_NAME }));
     const streamArn = table.Table!.LatestStreamArn!;
-    const streams = new DynamoDBStreamsClient({ endpoint: runtime.dynamodbUrl });
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription!.Shards!;
-    const iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shards[0].ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator!;
-    const raw = (await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 50 }))).Records!;
-    expect(raw.length).toBeGreaterThan(0);
-    const event = { Records: raw.map((r) => toLambdaRecord(r, streamArn, 'us-east-1')) };
+    const reader = streamReader({ endpoint: runtime.dynamodbUrl, streamArn, region: 'us-east-1' });
+    const [shardId] = await reader.shardIds();
+    const { records } = await reader.read((await reader.iterator(shardId))!, 50);
+    expect(records.length).toBeGreaterThan(0);
+    const event = { Records: records };
     const parsed = DynamoDBStreamSchema.parse(event);
     expect(parsed.Records[0].eventSourceARN).toBe(streamArn);
     expect(typeof event.Records[0].dynamodb!.ApproximateCreationDateTime).toBe('number');

@@ -1,8 +1,7 @@
 import { APIGatewayProxyEventV2Schema, APIGatewayRequestAuthorizerEventV2Schema, DynamoDBStreamSchema } from '@aws-lambda-powertools/parser/schemas';
-import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { routes } from '../../../lambdas/pipeline';
 import { fromHttpApiResult, matchRoute, toAuthorizerEvent, toHttpApiEvent, type HttpRequestParts } from '../../../local/apigw';
-import { toLambdaRecord } from '../../../local/stream-poller';
+import { lambdaRecordOf } from '../../../local/stream-reader';
 
 const request = (method: string, url: string, body = '', headers: Record<string, string> = {}): HttpRequestParts => ({
   method,
@@ -74,25 +73,25 @@ describe('HTTP API events built by the local runtime', () => {
 });
 
 describe('DynamoDB stream records built by the local runtime', () => {
-  // As DynamoDB Local's GetRecords returns them: no eventSourceARN, the time as a Date, binary as bytes.
-  const fromDynamoDbLocal: StreamRecord = {
+  // As DynamoDB Local's Streams API sends them (JSON): no eventSourceARN, the time in fractional epoch seconds,
+  // an empty map as {}.
+  const fromDynamoDbLocal = {
     eventID: 'c81e728d9d4c2f636f067f89cc14862c',
     eventName: 'MODIFY',
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: 'ddblocal',
     dynamodb: {
-      ApproximateCreationDateTime: new Date('2026-11-24T12:34:00Z'),
+      ApproximateCreationDateTime: Date.parse('2026-11-24T12:34:00.750Z') / 1000,
       Keys: { pk: { S: 'RESPONSE#r1' }, sk: { S: 'META' } },
       NewImage: {
         pk: { S: 'RESPONSE#r1' },
         sk: { S: 'META' },
         answers: { M: { nps: { N: '3' }, ok: { BOOL: false } } },
         tags: { L: [{ S: 'a' }] },
-        blob: { B: new Uint8Array([104, 105]) },
-        // What the streams client makes of an empty map ({"M":{}} on the wire).
-        attributes: {} as never,
-        nested: { L: [{} as never, { M: { inner: {} as never } }] },
+        blob: { B: 'aGk=' },
+        attributes: {},
+        nested: { L: [{}, { M: { inner: {} } }] },
       },
       OldImage: { pk: { S: 'RESPONSE#r1' }, sk: { S: 'META' }, answers: { M: { nps: { N: '5' } } } },
       SequenceNumber: '000000000000000000101',
@@ -102,8 +101,8 @@ describe('DynamoDB stream records built by the local runtime', () => {
   };
   const arn = 'arn:aws:dynamodb:ddblocal:000000000000:table/cx-feedback/stream/2026-11-24T12:00:00.000';
 
-  it('carry the stream ARN, epoch seconds and base64 binaries, and validate with the Powertools schema', () => {
-    const record = toLambdaRecord(fromDynamoDbLocal, arn, 'us-east-1');
+  it('carry the stream ARN, whole epoch seconds, base64 binaries and empty maps, and validate with the Powertools schema', () => {
+    const record = lambdaRecordOf(fromDynamoDbLocal, arn, 'us-east-1');
     expect(record.eventSourceARN).toBe(arn);
     expect(record.dynamodb!.ApproximateCreationDateTime).toBe(Date.parse('2026-11-24T12:34:00Z') / 1000);
     expect(record.dynamodb!.NewImage!.blob).toEqual({ B: 'aGk=' });
@@ -115,7 +114,7 @@ describe('DynamoDB stream records built by the local runtime', () => {
   });
 
   it('keep the service identity of TTL deletions', () => {
-    const ttl = toLambdaRecord({ ...fromDynamoDbLocal, eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } }, arn, 'us-east-1');
+    const ttl = lambdaRecordOf({ ...fromDynamoDbLocal, eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } }, arn, 'us-east-1');
     expect(ttl).toMatchObject({ eventName: 'REMOVE', userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } });
     expect(DynamoDBStreamSchema.safeParse({ Records: [ttl] }).success).toBe(true);
   });

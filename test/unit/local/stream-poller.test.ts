@@ -1,28 +1,27 @@
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { mockClient } from 'aws-sdk-client-mock';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamConsumerDefinition } from '../../../lambdas/pipeline';
 import { StreamPoller } from '../../../local/stream-poller';
+import type { StreamReader } from '../../../local/stream-reader';
 
 const STREAM_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/cx-feedback/stream/2026-11-24T20:00:00.000';
-const streams = mockClient(DynamoDBStreamsClient);
 
-const record = (seq: string, pk: string, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT') => ({
+const record = (seq: string, pk: string, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT'): DynamoDBRecord => ({
   eventID: `e${seq}`,
   eventName,
   eventVersion: '1.1',
   eventSource: 'aws:dynamodb',
   awsRegion: 'ddblocal',
+  eventSourceARN: STREAM_ARN,
   dynamodb: {
-    ApproximateCreationDateTime: new Date('2026-11-24T20:01:00Z'),
+    ApproximateCreationDateTime: Date.parse('2026-11-24T20:01:00Z') / 1000,
     Keys: { pk: { S: pk }, sk: { S: 'META' } },
     NewImage: { pk: { S: pk }, sk: { S: 'META' } },
     SequenceNumber: seq,
     SizeBytes: 40,
-    StreamViewType: 'NEW_AND_OLD_IMAGES' as const,
+    StreamViewType: 'NEW_AND_OLD_IMAGES',
   },
 });
 
@@ -33,19 +32,24 @@ const consumer = (retryAttempts: number): StreamConsumerDefinition => ({
   filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { pk: { S: [{ prefix: 'RESPONSE#' }] } } } }],
 });
 
-beforeEach(() => {
-  streams.reset();
-  streams.on(DescribeStreamCommand).resolves({ StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } });
-  streams.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it-0' });
-  streams
-    .on(GetRecordsCommand, { ShardIterator: 'it-0' })
-    .resolves({
-      Records: [record('100', 'RESPONSE#a'), record('101', 'SURVEY#x'), record('102', 'RESPONSE#b'), record('103', 'RESPONSE#c'), record('104', 'RESPONSE#d', 'REMOVE')],
-      NextShardIterator: 'it-1',
-    })
-    .on(GetRecordsCommand, { ShardIterator: 'it-1' })
-    .resolves({ Records: [], NextShardIterator: 'it-1' });
-});
+/** One shard: a page of five records, then nothing new. */
+const reader = () => {
+  const iterators: [string, string | undefined][] = [];
+  const stream: StreamReader & { iterators: typeof iterators } = {
+    streamArn: STREAM_ARN,
+    iterators,
+    shardIds: async () => ['shard-1'],
+    iterator: async (shardId, after) => {
+      iterators.push([shardId, after]);
+      return 'it-0';
+    },
+    read: async (iterator) =>
+      iterator === 'it-0'
+        ? { records: [record('100', 'RESPONSE#a'), record('101', 'SURVEY#x'), record('102', 'RESPONSE#b'), record('103', 'RESPONSE#c'), record('104', 'RESPONSE#d', 'REMOVE')], next: 'it-1' }
+        : { records: [], next: 'it-1' },
+  };
+  return stream;
+};
 
 async function runOnce(poller: StreamPoller) {
   poller.start();
@@ -58,18 +62,15 @@ describe('StreamPoller', () => {
     const seen: string[][] = [];
     let failedOnce = false;
     const dir = mkdtempSync(join(tmpdir(), 'poller-'));
+    const stream = reader();
     const poller = new StreamPoller({
-      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
-      streamArn: STREAM_ARN,
-      region: 'us-east-1',
+      reader: stream,
       consumer: consumer(3),
       checkpointFile: join(dir, 'checkpoints.json'),
       log: () => undefined,
       idleDelayMs: 5,
       invoke: async (_c, event: DynamoDBStreamEvent) => {
         seen.push(event.Records.map((r) => r.dynamodb!.SequenceNumber!));
-        expect(event.Records[0].eventSourceARN).toBe(STREAM_ARN);
-        expect(event.Records[0].dynamodb!.ApproximateCreationDateTime).toBe(Date.parse('2026-11-24T20:01:00Z') / 1000);
         if (!failedOnce) {
           failedOnce = true;
           return { batchItemFailures: [{ itemIdentifier: '102' }] };
@@ -89,10 +90,9 @@ describe('StreamPoller', () => {
   it('bisects a failing batch: only the poison record is given up, as a pointer, and the healthy ones around it are handled in order', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'poller-'));
     const handled: string[] = [];
+    const stream = reader();
     const poller = new StreamPoller({
-      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
-      streamArn: STREAM_ARN,
-      region: 'us-east-1',
+      reader: stream,
       consumer: consumer(2),
       deadLetterFile: join(dir, 'dead.jsonl'),
       log: () => undefined,
@@ -113,10 +113,9 @@ describe('StreamPoller', () => {
   it('sends pointers to records that keep failing to the dead-letter file after the retry budget, then moves on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'poller-'));
     let calls = 0;
+    const stream = reader();
     const poller = new StreamPoller({
-      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
-      streamArn: STREAM_ARN,
-      region: 'us-east-1',
+      reader: stream,
       consumer: consumer(1),
       deadLetterFile: join(dir, 'dead.jsonl'),
       log: () => undefined,
@@ -139,10 +138,9 @@ describe('StreamPoller', () => {
     const dir = mkdtempSync(join(tmpdir(), 'poller-'));
     const file = join(dir, 'checkpoints.json');
     writeFileSync(file, JSON.stringify({ 'shard-1': '104' }));
+    const stream = reader();
     const poller = new StreamPoller({
-      client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
-      streamArn: STREAM_ARN,
-      region: 'us-east-1',
+      reader: stream,
       consumer: consumer(1),
       checkpointFile: file,
       log: () => undefined,
@@ -150,6 +148,6 @@ describe('StreamPoller', () => {
       invoke: async () => undefined,
     });
     await runOnce(poller);
-    expect(streams.commandCalls(GetShardIteratorCommand)[0].args[0].input).toMatchObject({ ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: '104' });
+    expect(stream.iterators).toEqual([['shard-1', '104']]);
   });
 });
