@@ -17,11 +17,13 @@
  *   aggregates (aggregateResponses), poller (the local stream pollers outside the consumers, idle polls
  *   included), dynamodbLocal (its JVM, from /proc), emulators (the SES and SNS emulators' processes), and
  *   other (the runtime process outside every stage: GC and other threads, the SNS tap). The load generator's
- *   own CPU and the bench's polling are left out.
+ *   own CPU and the bench's polling are left out. `oneAtATime`: the same, for answers sent one by one, each
+ *   processed and aggregated before the next, so every invocation is a stream batch of one (survey traffic,
+ *   which the cost model counts).
  *
  * Alone: `npx tsx bench/sustained.ts`, with BENCH_SUSTAINED_ROUNDS (5), BENCH_SUSTAINED_REQUESTS (1000 per
  * side and round), BENCH_SUSTAINED_CONNECTIONS ("20,50"), BENCH_SUSTAINED_CPU_REQUESTS (500 per kind),
- * BENCH_SUSTAINED_CPU_CONNECTIONS (20).
+ * BENCH_SUSTAINED_CPU_CONNECTIONS (20), BENCH_SUSTAINED_ONE_AT_A_TIME (40 of each kind, each its own stream batch).
  */
 import { DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { execFile } from 'node:child_process';
@@ -47,6 +49,8 @@ export interface SustainedSettings {
   readonly connections: readonly number[];
   readonly cpuRequests: number;
   readonly cpuConnections: number;
+  /** Responses sent one at a time, each its own stream batch, as at survey traffic. */
+  readonly oneAtATime: number;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): SustainedSettings {
@@ -63,6 +67,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Sustained
     connections,
     cpuRequests: positive('BENCH_SUSTAINED_CPU_REQUESTS', 500),
     cpuConnections: positive('BENCH_SUSTAINED_CPU_CONNECTIONS', 20),
+    oneAtATime: positive('BENCH_SUSTAINED_ONE_AT_A_TIME', 40),
   };
 }
 
@@ -262,8 +267,19 @@ async function cpuByStage(settings: SustainedSettings) {
       const load = await loadOf({ target: 'putItem', url: runtime.dynamodbUrl, table, connections, amount, item });
       return amount - load.failed;
     });
+    // At survey traffic: one answer, then nothing until both consumers are done with it, so every invocation
+    // is a batch of one (the cost model's case: each invocation's own overhead is not shared).
+    const oneByOne = (answers: Record<string, unknown>) => async () => {
+      for (let i = 0; i < settings.oneAtATime; i++) {
+        const res = await fetch(`${runtime.apiUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ surveyId: SURVEY, answers }) });
+        if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
+        await settle(runtime);
+      }
+      return settings.oneAtATime;
+    };
+    const oneAtATime = { promoter: await measure(oneByOne(PROMOTER)), detractor: await measure(oneByOne(DETRACTOR)) };
     accounting.disable();
-    process.stdout.write(`${JSON.stringify({ connections, requestsPerKind: amount, promoter, detractor, rawPutItem, accountingCheck: { promoterRuntimeProcessMs: { accounted: promoter.runtimeProcessMs, unaccounted: promoterRuntimeProcessMsUnaccounted } } })}\n`);
+    process.stdout.write(`${JSON.stringify({ connections, requestsPerKind: amount, promoter, detractor, rawPutItem, oneAtATime, accountingCheck: { promoterRuntimeProcessMs: { accounted: promoter.runtimeProcessMs, unaccounted: promoterRuntimeProcessMsUnaccounted } } })}\n`);
   } finally {
     await runtime.stop();
   }
