@@ -538,7 +538,7 @@ const caseChanges: FilterPattern = {
 };
 
 export const streamConsumers: readonly StreamConsumerDefinition[] = [
-  // Up to 10 of a batch's items at a time, each item's records in order (lambdas/shared/stream.ts).
+  // Up to 10 of a batch's records at a time, each partition key's records in order (lambdas/shared/stream.ts).
   { name: 'responses', handler: 'processResponses', filters: [pendingResponses, unreadComments, newDeliveries, caseChanges], batchSize: 25 },
   // A batch's changes summed per cell and applied in transactions of at most 100 items (a marker per record and
   // the summed cells): the bigger the batch, the fewer transactions and the more records share a cell's update.

@@ -11,6 +11,7 @@ import type { SurveyResponse } from '../domain/surveys/response';
 import type { Invitation } from '../domain/outreach/ports';
 import type { AlertCase } from '../domain/loop/alerts';
 import { logger, metrics, tracer } from './powertools';
+import { table } from '../pipeline';
 
 /** The entity of a stream image when it is of this type, else undefined. */
 function imageOf<T>(record: DynamoDBRecord, which: 'NewImage' | 'OldImage', entity: string): T | undefined {
@@ -51,19 +52,21 @@ function slots(size: number) {
   };
 }
 
-/** The item a stream record is about: its key attributes, in a stable form. */
-const itemOf = (record: DynamoDBRecord) => JSON.stringify(Object.entries(record.dynamodb?.Keys ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+/** The partition a stream record's item lives in (its partition key's value). */
+const partitionOf = (record: DynamoDBRecord) => JSON.stringify(record.dynamodb?.Keys?.[table.partitionKey] ?? null);
 
 /**
  * Stream consumer with partial batch failure reporting: a failing record is retried (and bisected) by the
  * event source mapping while the rest of the batch is checkpointed.
  *
- * Each item's records in order, items side by side: an item's records are its history (revision 1 must be
- * handled before revision 2), so an item's record waits for the one before it, and after a failure its later
- * records are not attempted (reported failed, so retried after it). Records of different items are independent,
- * as across shards (and with a parallelization factor) in AWS, so a batch takes as long as its slowest item, not
- * the sum of all. The event source mapping retries from the first reported failure, so records of other items
- * after it that did succeed are handled again: the handler is idempotent per record, as it must be for retries.
+ * Records of one partition key in order, partitions side by side, as Lambda's parallelization factor keeps
+ * them: an item's records are its history (revision 1 must be handled before revision 2), and a partition
+ * may be a queue (a destination's deliveries, `DELIVERY#<destination>`, go out in the order they were
+ * queued). So a record waits for the one before it in its partition, and after a failure the partition's later
+ * records are not attempted (reported failed, so retried after it). Other partitions are independent, as across
+ * shards in AWS, so a batch takes as long as its slowest partition, not the sum of all. The event source mapping
+ * retries from the first reported failure, so other partitions' records after it that did succeed are handled
+ * again: the handler is idempotent per record, as it must be for retries.
  */
 export function streamHandler(handleRecord: (record: DynamoDBRecord) => Promise<void>) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -71,12 +74,12 @@ export function streamHandler(handleRecord: (record: DynamoDBRecord) => Promise<
     const latestOf = new Map<string, Promise<void>>();
     const slot = slots(RECORDS_AT_ONCE);
     const afterItsPredecessor = (record: DynamoDBRecord) => {
-      const item = itemOf(record);
-      const handled = (latestOf.get(item) ?? Promise.resolve()).then(
+      const partition = partitionOf(record);
+      const handled = (latestOf.get(partition) ?? Promise.resolve()).then(
         () => slot(() => handleRecord(record)),
-        () => Promise.reject(new Error('not attempted: an earlier record of this item failed')),
+        () => Promise.reject(new Error('not attempted: an earlier record of its partition failed')),
       );
-      latestOf.set(item, handled);
+      latestOf.set(partition, handled);
       return handled;
     };
     return processPartialResponse(event, afterItsPredecessor, processor, { context, processInParallel: true });
