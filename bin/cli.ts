@@ -1,4 +1,3 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createHash } from 'node:crypto';
 import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/api-keys';
@@ -7,7 +6,7 @@ import { documentClient } from '../lambdas/adapters/dynamodb/table';
 import { createApiKey, describeApiKey } from '../lambdas/domain/people/api-keys';
 import { NewApiKeySchema } from '../lambdas/domain/people/roles';
 import { adminApi, CliError, type ApiOptions } from './cli/api';
-import { dynamoDbClient, lambdaClient } from './cli/aws';
+import { dynamoDbClient, invokeFunction, lambdaClient } from './cli/aws';
 import { addCommentCommands } from './cli/comments';
 import { addDestinationCommands } from './cli/destinations';
 import { addMetricCommands } from './cli/metrics';
@@ -405,12 +404,7 @@ withAws(
   .option('--escalation-function <name>', 'the escalation function, for --list and --parked (default: $ESCALATION_FUNCTION, or "escalateCases" locally; in AWS the EscalationFunctionName output)')
   .action(async (options: { olderThan: number; list?: boolean; parked?: boolean; function?: string; escalationFunction?: string; endpoint?: string; region?: string }) => {
     const lambda = await lambdaClient(options);
-    const invoke = async (name: string, request: object, what: string) => {
-      const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(request)) }));
-      const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-      if (out.FunctionError) throw new CliError(`The ${what} failed: ${payload}`);
-      return JSON.parse(payload);
-    };
+    const invoke = (name: string, request: object, what: string) => invokeFunction(lambda, name, request, `The ${what} failed`);
     const sweeper = options.function ?? process.env.SWEEPER_FUNCTION ?? 'sweepPending';
     const escalation = options.escalationFunction ?? process.env.ESCALATION_FUNCTION ?? 'escalateCases';
     if (options.list) {
@@ -461,10 +455,7 @@ for (const action of ['verify', 'rebuild'] as const) {
     .action(async (options: { survey: string; from?: string; to?: string; settle?: number; function?: string; endpoint?: string; region?: string }) => {
       const functionName = options.function ?? process.env.AGGREGATES_FUNCTION ?? 'aggregateMaintenance';
       const request = { action, surveyId: options.survey, from: options.from, to: options.to, ...(options.settle !== undefined && { settleSeconds: options.settle }) };
-      const out = await (await lambdaClient(options)).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
-      const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-      if (out.FunctionError) throw new CliError(`The ${action} failed: ${payload}`);
-      const report = JSON.parse(payload) as { range: { from: string; to: string }; read: { from: string; to: string }; responses: number; cells: number; differences: { cell: string; counter: string; stored: number; expected: number }[]; heldSince?: string; rewritten?: number; journaled?: number };
+      const report = (await invokeFunction(await lambdaClient(options), functionName, request, `The ${action} failed`)) as { range: { from: string; to: string }; read: { from: string; to: string }; responses: number; cells: number; differences: { cell: string; counter: string; stored: number; expected: number }[]; heldSince?: string; rewritten?: number; journaled?: number };
       console.log(`Survey ${options.survey}, ${report.range.from}..${report.range.to} (responses read ${report.read.from}..${report.read.to}): ${report.responses} response(s), ${report.cells} cell(s), ${report.differences.length} difference(s).`);
       for (const d of report.differences.slice(0, 500)) console.log(`  ${d.cell}  ${d.counter}: stored ${d.stored}, expected ${d.expected}`);
       if (report.differences.length > 500) console.log(`  … and ${report.differences.length - 500} more`);

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CliError } from './api';
 
 /** How a command that talks to AWS directly was told where: flags, else the environment. */
@@ -81,4 +81,20 @@ export async function lambdaClient(options: AwsOptions): Promise<LambdaClient> {
     );
   }
   return client;
+}
+
+/**
+ * Invokes one of the stack's functions with a JSON request and gives its JSON answer; a function error becomes
+ * a CliError that starts with `failure` and carries the function's own answer.
+ */
+export async function invokeFunction(lambda: LambdaClient, name: string, request: object, failure: string): Promise<unknown> {
+  const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(request)) }));
+  const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
+  if (out.FunctionError) throw new CliError(`${failure}: ${payload}`);
+  return JSON.parse(payload);
+}
+
+/** Refuses (exit 2) a `--survey` that cannot be a survey id, before anything is invoked. */
+export function checkSurveyOption(survey: string | undefined): void {
+  if (survey !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(survey)) throw new CliError('--survey must be a survey id (letters, digits, _ and -)', 2);
 }

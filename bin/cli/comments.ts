@@ -1,4 +1,3 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { readComment } from '../../lambdas/domain/comments/analyze';
@@ -6,7 +5,7 @@ import { builtinReader } from '../../lambdas/domain/comments/reading/builtin-rea
 import { DEFAULT_TAXONOMY, taxonomyOf, ThemeSetRequestSchema, type Taxonomy } from '../../lambdas/domain/comments/themes/taxonomy';
 import { TEXT_ANSWER_MAX } from '../../lambdas/domain/surveys/response';
 import { adminApi, CliError, type ApiOptions } from './api';
-import { lambdaClient, type AwsOptions } from './aws';
+import { invokeFunction, lambdaClient, type AwsOptions } from './aws';
 import { readJsonOrYaml } from './files';
 
 /* `cx comments …` and `cx surveys themes …`: trying the analyzer on text, reading stored comments again, a survey's themes. */
@@ -69,10 +68,7 @@ export function addCommentCommands(program: Command, surveys: Command, withApi: 
       let cursor: string | undefined;
       do {
         const request = { reanalyze: { surveyId: options.survey, all: Boolean(options.all), limit: 200, ...(cursor && { cursor }) } };
-        const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(request)) }));
-        const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-        if (out.FunctionError) throw new CliError(`Reading the comments failed after ${totals.read} response(s): ${payload}`);
-        const page = JSON.parse(payload) as { read: number; analyzed: number; superseded: number; nextCursor?: string };
+        const page = (await invokeFunction(lambda, name, request, `Reading the comments failed after ${totals.read} response(s)`)) as { read: number; analyzed: number; superseded: number; nextCursor?: string };
         totals.read += page.read;
         totals.analyzed += page.analyzed;
         totals.superseded += page.superseded;

@@ -1,7 +1,6 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { CliError } from './api';
-import { lambdaClient, type AwsOptions } from './aws';
+import { checkSurveyOption, invokeFunction, lambdaClient, type AwsOptions } from './aws';
 
 /* `cx digests send`: runs the digest step of the escalation function now, for testing a survey's digest setting. */
 
@@ -24,14 +23,12 @@ export function addDigestCommands(program: Command, withAws: (c: Command) => Com
     .option('--now <iso>', 'the time to run as, e.g. 2026-12-02T08:05:00Z (default: now): which period is due depends on it')
     .option('--function <name>', 'the escalation function (default: $ESCALATION_FUNCTION, or "escalateCases" locally; in AWS the EscalationFunctionName output)')
     .action(async (options: AwsOptions & { survey?: string; now?: string; function?: string }) => {
-      if (options.survey !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(options.survey)) throw new CliError('--survey must be a survey id (letters, digits, _ and -)', 2);
+      checkSurveyOption(options.survey);
       if (options.now !== undefined && Number.isNaN(Date.parse(options.now))) throw new CliError('--now must be an ISO 8601 time, e.g. 2026-12-02T08:05:00Z', 2);
       const lambda = await lambdaClient(options);
       const request = { digests: { ...(options.survey && { surveyId: options.survey }), ...(options.now && { now: new Date(options.now).toISOString() }) } };
-      const out = await lambda.send(new InvokeCommand({ FunctionName: options.function ?? process.env.ESCALATION_FUNCTION ?? 'escalateCases', Payload: Buffer.from(JSON.stringify(request)) }));
-      const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-      if (out.FunctionError) throw new CliError(`The digest run failed: ${payload}`);
-      const report = (JSON.parse(payload) as { digests: DigestReport }).digests;
+      const name = options.function ?? process.env.ESCALATION_FUNCTION ?? 'escalateCases';
+      const report = ((await invokeFunction(lambda, name, request, 'The digest run failed')) as { digests: DigestReport }).digests;
       for (const run of report.runs) console.log(`  ${run.surveyId} ${run.period}: ${run.emailed} e-mailed, ${run.skippedEmpty} skipped (nothing to say), ${run.events} event deliveries queued`);
       for (const f of report.failed) console.log(`  FAILED ${f.surveyId} ${f.recipient}: ${f.message} (released: the next run retries)`);
       console.log(`Digests: ${report.emailed} e-mailed, ${report.skippedEmpty} skipped as empty, ${report.alreadyDone} survey(s) already done for the period, ${report.failed.length} failed.`);

@@ -1,8 +1,6 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import type { MetricCheckReport } from '../../lambdas/domain/insight/metric-watch';
-import { CliError } from './api';
-import { lambdaClient, type AwsOptions } from './aws';
+import { checkSurveyOption, invokeFunction, lambdaClient, type AwsOptions } from './aws';
 
 /* `cx metrics check`: the metric alerts, now rather than at the next hour's scheduled run. */
 
@@ -16,13 +14,10 @@ export function addMetricCommands(program: Command, withAws: (c: Command) => Com
     .option('--survey <id>', 'only this survey')
     .option('--function <name>', 'the escalation function, which runs the check (default: $ESCALATION_FUNCTION, or "escalateCases" locally; in AWS the EscalationFunctionName output)')
     .action(async (options: AwsOptions & { survey?: string; function?: string }) => {
-      if (options.survey !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(options.survey)) throw new CliError('--survey must be a survey id (letters, digits, _ and -)', 2);
+      checkSurveyOption(options.survey);
       const name = options.function ?? process.env.ESCALATION_FUNCTION ?? 'escalateCases';
       const request = { metricCheck: true, ...(options.survey && { surveyId: options.survey }) };
-      const out = await (await lambdaClient(options)).send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(request)) }));
-      const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-      if (out.FunctionError) throw new CliError(`The metric check failed: ${payload}`);
-      const report = JSON.parse(payload) as MetricCheckReport;
+      const report = (await invokeFunction(await lambdaClient(options), name, request, 'The metric check failed')) as MetricCheckReport;
       console.log(
         `Checked ${report.surveys} survey(s): ${report.opened} episode(s) opened, ${report.holding} still open, ${report.recovered} recovered, ${report.inconclusive} inconclusive; ${report.notified.length} alert(s) sent, ${report.failed.length} failed.`,
       );
